@@ -1,0 +1,133 @@
+# tifa: count Chinese political formulas (提法) in speech corpora.
+# make | make test | make run | make sanitize | make install PREFIX=... | make bench | make fuzz
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr/local
+DESTDIR ?=
+V ?=
+SANITIZE ?=
+
+ifeq ($(origin CC),default)
+CC = cc
+endif
+
+PKGS := jansson libpcre2-8
+DEPS_OK := $(shell $(PKG_CONFIG) --exists $(PKGS) cmocka 2>/dev/null && command -v jq >/dev/null && echo yes)
+ifneq ($(DEPS_OK),yes)
+ifeq ($(filter deps clean,$(MAKECMDGOALS)),)
+$(info tifa: missing build dependencies ($(PKGS)); installing them with scripts/deps.sh)
+DEPS_RUN := $(shell sh scripts/deps.sh >&2 && echo done)
+endif
+endif
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wvla -Wwrite-strings -Wformat=2 -Werror
+OPT ?= -O2 -g
+CFLAGS ?=
+ALL_CFLAGS := $(WARN) $(OPT) -D_GNU_SOURCE -Iinclude -Ibuild/gen $(PKG_CFLAGS) $(CFLAGS)
+LDLIBS_ALL := $(PKG_LIBS) -lpthread -lm
+ifneq ($(SANITIZE),)
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+ifeq ($(V),)
+Q = @
+QCC = @echo "  CC      $@";
+QLD = @echo "  LINK    $@";
+QGEN = @echo "  GEN     $@";
+else
+Q =
+QCC =
+QLD =
+QGEN =
+endif
+
+BUILD := build
+LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJS := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/gen/embedded.o
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+all: tifa
+
+# A flags stamp makes every object rebuild when the flags change (git's GIT-CFLAGS).
+$(BUILD)/CFLAGS.stamp: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CC) $(ALL_CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(ALL_CFLAGS) $(LDFLAGS)' > $@
+
+$(BUILD)/%.o: src/%.c $(BUILD)/CFLAGS.stamp
+	@mkdir -p $(dir $@)
+	$(QCC)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# Data users may edit (the built-in lexicon, its categories) or that is a table rather than code
+# lives in data files; this rule turns each NAME:FILE pair into `const char NAME[]` + NAME_len.
+EMBED := builtin_lexicon_tsv:lexicon/builtin.tsv builtin_categories_tsv:lexicon/categories.tsv
+EMBED_FILES := $(foreach e,$(EMBED),$(word 2,$(subst :, ,$(e))))
+$(BUILD)/gen/embedded.c: $(EMBED_FILES) scripts/embed.sh Makefile
+	@mkdir -p $(dir $@)
+	$(QGEN)sh scripts/embed.sh $@ $(subst :, ,$(EMBED))
+
+$(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.c $(BUILD)/CFLAGS.stamp
+	$(QCC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libtifa.a: $(LIB_OBJS)
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
+
+tifa: $(BUILD)/main.o $(BUILD)/libtifa.a
+	$(QLD)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtifa.a $(BUILD)/CFLAGS.stamp
+	@mkdir -p $(dir $@)
+	$(QLD)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(BUILD)/libtifa.a $(LDLIBS_ALL) -lcmocka
+
+unit: $(UNIT_BINS)
+	@sh tests/run-unit.sh $(UNIT_BINS)
+
+cli: tifa
+	@sh tests/run-cli.sh
+
+test: tifa $(UNIT_BINS)
+	@sh tests/run-unit.sh $(UNIT_BINS)
+	@sh tests/run-cli.sh
+
+# The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer, in its own tree.
+sanitize:
+	$(MAKE) BUILD=build/san SANITIZE=address,undefined OPT='-O1 -g' TIFA_BIN=build/san/tifa test-san
+
+test-san: $(BUILD)/libtifa.a $(BUILD)/main.o $(UNIT_BINS)
+	$(QLD)$(CC) $(LDFLAGS) -o $(BUILD)/tifa $(BUILD)/main.o $(BUILD)/libtifa.a $(LDLIBS_ALL)
+	@sh tests/run-unit.sh $(UNIT_BINS)
+	@TIFA=$(BUILD)/tifa sh tests/run-cli.sh
+
+# The CLI suite with every tifa run under valgrind memcheck.
+valgrind: tifa
+	@TIFA_WRAP='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite' sh tests/run-cli.sh
+
+run: tifa
+	./tifa count corpus/
+
+golden-update: tifa
+	@TIFA_GOLDEN_UPDATE=1 sh tests/run-cli.sh
+
+install: tifa
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 tifa $(DESTDIR)$(PREFIX)/bin/tifa
+
+deps:
+	sh scripts/deps.sh
+
+fmt:
+	clang-format -i src/*.c include/tifa/*.h tests/unit/*.c
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability -Iinclude src
+
+clean:
+	rm -rf build tifa
+
+.PHONY: all test unit cli sanitize test-san valgrind run golden-update install deps fmt lint clean FORCE
+-include $(wildcard $(BUILD)/*.d)

@@ -1,0 +1,17 @@
+/*
+ * embedded: data files compiled into the binary (see EMBED in the Makefile).
+ *
+ * Each NAME[] is the file's bytes plus a terminating NUL; NAME_len excludes the NUL.
+ * Owns nothing at run time: the arrays are read-only.
+ */
+#ifndef TIFA_EMBEDDED_H
+#define TIFA_EMBEDDED_H
+
+#include <stddef.h>
+
+extern const char builtin_lexicon_tsv[];
+extern const size_t builtin_lexicon_tsv_len;
+extern const char builtin_categories_tsv[];
+extern const size_t builtin_categories_tsv_len;
+
+#endif

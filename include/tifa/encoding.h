@@ -1,0 +1,70 @@
+/*
+ * encoding: detecting a file's character encoding and converting it to UTF-8 (iconv).
+ *
+ * Owns: BOM handling, the detection order and plausibility scoring, iconv descriptors, the
+ * count of invalid input sequences. Must not: read files (source does), interpret text beyond
+ * scoring plausibility, know about lexicons or matching.
+ *
+ * Contract with later stages: everything decoder_feed() hands out is VALID UTF-8, whatever the
+ * input; each invalid input sequence has become one U+FFFD and was counted. So the scanner never
+ * re-validates. Output pieces always end on a code-point boundary.
+ *
+ * Detection order (encoding_detect): a BOM decides (UTF-8, UTF-16LE/BE, UTF-32LE/BE; UTF-32LE
+ * is tested before UTF-16LE because FF FE 00 00 starts both); else a sample that is valid UTF-8
+ * (allowing a sequence cut off at the end of an incomplete sample) is UTF-8; else the most
+ * plausible of UTF-8-with-errors, GB18030 and BIG5, by a score of the decoded sample (share of
+ * common Chinese characters, penalised by invalid sequences), so that a UTF-8 file with a few
+ * corrupt bytes stays UTF-8.
+ */
+#ifndef TIFA_ENCODING_H
+#define TIFA_ENCODING_H
+
+#include <iconv.h>
+#include <stddef.h>
+
+#include "tifa/err.h"
+#include "tifa/sbuf.h"
+
+struct enc_guess {
+    char name[48];   /* canonical iconv name: "UTF-8", "UTF-16LE", "GB18030", "BIG5", ... */
+    size_t bom_len;  /* bytes of byte-order mark at the start of the file, to skip */
+};
+
+/**
+ * Guesses the encoding of a file from its first @len bytes (@complete = 1 when that is the whole
+ * file). Never fails: an empty sample is UTF-8.
+ */
+void encoding_detect(const unsigned char *sample, size_t len, int complete, struct enc_guess *g);
+
+struct decoder {
+    char name[48];
+    int is_utf8;               /* UTF-8 input: validated in place, no iconv */
+    iconv_t cd;                /* (iconv_t)-1 when is_utf8 */
+    unsigned char carry[16];   /* an incomplete sequence held back from the previous piece */
+    size_t ncarry;
+    unsigned long long in_off; /* input bytes consumed so far (for offsets in messages) */
+    size_t invalid;            /* invalid input sequences replaced so far */
+    long long first_invalid_off; /* input byte offset of the first one, -1 while none */
+};
+
+/**
+ * Prepares @d to decode from @name (any name iconv_open accepts, e.g. "GBK", "UTF-16BE").
+ * Returns 0, or TIFA_EUSAGE with "unknown encoding 'NAME'" in @e when iconv does not know it.
+ * @base_off is the file offset of the first byte that will be fed (the BOM length), so
+ * first_invalid_off is a file offset.
+ */
+int decoder_init(struct decoder *d, const char *name, unsigned long long base_off,
+                 struct tifa_err *e);
+
+/**
+ * Converts @len bytes at @in, APPENDING valid UTF-8 to @out. A sequence cut off at the end of
+ * @in is held back until the next call, unless @final is set, in which case it is invalid.
+ * Never fails on bad data (see the contract above); returns 0.
+ */
+int decoder_feed(struct decoder *d, const unsigned char *in, size_t len, int final,
+                 struct sbuf *out);
+
+/** Frees the iconv descriptor; @d may be initialised again. */
+void decoder_release(struct decoder *d);
+
+#endif

@@ -1,0 +1,17 @@
+#!/bin/sh
+# deps.sh: installs tifa's build and test dependencies from Debian's packages when missing.
+# Called by make when pkg-config cannot find jansson or libpcre2-8; safe to run again.
+set -eu
+need=""
+for p in gcc make pkg-config libpcre2-dev libjansson-dev libcmocka-dev jq; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need="$need $p"
+done
+for p in ${TIFA_EXTRA_DEPS:-}; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need="$need $p"
+done
+[ -z "$need" ] && exit 0
+echo "tifa: installing Debian packages:$need" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update -qq >&2
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $need >&2
