@@ -64,11 +64,19 @@ $(BUILD)/%.o: src/%.c $(BUILD)/CFLAGS.stamp
 
 # Data users may edit (the built-in lexicon, its categories) or that is a table rather than code
 # lives in data files; this rule turns each NAME:FILE pair into `const char NAME[]` + NAME_len.
-EMBED := builtin_lexicon_tsv:lexicon/builtin.tsv builtin_categories_tsv:lexicon/categories.tsv
+EMBED := builtin_lexicon_tsv:lexicon/builtin.tsv builtin_categories_tsv:lexicon/categories.tsv han_common_txt:data/han_common.txt
 EMBED_FILES := $(foreach e,$(EMBED),$(word 2,$(subst :, ,$(e))))
 $(BUILD)/gen/embedded.c: $(EMBED_FILES) scripts/embed.sh Makefile
 	@mkdir -p $(dir $@)
 	$(QGEN)sh scripts/embed.sh $@ $(subst :, ,$(EMBED))
+
+# The CJK compatibility table (data/cjk_compat.txt, "F900 8C48" per line) becomes a sorted C array.
+$(BUILD)/gen/cjk_compat.h: data/cjk_compat.txt
+	@mkdir -p $(dir $@)
+	$(QGEN)awk 'BEGIN { print "/* generated from data/cjk_compat.txt: do not edit */" } \
+	  /^[0-9A-F]/ { printf "{0x%s, 0x%s},\n", $$1, $$2 }' $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/normalize.o: $(BUILD)/gen/cjk_compat.h
 
 $(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.c $(BUILD)/CFLAGS.stamp
 	$(QCC)$(CC) $(ALL_CFLAGS) -c -o $@ $<

@@ -13,5 +13,8 @@ extern const char builtin_lexicon_tsv[];
 extern const size_t builtin_lexicon_tsv_len;
 extern const char builtin_categories_tsv[];
 extern const size_t builtin_categories_tsv_len;
+/* data/han_common.txt: Han characters by corpus frequency, for encoding_detect() */
+extern const char han_common_txt[];
+extern const size_t han_common_txt_len;
 
 #endif

@@ -2,15 +2,49 @@
  * walk: turning command-line arguments into the sorted list of files to read.
  *
  * Owns: directory recursion, the hidden-file rule, --glob filters, symlink loop detection,
- * the binary-file sniff (a NUL byte in the first 8 KiB) for files found in folders, and
- * --files-from lists. Must not: decode or interpret file contents beyond the NUL sniff.
+ * the binary-file sniff (a NUL byte in the first WALK_SNIFF_LEN bytes) for files found in
+ * folders, and --files-from lists. Must not: decode or interpret file contents beyond the NUL
+ * sniff, print, or exit.
  *
- * Every argument ends up in exactly one of three lists (nothing disappears):
- * files (to read), skipped (binary, with the reason "binary"), errors (cannot be listed or
- * read: nonexistent path, permission denied on a folder, dangling symlink, symlink loop).
- * Files named explicitly (not found by walking) are always listed in files, binary or not,
- * and are not subject to --glob or the hidden rule; "-" means standard input.
- * Results are owned by struct walk_result until walk_result_release().
+ * Every argument ends up in exactly one of three lists, or is dropped on purpose:
+ *  - files: to read. Explicit files (named on the command line or in a --files-from list) are
+ *    always listed, binary or not, hidden or not, and are not subject to --glob; walk does
+ *    not open them (the reader reports its own errors). "-" means standard input.
+ *  - skipped: found in a folder but not to be read, with a reason: "binary" (a NUL byte in the
+ *    first WALK_SNIFF_LEN bytes) or "not a regular file" (FIFO, socket, device).
+ *  - errors: cannot be listed or read, with a message: "no such file or directory",
+ *    "permission denied" (strerror(3) text, first letter lower case), "dangling symlink",
+ *    "symlink loop", "too deep".
+ *  - dropped silently (they were not asked for): hidden names found while walking (unless
+ *    walk_opts.hidden) and files excluded by --glob.
+ *
+ * Traversal rules:
+ *  - Paths are byte strings: never assumed to be UTF-8; newlines and invalid UTF-8 are kept.
+ *  - A path found in a folder is the argument as typed plus "/" plus the relative name; no
+ *    "/" is added when the argument already ends in one: "a/" + "x" is "a/x", "." + "x" is
+ *    "./x" (like grep -r).
+ *  - Symlinks are followed, to files and to folders. Loops are detected with the (st_dev,
+ *    st_ino) of every folder on the current recursion path: a folder already on the path is
+ *    reported once as "symlink loop" (path = the entry that leads back) and not entered.
+ *  - Recursion deeper than WALK_MAX_DEPTH folders below an argument is an error "too deep".
+ *    Paths are handed to the kernel whole, so on Linux a path longer than PATH_MAX (4096
+ *    bytes) fails earlier with "file name too long".
+ *  - Directory entries are read with readdir(3); d_type avoids a stat(2) for plain files and
+ *    folders. Cost is O(n log n) in the number of entries, one open+read for the sniff of each
+ *    file found in a folder.
+ *
+ * Lifetime: result. Every string is owned by struct walk_result until walk_result_release().
+ *
+ * Example:
+ *
+ *     struct walk_result r;
+ *     struct walk_opts o = { 0 };
+ *     walk_result_init(&r);
+ *     for (i = 0; i < argc; i++)
+ *         walk_add_arg(&r, argv[i], &o);
+ *     walk_finish(&r);
+ *     ... read r.files[0..r.nfiles), warn about r.errors ...
+ *     walk_result_release(&r);
  */
 #ifndef TIFA_WALK_H
 #define TIFA_WALK_H
@@ -19,10 +53,15 @@
 
 #include "tifa/err.h"
 
+/* Bytes read from each file found in a folder to look for a NUL byte. */
+#define WALK_SNIFF_LEN 8192
+/* Maximum number of nested folders below one argument. */
+#define WALK_MAX_DEPTH 4096
+
 struct walk_opts {
     int hidden;               /* also walk into/list names starting with '.' */
-    int binary;               /* do not skip binary files found in folders */
-    const char *const *globs; /* fnmatch(3) patterns, '!' prefix negates; NULL-free array */
+    int binary;               /* do not sniff (nor open) files found in folders: keep binary ones */
+    const char *const *globs; /* fnmatch(3) patterns, '!' prefix negates; see walk_glob_ok() */
     size_t nglobs;
 };
 
@@ -45,31 +84,58 @@ struct walk_result {
     size_t nerrors, errors_alloc;
 };
 
+/** Sets @r to three empty lists. */
 void walk_result_init(struct walk_result *r);
+
+/** Frees every path and text and the arrays; @r is empty and reusable afterwards. */
 void walk_result_release(struct walk_result *r);
 
 /**
  * Adds one command-line argument: a file, a folder (walked recursively), or "-".
- * Problems with the argument or anything below it go to r->errors; returns 0.
+ * @arg is borrowed (copied where kept). @o may be NULL for the defaults (all zero).
+ * Anything other than a folder (regular file, FIFO, /dev/stdin, ...) is an explicit file and
+ * is not opened. Problems with the argument or anything below it go to r->errors; returns 0.
  */
 int walk_add_arg(struct walk_result *r, const char *arg, const struct walk_opts *o);
 
 /**
- * Adds every path listed in @listfile ("-" = standard input), one per line or, with @nul_sep,
- * NUL-separated; each is treated like a command-line argument (folders are walked).
- * Returns TIFA_EIO (with @e filled) only when the list itself cannot be read.
+ * Adds every path listed in @listfile ("-" = standard input), one per line ("\n"; a trailing
+ * "\r" is stripped; empty lines are ignored) or, with @nul_sep, NUL-separated (empty entries
+ * ignored; everything else, newlines included, is part of the path). Each is treated like a
+ * command-line argument: explicit if a file, walked if a folder.
+ * The whole list is read before anything is added. Returns TIFA_EIO (with @e filled: path
+ * @listfile, message the strerror text) only when the list itself cannot be read, and then
+ * adds nothing; problems with the listed paths go to r->errors as usual. Returns 0 otherwise.
  */
 int walk_add_files_from(struct walk_result *r, const char *listfile, int nul_sep,
                         const struct walk_opts *o, struct tifa_err *e);
 
 /**
- * Sorts files, skipped and errors by path in byte order (strcmp), and removes repeated
- * identical paths from files. Call once after adding everything.
+ * Sorts files, skipped and errors by path in byte order (strcmp) and removes duplicates:
+ * repeated paths in files (kept once, explicit if any copy was), repeated identical
+ * (path, text) notes, and skipped or errors entries whose path is also in files (an explicit
+ * name wins over what the walk found: `tifa d d/x.bin` reads d/x.bin). Call once after adding
+ * everything.
  */
 void walk_finish(struct walk_result *r);
 
-/** Returns 1 if @path passes the glob filters of @o (rules as in ripgrep: the last matching
- *  pattern wins; with at least one non-negated pattern, a path matching none is excluded). */
+/**
+ * Returns 1 if @relpath (relative to the folder argument, e.g. "sub/a.txt") passes the glob
+ * filters of @o, else 0. @o may be NULL (everything passes).
+ *
+ * Rules (a simple subset of ripgrep's): each pattern is matched with fnmatch(3) and no flags,
+ * so '*' and '?' also match '/'; a leading '!' negates the pattern.
+ *  - A pattern without '/' matches if it matches the base name or the whole @relpath:
+ *    "*.txt" and "c.txt" both match "sub/c.txt".
+ *  - A pattern with '/' matches the whole @relpath only: "sub/t*" matches "sub/t.txt" and
+ *    "sub/tmp/c.txt" (the star crosses '/') but not "t.txt" or "x/sub/t.txt". A leading "/"
+ *    is ignored ("/sub/t*" = "sub/t*"). A pattern that starts with two stars and a slash also matches
+ *    at the top level: "**" followed by "/c.txt" matches "c.txt" as well as "x/c.txt".
+ *  - The last matching pattern wins; with at least one non-negated pattern, a path matching
+ *    none is excluded. With no patterns everything passes.
+ * Globs filter files found in folders only; folders are always entered (exclude a folder's
+ * contents with "!dir/" followed by a star).
+ */
 int walk_glob_ok(const struct walk_opts *o, const char *relpath);
 
 #endif

@@ -1,0 +1,100 @@
+/*
+ * ac: the Aho-Corasick automaton over normalized code points, and the streaming scanner.
+ *
+ * Owns: the character-class table (raw code point -> class + flags, with normalization folded
+ * in), the trie, failure links, the transition tables, and both match semantics:
+ * leftmost-longest non-overlapping (as `grep -o` finds matches) and overlapping (every
+ * occurrence of every pattern). Must not: know lexicon files, labels' meaning, or count.
+ *
+ * Text model seen by the scanner: valid UTF-8 (encoding.h guarantees it), fed in pieces that end
+ * on code-point boundaries. Zero-width characters are invisible; runs of white space and single
+ * line breaks are skipped inside a match, except that a run between two ASCII letters/digits
+ * counts as one space; two or more line breaks in one run (a blank line: a paragraph break) end
+ * any match in progress. Offsets reported are byte offsets in the concatenated pieces.
+ *
+ * Lifetimes: struct ac is run lifetime (build once, share read-only between threads); struct
+ * ac_scanner is per thread and reset per document (no allocation while scanning).
+ */
+#ifndef TIFA_AC_H
+#define TIFA_AC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tifa/err.h"
+
+struct ac_pattern {
+    const char *text;   /* UTF-8; normalized by the builder */
+    uint32_t term_id;   /* what a match reports (e.g. a lexicon label id) */
+};
+
+struct ac_match {
+    uint32_t term_id;
+    uint32_t pattern_id;   /* index into the pattern array given to ac_build */
+    uint64_t start_off;    /* byte offset of the first character of the match */
+    uint64_t end_off;      /* byte offset just past its last character */
+};
+
+/** Called once per match, in order of start offset (leftmost-longest) or end offset. */
+typedef void ac_match_fn(const struct ac_match *m, void *arg);
+
+enum ac_mode { AC_LEFTMOST_LONGEST = 0, AC_OVERLAPPING = 1 };
+
+struct ac;
+
+struct ac_build_opts {
+    size_t dense_budget;  /* bytes for dense transition rows; 0 = default (8 MiB) */
+};
+
+/**
+ * Builds the automaton for @n patterns. Patterns whose normalized forms are equal are allowed
+ * (both report; leftmost-longest reports the one given first). Returns 0 and sets *@out, or
+ * TIFA_EDATA with "pattern N: ..." in @e for an empty or invalid-UTF-8 pattern.
+ */
+int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
+             const struct ac_build_opts *opts, struct tifa_err *e);
+void ac_free(struct ac *ac);
+
+/** Number of states, of dense states, and of character classes (for diagnostics and tests). */
+void ac_shape(const struct ac *ac, size_t *nstates, size_t *ndense, size_t *nclasses);
+
+/** Text statistics gathered while scanning (they cost nothing extra). */
+struct ac_text_stats {
+    uint64_t bytes;   /* bytes scanned */
+    uint64_t chars;   /* code points */
+    uint64_t han;     /* Han characters (CJK unified and compatibility ideographs, all planes) */
+};
+
+struct ac_scanner {
+    const struct ac *ac;
+    enum ac_mode mode;
+    ac_match_fn *fn;
+    void *arg;
+    uint32_t state;      /* current state, with the output flag bit */
+    uint64_t sig;        /* index of the next significant (non-skipped) character */
+    uint64_t base;       /* byte offset of the piece being scanned */
+    uint64_t cursor;     /* leftmost: no match may start before this significant index */
+    uint64_t pmin;       /* leftmost: lowest start of a pending candidate, UINT64_MAX if none */
+    uint32_t mask;       /* ring size - 1 */
+    uint64_t *ring_off;  /* start byte offset of significant character i, at [i & mask] */
+    uint64_t *cand_start, *cand_endsig, *cand_endoff;
+    uint32_t *cand_pat;
+    int in_ws, prev_alnum, prev_cr;
+    unsigned nl_run;
+    struct ac_text_stats stats;
+};
+
+/** Prepares a scanner (allocates its rings once). @fn is called for every match. */
+void ac_scanner_init(struct ac_scanner *sc, const struct ac *ac, enum ac_mode mode,
+                     ac_match_fn *fn, void *arg);
+/** Starts a new document: state, offsets and statistics back to zero; keeps the memory. */
+void ac_scanner_reset(struct ac_scanner *sc);
+void ac_scanner_release(struct ac_scanner *sc);
+
+/** Scans the next piece of a document (valid UTF-8, ending on a code-point boundary). */
+void ac_scan(struct ac_scanner *sc, const char *utf8, size_t len);
+
+/** Ends the document: reports matches still pending. */
+void ac_scan_finish(struct ac_scanner *sc);
+
+#endif

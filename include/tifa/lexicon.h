@@ -1,0 +1,103 @@
+/*
+ * lexicon: lexicon files (plain list, TSV, JSON, the built-in one) to dense term ids.
+ *
+ * Owns: parsing and validating lexicon entries, the rule that senses sharing one label count
+ * under that label, the mapping of every term and alias to a dense label id, and writing a
+ * lexicon back out in the forms it reads. Must not: build automata or count (ac, agg do).
+ *
+ * Model: an entry is one meaning of a formula (id, term, category, aliases, expansion, gloss,
+ * since, source). A LABEL is a distinct term; entries with the same term are senses of one label
+ * (allowed only when every one of them has a distinct id). Counting is per label: a match of the
+ * term or of any alias of any of its senses counts once under the label.
+ *
+ * Validation (errors are "FILE:LINE: reason", status TIFA_EDATA): empty term, invalid UTF-8,
+ * wrong column count, unknown TSV column, duplicate term within one file (unless senses with
+ * distinct ids), duplicate id, an alias that normalizes to the same string as another label's
+ * term or alias. Across files, a later file may redefine a term of an earlier one (a user
+ * lexicon overrides the built-in entry of the same term); the earlier entries of that label are
+ * dropped. Comparison is on normalized forms (normalize_pattern), so "四个 意识" == "四个意识".
+ *
+ * Memory: run lifetime; everything is freed by lexicon_release().
+ */
+#ifndef TIFA_LEXICON_H
+#define TIFA_LEXICON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tifa/err.h"
+#include "tifa/sbuf.h"
+
+struct lex_entry {
+    char *id;          /* "" when the file gave none */
+    char *term;
+    char *category;    /* "" when none */
+    char **aliases;
+    size_t naliases;
+    char **expansion;
+    size_t nexpansion;
+    char *gloss;
+    int since;         /* year, 0 when unknown */
+    char *source;
+    uint32_t label_id; /* dense index into lexicon.labels, set by lexicon_finish */
+    const char *origin;/* the file it came from ("builtin" for the built-in lexicon) */
+    long line;         /* line (TSV/list) or entry number (JSON) in origin */
+    int dropped;       /* redefined by a later file */
+};
+
+struct lex_label {
+    char *term;          /* canonical term as written in the first sense */
+    const char *category;/* category of the first sense */
+    size_t first_entry;  /* index of its first sense in entries */
+};
+
+struct lex_pattern {
+    const char *text;    /* UTF-8 term or alias (borrowed from the entry) */
+    uint32_t label_id;
+};
+
+struct lexicon {
+    struct lex_entry *entries;
+    size_t nentries, entries_alloc;
+    struct lex_label *labels;
+    size_t nlabels;
+    struct lex_pattern *patterns; /* every distinct normalized term and alias */
+    size_t npatterns;
+    char **sources;      /* "builtin" and the user's files, in load order */
+    size_t nsources, sources_alloc;
+    char **categories;   /* the built-in taxonomy, from lexicon/categories.tsv */
+    char **category_desc;
+    size_t ncategories;
+};
+
+enum lex_format { LEX_AUTO = 0, LEX_LIST, LEX_TSV, LEX_JSON };
+
+void lexicon_init(struct lexicon *lx);
+void lexicon_release(struct lexicon *lx);
+
+/** Adds the built-in lexicon (compiled in from lexicon/builtin.tsv) and its taxonomy. */
+int lexicon_add_builtin(struct lexicon *lx, struct tifa_err *e);
+
+/**
+ * Reads a lexicon file. LEX_AUTO picks JSON when the first non-blank byte is '[', TSV when the
+ * first non-comment line contains a tab and a "term" column, else a plain list (one term a line).
+ */
+int lexicon_load_file(struct lexicon *lx, const char *path, enum lex_format fmt, struct tifa_err *e);
+
+/** Parses a lexicon held in memory; @name is used in messages and in sources. */
+int lexicon_load_buf(struct lexicon *lx, const char *buf, size_t len, const char *name,
+                     enum lex_format fmt, struct tifa_err *e);
+
+/** Assigns label ids and builds the pattern list; call once after loading. */
+int lexicon_finish(struct lexicon *lx, struct tifa_err *e);
+
+/** 1 if @name is a category of the built-in taxonomy. */
+int lexicon_category_known(const struct lexicon *lx, const char *name);
+
+/** Writes the (non-dropped) entries as TSV with the full header, readable by lexicon_load_*. */
+void lexicon_write_tsv(const struct lexicon *lx, struct sbuf *out);
+
+/** Writes the entries as a JSON array of objects (keys as the TSV columns), readable back. */
+void lexicon_write_json(const struct lexicon *lx, struct sbuf *out);
+
+#endif

@@ -1,0 +1,767 @@
+/*
+ * lexicon: reading, validating and writing lexicons.
+ *
+ * How it works: the three text forms are parsed into struct lex_entry records appended in load
+ * order (each remembers its origin file and line). lexicon_finish() then works on normalized
+ * keys (normalize_pattern, re-encoded as UTF-8) in three passes over the entries:
+ *   1. terms: within one origin a repeated term is an error unless all its senses carry
+ *      distinct ids; a later origin redefining a term drops the earlier origin's entries;
+ *   2. labels: one per distinct surviving term, in first-seen order (dense label ids);
+ *   3. patterns: every term and alias; a key already owned by another label is a conflict.
+ * All maps are strmaps keyed by the normalized UTF-8 string; the work is O(total pattern bytes).
+ * Memory: run lifetime, released by lexicon_release().
+ */
+#include "tifa/lexicon.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tifa/embedded.h"
+#include "tifa/normalize.h"
+#include "tifa/strmap.h"
+#include "tifa/utf8.h"
+#include "tifa/xalloc.h"
+
+enum col { COL_ID, COL_TERM, COL_CATEGORY, COL_ALIASES, COL_EXPANSION, COL_GLOSS, COL_SINCE,
+           COL_SOURCE, NCOLS };
+static const char *const col_names[NCOLS] = {"id", "term", "category", "aliases", "expansion",
+                                             "gloss", "since", "source"};
+
+void lexicon_init(struct lexicon *lx)
+{
+    memset(lx, 0, sizeof(*lx));
+}
+
+static void free_list(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+void lexicon_release(struct lexicon *lx)
+{
+    for (size_t i = 0; i < lx->nentries; i++) {
+        struct lex_entry *en = &lx->entries[i];
+        free(en->id);
+        free(en->term);
+        free(en->category);
+        free_list(en->aliases, en->naliases);
+        free_list(en->expansion, en->nexpansion);
+        free(en->gloss);
+        free(en->source);
+    }
+    free(lx->entries);
+    for (size_t i = 0; i < lx->nlabels; i++)
+        free(lx->labels[i].term);
+    free(lx->labels);
+    free(lx->patterns);
+    free_list(lx->sources, lx->nsources);
+    free_list(lx->categories, lx->ncategories);
+    free_list(lx->category_desc, lx->ncategories);
+    lexicon_init(lx);
+}
+
+static const char *add_source(struct lexicon *lx, const char *name)
+{
+    ALLOC_GROW(lx->sources, lx->nsources + 1, lx->sources_alloc);
+    lx->sources[lx->nsources] = xstrdup(name);
+    return lx->sources[lx->nsources++];
+}
+
+/* Normalized UTF-8 key of a term or alias; returns its length, 0 when empty, -1 on bad UTF-8. */
+static long norm_key(const char *s, struct sbuf *key, struct tifa_err *e)
+{
+    size_t len = strlen(s);
+    uint32_t stackbuf[256];
+    uint32_t *cps = len < 256 ? stackbuf : xmalloc(st_mult(len + 1, sizeof(uint32_t)));
+    long n = normalize_pattern(s, len, cps, len + 1, e);
+    sbuf_reset(key);
+    for (long i = 0; i < n; i++) {
+        char u[4];
+        sbuf_add(key, u, utf8_encode(cps[i], u));
+    }
+    if (cps != stackbuf)
+        free(cps);
+    return n < 0 ? -1 : (long)key->len;
+}
+
+static char *trim_dup(const char *s, size_t len)
+{
+    while (len && (*s == ' ' || *s == '\t'))
+        s++, len--;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+        len--;
+    return xstrndup(s, len);
+}
+
+/* Splits "a|b|c" into trimmed, non-empty parts. */
+static int split_bar(const char *s, char ***out, size_t *n, const char *what, const char *path,
+                     long line, struct tifa_err *e)
+{
+    size_t alloc = 0;
+    *out = NULL;
+    *n = 0;
+    if (!*s)
+        return 0;
+    for (;;) {
+        const char *bar = strchr(s, '|');
+        size_t len = bar ? (size_t)(bar - s) : strlen(s);
+        char *part = trim_dup(s, len);
+        if (!*part) {
+            free(part);
+            return tifa_err_set(e, TIFA_EDATA, path, line, -1, "empty %s component", what);
+        }
+        ALLOC_GROW(*out, *n + 1, alloc);
+        (*out)[(*n)++] = part;
+        if (!bar)
+            return 0;
+        s = bar + 1;
+    }
+}
+
+static int parse_since(const char *s, int *year, const char *path, long line, struct tifa_err *e)
+{
+    char *end;
+    long v;
+    *year = 0;
+    if (!*s)
+        return 0;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || *end || v < 1000 || v > 2999)
+        return tifa_err_set(e, TIFA_EDATA, path, line, -1, "invalid since year '%s'", s);
+    *year = (int)v;
+    return 0;
+}
+
+static struct lex_entry *new_entry(struct lexicon *lx, const char *origin, long line)
+{
+    ALLOC_GROW(lx->entries, lx->nentries + 1, lx->entries_alloc);
+    struct lex_entry *en = &lx->entries[lx->nentries++];
+    memset(en, 0, sizeof(*en));
+    en->origin = origin;
+    en->line = line;
+    return en;
+}
+
+static void fill_empty_fields(struct lex_entry *en)
+{
+    if (!en->id)
+        en->id = xstrdup("");
+    if (!en->category)
+        en->category = xstrdup("");
+    if (!en->gloss)
+        en->gloss = xstrdup("");
+    if (!en->source)
+        en->source = xstrdup("");
+}
+
+static int check_text(const char *s, const char *what, const char *path, long line,
+                      struct tifa_err *e)
+{
+    size_t len = strlen(s);
+    size_t ok = utf8_valid_prefix((const unsigned char *)s, len);
+    if (ok != len)
+        return tifa_err_set(e, TIFA_EDATA, path, line, -1, "invalid UTF-8 in %s at byte %zu",
+                            what, ok);
+    return 0;
+}
+
+/* Checks that a term, alias or expansion component normalizes to something non-empty. */
+static int check_pattern_text(const char *s, const char *what, struct sbuf *key, const char *path,
+                              long line, struct tifa_err *e)
+{
+    struct tifa_err sub;
+    tifa_err_init(&sub);
+    long n = norm_key(s, key, &sub);
+    if (n < 0)
+        return tifa_err_set(e, TIFA_EDATA, path, line, -1, "%s: %s", what, sub.msg);
+    if (n == 0)
+        return tifa_err_set(e, TIFA_EDATA, path, line, -1, "empty %s", what);
+    return 0;
+}
+
+static int validate_entry(const struct lex_entry *en, struct sbuf *key, struct tifa_err *e)
+{
+    const char *p = en->origin;
+    if (check_pattern_text(en->term, "term", key, p, en->line, e))
+        return TIFA_EDATA;
+    for (size_t i = 0; i < en->naliases; i++)
+        if (check_pattern_text(en->aliases[i], "alias", key, p, en->line, e))
+            return TIFA_EDATA;
+    for (size_t i = 0; i < en->nexpansion; i++)
+        if (check_pattern_text(en->expansion[i], "expansion component", key, p, en->line, e))
+            return TIFA_EDATA;
+    if (check_text(en->id, "id", p, en->line, e) || check_text(en->category, "category", p, en->line, e) ||
+        check_text(en->gloss, "gloss", p, en->line, e) || check_text(en->source, "source", p, en->line, e))
+        return TIFA_EDATA;
+    return 0;
+}
+
+/* ---- plain list and TSV ---- */
+
+struct line_iter {
+    const char *p, *end;
+    long line;
+};
+
+static int next_line(struct line_iter *it, const char **s, size_t *len)
+{
+    if (it->p >= it->end)
+        return 0;
+    const char *nl = memchr(it->p, '\n', (size_t)(it->end - it->p));
+    size_t n = nl ? (size_t)(nl - it->p) : (size_t)(it->end - it->p);
+    *s = it->p;
+    *len = n;
+    if (n && (*s)[n - 1] == '\r')
+        (*len)--;
+    it->p += n + (nl ? 1 : 0);
+    it->line++;
+    return 1;
+}
+
+static int is_blank_or_comment(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    return i == len || s[i] == '#';
+}
+
+static int load_list(struct lexicon *lx, const char *buf, size_t len, const char *origin,
+                     struct tifa_err *e)
+{
+    struct line_iter it = {buf, buf + len, 0};
+    const char *s;
+    size_t n;
+    struct sbuf key = SBUF_INIT;
+    int rc = 0;
+    while (!rc && next_line(&it, &s, &n)) {
+        if (is_blank_or_comment(s, n))
+            continue;
+        struct lex_entry *en = new_entry(lx, origin, it.line);
+        en->term = trim_dup(s, n);
+        fill_empty_fields(en);
+        rc = validate_entry(en, &key, e);
+    }
+    sbuf_release(&key);
+    return rc;
+}
+
+static size_t split_tabs(const char *s, size_t len, const char **f, size_t *flen, size_t max)
+{
+    size_t n = 0;
+    for (;;) {
+        const char *tab = memchr(s, '\t', len);
+        size_t k = tab ? (size_t)(tab - s) : len;
+        if (n < max) {
+            f[n] = s;
+            flen[n] = k;
+        }
+        n++;
+        if (!tab)
+            return n;
+        len -= k + 1;
+        s = tab + 1;
+    }
+}
+
+static int load_tsv(struct lexicon *lx, const char *buf, size_t len, const char *origin,
+                    struct tifa_err *e)
+{
+    struct line_iter it = {buf, buf + len, 0};
+    const char *s, *f[NCOLS + 1];
+    size_t n, flen[NCOLS + 1], ncols = 0;
+    int colmap[NCOLS + 1];
+    struct sbuf key = SBUF_INIT;
+    int rc = 0, have_header = 0;
+
+    while (!rc && next_line(&it, &s, &n)) {
+        if (is_blank_or_comment(s, n))
+            continue;
+        size_t nf = split_tabs(s, n, f, flen, NCOLS + 1);
+        if (!have_header) {
+            int seen[NCOLS] = {0};
+            if (nf > NCOLS)
+                return tifa_err_set(e, TIFA_EDATA, origin, it.line, -1,
+                                    "too many columns in header (%zu)", nf);
+            for (size_t i = 0; i < nf; i++) {
+                char *name = trim_dup(f[i], flen[i]);
+                int c = -1;
+                for (int k = 0; k < NCOLS; k++)
+                    if (!strcmp(name, col_names[k]))
+                        c = k;
+                if (c < 0 || seen[c]) {
+                    tifa_err_set(e, TIFA_EDATA, origin, it.line, -1, "%s column '%s'",
+                                 c < 0 ? "unknown" : "repeated", name);
+                    free(name);
+                    return TIFA_EDATA;
+                }
+                free(name);
+                seen[c] = 1;
+                colmap[i] = c;
+            }
+            if (!seen[COL_TERM])
+                return tifa_err_set(e, TIFA_EDATA, origin, it.line, -1, "no 'term' column in header");
+            ncols = nf;
+            have_header = 1;
+            continue;
+        }
+        if (nf != ncols) {
+            rc = tifa_err_set(e, TIFA_EDATA, origin, it.line, -1,
+                              "wrong column count: expected %zu, found %zu", ncols, nf);
+            break;
+        }
+        struct lex_entry *en = new_entry(lx, origin, it.line);
+        for (size_t i = 0; i < nf && !rc; i++) {
+            char *v = trim_dup(f[i], flen[i]);
+            switch (colmap[i]) {
+            case COL_ID: en->id = v; break;
+            case COL_TERM: en->term = v; break;
+            case COL_CATEGORY: en->category = v; break;
+            case COL_GLOSS: en->gloss = v; break;
+            case COL_SOURCE: en->source = v; break;
+            case COL_SINCE:
+                rc = parse_since(v, &en->since, origin, it.line, e);
+                free(v);
+                break;
+            case COL_ALIASES:
+                rc = split_bar(v, &en->aliases, &en->naliases, "alias", origin, it.line, e);
+                free(v);
+                break;
+            case COL_EXPANSION:
+                rc = split_bar(v, &en->expansion, &en->nexpansion, "expansion", origin, it.line, e);
+                free(v);
+                break;
+            }
+        }
+        if (!en->term)
+            en->term = xstrdup("");
+        fill_empty_fields(en);
+        if (!rc)
+            rc = validate_entry(en, &key, e);
+    }
+    sbuf_release(&key);
+    if (!rc && !have_header)
+        return 0; /* only comments: an empty lexicon */
+    return rc;
+}
+
+/* ---- JSON ---- */
+
+static int json_str_field(json_t *v, const char *k, char **out, const char *path, long idx,
+                          struct tifa_err *e)
+{
+    if (!json_is_string(v))
+        return tifa_err_set(e, TIFA_EDATA, path, 0, -1, "entry %ld: '%s' must be a string", idx, k);
+    *out = xstrdup(json_string_value(v));
+    return 0;
+}
+
+static int json_list_field(json_t *v, const char *k, char ***out, size_t *n, const char *path,
+                           long idx, struct tifa_err *e)
+{
+    if (json_is_string(v))
+        return split_bar(json_string_value(v), out, n, k, path, 0, e);
+    if (!json_is_array(v))
+        return tifa_err_set(e, TIFA_EDATA, path, 0, -1, "entry %ld: '%s' must be an array of strings",
+                            idx, k);
+    *n = json_array_size(v);
+    *out = xcalloc(*n ? *n : 1, sizeof(char *));
+    for (size_t i = 0; i < *n; i++) {
+        json_t *s = json_array_get(v, i);
+        if (!json_is_string(s) || !*json_string_value(s)) {
+            *n = i;
+            return tifa_err_set(e, TIFA_EDATA, path, 0, -1,
+                                "entry %ld: '%s' must hold non-empty strings", idx, k);
+        }
+        (*out)[i] = xstrdup(json_string_value(s));
+    }
+    return 0;
+}
+
+static int load_json(struct lexicon *lx, const char *buf, size_t len, const char *origin,
+                     struct tifa_err *e)
+{
+    json_error_t je;
+    json_t *root = json_loadb(buf, len, 0, &je);
+    struct sbuf key = SBUF_INIT;
+    int rc = 0;
+    if (!root)
+        return tifa_err_set(e, TIFA_EDATA, origin, je.line > 0 ? je.line : 0, -1, "%s", je.text);
+    if (!json_is_array(root)) {
+        json_decref(root);
+        return tifa_err_set(e, TIFA_EDATA, origin, 1, -1, "a JSON lexicon must be an array of objects");
+    }
+    for (size_t i = 0; i < json_array_size(root) && !rc; i++) {
+        json_t *obj = json_array_get(root, i), *v;
+        const char *k;
+        long idx = (long)i + 1;
+        if (!json_is_object(obj)) {
+            rc = tifa_err_set(e, TIFA_EDATA, origin, 0, -1, "entry %ld: not an object", idx);
+            break;
+        }
+        struct lex_entry *en = new_entry(lx, origin, 0);
+        en->line = -idx; /* negative: an entry number, see lex_where() */
+        json_object_foreach(obj, k, v) {
+            if (rc)
+                break;
+            if (!strcmp(k, "term")) rc = json_str_field(v, k, &en->term, origin, idx, e);
+            else if (!strcmp(k, "id")) rc = json_str_field(v, k, &en->id, origin, idx, e);
+            else if (!strcmp(k, "category")) rc = json_str_field(v, k, &en->category, origin, idx, e);
+            else if (!strcmp(k, "gloss")) rc = json_str_field(v, k, &en->gloss, origin, idx, e);
+            else if (!strcmp(k, "source")) rc = json_str_field(v, k, &en->source, origin, idx, e);
+            else if (!strcmp(k, "aliases"))
+                rc = json_list_field(v, k, &en->aliases, &en->naliases, origin, idx, e);
+            else if (!strcmp(k, "expansion"))
+                rc = json_list_field(v, k, &en->expansion, &en->nexpansion, origin, idx, e);
+            else if (!strcmp(k, "since")) {
+                if (json_is_integer(v) && json_integer_value(v) >= 1000 && json_integer_value(v) <= 2999)
+                    en->since = (int)json_integer_value(v);
+                else if (json_is_string(v))
+                    rc = parse_since(json_string_value(v), &en->since, origin, 0, e);
+                else if (!json_is_null(v))
+                    rc = tifa_err_set(e, TIFA_EDATA, origin, 0, -1, "entry %ld: invalid since year", idx);
+            } else
+                rc = tifa_err_set(e, TIFA_EDATA, origin, 0, -1, "entry %ld: unknown key '%s'", idx, k);
+        }
+        if (!en->term)
+            en->term = xstrdup("");
+        fill_empty_fields(en);
+        if (!rc) {
+            rc = validate_entry(en, &key, e);
+            if (rc && e->line < 0) {
+                /* validate_entry used the JSON entry number as a line: say so. */
+                char msg[sizeof(e->msg)];
+                snprintf(msg, sizeof(msg), "entry %ld: %.480s", idx, e->msg);
+                memcpy(e->msg, msg, sizeof(msg));
+                e->line = 0;
+            }
+        }
+    }
+    json_decref(root);
+    sbuf_release(&key);
+    return rc;
+}
+
+static enum lex_format sniff(const char *buf, size_t len)
+{
+    struct line_iter it = {buf, buf + len, 0};
+    const char *s;
+    size_t n;
+    size_t i = 0;
+    while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r'))
+        i++;
+    if (i < len && buf[i] == '[')
+        return LEX_JSON;
+    while (next_line(&it, &s, &n)) {
+        if (is_blank_or_comment(s, n))
+            continue;
+        if (memchr(s, '\t', n)) {
+            const char *f[NCOLS + 1];
+            size_t fl[NCOLS + 1];
+            size_t nf = split_tabs(s, n, f, fl, NCOLS + 1);
+            for (size_t k = 0; k < nf && k <= NCOLS; k++)
+                if (fl[k] == 4 && !memcmp(f[k], "term", 4))
+                    return LEX_TSV;
+        }
+        return n == 4 && !memcmp(s, "term", 4) ? LEX_TSV : LEX_LIST;
+    }
+    return LEX_LIST;
+}
+
+int lexicon_load_buf(struct lexicon *lx, const char *buf, size_t len, const char *name,
+                     enum lex_format fmt, struct tifa_err *e)
+{
+    const char *origin = add_source(lx, name);
+    if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
+        buf += 3, len -= 3;
+    if (memchr(buf, '\0', len))
+        return tifa_err_set(e, TIFA_EDATA, name, 0, (long long)((const char *)memchr(buf, '\0', len) - buf),
+                            "NUL byte in lexicon");
+    if (fmt == LEX_AUTO)
+        fmt = sniff(buf, len);
+    switch (fmt) {
+    case LEX_JSON:
+        return load_json(lx, buf, len, origin, e);
+    case LEX_TSV:
+        return load_tsv(lx, buf, len, origin, e);
+    default:
+        return load_list(lx, buf, len, origin, e);
+    }
+}
+
+int lexicon_load_file(struct lexicon *lx, const char *path, enum lex_format fmt, struct tifa_err *e)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+    struct sbuf sb = SBUF_INIT;
+    char chunk[65536];
+    size_t n;
+    int rc;
+    if (!f)
+        return tifa_err_set(e, TIFA_EIO, path, 0, -1, "cannot open lexicon: %s", strerror(errno));
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        sbuf_add(&sb, chunk, n);
+    if (ferror(f)) {
+        rc = tifa_err_set(e, TIFA_EIO, path, 0, -1, "cannot read lexicon: %s", strerror(errno));
+    } else {
+        rc = lexicon_load_buf(lx, sb.buf, sb.len, path, fmt, e);
+    }
+    if (f != stdin)
+        fclose(f);
+    sbuf_release(&sb);
+    return rc;
+}
+
+static int load_categories(struct lexicon *lx, struct tifa_err *e)
+{
+    struct line_iter it = {builtin_categories_tsv, builtin_categories_tsv + builtin_categories_tsv_len, 0};
+    const char *s;
+    size_t n, alloc = 0, alloc2 = 0;
+    int header = 1;
+    while (next_line(&it, &s, &n)) {
+        if (is_blank_or_comment(s, n))
+            continue;
+        if (header) {
+            header = 0;
+            continue;
+        }
+        const char *tab = memchr(s, '\t', n);
+        if (!tab)
+            return tifa_err_set(e, TIFA_EDATA, "lexicon/categories.tsv", it.line, -1,
+                                "expected NAME<TAB>DESCRIPTION");
+        ALLOC_GROW(lx->categories, lx->ncategories + 1, alloc);
+        ALLOC_GROW(lx->category_desc, lx->ncategories + 1, alloc2);
+        lx->categories[lx->ncategories] = trim_dup(s, (size_t)(tab - s));
+        lx->category_desc[lx->ncategories++] = trim_dup(tab + 1, n - (size_t)(tab + 1 - s));
+    }
+    return 0;
+}
+
+int lexicon_add_builtin(struct lexicon *lx, struct tifa_err *e)
+{
+    if (!lx->ncategories && load_categories(lx, e))
+        return TIFA_EDATA;
+    return lexicon_load_buf(lx, builtin_lexicon_tsv, builtin_lexicon_tsv_len, "builtin", LEX_TSV, e);
+}
+
+int lexicon_category_known(const struct lexicon *lx, const char *name)
+{
+    for (size_t i = 0; i < lx->ncategories; i++)
+        if (!strcmp(lx->categories[i], name))
+            return 1;
+    return 0;
+}
+
+/* ---- finishing: senses, labels, patterns ---- */
+
+static void where(const struct lex_entry *en, char *buf, size_t len)
+{
+    if (en->line > 0)
+        snprintf(buf, len, "%s:%ld", en->origin, en->line);
+    else
+        snprintf(buf, len, "%s entry %ld", en->origin, -en->line);
+}
+
+static int entry_err(const struct lex_entry *en, struct tifa_err *e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int entry_err(const struct lex_entry *en, struct tifa_err *e, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (en->line > 0)
+        return tifa_err_set(e, TIFA_EDATA, en->origin, en->line, -1, "%s", msg);
+    return tifa_err_set(e, TIFA_EDATA, en->origin, 0, -1, "entry %ld: %.400s", -en->line, msg);
+}
+
+static int is_dropped(const struct lexicon *lx, const struct strmap *terms, size_t i,
+                      struct sbuf *key, struct tifa_err *e)
+{
+    norm_key(lx->entries[i].term, key, e);
+    const size_t *owner = strmap_get(terms, key->buf, key->len);
+    return lx->entries[*owner].origin != lx->entries[i].origin;
+}
+
+int lexicon_finish(struct lexicon *lx, struct tifa_err *e)
+{
+    struct strmap terms, labels, pats, ids;
+    struct sbuf key = SBUF_INIT;
+    size_t pat_alloc = 0, label_alloc = 0;
+    int rc = 0;
+    char loc[1200];
+
+    strmap_init(&terms);
+    strmap_init(&labels);
+    strmap_init(&pats);
+    strmap_init(&ids);
+    /* 1. terms: the map holds the first entry of the LATEST origin that defines each term, so
+     *    a later file redefines a term; within one origin only senses with distinct ids repeat. */
+    for (size_t i = 0; i < lx->nentries && !rc; i++) {
+        struct lex_entry *en = &lx->entries[i];
+        int ins;
+        norm_key(en->term, &key, e);
+        size_t *first = strmap_put(&terms, key.buf, key.len, i, &ins);
+        if (ins)
+            continue;
+        struct lex_entry *prev = &lx->entries[*first];
+        if (prev->origin != en->origin) {
+            *first = i;
+            continue;
+        }
+        for (size_t j = *first; j < i && !rc; j++) {
+            struct lex_entry *o = &lx->entries[j];
+            if (o->origin != en->origin)
+                continue;
+            struct sbuf k2 = SBUF_INIT;
+            norm_key(o->term, &k2, e);
+            int same = k2.len == key.len && !memcmp(k2.buf, key.buf, key.len);
+            sbuf_release(&k2);
+            if (same && (!*en->id || !*o->id || !strcmp(en->id, o->id))) {
+                where(o, loc, sizeof(loc));
+                rc = entry_err(en, e, "duplicate term '%s' (first at %s)", en->term, loc);
+            }
+        }
+    }
+    /* 2. labels and ids */
+    for (size_t i = 0; i < lx->nentries && !rc; i++) {
+        struct lex_entry *en = &lx->entries[i];
+        en->dropped = is_dropped(lx, &terms, i, &key, e);
+        if (en->dropped)
+            continue;
+        if (*en->id) {
+            int ins;
+            size_t *first = strmap_put(&ids, en->id, strlen(en->id), i, &ins);
+            if (!ins) {
+                where(&lx->entries[*first], loc, sizeof(loc));
+                rc = entry_err(en, e, "duplicate id '%s' (first at %s)", en->id, loc);
+                break;
+            }
+        }
+        int ins;
+        size_t *lid = strmap_put(&labels, key.buf, key.len, lx->nlabels, &ins);
+        if (ins) {
+            ALLOC_GROW(lx->labels, lx->nlabels + 1, label_alloc);
+            lx->labels[lx->nlabels].term = xstrdup(en->term);
+            lx->labels[lx->nlabels].category = en->category;
+            lx->labels[lx->nlabels].first_entry = i;
+            lx->nlabels++;
+        }
+        en->label_id = (uint32_t)*lid;
+    }
+    /* 3. patterns: terms first, so that an alias equal to a later entry's term is reported at
+     *    the alias, which is where the mistake usually is. */
+    for (int pass = 0; pass < 2 && !rc; pass++) {
+        for (size_t i = 0; i < lx->nentries && !rc; i++) {
+            struct lex_entry *en = &lx->entries[i];
+            if (en->dropped)
+                continue;
+            size_t nt = pass == 0 ? 1 : en->naliases;
+            for (size_t k = 0; k < nt && !rc; k++) {
+                const char *text = pass == 0 ? en->term : en->aliases[k];
+                int ins;
+                norm_key(text, &key, e);
+                size_t *owner = strmap_put(&pats, key.buf, key.len, en->label_id, &ins);
+                if (ins) {
+                    ALLOC_GROW(lx->patterns, lx->npatterns + 1, pat_alloc);
+                    lx->patterns[lx->npatterns].text = text;
+                    lx->patterns[lx->npatterns++].label_id = en->label_id;
+                } else if (*owner != en->label_id) {
+                    rc = entry_err(en, e, "alias '%s' is already a term or alias of '%s'", text,
+                                   lx->labels[*owner].term);
+                }
+            }
+        }
+    }
+    sbuf_release(&key);
+    strmap_release(&terms);
+    strmap_release(&labels);
+    strmap_release(&pats);
+    strmap_release(&ids);
+    return rc;
+}
+
+/* ---- writing ---- */
+
+static void tsv_field(struct sbuf *out, const char *s)
+{
+    /* Fields never hold tabs or newlines (the reader splits on them); replace defensively. */
+    for (; *s; s++)
+        sbuf_addch(out, *s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+}
+
+static void tsv_list(struct sbuf *out, char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            sbuf_addch(out, '|');
+        tsv_field(out, v[i]);
+    }
+}
+
+void lexicon_write_tsv(const struct lexicon *lx, struct sbuf *out)
+{
+    sbuf_addstr(out, "id\tterm\tcategory\taliases\texpansion\tgloss\tsince\tsource\n");
+    for (size_t i = 0; i < lx->nentries; i++) {
+        const struct lex_entry *en = &lx->entries[i];
+        if (en->dropped)
+            continue;
+        tsv_field(out, en->id);
+        sbuf_addch(out, '\t');
+        tsv_field(out, en->term);
+        sbuf_addch(out, '\t');
+        tsv_field(out, en->category);
+        sbuf_addch(out, '\t');
+        tsv_list(out, en->aliases, en->naliases);
+        sbuf_addch(out, '\t');
+        tsv_list(out, en->expansion, en->nexpansion);
+        sbuf_addch(out, '\t');
+        tsv_field(out, en->gloss);
+        sbuf_addch(out, '\t');
+        if (en->since)
+            sbuf_addf(out, "%d", en->since);
+        sbuf_addch(out, '\t');
+        tsv_field(out, en->source);
+        sbuf_addch(out, '\n');
+    }
+}
+
+static json_t *json_strlist(char **v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_string(v[i]));
+    return a;
+}
+
+void lexicon_write_json(const struct lexicon *lx, struct sbuf *out)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < lx->nentries; i++) {
+        const struct lex_entry *en = &lx->entries[i];
+        if (en->dropped)
+            continue;
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_string(en->id));
+        json_object_set_new(o, "term", json_string(en->term));
+        json_object_set_new(o, "category", json_string(en->category));
+        json_object_set_new(o, "aliases", json_strlist(en->aliases, en->naliases));
+        json_object_set_new(o, "expansion", json_strlist(en->expansion, en->nexpansion));
+        json_object_set_new(o, "gloss", json_string(en->gloss));
+        json_object_set_new(o, "since", en->since ? json_integer(en->since) : json_null());
+        json_object_set_new(o, "source", json_string(en->source));
+        json_array_append_new(arr, o);
+    }
+    char *s = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII * 0);
+    sbuf_addstr(out, s);
+    sbuf_addch(out, '\n');
+    free(s);
+    json_decref(arr);
+}

@@ -1,0 +1,256 @@
+/* Unit tests for ac: targeted cases for the text model, and a differential test against a
+ * naive matcher on random lexicons and texts, in both semantics. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tifa/ac.h"
+#include "tifa/sbuf.h"
+
+struct collect {
+    struct sbuf out;  /* "term:start-end;" per match */
+    size_t n;
+};
+
+static void on_match(const struct ac_match *m, void *arg)
+{
+    struct collect *c = arg;
+    sbuf_addf(&c->out, "%u:%llu-%llu;", m->term_id, (unsigned long long)m->start_off,
+              (unsigned long long)m->end_off);
+    c->n++;
+}
+
+/* Scans @text (optionally in pieces of @piece bytes, on code-point boundaries) and returns the
+ * match list as a string the caller frees. */
+static char *scan(const char *const *terms, size_t nterms, const char *text, enum ac_mode mode,
+                  size_t piece, size_t dense_budget)
+{
+    struct ac_pattern pats[64];
+    struct ac *ac;
+    struct tifa_err e;
+    struct ac_build_opts opts = {dense_budget};
+    tifa_err_init(&e);
+    for (size_t i = 0; i < nterms; i++) {
+        pats[i].text = terms[i];
+        pats[i].term_id = (uint32_t)i;
+    }
+    assert_int_equal(ac_build(&ac, pats, nterms, &opts, &e), 0);
+    struct collect c = {SBUF_INIT, 0};
+    struct ac_scanner sc;
+    ac_scanner_init(&sc, ac, mode, on_match, &c);
+    size_t len = strlen(text), i = 0;
+    if (!piece)
+        piece = len ? len : 1;
+    while (i < len) {
+        size_t n = len - i < piece ? len - i : piece;
+        while (i + n < len && ((unsigned char)text[i + n] & 0xC0) == 0x80)
+            n++;
+        ac_scan(&sc, text + i, n);
+        i += n;
+    }
+    ac_scan_finish(&sc);
+    ac_scanner_release(&sc);
+    ac_free(ac);
+    return sbuf_detach(&c.out, NULL);
+}
+
+#define EXPECT(terms, text, mode, want)                                                   \
+    do {                                                                                   \
+        for (size_t piece_ = 0; piece_ < 4; piece_++) {                                    \
+            char *got_ = scan(terms, sizeof(terms) / sizeof(terms[0]), text, mode, piece_, 0); \
+            assert_string_equal(got_, want);                                               \
+            free(got_);                                                                    \
+        }                                                                                  \
+    } while (0)
+
+static void test_leftmost_longest(void **state)
+{
+    (void)state;
+    static const char *const t[] = {"六个必须", "六个必须坚持", "必须坚持"};
+    /* 六个必须坚持 is one match, never also 六个必须 or 必须坚持 (3 bytes a character) */
+    EXPECT(t, "六个必须坚持", AC_LEFTMOST_LONGEST, "1:0-18;");
+    EXPECT(t, "六个必须坚", AC_LEFTMOST_LONGEST, "0:0-12;");
+    EXPECT(t, "六个必须坚持", AC_OVERLAPPING, "0:0-12;1:0-18;2:6-18;");
+    static const char *const u[] = {"abcd", "b", "cx"};
+    /* the longer attempt fails; the leftmost shorter match is still found */
+    EXPECT(u, "abce", AC_LEFTMOST_LONGEST, "1:1-2;");
+    EXPECT(u, "abcx", AC_LEFTMOST_LONGEST, "1:1-2;2:2-4;");
+    static const char *const v[] = {"ab", "cd", "abcdefg"};
+    EXPECT(v, "abcdx", AC_LEFTMOST_LONGEST, "0:0-2;1:2-4;");
+    EXPECT(v, "abcdefg", AC_LEFTMOST_LONGEST, "2:0-7;");
+}
+
+static void test_whitespace_and_lines(void **state)
+{
+    (void)state;
+    static const char *const t[] = {"四个意识", "四个要看、四个更要看", "g20"};
+    EXPECT(t, "四个\n意识", AC_LEFTMOST_LONGEST, "0:0-13;");
+    EXPECT(t, "四个 意识", AC_LEFTMOST_LONGEST, "0:0-13;");
+    EXPECT(t, "四个\r\n意识", AC_LEFTMOST_LONGEST, "0:0-14;");
+    EXPECT(t, "四个\u3000意识", AC_LEFTMOST_LONGEST, "0:0-15;");
+    /* a blank line always breaks a match */
+    EXPECT(t, "四个\n\n意识", AC_LEFTMOST_LONGEST, "");
+    EXPECT(t, "四个\r\n \r\n意识", AC_LEFTMOST_LONGEST, "");
+    EXPECT(t, "四个\r\r意识", AC_LEFTMOST_LONGEST, "");
+    EXPECT(t, "四个要看、\n四个更要看", AC_LEFTMOST_LONGEST, "1:0-31;");
+    /* zero-width characters are invisible, full-width and upper-case ASCII fold */
+    EXPECT(t, "四个\u200b意识", AC_LEFTMOST_LONGEST, "0:0-15;");
+    EXPECT(t, "Ｇ２０ and G20", AC_LEFTMOST_LONGEST, "2:0-9;2:14-17;");
+}
+
+static void test_space_between_alnum(void **state)
+{
+    (void)state;
+    static const char *const t[] = {"ab", "a b", "g20"};
+    /* white space between two letters counts as one space */
+    EXPECT(t, "a  b", AC_LEFTMOST_LONGEST, "1:0-4;");
+    EXPECT(t, "a\nb", AC_LEFTMOST_LONGEST, "1:0-3;");
+    EXPECT(t, "ab", AC_LEFTMOST_LONGEST, "0:0-2;");
+    EXPECT(t, "g 20", AC_LEFTMOST_LONGEST, "");
+    EXPECT(t, "G20", AC_LEFTMOST_LONGEST, "2:0-3;");
+}
+
+static void test_compat_ideograph(void **state)
+{
+    (void)state;
+    /* U+F967 is a compatibility form of 不 (U+4E0D) */
+    static const char *const t[] = {"不忘初心"};
+    EXPECT(t, "\uf967忘初心", AC_LEFTMOST_LONGEST, "0:0-12;");
+}
+
+/* ---- differential test against a naive matcher ---- */
+
+static uint64_t rng_state = 88172645463325252ULL;
+static uint32_t rnd(uint32_t n)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state % n);
+}
+
+static const char *const alphabet[] = {"四", "个", "意", "识", "a", "b", "两"};
+
+static void naive(char **terms, size_t nt, const char *text, enum ac_mode mode, struct sbuf *out)
+{
+    size_t len = strlen(text);
+    if (mode == AC_OVERLAPPING) {
+        /* every occurrence, ordered by end, then longest first, then pattern order */
+        for (size_t end = 1; end <= len; end++)
+            for (size_t l = end; l > 0; l--)
+                for (size_t p = 0; p < nt; p++) {
+                    if (strlen(terms[p]) == l && !memcmp(text + end - l, terms[p], l))
+                        sbuf_addf(out, "%zu:%zu-%zu;", p, end - l, end);
+                }
+        return;
+    }
+    size_t i = 0;
+    while (i < len) {
+        size_t best = 0, bp = 0;
+        for (size_t p = 0; p < nt; p++) {
+            size_t l = strlen(terms[p]);
+            if (l > best && i + l <= len && !memcmp(text + i, terms[p], l)) {
+                best = l;
+                bp = p;
+            }
+        }
+        if (best) {
+            sbuf_addf(out, "%zu:%zu-%zu;", bp, i, i + best);
+            i += best;
+        } else {
+            i++;
+            while (i < len && ((unsigned char)text[i] & 0xC0) == 0x80)
+                i++;
+        }
+    }
+}
+
+static void test_differential(void **state)
+{
+    (void)state;
+    for (int round = 0; round < 3000; round++) {
+        size_t nt = 1 + rnd(8);
+        char *terms[8];
+        for (size_t k = 0; k < nt; k++) {
+            struct sbuf t = SBUF_INIT;
+            size_t l = 1 + rnd(5);
+            for (size_t j = 0; j < l; j++)
+                sbuf_addstr(&t, alphabet[rnd(7)]);
+            /* distinct terms only (equal patterns are a documented special case) */
+            int dup = 0;
+            for (size_t q = 0; q < k; q++)
+                dup |= !strcmp(terms[q], t.buf);
+            if (dup)
+                sbuf_addstr(&t, "识意四");
+            terms[k] = sbuf_detach(&t, NULL);
+        }
+        struct sbuf text = SBUF_INIT;
+        size_t tl = rnd(40);
+        for (size_t j = 0; j < tl; j++)
+            sbuf_addstr(&text, alphabet[rnd(7)]);
+        for (int mode = 0; mode < 2; mode++) {
+            struct sbuf want = SBUF_INIT;
+            naive(terms, nt, text.buf, (enum ac_mode)mode, &want);
+            /* small dense budgets force the sparse path and mixed tables */
+            size_t budget = round % 3 == 0 ? 1 : round % 3 == 1 ? 64 : 0;
+            char *got = scan((const char *const *)terms, nt, text.buf, (enum ac_mode)mode,
+                             round % 5, budget);
+            if (strcmp(got, want.buf)) {
+                for (size_t k = 0; k < nt; k++)
+                    print_message("term %zu: %s\n", k, terms[k]);
+                print_message("text: %s\nmode %d\n", text.buf, mode);
+            }
+            assert_string_equal(got, want.buf);
+            free(got);
+            sbuf_release(&want);
+        }
+        sbuf_release(&text);
+        for (size_t k = 0; k < nt; k++)
+            free(terms[k]);
+    }
+}
+
+static void test_stats_and_errors(void **state)
+{
+    (void)state;
+    static const struct ac_pattern p[] = {{"两个维护", 7}, {"", 8}};
+    struct ac *ac;
+    struct tifa_err e;
+    tifa_err_init(&e);
+    assert_int_equal(ac_build(&ac, p, 2, NULL, &e), TIFA_EDATA);
+    assert_string_equal(e.msg, "pattern 2: empty after normalization");
+    tifa_err_init(&e);
+    assert_int_equal(ac_build(&ac, p, 1, NULL, &e), 0);
+    struct collect c = {SBUF_INIT, 0};
+    struct ac_scanner sc;
+    ac_scanner_init(&sc, ac, AC_LEFTMOST_LONGEST, on_match, &c);
+    const char *text = "做到两个维护。Ab 1\n𠀀";
+    ac_scan(&sc, text, strlen(text));
+    ac_scan_finish(&sc);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(sc.stats.bytes, strlen(text));
+    assert_int_equal(sc.stats.chars, 13);
+    assert_int_equal(sc.stats.han, 7); /* 做到两个维护 and U+20000 */
+    ac_scanner_release(&sc);
+    sbuf_release(&c.out);
+    ac_free(ac);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_leftmost_longest),
+        cmocka_unit_test(test_whitespace_and_lines),
+        cmocka_unit_test(test_space_between_alnum),
+        cmocka_unit_test(test_compat_ideograph),
+        cmocka_unit_test(test_differential),
+        cmocka_unit_test(test_stats_and_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
