@@ -550,6 +550,19 @@ int lexicon_add_builtin(struct lexicon *lx, struct tifa_err *e)
     return lexicon_load_buf(lx, builtin_lexicon_tsv, builtin_lexicon_tsv_len, "builtin", LEX_TSV, e);
 }
 
+size_t lexicon_keep_categories(struct lexicon *lx, const char *const *names, size_t n)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < lx->nentries; i++) {
+        int keep = 0;
+        for (size_t k = 0; k < n && !keep; k++)
+            keep = !strcmp(lx->entries[i].category, names[k]);
+        lx->entries[i].excluded = !keep;
+        kept += keep;
+    }
+    return kept;
+}
+
 int lexicon_category_known(const struct lexicon *lx, const char *name)
 {
     for (size_t i = 0; i < lx->ncategories; i++)
@@ -607,6 +620,8 @@ int lexicon_finish(struct lexicon *lx, struct tifa_err *e)
     for (size_t i = 0; i < lx->nentries && !rc; i++) {
         struct lex_entry *en = &lx->entries[i];
         int ins;
+        if (en->excluded)
+            continue;
         norm_key(en->term, &key, e);
         size_t *first = strmap_put(&terms, key.buf, key.len, i, &ins);
         if (ins)
@@ -633,7 +648,7 @@ int lexicon_finish(struct lexicon *lx, struct tifa_err *e)
     /* 2. labels and ids */
     for (size_t i = 0; i < lx->nentries && !rc; i++) {
         struct lex_entry *en = &lx->entries[i];
-        en->dropped = is_dropped(lx, &terms, i, &key, e);
+        en->dropped = en->excluded || is_dropped(lx, &terms, i, &key, e);
         if (en->dropped)
             continue;
         if (*en->id) {

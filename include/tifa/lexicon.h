@@ -42,7 +42,8 @@ struct lex_entry {
     uint32_t label_id; /* dense index into lexicon.labels, set by lexicon_finish */
     const char *origin;/* the file it came from ("builtin" for the built-in lexicon) */
     long line;         /* line (TSV/list) or entry number (JSON) in origin */
-    int dropped;       /* redefined by a later file */
+    int dropped;       /* redefined by a later file, or excluded */
+    int excluded;      /* left out by lexicon_keep_categories */
 };
 
 struct lex_label {
@@ -90,6 +91,12 @@ int lexicon_load_buf(struct lexicon *lx, const char *buf, size_t len, const char
 
 /** Assigns label ids and builds the pattern list; call once after loading. */
 int lexicon_finish(struct lexicon *lx, struct tifa_err *e);
+
+/**
+ * Before lexicon_finish: leaves out every entry whose category is not one of @names (a
+ * `--category` filter). Returns the number of entries kept.
+ */
+size_t lexicon_keep_categories(struct lexicon *lx, const char *const *names, size_t n);
 
 /** 1 if @name is a category of the built-in taxonomy. */
 int lexicon_category_known(const struct lexicon *lx, const char *name);

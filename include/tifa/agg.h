@@ -1,0 +1,84 @@
+/*
+ * agg: counts per document and for the whole corpus.
+ *
+ * Owns: the per-document tally (a dense array indexed by label id plus the list of touched
+ * ids, so resetting costs O(terms seen), not O(lexicon)), its sparse frozen form, corpus totals
+ * (counts, document frequency, sizes) and the sorted term rows reporters print. Must not: read,
+ * match or print.
+ *
+ * Lifetimes: struct agg_tally is per thread (document lifetime contents); struct agg_doc is a
+ * result owned by whoever froze it until agg_doc_release(); struct agg_total is owned by the
+ * command.
+ */
+#ifndef TIFA_AGG_H
+#define TIFA_AGG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tifa/lexicon.h"
+
+struct agg_count {
+    uint32_t label_id;
+    uint64_t count;
+};
+
+struct agg_tally {
+    uint64_t *counts;   /* nlabels, zero except at touched ids */
+    uint32_t *touched;
+    size_t ntouched;
+    size_t nlabels;
+};
+
+struct agg_doc {
+    char *path;
+    char encoding[48];
+    uint64_t bytes, chars, han, invalid;
+    long long first_invalid_off;
+    struct agg_count *counts;  /* non-zero only, sorted by count (desc), then term (bytes) */
+    size_t ncounts;
+};
+
+struct agg_total {
+    size_t nlabels;
+    uint64_t documents, bytes, chars, han, invalid;
+    uint64_t *counts;    /* nlabels */
+    uint64_t *doc_freq;  /* nlabels */
+};
+
+enum agg_sort { AGG_SORT_COUNT = 0, AGG_SORT_TERM, AGG_SORT_DOCS };
+
+struct agg_row {
+    uint32_t label_id;
+    uint64_t count, documents;
+    double per_10k;
+};
+
+void agg_tally_init(struct agg_tally *t, size_t nlabels);
+void agg_tally_release(struct agg_tally *t);
+static inline void agg_tally_add(struct agg_tally *t, uint32_t label_id)
+{
+    if (!t->counts[label_id]++)
+        t->touched[t->ntouched++] = label_id;
+}
+/** Moves the tally into @doc->counts (sorted) and resets the tally. */
+void agg_tally_freeze(struct agg_tally *t, const struct lexicon *lx, struct agg_doc *doc);
+
+void agg_doc_release(struct agg_doc *doc);
+
+void agg_total_init(struct agg_total *tot, size_t nlabels);
+void agg_total_release(struct agg_total *tot);
+void agg_total_add(struct agg_total *tot, const struct agg_doc *doc);
+
+/** Rate per 10,000 Han characters (0 when @han is 0). */
+double agg_per_10k(uint64_t count, uint64_t han);
+
+/**
+ * The rows of the term summary: terms with a non-zero total, at least @min_count, sorted by
+ * @sort (count: count desc then term; docs: documents desc then count desc then term; term:
+ * term bytes), cut to @top rows when @top > 0. Caller frees *@rows.
+ */
+void agg_rows(const struct agg_total *tot, const struct lexicon *lx, enum agg_sort sort,
+              uint64_t min_count, size_t top, struct agg_row **rows, size_t *nrows);
+
+#endif

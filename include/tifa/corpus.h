@@ -1,0 +1,42 @@
+/*
+ * corpus: the whole per-document pipeline (source -> decode -> scan -> tally) over a list of
+ * files, on N threads, delivering results in list order.
+ *
+ * Owns: the worker threads, per-thread scanners and buffers, and the reorder window that makes
+ * output independent of which file finishes first. Must not: print or pick exit codes (the
+ * delivery callback, run on the calling thread, does that).
+ *
+ * Determinism: results are delivered strictly in index order whatever the thread count; at
+ * most CORPUS_WINDOW documents are held waiting, so memory does not grow with the corpus.
+ */
+#ifndef TIFA_CORPUS_H
+#define TIFA_CORPUS_H
+
+#include <stddef.h>
+
+#include "tifa/ac.h"
+#include "tifa/agg.h"
+#include "tifa/lexicon.h"
+
+struct corpus_opts {
+    const char *encoding;   /* --encoding, NULL = detect */
+    enum ac_mode mode;
+    unsigned threads;       /* 0 = number of online CPUs */
+};
+
+/**
+ * Called on the calling thread for each file, in order. On success @doc is the document's
+ * result (the callback may keep it by copying; it is released after the call) and @err NULL;
+ * on failure @doc is NULL and @err says why (the path is in err->path).
+ */
+typedef void corpus_doc_fn(size_t index, const struct agg_doc *doc, const struct tifa_err *err,
+                           void *arg);
+
+/** Counts @nfiles files; returns 0 (document errors go to @fn, not to the return value). */
+int corpus_count(const char *const *paths, size_t nfiles, const struct lexicon *lx,
+                 const struct ac *ac, const struct corpus_opts *o, corpus_doc_fn *fn, void *arg);
+
+/** Builds the automaton for every term and alias of @lx (label ids as term ids). */
+int corpus_build_ac(const struct lexicon *lx, struct ac **out, struct tifa_err *e);
+
+#endif

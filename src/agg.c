@@ -1,0 +1,146 @@
+/*
+ * agg: tallies, totals and sorted term rows.
+ *
+ * How it works: a tally is a dense uint64 array over label ids plus a touched list; adding is
+ * one increment (and a push the first time), freezing copies the touched entries out, sorts
+ * them and zeroes just those slots. Totals add a frozen document in O(its terms). Sorting is
+ * by count then term bytes, which makes every output order a function of the data only.
+ */
+#include "tifa/agg.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tifa/xalloc.h"
+
+void agg_tally_init(struct agg_tally *t, size_t nlabels)
+{
+    t->nlabels = nlabels;
+    t->counts = xcalloc(nlabels ? nlabels : 1, sizeof(uint64_t));
+    t->touched = xmalloc(st_mult(nlabels ? nlabels : 1, sizeof(uint32_t)));
+    t->ntouched = 0;
+}
+
+void agg_tally_release(struct agg_tally *t)
+{
+    free(t->counts);
+    free(t->touched);
+    memset(t, 0, sizeof(*t));
+}
+
+/* qsort has no context argument in C11: sort pairs that carry their own term pointer. */
+struct keyed_count {
+    const char *term;
+    struct agg_count c;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+    const struct keyed_count *x = a, *y = b;
+    if (x->c.count != y->c.count)
+        return x->c.count > y->c.count ? -1 : 1;
+    return strcmp(x->term, y->term);
+}
+
+void agg_tally_freeze(struct agg_tally *t, const struct lexicon *lx, struct agg_doc *doc)
+{
+    struct keyed_count *k = xmalloc(st_mult(t->ntouched + 1, sizeof(*k)));
+    for (size_t i = 0; i < t->ntouched; i++) {
+        uint32_t id = t->touched[i];
+        k[i].term = lx->labels[id].term;
+        k[i].c.label_id = id;
+        k[i].c.count = t->counts[id];
+        t->counts[id] = 0;
+    }
+    qsort(k, t->ntouched, sizeof(*k), cmp_keyed);
+    doc->counts = xmalloc(st_mult(t->ntouched + 1, sizeof(struct agg_count)));
+    for (size_t i = 0; i < t->ntouched; i++)
+        doc->counts[i] = k[i].c;
+    doc->ncounts = t->ntouched;
+    t->ntouched = 0;
+    free(k);
+}
+
+void agg_doc_release(struct agg_doc *doc)
+{
+    free(doc->path);
+    free(doc->counts);
+    doc->path = NULL;
+    doc->counts = NULL;
+    doc->ncounts = 0;
+}
+
+void agg_total_init(struct agg_total *tot, size_t nlabels)
+{
+    memset(tot, 0, sizeof(*tot));
+    tot->nlabels = nlabels;
+    tot->counts = xcalloc(nlabels ? nlabels : 1, sizeof(uint64_t));
+    tot->doc_freq = xcalloc(nlabels ? nlabels : 1, sizeof(uint64_t));
+}
+
+void agg_total_release(struct agg_total *tot)
+{
+    free(tot->counts);
+    free(tot->doc_freq);
+    memset(tot, 0, sizeof(*tot));
+}
+
+void agg_total_add(struct agg_total *tot, const struct agg_doc *doc)
+{
+    tot->documents++;
+    tot->bytes += doc->bytes;
+    tot->chars += doc->chars;
+    tot->han += doc->han;
+    tot->invalid += doc->invalid;
+    for (size_t i = 0; i < doc->ncounts; i++) {
+        tot->counts[doc->counts[i].label_id] += doc->counts[i].count;
+        tot->doc_freq[doc->counts[i].label_id]++;
+    }
+}
+
+double agg_per_10k(uint64_t count, uint64_t han)
+{
+    return han ? (double)count * 10000.0 / (double)han : 0.0;
+}
+
+struct keyed_row {
+    const char *term;
+    enum agg_sort sort;
+    struct agg_row r;
+};
+
+static int cmp_row(const void *a, const void *b)
+{
+    const struct keyed_row *x = a, *y = b;
+    if (x->sort == AGG_SORT_DOCS && x->r.documents != y->r.documents)
+        return x->r.documents > y->r.documents ? -1 : 1;
+    if (x->sort != AGG_SORT_TERM && x->r.count != y->r.count)
+        return x->r.count > y->r.count ? -1 : 1;
+    return strcmp(x->term, y->term);
+}
+
+void agg_rows(const struct agg_total *tot, const struct lexicon *lx, enum agg_sort sort,
+              uint64_t min_count, size_t top, struct agg_row **rows, size_t *nrows)
+{
+    struct keyed_row *k = xmalloc(st_mult(tot->nlabels + 1, sizeof(*k)));
+    size_t n = 0;
+    for (size_t id = 0; id < tot->nlabels; id++) {
+        if (!tot->counts[id] || tot->counts[id] < min_count)
+            continue;
+        k[n].term = lx->labels[id].term;
+        k[n].sort = sort;
+        k[n].r.label_id = (uint32_t)id;
+        k[n].r.count = tot->counts[id];
+        k[n].r.documents = tot->doc_freq[id];
+        k[n].r.per_10k = agg_per_10k(tot->counts[id], tot->han);
+        n++;
+    }
+    qsort(k, n, sizeof(*k), cmp_row);
+    if (top && n > top)
+        n = top;
+    *rows = xmalloc(st_mult(n + 1, sizeof(struct agg_row)));
+    for (size_t i = 0; i < n; i++)
+        (*rows)[i] = k[i].r;
+    *nrows = n;
+    free(k);
+}

@@ -1,0 +1,223 @@
+/*
+ * cmd_count: `tifa count [OPTIONS] INPUT...` — formula counts per document and in total.
+ *
+ * Wiring: options -> lexicon -> automaton -> walk -> corpus_count (threads, in order) ->
+ * agg totals -> reporter. Warnings (invalid sequences, unreadable inputs) go to stderr in path
+ * order, so stderr is as deterministic as stdout.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tifa/cmd.h"
+#include "tifa/corpus.h"
+#include "tifa/encoding.h"
+#include "tifa/xalloc.h"
+
+static const char count_usage[] =
+    "usage: tifa count [OPTIONS] INPUT...\n"
+    "Counts the formulas of the lexicon in each input and in total.\n\n"
+    "Output:\n"
+    "  -f, --format FMT      table (default), json, jsonl, tsv or csv\n"
+    "  --per-doc             table: also one row per document and term\n"
+    "  --top N               only the N most frequent terms in the summary\n"
+    "  --min-count N         only terms counted at least N times in the summary\n"
+    "  --sort KEY            summary order: count (default), term or docs\n";
+
+enum { OPT_FORMAT = 1, OPT_PER_DOC, OPT_TOP, OPT_MIN_COUNT, OPT_SORT, OPT_HELP };
+
+struct count_run {
+    struct report rep;
+    struct agg_total tot;
+    struct walk_note *errors;
+    size_t nerrors, errors_alloc;
+};
+
+static void add_note(struct walk_note **v, size_t *n, size_t *alloc, const char *path,
+                     const char *text)
+{
+    ALLOC_GROW(*v, *n + 1, *alloc);
+    (*v)[*n].path = xstrdup(path);
+    (*v)[*n].text = xstrdup(text);
+    (*n)++;
+}
+
+static int cmp_note(const void *a, const void *b)
+{
+    return strcmp(((const struct walk_note *)a)->path, ((const struct walk_note *)b)->path);
+}
+
+static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_err *err, void *arg)
+{
+    struct count_run *run = arg;
+    (void)index;
+    if (err) {
+        fprintf(stderr, "tifa: '%s': %s\n", err->path, err->msg);
+        add_note(&run->errors, &run->nerrors, &run->errors_alloc, err->path, err->msg);
+        return;
+    }
+    if (doc->invalid)
+        fprintf(stderr,
+                "tifa: warning: '%s': %llu invalid %s sequence%s replaced by U+FFFD, the first at byte %lld\n",
+                doc->path, (unsigned long long)doc->invalid, doc->encoding,
+                doc->invalid == 1 ? "" : "s", doc->first_invalid_off);
+    agg_total_add(&run->tot, doc);
+    report_document(&run->rep, doc);
+}
+
+static int parse_count(const char *s, const char *opt, uint64_t *out)
+{
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (!*s || *end || *s == '-') {
+        fprintf(stderr, "tifa: invalid value '%s' for %s\n", s, opt);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cmd_count(int argc, char **argv)
+{
+    struct common_opts co;
+    struct option longopts[64] = {
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"per-doc", no_argument, NULL, OPT_PER_DOC},
+        {"top", required_argument, NULL, OPT_TOP},
+        {"min-count", required_argument, NULL, OPT_MIN_COUNT},
+        {"sort", required_argument, NULL, OPT_SORT},
+        {"help", no_argument, NULL, OPT_HELP},
+    };
+    enum report_format fmt = FMT_TABLE;
+    int per_doc = 0, c, status = EXIT_OK;
+    uint64_t top = 0, min_count = 0;
+    enum agg_sort sort = AGG_SORT_COUNT;
+
+    common_opts_init(&co);
+    common_opts_longopts(longopts, 6);
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:j:0h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+        case OPT_FORMAT:
+            if (report_format_parse(optarg, 0x1F, &fmt)) {
+                fprintf(stderr, "tifa: unknown format '%s' (table, json, jsonl, tsv, csv)\n", optarg);
+                goto usage;
+            }
+            break;
+        case OPT_PER_DOC:
+            per_doc = 1;
+            break;
+        case OPT_TOP:
+            if (parse_count(optarg, "--top", &top))
+                goto usage;
+            break;
+        case OPT_MIN_COUNT:
+            if (parse_count(optarg, "--min-count", &min_count))
+                goto usage;
+            break;
+        case OPT_SORT:
+            if (!strcmp(optarg, "count")) sort = AGG_SORT_COUNT;
+            else if (!strcmp(optarg, "term")) sort = AGG_SORT_TERM;
+            else if (!strcmp(optarg, "docs")) sort = AGG_SORT_DOCS;
+            else {
+                fprintf(stderr, "tifa: unknown sort key '%s' (count, term, docs)\n", optarg);
+                goto usage;
+            }
+            break;
+        case 'h':
+        case OPT_HELP:
+            printf("%s\n%s", count_usage, common_opts_help);
+            common_opts_release(&co);
+            return cmd_finish_output(EXIT_OK);
+        default: {
+            int r = common_opts_handle(&co, c, optarg);
+            if (r == 1)
+                break;
+            goto usage;
+        }
+        }
+    }
+    if (optind >= argc && !co.files_from) {
+        fprintf(stderr, "tifa: count needs at least one input (a file, a folder or -)\n");
+        goto usage;
+    }
+
+    struct lexicon lx;
+    struct ac *ac = NULL;
+    struct tifa_err e;
+    char msg[2048];
+    tifa_err_init(&e);
+    if ((status = cmd_load_lexicon(&co, &lx)) != 0) {
+        lexicon_release(&lx);
+        common_opts_release(&co);
+        return status;
+    }
+    if (corpus_build_ac(&lx, &ac, &e)) {
+        fprintf(stderr, "tifa: %s\n", tifa_err_format(&e, msg, sizeof(msg)));
+        lexicon_release(&lx);
+        common_opts_release(&co);
+        return EXIT_USAGE;
+    }
+    struct walk_result w;
+    if ((status = cmd_walk_inputs(&co, argv + optind, (size_t)(argc - optind), &w)) != 0) {
+        walk_result_release(&w);
+        ac_free(ac);
+        lexicon_release(&lx);
+        common_opts_release(&co);
+        return status;
+    }
+
+    struct count_run run;
+    memset(&run, 0, sizeof(run));
+    report_init(&run.rep, stdout, fmt, &lx, "count");
+    run.rep.per_doc = per_doc;
+    run.rep.top = (size_t)top;
+    run.rep.min_count = min_count;
+    run.rep.sort = sort;
+    agg_total_init(&run.tot, lx.nlabels);
+    for (size_t i = 0; i < w.nerrors; i++) {
+        fprintf(stderr, "tifa: '%s': %s\n", w.errors[i].path, w.errors[i].text);
+        add_note(&run.errors, &run.nerrors, &run.errors_alloc, w.errors[i].path, w.errors[i].text);
+    }
+    const char **paths = xmalloc(st_mult(w.nfiles + 1, sizeof(char *)));
+    for (size_t i = 0; i < w.nfiles; i++)
+        paths[i] = w.files[i].path;
+    struct corpus_opts copts = {co.encoding, co.overlapping ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST,
+                                co.threads};
+    report_begin(&run.rep);
+    if (co.encoding) {
+        struct decoder d;
+        tifa_err_init(&e);
+        if (decoder_init(&d, co.encoding, 0, &e)) {
+            fprintf(stderr, "tifa: %s\n", e.msg);
+            status = EXIT_USAGE;
+            goto done;
+        }
+        decoder_release(&d);
+    }
+    corpus_count(paths, w.nfiles, &lx, ac, &copts, on_doc, &run);
+    /* walk errors and read errors together, in path order */
+    qsort(run.errors, run.nerrors, sizeof(*run.errors), cmp_note);
+    report_end(&run.rep, &run.tot, w.skipped, w.nskipped,
+               run.errors, run.nerrors);
+    status = run.nerrors ? EXIT_PARTIAL : EXIT_OK;
+done:
+    for (size_t i = 0; i < run.nerrors; i++) {
+        free(run.errors[i].path);
+        free(run.errors[i].text);
+    }
+    free(run.errors);
+    free(paths);
+    agg_total_release(&run.tot);
+    walk_result_release(&w);
+    ac_free(ac);
+    lexicon_release(&lx);
+    common_opts_release(&co);
+    return cmd_finish_output(status);
+usage:
+    fprintf(stderr, "%s(see tifa count --help)\n", count_usage);
+    common_opts_release(&co);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,219 @@
+/*
+ * cmd_lexicon: `tifa lexicon` — print the lexicon (table, json, tsv), search it, check a file.
+ *
+ * Wiring: lexicon loading as for count (so --lexicon/--no-builtin/--category apply), then one of
+ * three outputs. --check FILE validates a user lexicon alone with the loader's rules and also
+ * warns about entries without a gloss or with a category outside the built-in taxonomy.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tifa/cmd.h"
+#include "tifa/utf8.h"
+#include "tifa/xalloc.h"
+
+static const char lexicon_usage[] =
+    "usage: tifa lexicon [OPTIONS]\n"
+    "Prints the lexicon (the built-in one unless --no-builtin), in the forms --lexicon reads.\n\n"
+    "  -f, --format FMT      table (default), json or tsv\n"
+    "  --search TEXT         only entries whose term, alias, gloss or expansion contains TEXT\n"
+    "  --check FILE          validate FILE as a lexicon (FILE:LINE messages, status 2 if bad)\n"
+    "  --categories          list the categories of the built-in taxonomy\n"
+    "  --lexicon FILE, --no-builtin, --category NAME   as for tifa count\n";
+
+enum { OPT_FORMAT = 1, OPT_SEARCH, OPT_CHECK, OPT_CATEGORIES, OPT_HELP };
+
+static int contains(const char *hay, const char *needle)
+{
+    return strstr(hay, needle) != NULL;
+}
+
+static int entry_matches(const struct lex_entry *en, const char *q)
+{
+    if (contains(en->term, q) || contains(en->gloss, q) || contains(en->id, q))
+        return 1;
+    for (size_t i = 0; i < en->naliases; i++)
+        if (contains(en->aliases[i], q))
+            return 1;
+    for (size_t i = 0; i < en->nexpansion; i++)
+        if (contains(en->expansion[i], q))
+            return 1;
+    return 0;
+}
+
+static void print_table(const struct lexicon *lx, const char *search)
+{
+    size_t wterm = 4, wcat = 8;
+    for (size_t i = 0; i < lx->nentries; i++) {
+        const struct lex_entry *en = &lx->entries[i];
+        if (en->dropped || (search && !entry_matches(en, search)))
+            continue;
+        size_t w = utf8_str_cols(en->term, strlen(en->term));
+        if (w > wterm)
+            wterm = w;
+        if (strlen(en->category) > wcat)
+            wcat = strlen(en->category);
+    }
+    struct sbuf line = SBUF_INIT;
+    report_pad(&line, "TERM", wterm, 0);
+    sbuf_addstr(&line, "  ");
+    report_pad(&line, "CATEGORY", wcat, 0);
+    sbuf_addstr(&line, "  SINCE  GLOSS\n");
+    fputs(line.buf, stdout);
+    for (size_t i = 0; i < lx->nentries; i++) {
+        const struct lex_entry *en = &lx->entries[i];
+        if (en->dropped || (search && !entry_matches(en, search)))
+            continue;
+        sbuf_reset(&line);
+        report_pad(&line, en->term, wterm, 0);
+        sbuf_addstr(&line, "  ");
+        report_pad(&line, en->category, wcat, 0);
+        if (en->since)
+            sbuf_addf(&line, "  %5d  ", en->since);
+        else
+            sbuf_addstr(&line, "      -  ");
+        sbuf_addstr(&line, en->gloss);
+        if (en->naliases) {
+            sbuf_addstr(&line, " (also ");
+            for (size_t k = 0; k < en->naliases; k++)
+                sbuf_addf(&line, "%s%s", k ? ", " : "", en->aliases[k]);
+            sbuf_addch(&line, ')');
+        }
+        sbuf_addch(&line, '\n');
+        fputs(line.buf, stdout);
+    }
+    sbuf_release(&line);
+}
+
+static int check_file(const char *path)
+{
+    struct lexicon lx, builtin;
+    struct tifa_err e;
+    char msg[2048];
+    int warnings = 0;
+    tifa_err_init(&e);
+    lexicon_init(&lx);
+    lexicon_init(&builtin);
+    /* the taxonomy comes with the built-in lexicon */
+    lexicon_add_builtin(&builtin, &e);
+    tifa_err_init(&e);
+    if (lexicon_load_file(&lx, path, LEX_AUTO, &e) || lexicon_finish(&lx, &e)) {
+        fprintf(stderr, "tifa: %s\n", tifa_err_format(&e, msg, sizeof(msg)));
+        lexicon_release(&lx);
+        lexicon_release(&builtin);
+        return EXIT_USAGE;
+    }
+    for (size_t i = 0; i < lx.nentries; i++) {
+        const struct lex_entry *en = &lx.entries[i];
+        char where[1200];
+        if (en->line > 0)
+            snprintf(where, sizeof(where), "%s:%ld", path, en->line);
+        else
+            snprintf(where, sizeof(where), "%s: entry %ld", path, -en->line);
+        if (*en->category && !lexicon_category_known(&builtin, en->category)) {
+            fprintf(stderr, "tifa: warning: %s: category '%s' is not in the built-in taxonomy\n",
+                    where, en->category);
+            warnings++;
+        }
+        if (!*en->gloss) {
+            fprintf(stderr, "tifa: warning: %s: '%s' has no gloss\n", where, en->term);
+            warnings++;
+        }
+    }
+    printf("%s: %zu entries, %zu terms, %zu patterns, %d warning%s\n", path, lx.nentries,
+           lx.nlabels, lx.npatterns, warnings, warnings == 1 ? "" : "s");
+    lexicon_release(&lx);
+    lexicon_release(&builtin);
+    return EXIT_OK;
+}
+
+int cmd_lexicon(int argc, char **argv)
+{
+    struct common_opts co;
+    struct option longopts[64] = {
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"search", required_argument, NULL, OPT_SEARCH},
+        {"check", required_argument, NULL, OPT_CHECK},
+        {"categories", no_argument, NULL, OPT_CATEGORIES},
+        {"help", no_argument, NULL, OPT_HELP},
+    };
+    enum report_format fmt = FMT_TABLE;
+    const char *search = NULL, *check = NULL;
+    int categories = 0, c, status;
+
+    common_opts_init(&co);
+    common_opts_longopts(longopts, 5);
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+        case OPT_FORMAT:
+            if (report_format_parse(optarg, (1u << FMT_TABLE) | (1u << FMT_JSON) | (1u << FMT_TSV), &fmt)) {
+                fprintf(stderr, "tifa: unknown format '%s' (table, json, tsv)\n", optarg);
+                goto usage;
+            }
+            break;
+        case OPT_SEARCH:
+            search = optarg;
+            break;
+        case OPT_CHECK:
+            check = optarg;
+            break;
+        case OPT_CATEGORIES:
+            categories = 1;
+            break;
+        case 'h':
+        case OPT_HELP:
+            fputs(lexicon_usage, stdout);
+            common_opts_release(&co);
+            return cmd_finish_output(EXIT_OK);
+        default:
+            if (common_opts_handle(&co, c, optarg) == 1)
+                break;
+            goto usage;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "tifa: lexicon takes no inputs ('%s')\n", argv[optind]);
+        goto usage;
+    }
+    if (check) {
+        common_opts_release(&co);
+        return cmd_finish_output(check_file(check));
+    }
+    struct lexicon lx;
+    if ((status = cmd_load_lexicon(&co, &lx)) != 0) {
+        lexicon_release(&lx);
+        common_opts_release(&co);
+        return status;
+    }
+    if (categories) {
+        for (size_t i = 0; i < lx.ncategories; i++)
+            printf("%s\t%s\n", lx.categories[i], lx.category_desc[i]);
+    } else if (fmt == FMT_TABLE) {
+        print_table(&lx, search);
+    } else {
+        struct lexicon view = lx;
+        /* --search narrows the printed entries: mark the others dropped for the writers */
+        if (search)
+            for (size_t i = 0; i < lx.nentries; i++)
+                if (!entry_matches(&lx.entries[i], search))
+                    lx.entries[i].dropped = 1;
+        struct sbuf out = SBUF_INIT;
+        if (fmt == FMT_JSON)
+            lexicon_write_json(&view, &out);
+        else
+            lexicon_write_tsv(&view, &out);
+        fwrite(out.buf, 1, out.len, stdout);
+        sbuf_release(&out);
+    }
+    lexicon_release(&lx);
+    common_opts_release(&co);
+    return cmd_finish_output(EXIT_OK);
+usage:
+    fputs(lexicon_usage, stderr);
+    common_opts_release(&co);
+    return EXIT_USAGE;
+}
