@@ -1,0 +1,60 @@
+/*
+ * text: the tokenizer — a decoded text as a stream of normalized, classified code points with
+ * byte offsets, line numbers, and sentence and paragraph boundaries.
+ *
+ * Owns: line counting (LF, CRLF and lone CR each end one line), the sentence rule (a sentence
+ * ends after 。！？!?；; or …, together with any closing quotes that follow) and the paragraph
+ * rule (a blank line — two or more line breaks with only white space between them — starts a
+ * paragraph). Must not: know about patterns or counts. The matcher (ac.h) applies the same
+ * white-space and paragraph rules inline for speed; concordance and discovery use this module.
+ *
+ * Tokens: every code point except the dropped zero-width ones (normalize_cp() == NORM_DROP);
+ * white space and line breaks ARE tokens (class CC_SPACE / CC_NEWLINE) so that callers can
+ * rebuild context; the boundary flags sit on the first non-white-space token of a sentence or
+ * paragraph. Input must be valid UTF-8 (decoder output); each invalid byte would be returned as
+ * U+FFFD of length 1.
+ */
+#ifndef TIFA_TEXT_H
+#define TIFA_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tifa/normalize.h"
+
+enum text_flags {
+    TEXT_SENT_START = 1 << 0,  /* first token of a sentence */
+    TEXT_PARA_START = 1 << 1   /* first token of a paragraph (also a sentence start) */
+};
+
+struct text_token {
+    uint32_t cp;             /* normalized code point */
+    uint32_t raw_cp;         /* code point as written */
+    uint64_t off;            /* byte offset in the text */
+    uint32_t len;            /* bytes */
+    uint64_t line;           /* 1-based line number */
+    enum char_class cls;
+    unsigned flags;          /* enum text_flags */
+    uint64_t sentence;       /* 0-based index of the sentence the token belongs to */
+    uint64_t paragraph;      /* 0-based index of the paragraph */
+};
+
+struct text_iter {
+    const unsigned char *s;
+    size_t len, pos;
+    uint64_t line;
+    uint64_t sentence, paragraph;
+    int started;           /* a non-white-space token has been returned */
+    int sent_pending;      /* the previous sentence ended: the next real token starts one */
+    int para_pending;
+    int after_sent_end;    /* closing quotes after a sentence end still belong to it */
+    unsigned nl_run;       /* line breaks in the current white-space run */
+    int prev_cr;
+};
+
+void text_iter_init(struct text_iter *it, const char *utf8, size_t len);
+
+/** Fills @tok with the next token; returns 1, or 0 at the end of the text. */
+int text_next(struct text_iter *it, struct text_token *tok);
+
+#endif
