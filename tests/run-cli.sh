@@ -11,6 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${TIFA:-$root/tifa}
 case $bin in /*) ;; *) bin=$root/$bin ;; esac
 work=$(mktemp -d "${TMPDIR:-/tmp}/tifa-cli.XXXXXX")
+chmod 755 "$work"   # cases that drop privileges must still reach their scratch folders
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/bin"
 cat > "$work/bin/tifa" <<WRAP
@@ -22,7 +23,8 @@ PATH=$work/bin:$PATH
 ROOT=$root
 DATA=$root/tests/data
 SHARED=$(cd "$root/../shared" 2>/dev/null && pwd)
-export PATH ROOT DATA SHARED
+TIFA_BIN=$bin
+export PATH ROOT DATA SHARED TIFA_BIN
 pass=0; fail=0; skip=0
 for dir in "$root"/tests/cli/*/; do
     name=$(basename "$dir")
