@@ -1,0 +1,152 @@
+/* Unit tests for the base layer: utf8, sbuf, strmap, normalize, err. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tifa/err.h"
+#include "tifa/normalize.h"
+#include "tifa/sbuf.h"
+#include "tifa/strmap.h"
+#include "tifa/utf8.h"
+
+static void test_utf8_decode(void **state)
+{
+    (void)state;
+    uint32_t cp;
+    int bad;
+    assert_int_equal(utf8_decode((const unsigned char *)"\xE5\x9B\x9B", 3, &cp, &bad), 3);
+    assert_int_equal(cp, 0x56DB);
+    assert_int_equal(bad, 0);
+    /* overlong, surrogate, past U+10FFFF, 5-byte lead, lone continuation: maximal subparts */
+    assert_int_equal(utf8_decode((const unsigned char *)"\xC0\xAF", 2, &cp, &bad), 1);
+    assert_int_equal(bad, 1);
+    assert_int_equal(utf8_decode((const unsigned char *)"\xED\xA0\x80", 3, &cp, &bad), 1);
+    assert_int_equal(bad, 1);
+    assert_int_equal(utf8_decode((const unsigned char *)"\xF4\x90\x80\x80", 4, &cp, &bad), 1);
+    assert_int_equal(utf8_decode((const unsigned char *)"\xF8\x88\x80\x80\x80", 5, &cp, &bad), 1);
+    assert_int_equal(utf8_decode((const unsigned char *)"\x80", 1, &cp, &bad), 1);
+    assert_int_equal(cp, UTF8_REPLACEMENT);
+    /* a sequence broken by ASCII is one invalid subpart of the bytes before it */
+    assert_int_equal(utf8_decode((const unsigned char *)"\xE5\x9B" "A", 3, &cp, &bad), 2);
+    assert_int_equal(bad, 1);
+    /* cut off at the end: "truncated", so a streaming caller can wait */
+    assert_int_equal(utf8_decode((const unsigned char *)"\xE5\x9B", 2, &cp, &bad), 2);
+    assert_int_equal(bad, 2);
+    assert_int_equal(utf8_valid_prefix((const unsigned char *)"ab\xE5\x9B\x9B\xE5", 6), 5);
+    char out[4];
+    assert_int_equal(utf8_encode(0x20000, out), 4);
+    assert_memory_equal(out, "\xF0\xA0\x80\x80", 4);
+}
+
+static void test_display_width(void **state)
+{
+    (void)state;
+    assert_int_equal(utf8_str_cols("两个维护", strlen("两个维护")), 8);
+    assert_int_equal(utf8_str_cols("ab，", strlen("ab，")), 4);
+    assert_int_equal(utf8_str_cols("a\xE2\x80\x8B", 4), 1);
+}
+
+static void test_sbuf(void **state)
+{
+    (void)state;
+    struct sbuf sb = SBUF_INIT;
+    assert_string_equal(sb.buf, "");
+    for (int i = 0; i < 1000; i++)
+        sbuf_addf(&sb, "%d,", i);
+    assert_int_equal(sb.len, strlen(sb.buf));
+    assert_true(sb.len < sb.alloc);
+    assert_memory_equal(sb.buf + sb.len - 4, "999,", 4);
+    sbuf_reset(&sb);
+    assert_int_equal(sb.len, 0);
+    assert_string_equal(sb.buf, "");
+    sbuf_add(&sb, "x\0y", 3);
+    assert_int_equal(sb.len, 3);
+    size_t len;
+    char *s = sbuf_detach(&sb, &len);
+    assert_int_equal(len, 3);
+    assert_string_equal(sb.buf, "");
+    free(s);
+    sbuf_release(&sb);
+}
+
+static void test_strmap(void **state)
+{
+    (void)state;
+    struct strmap m;
+    strmap_init(&m);
+    char key[32];
+    for (size_t i = 0; i < 5000; i++) {
+        int ins;
+        snprintf(key, sizeof(key), "k%zu", i);
+        assert_int_equal(*strmap_put(&m, key, strlen(key), i, &ins), i);
+        assert_true(ins);
+        assert_true(m.n * 2 <= m.cap);
+    }
+    int ins;
+    assert_int_equal(*strmap_put(&m, "k42", 3, 7, &ins), 42);
+    assert_false(ins);
+    assert_null(strmap_get(&m, "k5000", 5));
+    assert_int_equal(*strmap_get(&m, "k4999", 5), 4999);
+    strmap_release(&m);
+}
+
+static void test_normalize(void **state)
+{
+    (void)state;
+    assert_int_equal(normalize_cp(0xFF21), 'a');
+    assert_int_equal(normalize_cp('Q'), 'q');
+    assert_int_equal(normalize_cp(0x3000), ' ');
+    assert_int_equal(normalize_cp(0x200B), NORM_DROP);
+    assert_int_equal(normalize_cp(0xFEFF), NORM_DROP);
+    assert_int_equal(normalize_cp(0xF967), 0x4E0D); /* compatibility 不 */
+    assert_int_equal(normalize_cp(0x2F800), 0x4E3D);
+    assert_true(normalize_is_han(0x4E00));
+    assert_true(normalize_is_han(0x20000));
+    assert_false(normalize_is_han('a'));
+    uint32_t pre[8];
+    assert_int_equal(normalize_preimages('a', pre, 8), 4);
+    assert_int_equal(normalize_preimages(0x4E0D, pre, 8) >= 2, 1);
+    uint32_t cps[16];
+    struct tifa_err e;
+    tifa_err_init(&e);
+    /* spaces and line breaks vanish except between letters/digits, where one space stays */
+    assert_int_equal(normalize_pattern("四个 \n意识", strlen("四个 \n意识"), cps, 16, &e), 4);
+    assert_int_equal(normalize_pattern("Made  in", 8, cps, 16, &e), 7);
+    assert_int_equal(cps[4], ' ');
+    assert_int_equal(normalize_pattern("\xff", 1, cps, 16, &e), -1);
+    assert_string_equal(e.msg, "invalid UTF-8 at byte 0");
+}
+
+static void test_err(void **state)
+{
+    (void)state;
+    struct tifa_err e;
+    char buf[256];
+    tifa_err_init(&e);
+    assert_int_equal(tifa_err_set(&e, TIFA_EDATA, "a.tsv", 3, -1, "empty %s", "term"), TIFA_EDATA);
+    /* the first error wins */
+    tifa_err_set(&e, TIFA_EIO, "b", 0, -1, "later");
+    assert_string_equal(tifa_err_format(&e, buf, sizeof(buf)), "a.tsv:3: empty term");
+    tifa_err_init(&e);
+    tifa_err_set(&e, TIFA_EIO, "x.txt", 0, 12, "bad");
+    assert_string_equal(tifa_err_format(&e, buf, sizeof(buf)), "'x.txt' at byte 12: bad");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_utf8_decode),
+        cmocka_unit_test(test_display_width),
+        cmocka_unit_test(test_sbuf),
+        cmocka_unit_test(test_strmap),
+        cmocka_unit_test(test_normalize),
+        cmocka_unit_test(test_err),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
