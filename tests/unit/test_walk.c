@@ -1,0 +1,793 @@
+/*
+ * test_walk: unit tests for walk (argument expansion, hidden rule, globs, binary sniff,
+ * symlinks, --files-from, dedup, path joining, scale).
+ *
+ * Each test gets a fresh folder from mkdtemp() (setup) that teardown removes, restoring the
+ * working directory and permissions first. After every walk_finish() check_invariants()
+ * re-checks the ordering and ownership invariants of struct walk_result.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tifa/walk.h"
+
+struct fix {
+    char root[64];
+    char cwd[PATH_MAX];
+};
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    if (flag == FTW_DP || flag == FTW_D)
+        chmod(path, 0700);
+    return remove(path) < 0 ? -1 : 0;
+}
+
+/* Gives back permissions so that the tree can be removed (the EACCES test takes them). */
+static int chmod_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)ftw;
+    if (flag == FTW_D || flag == FTW_DNR || (flag == FTW_F && S_ISREG(st->st_mode)))
+        chmod(path, 0700);
+    return 0;
+}
+
+static int setup(void **state)
+{
+    struct fix *f = calloc(1, sizeof(*f));
+
+    if (!f || !getcwd(f->cwd, sizeof(f->cwd)))
+        return -1;
+    strcpy(f->root, "/tmp/tifa-walk-XXXXXX");
+    if (!mkdtemp(f->root))
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fix *f = *state;
+    int rc;
+
+    if (chdir(f->cwd) < 0)
+        return -1;
+    chmod(f->root, 0700);
+    nftw(f->root, chmod_one, 64, FTW_PHYS);
+    rc = nftw(f->root, rm_one, 64, FTW_DEPTH | FTW_PHYS);
+    free(f);
+    return rc;
+}
+
+/* Returns root + "/" + rel in a rotating static buffer (enough for one expression). */
+static const char *P(const struct fix *f, const char *rel)
+{
+    static char bufs[8][PATH_MAX];
+    static int next;
+    char *b = bufs[next++ % 8];
+
+    snprintf(b, PATH_MAX, "%s/%s", f->root, rel);
+    return b;
+}
+
+static void mkdir_rel(const struct fix *f, const char *rel)
+{
+    assert_int_equal(mkdir(P(f, rel), 0755), 0);
+}
+
+static void write_rel(const struct fix *f, const char *rel, const void *data, size_t len)
+{
+    int fd = open(P(f, rel), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, data, len), (ssize_t)len);
+    close(fd);
+}
+
+static void touch_rel(const struct fix *f, const char *rel)
+{
+    write_rel(f, rel, "x\n", 2);
+}
+
+static void symlink_rel(const struct fix *f, const char *target, const char *rel)
+{
+    assert_int_equal(symlink(target, P(f, rel)), 0);
+}
+
+static void check_invariants(const struct walk_result *r)
+{
+    for (size_t i = 0; i < r->nfiles; i++) {
+        assert_non_null(r->files[i].path);
+        assert_true(r->files[i].explicit_ == 0 || r->files[i].explicit_ == 1);
+        if (i)
+            assert_true(strcmp(r->files[i - 1].path, r->files[i].path) < 0);
+    }
+    for (size_t i = 0; i < r->nskipped; i++) {
+        assert_non_null(r->skipped[i].path);
+        assert_non_null(r->skipped[i].text);
+        if (i)
+            assert_true(strcmp(r->skipped[i - 1].path, r->skipped[i].path) <= 0);
+    }
+    for (size_t i = 0; i < r->nerrors; i++) {
+        assert_non_null(r->errors[i].path);
+        assert_non_null(r->errors[i].text);
+        if (i)
+            assert_true(strcmp(r->errors[i - 1].path, r->errors[i].path) <= 0);
+    }
+    assert_true(r->nfiles <= r->files_alloc || !r->files);
+}
+
+/* Asserts that r->files is exactly root/rel[0..n) (in this order). */
+static void expect_files(const struct fix *f, const struct walk_result *r, const char *const *rel,
+                         size_t n)
+{
+    for (size_t i = 0; i < n && i < r->nfiles; i++)
+        assert_string_equal(r->files[i].path, P(f, rel[i]));
+    assert_int_equal(r->nfiles, n);
+}
+
+static void expect_notes(const struct fix *f, const struct walk_note *notes, size_t nnotes,
+                         const char *const *rel, const char *const *text, size_t n)
+{
+    for (size_t i = 0; i < n && i < nnotes; i++) {
+        assert_string_equal(notes[i].path, P(f, rel[i]));
+        assert_string_equal(notes[i].text, text[i]);
+    }
+    assert_int_equal(nnotes, n);
+}
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Walks root (with @o) and finishes. */
+static void walk_root(const struct fix *f, struct walk_result *r, const struct walk_opts *o)
+{
+    walk_result_init(r);
+    assert_int_equal(walk_add_arg(r, f->root, o), 0);
+    walk_finish(r);
+    check_invariants(r);
+}
+
+static void test_sorted_nested(void **state)
+{
+    const struct fix *f = *state;
+    struct walk_result r;
+    /* "b" (folder) < "b-c.txt" < "b.txt" by name, but "b-c.txt" < "b.txt" < "b/x.txt" by path */
+    static const char *const want[] = {
+        "a/z/y.txt", "b-c.txt", "b.txt", "b/x.txt", "b/y/z.txt", "c.txt", "\xff\xfe.txt",
+    };
+
+    mkdir_rel(f, "a");
+    mkdir_rel(f, "a/z");
+    mkdir_rel(f, "b");
+    mkdir_rel(f, "b/y");
+    touch_rel(f, "c.txt");
+    touch_rel(f, "\xff\xfe.txt");
+    touch_rel(f, "b/y/z.txt");
+    touch_rel(f, "b/x.txt");
+    touch_rel(f, "b.txt");
+    touch_rel(f, "b-c.txt");
+    touch_rel(f, "a/z/y.txt");
+    walk_root(f, &r, NULL);
+    expect_files(f, &r, want, N(want));
+    for (size_t i = 0; i < r.nfiles; i++)
+        assert_int_equal(r.files[i].explicit_, 0);
+    assert_int_equal(r.nskipped, 0);
+    assert_int_equal(r.nerrors, 0);
+    walk_result_release(&r);
+    assert_int_equal(r.nfiles, 0);
+    assert_null(r.files);
+}
+
+static void test_hidden(void **state)
+{
+    const struct fix *f = *state;
+    struct walk_result r;
+    struct walk_opts o = { 0 };
+    static const char *const want_default[] = { "v.txt" };
+    static const char *const want_hidden[] = { ".h.txt", ".hd/.y.txt", ".hd/x.txt", "v.txt" };
+    static const char *const want_in_hd[] = { ".hd/x.txt" };
+
+    touch_rel(f, ".h.txt");
+    touch_rel(f, "v.txt");
+    mkdir_rel(f, ".hd");
+    touch_rel(f, ".hd/x.txt");
+    touch_rel(f, ".hd/.y.txt");
+
+    walk_root(f, &r, &o);
+    expect_files(f, &r, want_default, N(want_default));
+    assert_int_equal(r.nskipped, 0);
+    assert_int_equal(r.nerrors, 0);
+    walk_result_release(&r);
+
+    o.hidden = 1;
+    walk_root(f, &r, &o);
+    expect_files(f, &r, want_hidden, N(want_hidden));
+    walk_result_release(&r);
+
+    /* explicitly named hidden file and folder are used; hidden entries below are not */
+    o.hidden = 0;
+    walk_result_init(&r);
+    walk_add_arg(&r, P(f, ".h.txt"), &o);
+    walk_add_arg(&r, P(f, ".hd"), &o);
+    walk_finish(&r);
+    check_invariants(&r);
+    assert_int_equal(r.nfiles, 2);
+    assert_string_equal(r.files[0].path, P(f, ".h.txt"));
+    assert_int_equal(r.files[0].explicit_, 1);
+    expect_files(f, &(struct walk_result){ .files = r.files + 1, .nfiles = 1 }, want_in_hd, 1);
+    assert_int_equal(r.files[1].explicit_, 0);
+    walk_result_release(&r);
+}
+
+static void test_glob_ok(void **state)
+{
+    static const char *const g1[] = { "*.txt" };
+    static const char *const g2[] = { "!*.md" };
+    static const char *const g3[] = { "*.txt", "!sub/*" };
+    static const char *const g4[] = { "!sub/*", "*.txt" };
+    static const char *const g5[] = { "c.txt" };
+    static const char *const g6[] = { "sub/c*" };
+    static const char *const g7[] = { "**/c.txt" };
+    static const char *const g8[] = { "/c.txt" };
+    struct walk_opts o = { 0 };
+
+    (void)state;
+    assert_true(walk_glob_ok(NULL, "x"));
+    assert_true(walk_glob_ok(&o, "x"));
+#define SET(g) (o.globs = (g), o.nglobs = N(g))
+    SET(g1);
+    assert_true(walk_glob_ok(&o, "a.txt"));
+    assert_true(walk_glob_ok(&o, "sub/deep/a.txt"));
+    assert_false(walk_glob_ok(&o, "a.md"));
+    assert_false(walk_glob_ok(&o, "a.txt/b.md"));
+    SET(g2);
+    assert_true(walk_glob_ok(&o, "a.txt"));
+    assert_false(walk_glob_ok(&o, "sub/a.md"));
+    SET(g3);
+    assert_true(walk_glob_ok(&o, "a.txt"));
+    assert_false(walk_glob_ok(&o, "sub/a.txt"));
+    assert_false(walk_glob_ok(&o, "a.md"));
+    SET(g4);
+    assert_true(walk_glob_ok(&o, "sub/a.txt"));
+    assert_false(walk_glob_ok(&o, "sub/a.md"));
+    assert_false(walk_glob_ok(&o, "a.md"));
+    SET(g5);
+    assert_true(walk_glob_ok(&o, "c.txt"));
+    assert_true(walk_glob_ok(&o, "sub/c.txt"));
+    assert_false(walk_glob_ok(&o, "sub/xc.txt"));
+    SET(g6);
+    assert_true(walk_glob_ok(&o, "sub/c.txt"));
+    assert_true(walk_glob_ok(&o, "sub/cc/d.md"));
+    assert_false(walk_glob_ok(&o, "c.txt"));
+    assert_false(walk_glob_ok(&o, "x/sub/c.txt"));
+    SET(g7);
+    assert_true(walk_glob_ok(&o, "c.txt"));
+    assert_true(walk_glob_ok(&o, "a/b/c.txt"));
+    assert_false(walk_glob_ok(&o, "a/bc.txt"));
+    SET(g8);
+    assert_true(walk_glob_ok(&o, "c.txt"));
+    assert_false(walk_glob_ok(&o, "a/c.txt"));
+#undef SET
+}
+
+static void test_globs_walk(void **state)
+{
+    const struct fix *f = *state;
+    struct walk_result r;
+    struct walk_opts o = { 0 };
+    static const char *const inc[] = { "*.txt" };
+    static const char *const exc[] = { "!*.md" };
+    static const char *const last1[] = { "*.txt", "!sub/*" };
+    static const char *const last2[] = { "!sub/*", "*.txt" };
+    static const char *const base[] = { "c.txt" };
+    static const char *const want_inc[] = { "a.txt", "sub/c.txt" };
+    static const char *const want_exc[] = { "a.txt", "sub/c.txt", "sub/keep.bak" };
+    static const char *const want_last1[] = { "a.txt" };
+    static const char *const want_base[] = { "sub/c.txt" };
+
+    touch_rel(f, "a.txt");
+    touch_rel(f, "b.md");
+    mkdir_rel(f, "sub");
+    touch_rel(f, "sub/c.txt");
+    touch_rel(f, "sub/d.md");
+    touch_rel(f, "sub/keep.bak");
+    write_rel(f, "sub/bin.md", "a\0b", 3); /* binary but excluded: not in skipped */
+
+    o.globs = inc, o.nglobs = N(inc);
+    walk_root(f, &r, &o);
+    expect_files(f, &r, want_inc, N(want_inc));
+    assert_int_equal(r.nskipped, 0);
+    walk_result_release(&r);
+
+    o.globs = exc, o.nglobs = N(exc);
+    walk_root(f, &r, &o);
+    expect_files(f, &r, want_exc, N(want_exc));
+    assert_int_equal(r.nskipped, 0);
+    walk_result_release(&r);
+
+    o.globs = last1, o.nglobs = N(last1);
+    walk_root(f, &r, &o);
+    expect_files(f, &r, want_last1, N(want_last1));
+    walk_result_release(&r);
+
+    o.globs = last2, o.nglobs = N(last2);
+    walk_root(f, &r, &o);
+    expect_files(f, &r, want_inc, N(want_inc));
+    walk_result_release(&r);
+
+    o.globs = base, o.nglobs = N(base);
+    walk_root(f, &r, &o);
+    expect_files(f, &r, want_base, N(want_base));
+    walk_result_release(&r);
+
+    /* an explicit file is not subject to globs */
+    o.globs = inc, o.nglobs = N(inc);
+    walk_result_init(&r);
+    walk_add_arg(&r, P(f, "b.md"), &o);
+    walk_finish(&r);
+    assert_int_equal(r.nfiles, 1);
+    assert_string_equal(r.files[0].path, P(f, "b.md"));
+    walk_result_release(&r);
+
+    /* globs see the path relative to the argument, not to the root of the file system */
+    static const char *const rel[] = { "sub/*" };
+    o.globs = rel, o.nglobs = N(rel);
+    walk_result_init(&r);
+    walk_add_arg(&r, P(f, "sub/"), &o);
+    walk_finish(&r);
+    assert_int_equal(r.nfiles, 0);
+    walk_result_release(&r);
+}
+
+static void test_binary(void **state)
+{
+    const struct fix *f = *state;
+    struct walk_result r;
+    struct walk_opts o = { 0 };
+    static char buf[WALK_SNIFF_LEN + 100];
+    static const char *const want_default[] = { "late", "text" };
+    static const char *const want_all[] = { "bin", "edge", "late", "text" };
+    static const char *const skip_rel[] = { "bin", "edge" };
+    static const char *const skip_why[] = { "binary", "binary" };
+
+    memset(buf, 'a', sizeof(buf));
+    buf[100] = '\0';
+    write_rel(f, "bin", buf, sizeof(buf));
+    memset(buf, 'a', sizeof(buf));
+    buf[WALK_SNIFF_LEN - 1] = '\0'; /* last byte sniffed */
+    write_rel(f, "edge", buf, sizeof(buf));
+    memset(buf, 'a', sizeof(buf));
+    buf[WALK_SNIFF_LEN] = '\0'; /* first byte not sniffed */
+    write_rel(f, "late", buf, sizeof(buf));
+    write_rel(f, "text", "hello\n", 6);
+
+    walk_root(f, &r, &o);
+    expect_files(f, &r, want_default, N(want_default));
+    expect_notes(f, r.skipped, r.nskipped, skip_rel, skip_why, N(skip_rel));
+    assert_int_equal(r.nerrors, 0);
+    walk_result_release(&r);
+
+    o.binary = 1;
+    walk_root(f, &r, &o);
+    expect_files(f, &r, want_all, N(want_all));
+    assert_int_equal(r.nskipped, 0);
+    walk_result_release(&r);
+
+    /* explicit binary file is kept */
+    walk_result_init(&r);
+    walk_add_arg(&r, P(f, "bin"), NULL);
+    walk_finish(&r);
+    assert_int_equal(r.nfiles, 1);
+    assert_string_equal(r.files[0].path, P(f, "bin"));
+    assert_int_equal(r.files[0].explicit_, 1);
+    assert_int_equal(r.nskipped, 0);
+    walk_result_release(&r);
+}
+
+static void test_symlink_file_and_folder(void **state)
+{
+    const struct fix *f = *state;
+    struct walk_result r;
+    static const char *const want[] = { "d/link.txt", "d/real.txt", "d/to-o/x.txt" };
+
+    mkdir_rel(f, "d");
+    mkdir_rel(f, "o");
+    touch_rel(f, "d/real.txt");
+    touch_rel(f, "o/x.txt");
+    symlink_rel(f, "real.txt", "d/link.txt");
+    symlink_rel(f, "../o", "d/to-o");
+
+    walk_result_init(&r);
+    walk_add_arg(&r, P(f, "d"), NULL);
+    walk_finish(&r);
+    check_invariants(&r);
+    expect_files(f, &r, want, N(want));
+    assert_int_equal(r.nerrors, 0);
+    walk_result_release(&r);
+}
+
+static void test_symlink_loop(void **state)
+{
+    const struct fix *f = *state;
+    struct walk_result r;
+    static const char *const want[] = { "a/f.txt" };
+    static const char *const err1[] = { "a/b" };
+    static const char *const err2[] = { "a/b/a" };
+    static const char *const err3[] = { "self" };
+    static const char *const loop[] = { "symlink loop" };
+
+    mkdir_rel(f, "a");
+    touch_rel(f, "a/f.txt");
+    symlink_rel(f, "..", "a/b");
+
+    walk_root(f, &r, NULL);
+    expect_files(f, &r, want, N(want));
+    expect_notes(f, r.errors, r.nerrors, err1, loop, 1);
+    walk_result_release(&r);
+
+    /* starting below the loop: a/b leads to root, whose a is already on the path */
+    walk_result_init(&r);
+    walk_add_arg(&r, P(f, "a"), NULL);
+    walk_finish(&r);
+    check_invariants(&r);
+    expect_files(f, &r, want, N(want));
+    expect_notes(f, r.errors, r.nerrors, err2, loop, 1);
+    walk_result_release(&r);
+
+    /* a symlink to itself (ELOOP), explicit and found */
+    assert_int_equal(unlink(P(f, "a/b")), 0);
+    symlink_rel(f, "self", "self");
+    walk_root(f, &r, NULL);
+    expect_files(f, &r, want, N(want));
+    expect_notes(f, r.errors, r.nerrors, err3, loop, 1);
+    walk_result_release(&r);
+    walk_result_init(&r);
+    walk_add_arg(&r, P(f, "self"), NULL);
+    walk_finish(&r);
+    expect_notes(f, r.errors, r.nerrors, err3, loop, 1);
+    assert_int_equal(r.nfiles, 0);
+    walk_result_release(&r);
+}
+
+static void test_dangling_and_missing(void **state)
+{
+    const struct fix *f = *state;
+    struct walk_result r;
+    static const char *const want[] = { "ok.txt" };
+    static const char *const err_rel[] = { "dang", "nope" };
+    static const char *const err_txt[] = { "dangling symlink", "no such file or directory" };
+
+    touch_rel(f, "ok.txt");
+    symlink_rel(f, "does-not-exist", "dang");
+
+    walk_root(f, &r, NULL);
+    expect_files(f, &r, want, N(want));
+    expect_notes(f, r.errors, r.nerrors, err_rel, err_txt, 1);
+    walk_result_release(&r);
+
+    walk_result_init(&r);
+    walk_add_arg(&r, P(f, "nope"), NULL);
+    walk_add_arg(&r, P(f, "dang"), NULL);
+    walk_finish(&r);
+    check_invariants(&r);
+    assert_int_equal(r.nfiles, 0);
+    expect_notes(f, r.errors, r.nerrors, err_rel, err_txt, 2);
+    walk_result_release(&r);
+}
+
+static void test_permission_denied(void **state)
+{
+    const struct fix *f = *state;
+    struct walk_result r;
+    static const char *const want[] = { "ok.txt" };
+    static const char *const err_rel[] = { "locked", "secret.txt" };
+    static const char *const err_txt[] = { "permission denied", "permission denied" };
+
+    if (geteuid() == 0)
+        skip(); /* root reads anything: permission bits cannot be tested */
+    touch_rel(f, "ok.txt");
+    touch_rel(f, "secret.txt");
+    mkdir_rel(f, "locked");
+    touch_rel(f, "locked/x.txt");
+    assert_int_equal(chmod(P(f, "secret.txt"), 0), 0);
+    assert_int_equal(chmod(P(f, "locked"), 0), 0);
+    walk_root(f, &r, NULL);
+    chmod(P(f, "locked"), 0755);
+    expect_files(f, &r, want, N(want));
+    expect_notes(f, r.errors, r.nerrors, err_rel, err_txt, 2);
+    walk_result_release(&r);
+}
+
+static void test_special_files(void **state)
+{
+    const struct fix *f = *state;
+    struct walk_result r;
+    static const char *const want[] = { "ok.txt" };
+    static const char *const skip_rel[] = { "fifo" };
+    static const char *const skip_why[] = { "not a regular file" };
+
+    touch_rel(f, "ok.txt");
+    assert_int_equal(mkfifo(P(f, "fifo"), 0644), 0);
+    walk_root(f, &r, NULL);
+    expect_files(f, &r, want, N(want));
+    expect_notes(f, r.skipped, r.nskipped, skip_rel, skip_why, 1);
+    walk_result_release(&r);
+
+    /* named explicitly, a FIFO is a file to read (and walk must not open it: no hang) */
+    walk_result_init(&r);
+    walk_add_arg(&r, P(f, "fifo"), NULL);
+    walk_add_arg(&r, "/dev/stdin", NULL);
+    walk_finish(&r);
+    assert_int_equal(r.nfiles, 2);
+    assert_string_equal(r.files[0].path, "/dev/stdin");
+    assert_string_equal(r.files[1].path, P(f, "fifo"));
+    assert_int_equal(r.nskipped + r.nerrors, 0);
+    walk_result_release(&r);
+}
+
+static void write_list(const struct fix *f, const char *rel, const char *const *items, size_t n,
+                       const char *seps, size_t seplen, int trailing)
+{
+    char buf[8192];
+    size_t len = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const char *p = items[i][0] ? P(f, items[i]) : "";
+        size_t l = strlen(p);
+
+        assert_true(len + l + seplen < sizeof(buf));
+        memcpy(buf + len, p, l);
+        len += l;
+        if (i + 1 < n || trailing) {
+            memcpy(buf + len, seps, seplen);
+            len += seplen;
+        }
+    }
+    write_rel(f, rel, buf, len);
+}
+
+static void test_files_from_lines(void **state)
+{
+    const struct fix *f = *state;
+    struct walk_result r;
+    struct tifa_err e;
+    static const char *const want[] = { "a.txt", "b.txt", "d/x.txt" };
+    static const char *const err_rel[] = { "nope" };
+    static const char *const err_txt[] = { "no such file or directory" };
+    static const char *const items[] = { "a.txt", "", "d\r", "nope", "b.txt" };
+
+    touch_rel(f, "a.txt");
+    touch_rel(f, "b.txt");
+    mkdir_rel(f, "d");
+    touch_rel(f, "d/x.txt");
+    write_list(f, "list", items, N(items), "\n", 1, 0); /* last line without newline */
+
+    walk_result_init(&r);
+    tifa_err_init(&e);
+    assert_int_equal(walk_add_files_from(&r, P(f, "list"), 0, NULL, &e), 0);
+    assert_int_equal(e.code, 0);
+    walk_finish(&r);
+    check_invariants(&r);
+    expect_files(f, &r, want, N(want));
+    assert_int_equal(r.files[0].explicit_, 1);
+    assert_int_equal(r.files[1].explicit_, 1);
+    assert_int_equal(r.files[2].explicit_, 0);
+    expect_notes(f, r.errors, r.nerrors, err_rel, err_txt, 1);
+    walk_result_release(&r);
+
+    /* the same list on standard input */
+    int saved = dup(STDIN_FILENO), fd = open(P(f, "list"), O_RDONLY);
+    assert_true(saved >= 0 && fd >= 0);
+    assert_int_equal(dup2(fd, STDIN_FILENO), STDIN_FILENO);
+    close(fd);
+    walk_result_init(&r);
+    tifa_err_init(&e);
+    assert_int_equal(walk_add_files_from(&r, "-", 0, NULL, &e), 0);
+    assert_true(fcntl(STDIN_FILENO, F_GETFD) >= 0); /* standard input is not closed */
+    assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+    close(saved);
+    walk_finish(&r);
+    expect_files(f, &r, want, N(want));
+    expect_notes(f, r.errors, r.nerrors, err_rel, err_txt, 1);
+    walk_result_release(&r);
+
+    /* a list that cannot be read is the only error, and nothing is added */
+    walk_result_init(&r);
+    tifa_err_init(&e);
+    assert_int_equal(walk_add_files_from(&r, P(f, "no-list"), 0, NULL, &e), TIFA_EIO);
+    assert_int_equal(e.code, TIFA_EIO);
+    assert_string_equal(e.path, P(f, "no-list"));
+    assert_string_equal(e.msg, "no such file or directory");
+    tifa_err_init(&e);
+    assert_int_equal(walk_add_files_from(&r, P(f, "d"), 0, NULL, &e), TIFA_EIO);
+    assert_string_equal(e.msg, "is a directory");
+    assert_int_equal(r.nfiles + r.nskipped + r.nerrors, 0);
+    walk_result_release(&r);
+}
+
+static void test_files_from_nul(void **state)
+{
+    const struct fix *f = *state;
+    struct walk_result r;
+    struct tifa_err e;
+    static const char *const want[] = { "a.txt", "d/x.txt", "x\ny.txt\r" };
+    static const char *const items[] = { "x\ny.txt\r", "a.txt", "", "d" };
+
+    touch_rel(f, "a.txt");
+    touch_rel(f, "x\ny.txt\r");
+    mkdir_rel(f, "d");
+    touch_rel(f, "d/x.txt");
+    write_list(f, "list0", items, N(items), "", 1, 1);
+
+    walk_result_init(&r);
+    tifa_err_init(&e);
+    assert_int_equal(walk_add_files_from(&r, P(f, "list0"), 1, NULL, &e), 0);
+    walk_finish(&r);
+    check_invariants(&r);
+    expect_files(f, &r, want, N(want));
+    assert_int_equal(r.nerrors, 0);
+    walk_result_release(&r);
+}
+
+static void test_dedup(void **state)
+{
+    const struct fix *f = *state;
+    struct walk_result r;
+    static const char *const want[] = { "a.txt", "bin.dat", "c.txt" };
+
+    touch_rel(f, "a.txt");
+    touch_rel(f, "c.txt");
+    write_rel(f, "bin.dat", "\0", 1);
+    symlink_rel(f, "nowhere", "dang");
+
+    walk_result_init(&r);
+    walk_add_arg(&r, P(f, "a.txt"), NULL);
+    walk_add_arg(&r, f->root, NULL);
+    walk_add_arg(&r, P(f, "a.txt"), NULL);
+    walk_add_arg(&r, f->root, NULL);
+    walk_add_arg(&r, P(f, "bin.dat"), NULL);
+    walk_add_arg(&r, "-", NULL);
+    walk_add_arg(&r, "-", NULL);
+    walk_finish(&r);
+    check_invariants(&r);
+    assert_int_equal(r.nfiles, N(want) + 1);
+    assert_string_equal(r.files[0].path, "-");
+    assert_int_equal(r.files[0].explicit_, 1);
+    expect_files(f, &(struct walk_result){ .files = r.files + 1, .nfiles = r.nfiles - 1 }, want,
+                 N(want));
+    assert_int_equal(r.files[1].explicit_, 1); /* a.txt: explicit wins */
+    assert_int_equal(r.files[2].explicit_, 1); /* bin.dat */
+    assert_int_equal(r.files[3].explicit_, 0); /* c.txt: found twice */
+    assert_int_equal(r.nskipped, 0);           /* bin.dat named explicitly */
+    assert_int_equal(r.nerrors, 1);            /* dang, reported once */
+    walk_result_release(&r);
+
+    /* found first, named later: still explicit */
+    walk_result_init(&r);
+    walk_add_arg(&r, f->root, NULL);
+    walk_add_arg(&r, P(f, "c.txt"), NULL);
+    walk_finish(&r);
+    check_invariants(&r);
+    static const char *const want2[] = { "a.txt", "c.txt" };
+    expect_files(f, &r, want2, N(want2));
+    assert_int_equal(r.files[0].explicit_, 0);
+    assert_int_equal(r.files[1].explicit_, 1);
+    walk_result_release(&r);
+}
+
+static void test_join(void **state)
+{
+    const struct fix *f = *state;
+    struct walk_result r;
+    static const char *const args[] = { ".", "./", "sub", "sub/", "sub//" };
+    static const char *const want[] = { "./sub/x.txt", "./sub/x.txt", "sub/x.txt", "sub/x.txt",
+                                        "sub//x.txt" };
+
+    mkdir_rel(f, "sub");
+    touch_rel(f, "sub/x.txt");
+    assert_int_equal(chdir(f->root), 0);
+    for (size_t i = 0; i < N(args); i++) {
+        walk_result_init(&r);
+        walk_add_arg(&r, args[i], NULL);
+        walk_finish(&r);
+        assert_int_equal(r.nfiles, 1);
+        assert_string_equal(r.files[0].path, want[i]);
+        walk_result_release(&r);
+    }
+    /* absolute folder with a trailing slash */
+    walk_result_init(&r);
+    walk_add_arg(&r, P(f, "sub/"), NULL);
+    walk_finish(&r);
+    assert_int_equal(r.nfiles, 1);
+    assert_string_equal(r.files[0].path, P(f, "sub/x.txt"));
+    walk_result_release(&r);
+}
+
+static double now_sec(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void test_many_files(void **state)
+{
+    const struct fix *f = *state;
+    struct walk_result r;
+    const char *env = getenv("TIFA_WALK_MANY"); /* smaller counts for slow runs (valgrind) */
+    const size_t n = env && atol(env) > 0 ? (size_t)atol(env) : 100000;
+    const size_t step = n % 7919 ? 7919 : 1; /* creation order unlike name order */
+    char name[32];
+    double t0, t1, t2;
+    int dfd;
+
+    mkdir_rel(f, "many");
+    dfd = open(P(f, "many"), O_RDONLY | O_DIRECTORY);
+    assert_true(dfd >= 0);
+    t0 = now_sec();
+    for (size_t i = 0; i < n; i++) {
+        int fd;
+
+        snprintf(name, sizeof(name), "f%06zu.txt", (n - 1 - i) * step % n);
+        fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL, 0644);
+        assert_true(fd >= 0);
+        close(fd);
+    }
+    close(dfd);
+    t1 = now_sec();
+    walk_result_init(&r);
+    walk_add_arg(&r, P(f, "many"), NULL);
+    walk_finish(&r);
+    t2 = now_sec();
+    check_invariants(&r);
+    assert_int_equal(r.nfiles, n);
+    assert_int_equal(r.nskipped + r.nerrors, 0);
+    snprintf(name, sizeof(name), "many/f%06zu.txt", (size_t)0);
+    assert_string_equal(r.files[0].path, P(f, name));
+    snprintf(name, sizeof(name), "many/f%06zu.txt", n - 1);
+    assert_string_equal(r.files[n - 1].path, P(f, name));
+    fprintf(stderr, "walk: %zu files created in %.3f s, walked in %.3f s\n", n, t1 - t0, t2 - t1);
+    walk_result_release(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_sorted_nested, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hidden, setup, teardown),
+        cmocka_unit_test(test_glob_ok),
+        cmocka_unit_test_setup_teardown(test_globs_walk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_binary, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_symlink_file_and_folder, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_symlink_loop, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dangling_and_missing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_permission_denied, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_special_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_files_from_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_files_from_nul, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dedup, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_join, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_many_files, setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
