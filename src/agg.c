@@ -65,8 +65,11 @@ void agg_doc_release(struct agg_doc *doc)
 {
     free(doc->path);
     free(doc->counts);
+    free(doc->head);
     doc->path = NULL;
     doc->counts = NULL;
+    doc->head = NULL;
+    doc->head_len = 0;
     doc->ncounts = 0;
 }
 

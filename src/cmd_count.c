@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tifa/cmd.h"
 #include "tifa/corpus.h"
@@ -64,6 +65,14 @@ static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_er
                 doc->invalid == 1 ? "" : "s", doc->first_invalid_off);
     agg_total_add(&run->tot, doc);
     report_document(&run->rep, doc);
+}
+
+/* Milliseconds on the monotonic clock, for TIFA_DEBUG_TIMING. */
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 static int parse_count(const char *s, const char *opt, uint64_t *out)
@@ -148,18 +157,26 @@ int cmd_count(int argc, char **argv)
     struct ac *ac = NULL;
     struct tifa_err e;
     char msg[2048];
+    /* Hidden: TIFA_DEBUG_TIMING=1 prints the time of each stage to stderr (make bench uses it). */
+    const char *dbg = getenv("TIFA_DEBUG_TIMING");
+    int timing = dbg && *dbg && strcmp(dbg, "0");
+    double t0 = timing ? now_ms() : 0, t_lex = 0, t_ac = 0, t_walk = 0;
     tifa_err_init(&e);
     if ((status = cmd_load_lexicon(&co, &lx)) != 0) {
         lexicon_release(&lx);
         common_opts_release(&co);
         return status;
     }
+    if (timing)
+        t_lex = now_ms();
     if (corpus_build_ac(&lx, &ac, &e)) {
         fprintf(stderr, "tifa: %s\n", tifa_err_format(&e, msg, sizeof(msg)));
         lexicon_release(&lx);
         common_opts_release(&co);
         return EXIT_USAGE;
     }
+    if (timing)
+        t_ac = now_ms();
     struct walk_result w;
     if ((status = cmd_walk_inputs(&co, argv + optind, (size_t)(argc - optind), &w)) != 0) {
         walk_result_release(&w);
@@ -169,6 +186,8 @@ int cmd_count(int argc, char **argv)
         return status;
     }
 
+    if (timing)
+        t_walk = now_ms();
     struct count_run run;
     memset(&run, 0, sizeof(run));
     report_init(&run.rep, stdout, fmt, &lx, "count");
@@ -185,7 +204,7 @@ int cmd_count(int argc, char **argv)
     for (size_t i = 0; i < w.nfiles; i++)
         paths[i] = w.files[i].path;
     struct corpus_opts copts = {co.encoding, co.overlapping ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST,
-                                co.threads};
+                                co.threads, 0};
     report_begin(&run.rep);
     if (co.encoding) {
         struct decoder d;
@@ -199,10 +218,20 @@ int cmd_count(int argc, char **argv)
     }
     corpus_count(paths, w.nfiles, &lx, ac, &copts, on_doc, &run);
     /* walk errors and read errors together, in path order */
-    qsort(run.errors, run.nerrors, sizeof(*run.errors), cmp_note);
+    if (run.nerrors)
+        qsort(run.errors, run.nerrors, sizeof(*run.errors), cmp_note);
     report_end(&run.rep, &run.tot, w.skipped, w.nskipped,
                run.errors, run.nerrors);
     status = run.nerrors ? EXIT_PARTIAL : EXIT_OK;
+    if (timing) {
+        size_t nst, nde, ncl;
+        ac_shape(ac, &nst, &nde, &ncl);
+        fprintf(stderr,
+                "tifa: timing: lexicon %.3f ms, automaton %.3f ms (%zu patterns, %zu states, %zu dense, "
+                "%zu classes), walk %.3f ms (%zu files), count %.3f ms\n",
+                t_lex - t0, t_ac - t_lex, lx.npatterns, nst, nde, ncl, t_walk - t_ac, w.nfiles,
+                now_ms() - t_walk);
+    }
 done:
     for (size_t i = 0; i < run.nerrors; i++) {
         free(run.errors[i].path);

@@ -27,7 +27,7 @@ enum { OPT_FORMAT = 1, OPT_SEARCH, OPT_CHECK, OPT_CATEGORIES, OPT_HELP };
 
 static int contains(const char *hay, const char *needle)
 {
-    return strstr(hay, needle) != NULL;
+    return strcasestr(hay, needle) != NULL;
 }
 
 static int entry_matches(const struct lex_entry *en, const char *q)

@@ -16,6 +16,7 @@ void tifa_err_init(struct tifa_err *e)
     e->msg[0] = '\0';
     e->path[0] = '\0';
     e->line = 0;
+    e->col = 0;
     e->byte_off = -1;
 }
 
@@ -29,6 +30,7 @@ int tifa_err_set(struct tifa_err *e, int code, const char *path, long line, long
     e->code = code ? code : TIFA_EDATA;
     snprintf(e->path, sizeof(e->path), "%s", path ? path : "");
     e->line = line;
+    e->col = 0;
     e->byte_off = byte_off;
     va_start(ap, fmt);
     vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
@@ -40,6 +42,8 @@ const char *tifa_err_format(const struct tifa_err *e, char *buf, size_t len)
 {
     if (!e->path[0])
         snprintf(buf, len, "%s", e->msg);
+    else if (e->line > 0 && e->col > 0)
+        snprintf(buf, len, "%s:%ld:%ld: %s", e->path, e->line, e->col, e->msg);
     else if (e->line > 0)
         snprintf(buf, len, "%s:%ld: %s", e->path, e->line, e->msg);
     else if (e->byte_off >= 0)

@@ -24,6 +24,9 @@ struct command {
 static const struct command commands[] = {
     {"count", cmd_count, "count formulas per document and in total"},
     {"lexicon", cmd_lexicon, "print, search or check a lexicon"},
+    {"diff", cmd_diff, "compare formula rates between two files, folders or reports"},
+    {"merge", cmd_merge, "sum saved JSON reports of count into one report"},
+    {"trend", cmd_trend, "formula counts per period (year) over a folder of dated texts"},
 };
 
 static void usage(FILE *out)

@@ -43,10 +43,12 @@ void report_json_begin(struct report *r)
     if (r->format == FMT_JSONL)
         return;
     json_t *lex = json_object(), *src = json_array();
-    json_object_set_new(lex, "terms", json_integer((json_int_t)r->lx->nlabels));
-    json_object_set_new(lex, "entries", json_integer((json_int_t)r->lx->nentries));
-    for (size_t i = 0; i < r->lx->nsources; i++)
-        json_array_append_new(src, jstr(r, r->lx->sources[i]));
+    const struct report_lexinfo *li = r->lexinfo;
+    json_object_set_new(lex, "terms", json_integer((json_int_t)(li ? li->terms : r->lx->nlabels)));
+    json_object_set_new(lex, "entries",
+                        json_integer((json_int_t)(li ? li->entries : r->lx->nentries)));
+    for (size_t i = 0; i < (li ? li->nsources : r->lx->nsources); i++)
+        json_array_append_new(src, jstr(r, li ? li->sources[i] : r->lx->sources[i]));
     json_object_set_new(lex, "sources", src);
     fprintf(r->out, "{\"tifa\": 1, \"command\": \"%s\",\n", r->command);
     put(r, lex, " \"lexicon\": ", ",\n \"documents\": [");

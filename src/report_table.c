@@ -69,6 +69,8 @@ void report_table_document(struct report *r, const struct agg_doc *doc)
     struct agg_doc *d = &r->docs[r->ndocs_buf++];
     *d = *doc;
     d->path = xstrdup(doc->path);
+    d->head = NULL;
+    d->head_len = 0;
     d->counts = xmalloc(st_mult(doc->ncounts + 1, sizeof(*doc->counts)));
     memcpy(d->counts, doc->counts, doc->ncounts * sizeof(*doc->counts));
 }
@@ -138,7 +140,8 @@ void report_table_end(struct report *r, const struct agg_total *tot, const struc
     }
     fprintf(r->out, "\n%llu document%s, %llu Han characters, %llu matches of %zu terms",
             (unsigned long long)tot->documents, tot->documents == 1 ? "" : "s",
-            (unsigned long long)tot->han, (unsigned long long)matches, r->lx->nlabels);
+            (unsigned long long)tot->han, (unsigned long long)matches,
+            r->lexinfo ? (size_t)r->lexinfo->terms : r->lx->nlabels);
     if (nsk)
         fprintf(r->out, "; %zu skipped", nsk);
     if (ner)

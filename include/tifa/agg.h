@@ -37,6 +37,8 @@ struct agg_doc {
     long long first_invalid_off;
     struct agg_count *counts;  /* non-zero only, sorted by count (desc), then term (bytes) */
     size_t ncounts;
+    char *head;        /* the start of the decoded text (corpus_opts.head_len), else NULL */
+    size_t head_len;   /* bytes in head (NUL-terminated, ends on a code-point boundary) */
 };
 
 struct agg_total {
@@ -64,6 +66,7 @@ static inline void agg_tally_add(struct agg_tally *t, uint32_t label_id)
 /** Moves the tally into @doc->counts (sorted) and resets the tally. */
 void agg_tally_freeze(struct agg_tally *t, const struct lexicon *lx, struct agg_doc *doc);
 
+/** Frees path, counts and head. */
 void agg_doc_release(struct agg_doc *doc);
 
 void agg_total_init(struct agg_total *tot, size_t nlabels);

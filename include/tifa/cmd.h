@@ -67,5 +67,8 @@ int cmd_finish_output(int status);
 
 int cmd_count(int argc, char **argv);
 int cmd_lexicon(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_trend(int argc, char **argv);
 
 #endif

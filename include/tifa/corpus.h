@@ -22,6 +22,9 @@ struct corpus_opts {
     const char *encoding;   /* --encoding, NULL = detect */
     enum ac_mode mode;
     unsigned threads;       /* 0 = number of online CPUs */
+    size_t head_len;        /* > 0: also keep the first head_len bytes of each decoded text in
+                               agg_doc.head (cut back to a code-point boundary); `trend` reads
+                               a year from it */
 };
 
 /**

@@ -29,6 +29,7 @@ struct tifa_err {
     char msg[512];       /* lower case, no trailing full stop, no path prefix */
     char path[1024];     /* file the error is about, "" when none */
     long line;           /* 1-based line, 0 when unknown */
+    long col;            /* 1-based column on that line, 0 when unknown (set it after tifa_err_set) */
     long long byte_off;  /* byte offset in the file, -1 when unknown */
 };
 
@@ -44,7 +45,8 @@ int tifa_err_set(struct tifa_err *e, int code, const char *path, long line, long
                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /**
- * Formats @e git-style into @buf: "'PATH':LINE: MSG", "'PATH' at byte N: MSG" or "MSG".
+ * Formats @e git-style into @buf: "PATH:LINE: MSG" (or "PATH:LINE:COL: MSG" when col is
+ * known), "'PATH' at byte N: MSG", "'PATH': MSG" or "MSG".
  * Returns @buf.
  */
 const char *tifa_err_format(const struct tifa_err *e, char *buf, size_t len);

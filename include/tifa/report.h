@@ -23,11 +23,23 @@ enum report_format { FMT_TABLE = 0, FMT_JSON, FMT_JSONL, FMT_TSV, FMT_CSV, FMT_S
 /** Parses a --format value against the formats a command allows (bit mask of 1 << format). */
 int report_format_parse(const char *s, unsigned allowed, enum report_format *out);
 
+/*
+ * What the JSON header says about the lexicon. report_json takes it from the lexicon unless
+ * report.lexinfo is set: `tifa merge` sets it to the union of its inputs' sources, because its
+ * label table holds only the terms the reports name.
+ */
+struct report_lexinfo {
+    uint64_t terms, entries;
+    const char *const *sources;
+    size_t nsources;
+};
+
 struct report {
     FILE *out;
     enum report_format format;
     const struct lexicon *lx;
-    const char *command;       /* "count" */
+    const char *command;       /* "count" or "merge" */
+    const struct report_lexinfo *lexinfo; /* NULL = describe lx (borrowed; see above) */
     int per_doc;               /* table: per-document rows */
     enum agg_sort sort;
     uint64_t min_count;

@@ -32,7 +32,8 @@ void sbuf_add(struct sbuf *sb, const void *data, size_t len);
 void sbuf_addstr(struct sbuf *sb, const char *s);
 void sbuf_addch(struct sbuf *sb, int c);
 void sbuf_addf(struct sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sbuf_vaddf(struct sbuf *sb, const char *fmt, va_list ap);
+void sbuf_vaddf(struct sbuf *sb, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /** Caller now owns the returned malloc'd string; @sb is reset to empty. */
 char *sbuf_detach(struct sbuf *sb, size_t *len);
 

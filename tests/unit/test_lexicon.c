@@ -165,6 +165,7 @@ static void test_builtin_invariants(void **state)
         assert_true(*en->gloss);
         assert_true(*en->id);
     }
+    lexicon_release(&lx);
 }
 
 int main(void)

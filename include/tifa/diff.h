@@ -1,0 +1,63 @@
+/*
+ * diff: one term table for two sides (A, B) and the keyness rows of `tifa diff`.
+ *
+ * Owns: the union of the terms counted on either side (by term string, because a side may be a
+ * saved report from another lexicon), both sides' counts and sizes, and turning them into rows
+ * with the statistics of stats.h, filtered and sorted. Must not: read, count or print.
+ *
+ * Row order: G² descending, then |Log Ratio| descending, then term (bytes): a function of the
+ * data only. A term is "unchanged" when its relative frequency is the same on both sides
+ * (stats_direction == 0, so G² == 0); unchanged terms are left out unless asked for, and
+ * terms counted 0 on both sides are never rows.
+ *
+ * Lifetime: result, owned by the command; rows borrow the term strings of the struct diff.
+ */
+#ifndef TIFA_DIFF_H
+#define TIFA_DIFF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tifa/strmap.h"
+
+struct diff_side {
+    const char *path;       /* what the user named (borrowed) */
+    const char *kind;       /* "file", "folder" or "report" */
+    uint64_t documents;
+    uint64_t han;           /* the corpus size of every statistic */
+};
+
+struct diff {
+    struct diff_side side[2];   /* A, B */
+    char **terms;
+    uint64_t *count[2];         /* per term, per side */
+    size_t nterms, alloc;
+    struct strmap ids;
+};
+
+struct diff_row {
+    const char *term;
+    uint64_t a, b;
+    double a_per_10k, b_per_10k;
+    double g2, p, log_ratio, pct_diff;
+    int direction;              /* +1 more in B, -1 less, 0 same relative frequency */
+    int significant;            /* g2 >= the critical value of alpha */
+};
+
+void diff_init(struct diff *d);
+void diff_release(struct diff *d);
+
+/** Adds @count occurrences of @term (copied) to side @side (0 = A, 1 = B). */
+void diff_add(struct diff *d, int side, const char *term, uint64_t count);
+
+/**
+ * Computes the rows: every term counted on some side, leaving out unchanged ones unless @all,
+ * sorted as described above; significant means G² >= stats_critical_g2(@alpha) (@alpha one
+ * of .05, .01, .001, .0001). Caller frees *@rows (not the terms).
+ */
+void diff_rows(const struct diff *d, double alpha, int all, struct diff_row **rows, size_t *nrows);
+
+/** 1 if some term's count differs between the sides (the `--exit-code` test), else 0. */
+int diff_counts_differ(const struct diff *d);
+
+#endif

@@ -1,0 +1,63 @@
+/*
+ * report_trend: printing `tifa trend` as a table, JSON, TSV, CSV or an SVG line chart.
+ *
+ * Owns: the trend output formats. The JSON contract:
+ *
+ *     {"tifa": 1, "command": "trend", "key": "year", "measure": "count",
+ *      "periods": [{"period": "2019", "documents": 2, "han": 5210}, ...],
+ *      "unkeyed": ["speeches/undated.txt"],
+ *      "terms": [{"term": "两个维护", "category": "party", "count": 9, "documents": 4,
+ *                 "first": {"period": "2019", "document": "speeches/2019-a.txt"},
+ *                 "last": {"period": "2021", "document": "speeches/2021-b.txt"},
+ *                 "cells": [{"period": "2019", "count": 3, "documents": 1,
+ *                            "per_10k": 5.7582, "share": 0.5}, ...]}, ...],
+ *      "skipped": [...], "errors": [...]}
+ *
+ * "first"/"last" are null for a term that never appears (asked for with --term). per_10k is
+ * per 10,000 Han characters of the period, share the fraction of the period's documents that
+ * use the term; both rounded to 4 decimals, in every format. TSV/CSV are long: one line per
+ * (term, period) with the keys term, period, count, documents, per_10k, share. The table and
+ * the SVG show the measure chosen (count, documents, per_10k or share).
+ *
+ * The SVG is self-contained (no scripts, fonts by family name only): one polyline per term,
+ * y axis from 0 to a rounded maximum with 5 ticks, one x tick per period, a legend with the
+ * terms, axis titles. Every plotted point is a <circle> carrying data-term, data-period and
+ * data-value (the number plotted, formatted as in the JSON), so tests and scripts can check
+ * the drawing against the data. Must not: compute (trend does) or reorder.
+ */
+#ifndef TIFA_REPORT_TREND_H
+#define TIFA_REPORT_TREND_H
+
+#include <stdio.h>
+
+#include "tifa/lexicon.h"
+#include "tifa/report.h"
+#include "tifa/trend.h"
+#include "tifa/walk.h"
+
+enum trend_measure { TREND_COUNT = 0, TREND_DOCS, TREND_RATE, TREND_SHARE };
+
+struct report_trend {
+    FILE *out;
+    enum report_format format;      /* table, json, tsv, csv or svg */
+    enum trend_measure measure;
+    const char *key_rule;           /* "year" or "regex" */
+    const struct lexicon *lx;
+    const struct trend *t;
+    const uint32_t *labels;         /* the rows, in order */
+    size_t nlabels;
+    const struct walk_note *skipped, *errors;
+    size_t nskipped, nerrors;
+};
+
+/** The measure's value for (@period, @label_id), rounded as printed. */
+double report_trend_value(const struct trend *t, size_t period, uint32_t label_id,
+                          enum trend_measure m);
+
+/** Writes the whole trend report. */
+void report_trend(const struct report_trend *r);
+
+/** The SVG chart (report_svg.c); report_trend() calls it for FMT_SVG. */
+void report_trend_svg(const struct report_trend *r);
+
+#endif

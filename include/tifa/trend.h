@@ -1,0 +1,100 @@
+/*
+ * trend: grouping documents into periods (years, or any key) and tallying terms per period.
+ *
+ * Owns: the period key rules, the period table (documents, Han characters, and per term the
+ * occurrences and the documents using it), the list of documents without a key, and each
+ * term's first and last appearance. Must not: read files, print, or pick exit codes.
+ *
+ * Key rules (trend_key):
+ *  - default: the first year in the file's base name, else in the document's first lines (at
+ *    most TREND_HEAD_LINES lines of the first TREND_HEAD_LEN bytes). A year is 1949..2099 written
+ *    as a run of exactly 4 ASCII digits, or as the first 4 digits of a 6- or 8-digit run whose
+ *    next two digits are a month 01..12 (202103, 20210315); so "2019-speech.txt",
+ *    "2021_report.txt" and "20210315.txt" give 2019, 2021 and 2021, while "1921_cpc01.txt" and
+ *    the hash in "000_34a5f8082b9599c1.txt" give none.
+ *  - with a regex (pcre2, UTF mode, invalid UTF-8 in paths allowed): the first capture group
+ *    (the whole match when the pattern has no group) of the first match in the path as listed
+ *    (folder and name, so 'speeches/([^/]+)/' keys by folder), else in the first lines.
+ * Periods sort by strverscmp(3) (so "2019-9" < "2019-10"), then bytes.
+ *
+ * Lifetime: result, owned by the command. Memory O(periods × terms).
+ */
+#ifndef TIFA_TREND_H
+#define TIFA_TREND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tifa/agg.h"
+#include "tifa/err.h"
+#include "tifa/sbuf.h"
+#include "tifa/strmap.h"
+
+#define TREND_HEAD_LEN 2048
+#define TREND_HEAD_LINES 5
+
+struct trend_keyer {
+    void *re;      /* pcre2_code *, NULL for the default year rule */
+    void *md;      /* pcre2_match_data * */
+};
+
+/**
+ * Prepares the key rule: @regex NULL for years, else a pcre2 pattern. Returns 0, or TIFA_EUSAGE
+ * with "invalid --key-regex at offset N: MESSAGE" (pcre2's message) in @e.
+ */
+int trend_keyer_init(struct trend_keyer *k, const char *regex, struct tifa_err *e);
+void trend_keyer_release(struct trend_keyer *k);
+
+/**
+ * Finds the key of the document at @path whose decoded text starts with @head (@head_len bytes,
+ * may be NULL). Returns 1 and sets @key (reset first), or 0 when there is none.
+ */
+int trend_key(const struct trend_keyer *k, const char *path, const char *head, size_t head_len,
+              struct sbuf *key);
+
+/** Stores the first year of @s[0..len) (rules above) as 4 digits in @out; returns 1, else 0. */
+int trend_year(const char *s, size_t len, char out[5]);
+
+struct trend_period {
+    char *key;
+    uint64_t documents, han;
+    uint64_t *count;          /* per label: occurrences */
+    uint64_t *docs;           /* per label: documents with at least one */
+    size_t *first_doc;        /* per label: index in trend.paths of the first such document */
+    size_t *last_doc;         /* per label: ... and of the last (valid where docs > 0) */
+};
+
+struct trend {
+    size_t nlabels;
+    struct trend_period *periods;   /* sorted by trend_finish() */
+    size_t nperiods, periods_alloc;
+    struct strmap ids;              /* key -> index (before sorting only) */
+    char **paths;                   /* every keyed document, in the order added */
+    size_t npaths, paths_alloc;
+    char **unkeyed;                 /* documents without a key, in the order added */
+    size_t nunkeyed, unkeyed_alloc;
+};
+
+void trend_init(struct trend *t, size_t nlabels);
+void trend_release(struct trend *t);
+
+/** Adds a counted document to period @key, or to the unkeyed list when @key is NULL. */
+void trend_add(struct trend *t, const char *key, const struct agg_doc *doc);
+
+/** Sorts the periods; call once after the last trend_add. */
+void trend_finish(struct trend *t);
+
+/** One term's appearance: period index and document path (NULL when it never appears). */
+struct trend_seen {
+    size_t period;
+    const char *document;
+};
+
+/** The first and last appearance of @label_id (after trend_finish). */
+void trend_first_last(const struct trend *t, uint32_t label_id, struct trend_seen *first,
+                      struct trend_seen *last);
+
+/** Total occurrences and documents of @label_id over all periods. */
+void trend_total(const struct trend *t, uint32_t label_id, uint64_t *count, uint64_t *docs);
+
+#endif

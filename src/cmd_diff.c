@@ -1,0 +1,284 @@
+/*
+ * cmd_diff: `tifa diff [OPTIONS] A B` — which formulas rose or fell between two sides.
+ *
+ * Wiring: each side is a saved report (savedreport_sniff: a file named *.json or starting with
+ * '{'), whose totals are taken as they are, or texts (a file, a folder, "-"), counted with the
+ * shared lexicon options through walk -> corpus_count -> agg totals. Both sides' term counts and
+ * Han sizes go into a struct diff, whose rows (stats.h) report_diff prints. The lexicon and
+ * automaton are built only when some side is text.
+ *
+ * Exit status: 3 when an input could not be read (with no output when a whole side is missing:
+ * there is nothing to compare), else with --exit-code 1 when some term's count differs, else 0.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tifa/cmd.h"
+#include "tifa/corpus.h"
+#include "tifa/diff.h"
+#include "tifa/encoding.h"
+#include "tifa/report_diff.h"
+#include "tifa/savedreport.h"
+#include "tifa/stats.h"
+#include "tifa/xalloc.h"
+
+static const char diff_usage[] =
+    "usage: tifa diff [OPTIONS] A B\n"
+    "Compares formula counts between A and B: each a file, a folder (its documents summed), -\n"
+    "or a saved report of `tifa count --format json` (name ending in .json or text starting\n"
+    "with '{'). Rates are per 10,000 Han characters; + means more frequent in B.\n\n"
+    "Output:\n"
+    "  -f, --format FMT      table (default), json, tsv or csv\n"
+    "  --alpha LEVEL         significance level: 0.05 (default), 0.01, 0.001 or 0.0001\n"
+    "  --all                 also list terms whose rate is the same on both sides\n"
+    "  --exit-code           exit with status 1 when some count differs, 0 when none\n"
+    "  --color WHEN          table colours: auto (default, when stdout is a terminal),\n"
+    "                        always or never\n";
+
+enum { OPT_FORMAT = 1, OPT_ALPHA, OPT_ALL, OPT_EXIT_CODE, OPT_COLOR, OPT_HELP };
+
+struct text_run {
+    struct diff *d;
+    int side;
+    struct agg_total tot;
+    const struct lexicon *lx;
+    size_t nread, nerrors;
+};
+
+static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_err *err, void *arg)
+{
+    struct text_run *run = arg;
+    (void)index;
+    if (err) {
+        fprintf(stderr, "tifa: '%s': %s\n", err->path, err->msg);
+        run->nerrors++;
+        return;
+    }
+    if (doc->invalid)
+        fprintf(stderr,
+                "tifa: warning: '%s': %llu invalid %s sequence%s replaced by U+FFFD, the first at byte %lld\n",
+                doc->path, (unsigned long long)doc->invalid, doc->encoding,
+                doc->invalid == 1 ? "" : "s", doc->first_invalid_off);
+    agg_total_add(&run->tot, doc);
+    run->nread++;
+}
+
+struct setup {
+    struct common_opts co;
+    struct lexicon lx;
+    struct ac *ac;
+    int loaded;
+};
+
+/* Loads the lexicon and automaton on first use. Returns 0 or an exit status. */
+static int need_lexicon(struct setup *s)
+{
+    struct tifa_err e;
+    char msg[2048];
+    int status;
+    if (s->loaded)
+        return 0;
+    s->loaded = 1;
+    if ((status = cmd_load_lexicon(&s->co, &s->lx)) != 0)
+        return status;
+    tifa_err_init(&e);
+    if (corpus_build_ac(&s->lx, &s->ac, &e)) {
+        fprintf(stderr, "tifa: %s\n", tifa_err_format(&e, msg, sizeof(msg)));
+        return EXIT_USAGE;
+    }
+    if (s->co.encoding) {
+        struct decoder dec;
+        tifa_err_init(&e);
+        if (decoder_init(&dec, s->co.encoding, 0, &e)) {
+            fprintf(stderr, "tifa: %s\n", e.msg);
+            return EXIT_USAGE;
+        }
+        decoder_release(&dec);
+    }
+    return 0;
+}
+
+/* Fills side @side from a saved report. Returns 0 or EXIT_PARTIAL (message printed). */
+static int load_report_side(struct diff *d, int side, const char *path)
+{
+    struct savedreport r;
+    struct tifa_err e;
+    char msg[2048];
+    tifa_err_init(&e);
+    if (savedreport_load(&r, path, &e)) {
+        fprintf(stderr, "tifa: %s\n", tifa_err_format(&e, msg, sizeof(msg)));
+        return EXIT_PARTIAL;
+    }
+    d->side[side].kind = "report";
+    d->side[side].documents = r.documents;
+    d->side[side].han = r.han;
+    for (size_t t = 0; t < r.nterms; t++)
+        diff_add(d, side, r.terms[t], r.counts[t]);
+    savedreport_release(&r);
+    return 0;
+}
+
+/* Counts the texts of side @side. Returns 0, EXIT_PARTIAL (some or all inputs unread; *@empty
+ * says whether nothing at all was read) or EXIT_USAGE. */
+static int count_text_side(struct setup *s, struct diff *d, int side, char *arg, int *empty)
+{
+    struct walk_result w;
+    struct stat st;
+    int status;
+    *empty = 0;
+    if ((status = need_lexicon(s)) != 0)
+        return status;
+    if ((status = cmd_walk_inputs(&s->co, &arg, 1, &w)) != 0) {
+        walk_result_release(&w);
+        return status;
+    }
+    d->side[side].kind = strcmp(arg, "-") && !stat(arg, &st) && S_ISDIR(st.st_mode) ? "folder" : "file";
+    struct text_run run = {d, side, {0}, &s->lx, 0, 0};
+    agg_total_init(&run.tot, s->lx.nlabels);
+    for (size_t i = 0; i < w.nerrors; i++) {
+        fprintf(stderr, "tifa: '%s': %s\n", w.errors[i].path, w.errors[i].text);
+        run.nerrors++;
+    }
+    const char **paths = xmalloc(st_mult(w.nfiles + 1, sizeof(char *)));
+    for (size_t i = 0; i < w.nfiles; i++)
+        paths[i] = w.files[i].path;
+    struct corpus_opts copts = {s->co.encoding,
+                                s->co.overlapping ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST,
+                                s->co.threads, 0};
+    corpus_count(paths, w.nfiles, &s->lx, s->ac, &copts, on_doc, &run);
+    d->side[side].documents = run.tot.documents;
+    d->side[side].han = run.tot.han;
+    for (size_t id = 0; id < s->lx.nlabels; id++)
+        if (run.tot.counts[id])
+            diff_add(d, side, s->lx.labels[id].term, run.tot.counts[id]);
+    free(paths);
+    agg_total_release(&run.tot);
+    walk_result_release(&w);
+    *empty = run.nerrors && !run.nread;
+    return run.nerrors ? EXIT_PARTIAL : 0;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+    struct option longopts[64] = {
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"alpha", required_argument, NULL, OPT_ALPHA},
+        {"all", no_argument, NULL, OPT_ALL},
+        {"exit-code", no_argument, NULL, OPT_EXIT_CODE},
+        {"color", required_argument, NULL, OPT_COLOR},
+        {"help", no_argument, NULL, OPT_HELP},
+    };
+    struct setup s;
+    enum report_format fmt = FMT_TABLE;
+    double alpha = 0.05;
+    int all = 0, exit_code = 0, color = -1, c, status = EXIT_OK, missing = 0;
+
+    memset(&s, 0, sizeof(s));
+    common_opts_init(&s.co);
+    common_opts_longopts(longopts, 6);
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:j:0h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+        case OPT_FORMAT:
+            if (report_format_parse(optarg, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_TSV |
+                                                1u << FMT_CSV, &fmt)) {
+                fprintf(stderr, "tifa: unknown format '%s' (table, json, tsv, csv)\n", optarg);
+                goto usage;
+            }
+            break;
+        case OPT_ALPHA:
+            if (stats_alpha_parse(optarg, &alpha)) {
+                fprintf(stderr, "tifa: invalid --alpha '%s' (0.05, 0.01, 0.001 or 0.0001)\n", optarg);
+                goto usage;
+            }
+            break;
+        case OPT_ALL:
+            all = 1;
+            break;
+        case OPT_EXIT_CODE:
+            exit_code = 1;
+            break;
+        case OPT_COLOR:
+            if (!strcmp(optarg, "auto")) color = -1;
+            else if (!strcmp(optarg, "always")) color = 1;
+            else if (!strcmp(optarg, "never")) color = 0;
+            else {
+                fprintf(stderr, "tifa: invalid --color '%s' (auto, always, never)\n", optarg);
+                goto usage;
+            }
+            break;
+        case 'h':
+        case OPT_HELP:
+            printf("%s\n%s", diff_usage, common_opts_help);
+            common_opts_release(&s.co);
+            return cmd_finish_output(EXIT_OK);
+        default:
+            if (common_opts_handle(&s.co, c, optarg) == 1)
+                break;
+            goto usage;
+        }
+    }
+    if (s.co.files_from) {
+        fprintf(stderr, "tifa: diff takes its two sides as arguments, not --files-from\n");
+        goto usage;
+    }
+    if (argc - optind != 2) {
+        fprintf(stderr, "tifa: diff needs exactly two inputs, A and B\n");
+        goto usage;
+    }
+    if (!strcmp(argv[optind], "-") && !strcmp(argv[optind + 1], "-")) {
+        fprintf(stderr, "tifa: only one side can be standard input\n");
+        goto usage;
+    }
+    if (color < 0)
+        color = isatty(STDOUT_FILENO);
+
+    struct diff d;
+    diff_init(&d);
+    for (int side = 0; side < 2; side++) {
+        char *arg = argv[optind + side];
+        int rc, empty = 0;
+        d.side[side].path = arg;
+        if (savedreport_sniff(arg)) {
+            rc = load_report_side(&d, side, arg);
+            empty = rc != 0;
+        } else {
+            rc = count_text_side(&s, &d, side, arg, &empty);
+        }
+        if (rc == EXIT_USAGE) {
+            status = EXIT_USAGE;
+            goto done;
+        }
+        if (rc)
+            status = rc;
+        missing |= empty;
+    }
+    if (!missing) {
+        struct diff_row *rows;
+        size_t nrows;
+        diff_rows(&d, alpha, all, &rows, &nrows);
+        report_diff(stdout, fmt, &d, rows, nrows, alpha, color && fmt == FMT_TABLE);
+        free(rows);
+        if (status == EXIT_OK && exit_code && diff_counts_differ(&d))
+            status = EXIT_DIFFERENT;
+    } else {
+        fprintf(stderr, "tifa: nothing to compare: a side could not be read\n");
+    }
+done:
+    diff_release(&d);
+    if (s.loaded) {
+        ac_free(s.ac);
+        lexicon_release(&s.lx);
+    }
+    common_opts_release(&s.co);
+    return cmd_finish_output(status);
+usage:
+    fprintf(stderr, "%s(see tifa diff --help)\n", diff_usage);
+    common_opts_release(&s.co);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,361 @@
+/*
+ * cmd_merge: `tifa merge [OPTIONS] REPORT...` — sums saved JSON reports into one report.
+ *
+ * Wiring: each argument is a report file, "-" or a folder (its *.json files); savedreport
+ * parses each. The union of the terms they name becomes a small lexicon (loaded through
+ * lexicon_load_buf as a JSON lexicon, so label ids work as in count), documents are sorted by
+ * path and fed to the very reporter `count` uses (report.h), totals are the sums of the
+ * reports' totals, and the JSON header's lexicon numbers come from the inputs (report_lexinfo):
+ * terms and entries are the largest of the inputs' (exact when the shards share a lexicon),
+ * sources the union in order of first appearance. So for any split of a corpus, merging the
+ * parts' reports gives the whole's report apart from "command" and the order of sources.
+ *
+ * A report that cannot be read or parsed is reported ("tifa: FILE:LINE:COL: invalid JSON: ..."),
+ * listed under "errors" and left out; the exit status is then 3, as for count.
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tifa/cmd.h"
+#include "tifa/savedreport.h"
+#include "tifa/strmap.h"
+#include "tifa/xalloc.h"
+
+static const char merge_usage[] =
+    "usage: tifa merge [OPTIONS] REPORT...\n"
+    "Sums saved reports of `tifa count --format json` (files, - or folders of *.json) into\n"
+    "one report of the same schema: documents sorted by path, totals and counts summed.\n\n"
+    "  -f, --format FMT      json (default), jsonl, table, tsv or csv\n"
+    "  --sort KEY            table: summary order count (default), term or docs\n";
+
+enum { OPT_FORMAT = 1, OPT_SORT, OPT_HELP };
+
+struct notes {
+    struct walk_note *v;
+    size_t n, alloc;
+};
+
+static void note_add(struct notes *ns, const char *path, const char *text)
+{
+    ALLOC_GROW(ns->v, ns->n + 1, ns->alloc);
+    ns->v[ns->n].path = xstrdup(path);
+    ns->v[ns->n].text = xstrdup(text);
+    ns->n++;
+}
+
+static void notes_release(struct notes *ns)
+{
+    for (size_t i = 0; i < ns->n; i++) {
+        free(ns->v[i].path);
+        free(ns->v[i].text);
+    }
+    free(ns->v);
+}
+
+/* qsort is not stable: the original position breaks ties, so equal paths keep input order. */
+struct pos_note {
+    struct walk_note note;
+    size_t pos;
+};
+
+static int cmp_pos_note(const void *a, const void *b)
+{
+    const struct pos_note *x = a, *y = b;
+    int c = strcmp(x->note.path, y->note.path);
+    return c ? c : (x->pos < y->pos ? -1 : x->pos > y->pos);
+}
+
+static void notes_sort(struct notes *ns)
+{
+    struct pos_note *p = xmalloc(st_mult(ns->n + 1, sizeof(*p)));
+    for (size_t i = 0; i < ns->n; i++) {
+        p[i].note = ns->v[i];
+        p[i].pos = i;
+    }
+    qsort(p, ns->n, sizeof(*p), cmp_pos_note);
+    for (size_t i = 0; i < ns->n; i++)
+        ns->v[i] = p[i].note;
+    free(p);
+}
+
+struct doc_ref {
+    const struct savedreport *r;
+    const struct savedreport_doc *d;
+    size_t pos;
+};
+
+static int cmp_doc_ref(const void *a, const void *b)
+{
+    const struct doc_ref *x = a, *y = b;
+    int c = strcmp(x->d->path, y->d->path);
+    return c ? c : (x->pos < y->pos ? -1 : x->pos > y->pos);
+}
+
+struct keyed_count {
+    const char *term;
+    struct agg_count c;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+    const struct keyed_count *x = a, *y = b;
+    if (x->c.count != y->c.count)
+        return x->c.count > y->c.count ? -1 : 1;
+    return strcmp(x->term, y->term);
+}
+
+/* The union of the reports' terms as a lexicon; label ids looked up through @ids. */
+static int union_lexicon(const struct savedreport *rs, size_t nr, struct lexicon *lx,
+                         struct strmap *ids)
+{
+    json_t *arr = json_array();
+    struct strmap seen;
+    struct tifa_err e;
+    char msg[2048];
+    int rc = 0;
+
+    strmap_init(&seen);
+    for (size_t k = 0; k < nr; k++)
+        for (size_t t = 0; t < rs[k].nterms; t++) {
+            int ins;
+            size_t *v = strmap_put(&seen, rs[k].terms[t], strlen(rs[k].terms[t]),
+                                   json_array_size(arr), &ins);
+            json_t *o = ins ? json_object() : json_array_get(arr, *v);
+            if (ins) {
+                json_object_set_new(o, "term", json_string(rs[k].terms[t]));
+                json_object_set_new(o, "category", json_string(""));
+                json_array_append_new(arr, o);
+            }
+            if (!*json_string_value(json_object_get(o, "category")))
+                json_object_set_new(o, "category", json_string(rs[k].categories[t]));
+        }
+    strmap_release(&seen);
+    lexicon_init(lx);
+    strmap_init(ids);
+    tifa_err_init(&e);
+    if (json_array_size(arr)) {
+        char *text = json_dumps(arr, JSON_COMPACT);
+        if (lexicon_load_buf(lx, text, strlen(text), "merge", LEX_JSON, &e) ||
+            lexicon_finish(lx, &e)) {
+            fprintf(stderr, "tifa: cannot merge the reports' terms: %s\n",
+                    tifa_err_format(&e, msg, sizeof(msg)));
+            rc = EXIT_USAGE;
+        }
+        free(text);
+    }
+    json_decref(arr);
+    for (size_t id = 0; !rc && id < lx->nlabels; id++)
+        strmap_put(ids, lx->labels[id].term, strlen(lx->labels[id].term), id, NULL);
+    return rc;
+}
+
+static size_t label_of(const struct strmap *ids, const struct savedreport *r, size_t term_id)
+{
+    const char *t = r->terms[term_id];
+    size_t *v = strmap_get(ids, t, strlen(t));
+    if (!v) {
+        fprintf(stderr, "tifa: BUG: %s:%d: term '%s' missing from the merged lexicon\n", __FILE__,
+                __LINE__, t);
+        abort();
+    }
+    return *v;
+}
+
+static void add_source(const char ***v, size_t *n, size_t *alloc, const char *s)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (!strcmp((*v)[i], s))
+            return;
+    ALLOC_GROW(*v, *n + 1, *alloc);
+    (*v)[(*n)++] = s;
+}
+
+int cmd_merge(int argc, char **argv)
+{
+    static const char *const json_glob[] = {"*.json"};
+    struct option longopts[] = {
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"sort", required_argument, NULL, OPT_SORT},
+        {"help", no_argument, NULL, OPT_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    enum report_format fmt = FMT_JSON;
+    enum agg_sort sort = AGG_SORT_COUNT;
+    int c, status = EXIT_OK;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+        case OPT_FORMAT:
+            if (report_format_parse(optarg, 0x1F, &fmt)) {
+                fprintf(stderr, "tifa: unknown format '%s' (json, jsonl, table, tsv, csv)\n", optarg);
+                goto usage;
+            }
+            break;
+        case OPT_SORT:
+            if (!strcmp(optarg, "count")) sort = AGG_SORT_COUNT;
+            else if (!strcmp(optarg, "term")) sort = AGG_SORT_TERM;
+            else if (!strcmp(optarg, "docs")) sort = AGG_SORT_DOCS;
+            else {
+                fprintf(stderr, "tifa: unknown sort key '%s' (count, term, docs)\n", optarg);
+                goto usage;
+            }
+            break;
+        case 'h':
+        case OPT_HELP:
+            fputs(merge_usage, stdout);
+            return cmd_finish_output(EXIT_OK);
+        default:
+            goto usage;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "tifa: merge needs at least one report\n");
+        goto usage;
+    }
+
+    struct walk_opts wo = {0, 0, json_glob, 1};
+    struct walk_result w;
+    struct notes errors = {0}, skipped = {0};
+    walk_result_init(&w);
+    for (int i = optind; i < argc; i++)
+        walk_add_arg(&w, argv[i], &wo);
+    walk_finish(&w);
+    for (size_t i = 0; i < w.nerrors; i++) {
+        fprintf(stderr, "tifa: '%s': %s\n", w.errors[i].path, w.errors[i].text);
+        note_add(&errors, w.errors[i].path, w.errors[i].text);
+        status = EXIT_PARTIAL;
+    }
+
+    struct savedreport *rs = xcalloc(w.nfiles + 1, sizeof(*rs));
+    size_t nr = 0, ndocs = 0;
+    for (size_t i = 0; i < w.nfiles; i++) {
+        struct tifa_err e;
+        char msg[2048];
+        tifa_err_init(&e);
+        if (savedreport_load(&rs[nr], w.files[i].path, &e)) {
+            fprintf(stderr, "tifa: %s\n", tifa_err_format(&e, msg, sizeof(msg)));
+            /* the message without the path prefix, as count's "errors" hold it */
+            e.path[0] = '\0';
+            if (e.line > 0 && e.col > 0)
+                snprintf(msg, sizeof(msg), "line %ld, column %ld: %s", e.line, e.col, e.msg);
+            else
+                snprintf(msg, sizeof(msg), "%s", e.msg);
+            note_add(&errors, w.files[i].path, msg);
+            status = EXIT_PARTIAL;
+            continue;
+        }
+        ndocs += rs[nr].ndocs;
+        nr++;
+    }
+
+    struct lexicon lx;
+    struct strmap ids;
+    if (union_lexicon(rs, nr, &lx, &ids)) {
+        status = EXIT_USAGE;
+        goto done;
+    }
+
+    /* header: lexicon numbers and sources from the inputs */
+    struct report_lexinfo li = {0, 0, NULL, 0};
+    const char **sources = NULL;
+    size_t nsources = 0, sources_alloc = 0;
+    for (size_t k = 0; k < nr; k++) {
+        if (rs[k].lexicon_terms > li.terms)
+            li.terms = rs[k].lexicon_terms;
+        if (rs[k].lexicon_entries > li.entries)
+            li.entries = rs[k].lexicon_entries;
+        for (size_t s = 0; s < rs[k].nsources; s++)
+            add_source(&sources, &nsources, &sources_alloc, rs[k].sources[s]);
+    }
+    li.sources = sources;
+    li.nsources = nsources;
+
+    /* totals: the sums of the reports' totals */
+    struct agg_total tot;
+    agg_total_init(&tot, lx.nlabels);
+    for (size_t k = 0; k < nr; k++) {
+        tot.documents += rs[k].documents;
+        tot.bytes += rs[k].bytes;
+        tot.chars += rs[k].chars;
+        tot.han += rs[k].han;
+        tot.invalid += rs[k].invalid;
+        for (size_t t = 0; t < rs[k].nterms; t++) {
+            size_t id = label_of(&ids, &rs[k], t);
+            tot.counts[id] += rs[k].counts[t];
+            tot.doc_freq[id] += rs[k].doc_freq[t];
+        }
+        for (size_t s = 0; s < rs[k].nskipped; s++)
+            note_add(&skipped, rs[k].skipped[s].path, rs[k].skipped[s].text);
+        for (size_t s = 0; s < rs[k].nerrors; s++)
+            note_add(&errors, rs[k].errors[s].path, rs[k].errors[s].text);
+    }
+    notes_sort(&skipped);
+    notes_sort(&errors);
+
+    /* documents in path order */
+    struct doc_ref *refs = xmalloc(st_mult(ndocs + 1, sizeof(*refs)));
+    size_t nref = 0;
+    for (size_t k = 0; k < nr; k++)
+        for (size_t i = 0; i < rs[k].ndocs; i++, nref++) {
+            refs[nref].r = &rs[k];
+            refs[nref].d = &rs[k].docs[i];
+            refs[nref].pos = nref;
+        }
+    qsort(refs, nref, sizeof(*refs), cmp_doc_ref);
+
+    struct report rep;
+    report_init(&rep, stdout, fmt, &lx, "merge");
+    rep.lexinfo = &li;
+    rep.sort = sort;
+    report_begin(&rep);
+    struct keyed_count *kc = NULL;
+    size_t kc_alloc = 0;
+    for (size_t i = 0; i < nref; i++) {
+        const struct savedreport_doc *sd = refs[i].d;
+        struct agg_doc doc;
+        memset(&doc, 0, sizeof(doc));
+        doc.path = sd->path;
+        snprintf(doc.encoding, sizeof(doc.encoding), "%s", sd->encoding);
+        doc.bytes = sd->bytes;
+        doc.chars = sd->chars;
+        doc.han = sd->han;
+        doc.invalid = sd->invalid;
+        doc.first_invalid_off = -1;
+        ALLOC_GROW(kc, sd->ncounts + 1, kc_alloc);
+        for (size_t k = 0; k < sd->ncounts; k++) {
+            kc[k].term = refs[i].r->terms[sd->counts[k].term_id];
+            kc[k].c.label_id = (uint32_t)label_of(&ids, refs[i].r, sd->counts[k].term_id);
+            kc[k].c.count = sd->counts[k].count;
+        }
+        qsort(kc, sd->ncounts, sizeof(*kc), cmp_keyed);
+        doc.counts = xmalloc(st_mult(sd->ncounts + 1, sizeof(*doc.counts)));
+        for (size_t k = 0; k < sd->ncounts; k++)
+            doc.counts[k] = kc[k].c;
+        doc.ncounts = sd->ncounts;
+        report_document(&rep, &doc);
+        free(doc.counts);
+    }
+    report_end(&rep, &tot, skipped.v, skipped.n, errors.v, errors.n);
+    free(kc);
+    free(refs);
+    agg_total_release(&tot);
+    free(sources);
+done:
+    strmap_release(&ids);
+    lexicon_release(&lx);
+    for (size_t k = 0; k < nr; k++)
+        savedreport_release(&rs[k]);
+    free(rs);
+    notes_release(&errors);
+    notes_release(&skipped);
+    walk_result_release(&w);
+    return cmd_finish_output(status);
+usage:
+    fprintf(stderr, "%s(see tifa merge --help)\n", merge_usage);
+    return EXIT_USAGE;
+}

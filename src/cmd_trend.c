@@ -1,0 +1,310 @@
+/*
+ * cmd_trend: `tifa trend [OPTIONS] INPUT...` — formula counts per period (year) over documents.
+ *
+ * Wiring: options -> lexicon -> automaton -> walk -> corpus_count (asking for the first
+ * TREND_HEAD_LEN bytes of each text, for years written inside) -> trend_key per document ->
+ * trend tallies -> report_trend. Rows are the --term terms in the order given, else every term
+ * found, by total count (desc) then term, cut to --top N (the SVG shows the top 10 unless told).
+ * Documents without a key are listed as unkeyed, never dropped silently.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tifa/cmd.h"
+#include "tifa/corpus.h"
+#include "tifa/encoding.h"
+#include "tifa/report_trend.h"
+#include "tifa/trend.h"
+#include "tifa/xalloc.h"
+
+static const char trend_usage[] =
+    "usage: tifa trend [OPTIONS] INPUT...\n"
+    "Groups documents into periods and counts the formulas of each period. The period is the\n"
+    "first year (1949-2099) in the file name, else in the text's first 5 lines.\n\n"
+    "  --key-regex REGEX     period = first capture group of REGEX (pcre2) in the path,\n"
+    "                        else in the first lines\n"
+    "  --term TERM           only this term (repeatable; rows in the order given)\n"
+    "  --top N               only the N most frequent terms (svg: 10 unless --term/--top)\n"
+    "  --docs                show documents using the term instead of occurrences\n"
+    "  --rate                show occurrences per 10,000 Han characters\n"
+    "  --share               show the share of the period's documents using the term\n"
+    "  -f, --format FMT      table (default), json, tsv, csv or svg\n";
+
+enum { OPT_FORMAT = 1, OPT_KEY_REGEX, OPT_TERM, OPT_TOP, OPT_DOCS, OPT_RATE, OPT_SHARE, OPT_HELP };
+
+struct note_list {
+    struct walk_note *v;
+    size_t n, alloc;
+};
+
+struct trend_run {
+    struct trend t;
+    const struct trend_keyer *keyer;
+    struct sbuf key;
+    struct note_list errors;
+};
+
+static void note_add(struct note_list *l, const char *path, const char *text)
+{
+    ALLOC_GROW(l->v, l->n + 1, l->alloc);
+    l->v[l->n].path = xstrdup(path);
+    l->v[l->n].text = xstrdup(text);
+    l->n++;
+}
+
+static int cmp_note(const void *a, const void *b)
+{
+    return strcmp(((const struct walk_note *)a)->path, ((const struct walk_note *)b)->path);
+}
+
+static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_err *err, void *arg)
+{
+    struct trend_run *run = arg;
+    (void)index;
+    if (err) {
+        fprintf(stderr, "tifa: '%s': %s\n", err->path, err->msg);
+        note_add(&run->errors, err->path, err->msg);
+        return;
+    }
+    if (doc->invalid)
+        fprintf(stderr,
+                "tifa: warning: '%s': %llu invalid %s sequence%s replaced by U+FFFD, the first at byte %lld\n",
+                doc->path, (unsigned long long)doc->invalid, doc->encoding,
+                doc->invalid == 1 ? "" : "s", doc->first_invalid_off);
+    int keyed = trend_key(run->keyer, doc->path, doc->head, doc->head_len, &run->key);
+    trend_add(&run->t, keyed ? run->key.buf : NULL, doc);
+}
+
+struct ranked {
+    const char *term;
+    uint32_t id;
+    uint64_t count;
+};
+
+static int cmp_ranked(const void *a, const void *b)
+{
+    const struct ranked *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return strcmp(x->term, y->term);
+}
+
+/* The rows: --term ids (validated), else the terms found by total count. */
+static int pick_rows(const struct trend *t, const struct lexicon *lx, const char **terms,
+                     size_t nterms, size_t top, uint32_t **out, size_t *nout)
+{
+    uint32_t *ids = xmalloc(st_mult(lx->nlabels + nterms + 1, sizeof(uint32_t)));
+    size_t n = 0;
+    if (nterms) {
+        for (size_t k = 0; k < nterms; k++) {
+            size_t id;
+            for (id = 0; id < lx->nlabels && strcmp(lx->labels[id].term, terms[k]); id++)
+                ;
+            if (id == lx->nlabels) {
+                fprintf(stderr, "tifa: '%s' is not a term of the lexicon (see tifa lexicon)\n",
+                        terms[k]);
+                free(ids);
+                return EXIT_USAGE;
+            }
+            size_t j;
+            for (j = 0; j < n && ids[j] != id; j++)
+                ;
+            if (j == n)
+                ids[n++] = (uint32_t)id;
+        }
+    } else {
+        struct ranked *rk = xmalloc(st_mult(lx->nlabels + 1, sizeof(*rk)));
+        for (size_t id = 0; id < lx->nlabels; id++) {
+            uint64_t count, docs;
+            trend_total(t, (uint32_t)id, &count, &docs);
+            if (!count)
+                continue;
+            rk[n].term = lx->labels[id].term;
+            rk[n].id = (uint32_t)id;
+            rk[n].count = count;
+            n++;
+        }
+        qsort(rk, n, sizeof(*rk), cmp_ranked);
+        for (size_t i = 0; i < n; i++)
+            ids[i] = rk[i].id;
+        free(rk);
+    }
+    if (top && n > top)
+        n = top;
+    *out = ids;
+    *nout = n;
+    return 0;
+}
+
+int cmd_trend(int argc, char **argv)
+{
+    struct common_opts co;
+    struct option longopts[64] = {
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"key-regex", required_argument, NULL, OPT_KEY_REGEX},
+        {"term", required_argument, NULL, OPT_TERM},
+        {"top", required_argument, NULL, OPT_TOP},
+        {"docs", no_argument, NULL, OPT_DOCS},
+        {"rate", no_argument, NULL, OPT_RATE},
+        {"share", no_argument, NULL, OPT_SHARE},
+        {"help", no_argument, NULL, OPT_HELP},
+    };
+    enum report_format fmt = FMT_TABLE;
+    enum trend_measure measure = TREND_COUNT;
+    const char *regex = NULL;
+    const char **terms = NULL;
+    size_t nterms = 0, terms_alloc = 0, top = 0;
+    int c, status = EXIT_OK, nmeasures = 0, top_given = 0;
+
+    common_opts_init(&co);
+    common_opts_longopts(longopts, 8);
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:j:0h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+        case OPT_FORMAT:
+            if (report_format_parse(optarg, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_TSV |
+                                                1u << FMT_CSV | 1u << FMT_SVG, &fmt)) {
+                fprintf(stderr, "tifa: unknown format '%s' (table, json, tsv, csv, svg)\n", optarg);
+                goto usage;
+            }
+            break;
+        case OPT_KEY_REGEX:
+            regex = optarg;
+            break;
+        case OPT_TERM:
+            ALLOC_GROW(terms, nterms + 1, terms_alloc);
+            terms[nterms++] = optarg;
+            break;
+        case OPT_TOP: {
+            char *end;
+            unsigned long long v = strtoull(optarg, &end, 10);
+            if (!*optarg || *end || *optarg == '-' || !v) {
+                fprintf(stderr, "tifa: invalid value '%s' for --top\n", optarg);
+                goto usage;
+            }
+            top = (size_t)v;
+            top_given = 1;
+            break;
+        }
+        case OPT_DOCS:
+            measure = TREND_DOCS;
+            nmeasures++;
+            break;
+        case OPT_RATE:
+            measure = TREND_RATE;
+            nmeasures++;
+            break;
+        case OPT_SHARE:
+            measure = TREND_SHARE;
+            nmeasures++;
+            break;
+        case 'h':
+        case OPT_HELP:
+            printf("%s\n%s", trend_usage, common_opts_help);
+            free(terms);
+            common_opts_release(&co);
+            return cmd_finish_output(EXIT_OK);
+        default:
+            if (common_opts_handle(&co, c, optarg) == 1)
+                break;
+            goto usage;
+        }
+    }
+    if (nmeasures > 1) {
+        fprintf(stderr, "tifa: choose one of --docs, --rate and --share\n");
+        goto usage;
+    }
+    if (optind >= argc && !co.files_from) {
+        fprintf(stderr, "tifa: trend needs at least one input (a file, a folder or -)\n");
+        goto usage;
+    }
+    if (fmt == FMT_SVG && !nterms && !top_given)
+        top = 10;
+
+    struct trend_keyer keyer;
+    struct tifa_err e;
+    char msg[2048];
+    tifa_err_init(&e);
+    if (trend_keyer_init(&keyer, regex, &e)) {
+        fprintf(stderr, "tifa: %s\n", tifa_err_format(&e, msg, sizeof(msg)));
+        free(terms);
+        common_opts_release(&co);
+        return EXIT_USAGE;
+    }
+    struct lexicon lx;
+    struct ac *ac = NULL;
+    struct walk_result w;
+    struct trend_run run;
+    uint32_t *rows = NULL;
+    size_t nrows = 0;
+    memset(&run, 0, sizeof(run));
+    sbuf_init(&run.key);
+    walk_result_init(&w);
+    if ((status = cmd_load_lexicon(&co, &lx)) != 0)
+        goto done_lx;
+    if (corpus_build_ac(&lx, &ac, &e)) {
+        fprintf(stderr, "tifa: %s\n", tifa_err_format(&e, msg, sizeof(msg)));
+        status = EXIT_USAGE;
+        goto done_lx;
+    }
+    if (co.encoding) {
+        struct decoder d;
+        if (decoder_init(&d, co.encoding, 0, &e)) {
+            fprintf(stderr, "tifa: %s\n", e.msg);
+            status = EXIT_USAGE;
+            goto done_lx;
+        }
+        decoder_release(&d);
+    }
+    walk_result_release(&w);
+    if ((status = cmd_walk_inputs(&co, argv + optind, (size_t)(argc - optind), &w)) != 0)
+        goto done_lx;
+
+    trend_init(&run.t, lx.nlabels);
+    run.keyer = &keyer;
+    for (size_t i = 0; i < w.nerrors; i++) {
+        fprintf(stderr, "tifa: '%s': %s\n", w.errors[i].path, w.errors[i].text);
+        note_add(&run.errors, w.errors[i].path, w.errors[i].text);
+    }
+    const char **paths = xmalloc(st_mult(w.nfiles + 1, sizeof(char *)));
+    for (size_t i = 0; i < w.nfiles; i++)
+        paths[i] = w.files[i].path;
+    struct corpus_opts copts = {co.encoding, co.overlapping ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST,
+                                co.threads, TREND_HEAD_LEN};
+    corpus_count(paths, w.nfiles, &lx, ac, &copts, on_doc, &run);
+    free(paths);
+    trend_finish(&run.t);
+    if (run.errors.n)
+        qsort(run.errors.v, run.errors.n, sizeof(*run.errors.v), cmp_note);
+
+    if ((status = pick_rows(&run.t, &lx, terms, nterms, top, &rows, &nrows)) == 0) {
+        struct report_trend rep = {stdout, fmt, measure, regex ? "regex" : "year", &lx, &run.t,
+                                   rows, nrows, w.skipped, run.errors.v, w.nskipped, run.errors.n};
+        report_trend(&rep);
+        status = run.errors.n ? EXIT_PARTIAL : EXIT_OK;
+    }
+    free(rows);
+    trend_release(&run.t);
+done_lx:
+    for (size_t i = 0; i < run.errors.n; i++) {
+        free(run.errors.v[i].path);
+        free(run.errors.v[i].text);
+    }
+    free(run.errors.v);
+    sbuf_release(&run.key);
+    walk_result_release(&w);
+    ac_free(ac);
+    lexicon_release(&lx);
+    trend_keyer_release(&keyer);
+    free(terms);
+    common_opts_release(&co);
+    return cmd_finish_output(status);
+usage:
+    fprintf(stderr, "%s(see tifa trend --help)\n", trend_usage);
+    free(terms);
+    common_opts_release(&co);
+    return EXIT_USAGE;
+}
