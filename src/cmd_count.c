@@ -58,11 +58,7 @@ static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_er
         add_note(&run->errors, &run->nerrors, &run->errors_alloc, err->path, err->msg);
         return;
     }
-    if (doc->invalid)
-        fprintf(stderr,
-                "tifa: warning: '%s': %llu invalid %s sequence%s replaced by U+FFFD, the first at byte %lld\n",
-                doc->path, (unsigned long long)doc->invalid, doc->encoding,
-                doc->invalid == 1 ? "" : "s", doc->first_invalid_off);
+    cmd_warn_invalid(doc);
     agg_total_add(&run->tot, doc);
     report_document(&run->rep, doc);
 }
@@ -127,13 +123,8 @@ int cmd_count(int argc, char **argv)
                 goto usage;
             break;
         case OPT_SORT:
-            if (!strcmp(optarg, "count")) sort = AGG_SORT_COUNT;
-            else if (!strcmp(optarg, "term")) sort = AGG_SORT_TERM;
-            else if (!strcmp(optarg, "docs")) sort = AGG_SORT_DOCS;
-            else {
-                fprintf(stderr, "tifa: unknown sort key '%s' (count, term, docs)\n", optarg);
+            if (cmd_parse_sort(optarg, &sort))
                 goto usage;
-            }
             break;
         case 'h':
         case OPT_HELP:

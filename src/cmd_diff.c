@@ -58,11 +58,7 @@ static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_er
         run->nerrors++;
         return;
     }
-    if (doc->invalid)
-        fprintf(stderr,
-                "tifa: warning: '%s': %llu invalid %s sequence%s replaced by U+FFFD, the first at byte %lld\n",
-                doc->path, (unsigned long long)doc->invalid, doc->encoding,
-                doc->invalid == 1 ? "" : "s", doc->first_invalid_off);
+    cmd_warn_invalid(doc);
     agg_total_add(&run->tot, doc);
     run->nread++;
 }

@@ -197,13 +197,8 @@ int cmd_merge(int argc, char **argv)
             }
             break;
         case OPT_SORT:
-            if (!strcmp(optarg, "count")) sort = AGG_SORT_COUNT;
-            else if (!strcmp(optarg, "term")) sort = AGG_SORT_TERM;
-            else if (!strcmp(optarg, "docs")) sort = AGG_SORT_DOCS;
-            else {
-                fprintf(stderr, "tifa: unknown sort key '%s' (count, term, docs)\n", optarg);
+            if (cmd_parse_sort(optarg, &sort))
                 goto usage;
-            }
             break;
         case 'h':
         case OPT_HELP:

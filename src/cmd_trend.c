@@ -68,11 +68,7 @@ static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_er
         note_add(&run->errors, err->path, err->msg);
         return;
     }
-    if (doc->invalid)
-        fprintf(stderr,
-                "tifa: warning: '%s': %llu invalid %s sequence%s replaced by U+FFFD, the first at byte %lld\n",
-                doc->path, (unsigned long long)doc->invalid, doc->encoding,
-                doc->invalid == 1 ? "" : "s", doc->first_invalid_off);
+    cmd_warn_invalid(doc);
     int keyed = trend_key(run->keyer, doc->path, doc->head, doc->head_len, &run->key);
     trend_add(&run->t, keyed ? run->key.buf : NULL, doc);
 }

@@ -174,6 +174,31 @@ int cmd_walk_inputs(const struct common_opts *o, char **args, size_t nargs, stru
     return 0;
 }
 
+void cmd_warn_invalid(const struct agg_doc *doc)
+{
+    if (!doc->invalid)
+        return;
+    fprintf(stderr,
+            "tifa: warning: '%s': %llu invalid %s sequence%s replaced by U+FFFD, the first at byte %lld\n",
+            doc->path, (unsigned long long)doc->invalid, doc->encoding, doc->invalid == 1 ? "" : "s",
+            doc->first_invalid_off);
+}
+
+int cmd_parse_sort(const char *s, enum agg_sort *out)
+{
+    if (!strcmp(s, "count"))
+        *out = AGG_SORT_COUNT;
+    else if (!strcmp(s, "term"))
+        *out = AGG_SORT_TERM;
+    else if (!strcmp(s, "docs"))
+        *out = AGG_SORT_DOCS;
+    else {
+        fprintf(stderr, "tifa: unknown sort key '%s' (count, term, docs)\n", s);
+        return -1;
+    }
+    return 0;
+}
+
 int cmd_finish_output(int status)
 {
     if (fflush(stdout) || ferror(stdout)) {

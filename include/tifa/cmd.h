@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "tifa/ac.h"
+#include "tifa/agg.h"
 #include "tifa/lexicon.h"
 #include "tifa/report.h"
 #include "tifa/walk.h"
@@ -61,6 +62,12 @@ int cmd_load_lexicon(const struct common_opts *o, struct lexicon *lx);
 
 /** Turns the arguments (and --files-from) into a walk result. Returns 0 or EXIT_USAGE. */
 int cmd_walk_inputs(const struct common_opts *o, char **args, size_t nargs, struct walk_result *w);
+
+/** Prints the one warning a document with invalid sequences gets (nothing when it has none). */
+void cmd_warn_invalid(const struct agg_doc *doc);
+
+/** Parses a --sort value (count, term, docs); prints the error and returns -1 when unknown. */
+int cmd_parse_sort(const char *s, enum agg_sort *out);
 
 /** Writes the buffered stdout and reports a write error; returns EXIT_SYSTEM or @status. */
 int cmd_finish_output(int status);
