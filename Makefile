@@ -50,6 +50,15 @@ LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJS := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/gen/embedded.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+# fuzz targets (see `fuzz:` below); a target whose module has no source yet is left out
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+ifeq ($(wildcard src/savedreport.c),)
+FUZZ_SRCS := $(filter-out tests/fuzz/fuzz_savedreport.c,$(FUZZ_SRCS))
+endif
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRCS))
+REPLAY_BINS := $(patsubst %,$(BUILD)/fuzz-replay/fuzz_%,$(FUZZ_NAMES))
 
 all: tifa
 
@@ -98,17 +107,20 @@ unit: $(UNIT_BINS)
 cli: tifa
 	@sh tests/run-cli.sh
 
-test: tifa $(UNIT_BINS)
+test: tifa $(UNIT_BINS) $(REPLAY_BINS)
 	@sh tests/run-unit.sh $(UNIT_BINS)
+	@sh tests/run-replay.sh $(BUILD)/fuzz-replay $(FUZZ_NAMES)
 	@sh tests/run-cli.sh
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer, in its own tree.
-sanitize:
+# ($(BUILD)/gen/cjk_compat.h: the sub-make's objects find generated headers through -Ibuild/gen.)
+sanitize: $(BUILD)/gen/cjk_compat.h
 	$(MAKE) BUILD=build/san SANITIZE=address,undefined OPT='-O1 -g' TIFA_BIN=build/san/tifa test-san
 
-test-san: $(BUILD)/libtifa.a $(BUILD)/main.o $(UNIT_BINS)
+test-san: $(BUILD)/libtifa.a $(BUILD)/main.o $(UNIT_BINS) $(REPLAY_BINS)
 	$(QLD)$(CC) $(LDFLAGS) -o $(BUILD)/tifa $(BUILD)/main.o $(BUILD)/libtifa.a $(LDLIBS_ALL)
 	@sh tests/run-unit.sh $(UNIT_BINS)
+	@sh tests/run-replay.sh $(BUILD)/fuzz-replay $(FUZZ_NAMES)
 	@TIFA=$(BUILD)/tifa sh tests/run-cli.sh
 
 # The CLI suite with every tifa run under valgrind memcheck.
@@ -147,5 +159,32 @@ lint:
 clean:
 	rm -rf build tifa
 
-.PHONY: all test unit cli sanitize test-san valgrind run bench golden-update install deps fmt lint clean FORCE
+# Fuzzing. tests/fuzz/fuzz_NAME.c are libFuzzer targets. `make fuzz` builds them with clang and
+# -fsanitize=fuzzer,address,undefined over a copy of the library in build/fuzz/; `make fuzz-run`
+# runs each for FUZZ_SECONDS (all at once) from its seeds (tests/fuzz/corpus/NAME/) and saved
+# crashers (tests/fuzz/regressions/NAME/). `make test` replays seeds and crashers through the
+# same targets linked with tests/fuzz/replay.c instead (no clang needed).
+
+$(BUILD)/fuzz-replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(BUILD)/libtifa.a $(BUILD)/CFLAGS.stamp
+	@mkdir -p $(dir $@)
+	$(QLD)$(CC) $(ALL_CFLAGS) -Itests/fuzz $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libtifa.a $(LDLIBS_ALL)
+
+replay: $(REPLAY_BINS)
+	@sh tests/run-replay.sh $(BUILD)/fuzz-replay $(FUZZ_NAMES)
+
+# build/gen/cjk_compat.h: the sub-make's objects find generated headers through -Ibuild/gen.
+fuzz: $(BUILD)/gen/cjk_compat.h
+	$(MAKE) BUILD=build/fuzz CC=$(FUZZ_CC) SANITIZE=fuzzer-no-link,address,undefined OPT='-O1 -g' \
+	    CFLAGS='$(CFLAGS) -fsanitize-coverage-ignorelist=tests/fuzz/coverage-ignore.txt' fuzz-bins
+
+fuzz-bins: $(patsubst %,$(BUILD)/fuzz_%,$(FUZZ_NAMES))
+
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libtifa.a
+	$(QLD)$(CC) $(ALL_CFLAGS) -Itests/fuzz -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(BUILD)/libtifa.a $(LDLIBS_ALL)
+
+fuzz-run: fuzz
+	@sh tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+.PHONY: all test unit cli sanitize test-san valgrind run bench golden-update install deps fmt lint clean FORCE \
+        replay fuzz fuzz-bins fuzz-run
 -include $(wildcard $(BUILD)/*.d)

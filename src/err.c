@@ -52,3 +52,14 @@ const char *tifa_err_format(const struct tifa_err *e, char *buf, size_t len)
         snprintf(buf, len, "'%s': %s", e->path, e->msg);
     return buf;
 }
+
+const char *tifa_strerror(int errnum, char *buf, size_t len)
+{
+    char tmp[256];
+    /* the GNU strerror_r may return a static string instead of filling tmp */
+    const char *s = strerror_r(errnum, tmp, sizeof(tmp));
+    snprintf(buf, len, "%s", s);
+    if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+        buf[0] = (char)(buf[0] - 'A' + 'a');
+    return buf;
+}

@@ -498,17 +498,18 @@ int lexicon_load_buf(struct lexicon *lx, const char *buf, size_t len, const char
 
 int lexicon_load_file(struct lexicon *lx, const char *path, enum lex_format fmt, struct tifa_err *e)
 {
+    char ebuf[128];
     FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
     struct sbuf sb = SBUF_INIT;
     char chunk[65536];
     size_t n;
     int rc;
     if (!f)
-        return tifa_err_set(e, TIFA_EIO, path, 0, -1, "cannot open lexicon: %s", strerror(errno));
+        return tifa_err_set(e, TIFA_EIO, path, 0, -1, "cannot open lexicon: %s", tifa_strerror(errno, ebuf, sizeof(ebuf)));
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
         sbuf_add(&sb, chunk, n);
     if (ferror(f)) {
-        rc = tifa_err_set(e, TIFA_EIO, path, 0, -1, "cannot read lexicon: %s", strerror(errno));
+        rc = tifa_err_set(e, TIFA_EIO, path, 0, -1, "cannot read lexicon: %s", tifa_strerror(errno, ebuf, sizeof(ebuf)));
     } else {
         rc = lexicon_load_buf(lx, sb.buf, sb.len, path, fmt, e);
     }

@@ -6,6 +6,7 @@
  * to the command. The exit status enum lives in cmd.h so every command uses the same one.
  */
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,6 +44,9 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
     setlocale(LC_CTYPE, "C.UTF-8");
+    /* Output into a closed pipe (tifa ... | head) must end quietly, even when the parent
+     * started us with SIGPIPE ignored. */
+    signal(SIGPIPE, SIG_DFL);
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

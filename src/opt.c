@@ -201,8 +201,9 @@ int cmd_parse_sort(const char *s, enum agg_sort *out)
 
 int cmd_finish_output(int status)
 {
+    char ebuf[128];
     if (fflush(stdout) || ferror(stdout)) {
-        fprintf(stderr, "tifa: error writing output: %s\n", strerror(errno ? errno : EIO));
+        fprintf(stderr, "tifa: error writing output: %s\n", tifa_strerror(errno ? errno : EIO, ebuf, sizeof(ebuf)));
         return EXIT_SYSTEM;
     }
     return status;

@@ -346,6 +346,7 @@ out:
 
 int savedreport_load(struct savedreport *r, const char *path, struct tifa_err *e)
 {
+    char ebuf[128];
     struct sbuf sb = SBUF_INIT;
     FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
     char chunk[65536];
@@ -354,13 +355,13 @@ int savedreport_load(struct savedreport *r, const char *path, struct tifa_err *e
 
     init(r, path);
     if (!f) {
-        rc = tifa_err_set(e, TIFA_EIO, path, 0, -1, "cannot open: %s", strerror(errno));
+        rc = tifa_err_set(e, TIFA_EIO, path, 0, -1, "cannot open: %s", tifa_strerror(errno, ebuf, sizeof(ebuf)));
         goto fail;
     }
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
         sbuf_add(&sb, chunk, n);
     if (ferror(f)) {
-        rc = tifa_err_set(e, TIFA_EIO, path, 0, -1, "read error: %s", strerror(errno ? errno : EIO));
+        rc = tifa_err_set(e, TIFA_EIO, path, 0, -1, "read error: %s", tifa_strerror(errno ? errno : EIO, ebuf, sizeof(ebuf)));
         if (f != stdin)
             fclose(f);
         goto fail;

@@ -58,6 +58,7 @@ static ssize_t read_full(int fd, unsigned char *buf, size_t want)
 int source_read(const char *path, const char *force_encoding, struct source_buf *b,
                 source_piece_fn *fn, void *arg, struct source_info *info, struct tifa_err *e)
 {
+    char ebuf[128];
     int is_stdin = !strcmp(path, "-");
     int fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
     struct enc_guess g;
@@ -67,14 +68,14 @@ int source_read(const char *path, const char *force_encoding, struct source_buf 
     memset(info, 0, sizeof(*info));
     info->first_invalid_off = -1;
     if (fd < 0)
-        return tifa_err_set(e, TIFA_EIO, path, 0, -1, "cannot open: %s", strerror(errno));
+        return tifa_err_set(e, TIFA_EIO, path, 0, -1, "cannot open: %s", tifa_strerror(errno, ebuf, sizeof(ebuf)));
     if (!b->in) {
         b->in = xmalloc(SOURCE_SAMPLE);
         b->in_alloc = SOURCE_SAMPLE;
     }
     ssize_t n = read_full(fd, b->in, SOURCE_SAMPLE);
     if (n < 0) {
-        rc = tifa_err_set(e, TIFA_EIO, path, 0, 0, "read error at byte 0: %s", strerror(errno));
+        rc = tifa_err_set(e, TIFA_EIO, path, 0, 0, "read error at byte 0: %s", tifa_strerror(errno, ebuf, sizeof(ebuf)));
         goto out;
     }
     int eof = (size_t)n < SOURCE_SAMPLE;
@@ -101,7 +102,7 @@ int source_read(const char *path, const char *force_encoding, struct source_buf 
         if (n < 0) {
             rc = tifa_err_set(e, TIFA_EIO, path, 0, (long long)info->bytes,
                               "read error at byte %llu: %s", (unsigned long long)info->bytes,
-                              strerror(errno));
+                              tifa_strerror(errno, ebuf, sizeof(ebuf)));
             break;
         }
         eof = (size_t)n < SOURCE_PIECE;

@@ -110,26 +110,11 @@ static void add_error(struct walk_result *r, const char *path, const char *msg)
     r->nerrors++;
 }
 
-/* strerror(@errnum) with its first letter in lower case ("permission denied"); an initial
- * acronym ("RPC struct is bad") is left alone. */
-static void errno_text(int errnum, char *buf, size_t len)
-{
-    const char *s = strerror(errnum);
-    size_t n = strlen(s);
-
-    if (n >= len)
-        n = len - 1;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
-        buf[0] = (char)(buf[0] - 'A' + 'a');
-}
-
 static void add_errno(struct walk_result *r, const char *path, int errnum)
 {
     char msg[256];
 
-    errno_text(errnum, msg, sizeof(msg));
+    tifa_strerror(errnum, msg, sizeof(msg));
     add_error(r, path, msg);
 }
 
@@ -404,7 +389,7 @@ int walk_add_files_from(struct walk_result *r, const char *listfile, int nul_sep
     } else {
         fd = open(listfile, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
-            errno_text(errno, msg, sizeof(msg));
+            tifa_strerror(errno, msg, sizeof(msg));
             return tifa_err_set(e, TIFA_EIO, listfile, 0, -1, "%s", msg);
         }
     }
@@ -413,7 +398,7 @@ int walk_add_files_from(struct walk_result *r, const char *listfile, int nul_sep
         close(fd);
     if (err) {
         sbuf_release(&list);
-        errno_text(err, msg, sizeof(msg));
+        tifa_strerror(err, msg, sizeof(msg));
         return tifa_err_set(e, TIFA_EIO, listfile, 0, -1, "%s", msg);
     }
 

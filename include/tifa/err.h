@@ -45,6 +45,12 @@ int tifa_err_set(struct tifa_err *e, int code, const char *path, long line, long
                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /**
+ * strerror(@errnum) in the voice of tifa's messages: first letter in lower case ("permission
+ * denied"), an initial acronym left alone. Writes into @buf and returns it (thread-safe).
+ */
+const char *tifa_strerror(int errnum, char *buf, size_t len);
+
+/**
  * Formats @e git-style into @buf: "PATH:LINE: MSG" (or "PATH:LINE:COL: MSG" when col is
  * known), "'PATH' at byte N: MSG", "'PATH': MSG" or "MSG".
  * Returns @buf.
