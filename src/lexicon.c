@@ -481,9 +481,13 @@ int lexicon_load_buf(struct lexicon *lx, const char *buf, size_t len, const char
     const char *origin = add_source(lx, name);
     if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
         buf += 3, len -= 3;
-    if (memchr(buf, '\0', len))
-        return tifa_err_set(e, TIFA_EDATA, name, 0, (long long)((const char *)memchr(buf, '\0', len) - buf),
-                            "NUL byte in lexicon");
+    const char *nul = memchr(buf, '\0', len);
+    if (nul) {
+        long line = 1;
+        for (const char *p = buf; p < nul; p++)
+            line += *p == '\n';
+        return tifa_err_set(e, TIFA_EDATA, name, line, (long long)(nul - buf), "NUL byte in lexicon");
+    }
     if (fmt == LEX_AUTO)
         fmt = sniff(buf, len);
     switch (fmt) {
@@ -690,8 +694,9 @@ int lexicon_finish(struct lexicon *lx, struct tifa_err *e)
                     lx->patterns[lx->npatterns].text = text;
                     lx->patterns[lx->npatterns++].label_id = en->label_id;
                 } else if (*owner != en->label_id) {
-                    rc = entry_err(en, e, "alias '%s' is already a term or alias of '%s'", text,
-                                   lx->labels[*owner].term);
+                    where(&lx->entries[lx->labels[*owner].first_entry], loc, sizeof(loc));
+                    rc = entry_err(en, e, "alias '%s' is already a term or alias of '%s' (%s)", text,
+                                   lx->labels[*owner].term, loc);
                 }
             }
         }

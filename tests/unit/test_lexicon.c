@@ -72,7 +72,7 @@ static void test_errors(void **state)
     expect_error("term\tgloss\n\tx\n", LEX_TSV, 2, "empty term");
     expect_error("a\n\xff\xfe\n", LEX_LIST, 2, "term: invalid UTF-8 at byte 0");
     expect_error("term\taliases\n四个意识\t\n两个维护\t四个意识\n", LEX_TSV, 3,
-                 "alias '四个意识' is already a term or alias of '四个意识'");
+                 "alias '四个意识' is already a term or alias of '四个意识' (t.tsv:2)");
     expect_error("term\tsince\n四个意识\t20x6\n", LEX_TSV, 2, "invalid since year '20x6'");
     expect_error("term\taliases\n四个意识\ta||b\n", LEX_TSV, 2, "empty alias component");
     expect_error("[{\"term\": 5}]", LEX_JSON, 0, "entry 1: 'term' must be a string");
