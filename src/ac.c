@@ -9,10 +9,14 @@
  * ideographs) gets that character's class, so the text is never rewritten. A table entry is
  * (class | flags): AC_F_HAN (counts as a Han character), AC_F_ALNUM (ASCII letter or digit, for
  * the white-space rule), and the "special" flags AC_F_SPACE, AC_F_NL, AC_F_CR, AC_F_DROP that
- * divert the scan loop to the white-space logic. The BMP uses a two-level table: 256 block
- * offsets, each block 256 entries; identical blocks are stored once (most Han blocks hold no
- * pattern character and share one block). Code points past the BMP are looked up in a sorted
- * array of the pattern's astral characters, with a range test for astral Han.
+ * divert the scan loop to the white-space logic. The BMP uses a two-level table: 1024 block
+ * offsets (cp >> 6), each block 64 entries (cp & 63); identical blocks are stored once (most Han
+ * blocks hold no pattern character and share one block). For 2- and 3-byte UTF-8 sequences
+ * both indices come straight from the bytes (lead and first continuation byte; last byte), so
+ * the scanner never assembles the code point. Code points past the BMP are looked up in a
+ * sorted array of the patterns' astral characters, with a range test for astral Han. Classes
+ * are numbered by how many trie edges carry them, most first, so the entries a scan touches
+ * crowd into the first cache lines of each dense row.
  *
  * Trie and failure links. Patterns are inserted into a trie whose edges live in a hash table
  * during construction; the trie is then renumbered breadth-first (so a state's failure state
@@ -20,11 +24,18 @@
  * "dictionary links": each state keeps its own pattern list and a link to the nearest state on
  * its failure chain that has one, so memory stays O(states) even for huge lexicons.
  *
- * Transitions. The first ndense states in BFS order (the root and the shallowest states, the
- * hottest ones) get full DFA rows of K entries computed from the failure function, within a
- * memory budget (8 MiB by default); deeper states use their sparse edges and failure links.
- * With the built-in lexicon every state is dense. Every stored target carries AC_OUT (bit 31)
+ * Transitions and state words. The first ndense states in BFS order (the root and the
+ * shallowest states, the hottest ones) get full DFA rows of K entries (a row is its failure
+ * state's row with its own edges written over it), within a memory budget (2 MiB plus 1 KiB per
+ * pattern, at most 16 MiB); deeper states use their sparse edges and failure links. What the
+ * scanner holds and the tables store is a STATE WORD, not a state id: a dense state's word is
+ * the offset of its row (id * K, "premultiplied"), so a step is dense[word + class] with no
+ * multiplication on the loop's dependency chain; a sparse state's word is dense_lim + (id -
+ * ndense). state_id() turns a word back into an id for the slow path (a multiply-shift by a
+ * reciprocal, exact for multiples of K: see step 7). Every stored word carries AC_OUT (bit 31)
  * when that state has outputs, so the scan loop tests one bit to leave the fast path.
+ * Per-state data the slow path reads (depth, own pattern list, dictionary link) is one struct
+ * per state, per-pattern data one struct per pattern: one cache miss each, not three.
  *
  * Semantics. The automaton is the standard one (it finds every occurrence). Overlapping mode
  * reports each output as found. Leftmost-longest mode selects like `grep -o`: the match that
@@ -37,7 +48,32 @@
  * the frontier it is committed, the cursor moves past its end, and candidates starting before
  * the cursor are discarded. Each character costs O(1) amortized plus O(outputs).
  *
+ * Scan loop. The hot loop keeps the scanner's fields in locals (ring stores could alias them
+ * otherwise), inlines the class lookup and the dense step, and keeps the white-space logic,
+ * sparse steps and match handling out of line. Per character: one class-table lookup, one
+ * dense load, one ring store (the character's byte offset, for match starts), a few tests.
+ *
  * Cost: build O(total pattern length * log) plus O(ndense * K); scan O(text + matches).
+ *
+ * Performance notes (make bench; 2-core shared VM, 4 MiB L2 per core; 256 MB of text shuffled
+ * from corpus/, built-in lexicon: 539 patterns, 3,022 states, 658 classes; a match every ~280
+ * bytes). Time of `count -j1` on one 256 MB file, scanning only (TIFA_DEBUG_TIMING):
+ *   before this work (8 MiB of 32-bit rows, id * K per step, cp-assembling decode)  491 MB/s
+ *   start-state fast path (a separate inner loop while in the root with nothing pending)
+ *     SLOWER: 0.22 s vs 0.14 s on 64 MB. The automaton leaves the root every ~5 characters in
+ *     Chinese political text (the patterns' 658 characters are the text's commonest), so the
+ *     two loops kept switching and GCC spilled the loop's registers. Removed.
+ *   one loop, locals instead of sc->, always_inline lookup, premultiplied words      544 MB/s
+ *   + classes numbered by use, 64-entry blocks indexed from the UTF-8 bytes          ~550 MB/s
+ *   dense budget 8 / 2 / 1 / 0.5 MiB: 538 / 540 / 532 / 462 MB/s: the hot rows are shallow;
+ *     2 MiB builds 4x faster (built-in automaton 5.6 ms -> 2.3 ms, start-up 7.5 -> 4.1 ms).
+ *   10,000-pattern lexicon (a match every ~30 bytes): 2 MiB budget 69-98 MB/s, 8 MiB 110,
+ *     12 MiB (the default now) 127, 32 MiB slower again (build page faults); the profile is
+ *     after_step (match handling, 33%) and sparse steps (32%), not the dense table.
+ * What remains in the built-in profile: ~26% of cycles wait on the dense load (the next state
+ * depends on it), ~11% UTF-8 validation in encoding.c, ~6% match handling, ~5% read(2).
+ * Not tried yet: scanning two independent streams in one loop to overlap those loads (it needs
+ * the split-point logic of chunked files), 16-bit rows for lexicons under 32K states.
  */
 #include "tifa/ac.h"
 
@@ -62,26 +98,58 @@
 
 #define NONE UINT64_MAX
 
+/* Default bytes of dense rows: 2 MiB plus 1 KiB per pattern, at most 16 MiB. With the built-in
+ * lexicon 2 MiB scans as fast as 8 MiB (the shallow rows are the hot ones) and builds four times
+ * faster; a 10,000-pattern lexicon scans 1.6x faster with 12 MiB than with 2 MiB. */
+#define AC_DENSE_BASE ((size_t)2 << 20)
+#define AC_DENSE_PER_PATTERN ((size_t)1 << 10)
+#define AC_DENSE_MAX ((size_t)16 << 20)
+
+/* The scan loop's helpers must be inlined (GCC otherwise calls next_entry) and its rare paths
+ * kept out of line, so the hot loop keeps its variables in registers. */
+#if defined(__GNUC__)
+#define AC_INLINE inline __attribute__((always_inline))
+#define AC_NOINLINE __attribute__((noinline))
+#define AC_LIKELY(x) __builtin_expect(!!(x), 1)
+#define AC_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define AC_INLINE inline
+#define AC_NOINLINE
+#define AC_LIKELY(x) (x)
+#define AC_UNLIKELY(x) (x)
+#endif
+
+struct ac_state {
+    uint32_t depth;
+    uint32_t own_first;  /* first pattern ending exactly here, UINT32_MAX if none */
+    uint32_t dict;       /* nearest state on the failure chain with own patterns, 0 if none */
+};
+
+struct ac_pat {
+    uint32_t next_same;  /* next pattern ending in the same state, UINT32_MAX ends */
+    uint32_t len;        /* in significant characters */
+    uint32_t term;
+};
+
 struct ac {
     uint32_t nclasses;
     uint32_t space_class;     /* class of ' ' when a pattern holds one, else 0 */
-    uint32_t block_off[256];  /* BMP: cmap[block_off[cp >> 8] + (cp & 255)] */
+    uint32_t block_off[1024]; /* BMP: cmap[block_off[cp >> 6] + (cp & 63)] */
     uint32_t *cmap;
     uint32_t *astral_cp;      /* sorted astral pattern characters and their entries */
     uint32_t *astral_val;
     size_t nastral;
     uint32_t nstates, ndense;
-    uint32_t *dense;          /* ndense * nclasses targets (with AC_OUT) */
+    uint32_t dense_lim;       /* ndense * nclasses: state words below it are dense row offsets */
+    uint32_t *dense;          /* ndense * nclasses targets (state words, with AC_OUT) */
     uint32_t *edge_start;     /* nstates + 1 */
     uint32_t *edge_cls;
-    uint32_t *edge_next;      /* targets with AC_OUT */
+    uint32_t *edge_next;      /* targets (state words, with AC_OUT) */
     uint32_t *fail;
-    uint32_t *depth;
-    uint32_t *own_first;      /* first pattern ending exactly here, UINT32_MAX if none */
-    uint32_t *dict;           /* nearest state on the failure chain with own patterns, 0 if none */
-    uint32_t *pat_next_same;  /* next pattern ending in the same state, UINT32_MAX ends */
-    uint32_t *pat_len;        /* in significant characters */
-    uint32_t *pat_term;
+    struct ac_state *st;      /* per state id: what the slow path reads, in one cache line */
+    struct ac_pat *pat;       /* per pattern */
+    uint64_t id_magic;        /* state_id: id = word * id_magic >> id_shift for dense words */
+    unsigned id_shift;
     uint32_t npatterns;
     uint32_t maxlen;
 };
@@ -109,10 +177,10 @@ static uint32_t base_entry(uint32_t cp)
     }
 }
 
-static inline uint32_t cmap_lookup(const struct ac *ac, uint32_t cp)
+static AC_NOINLINE uint32_t cmap_lookup(const struct ac *ac, uint32_t cp)
 {
     if (cp < 0x10000)
-        return ac->cmap[ac->block_off[cp >> 8] + (cp & 0xFF)];
+        return ac->cmap[ac->block_off[cp >> 6] + (cp & 63)];
     size_t lo = 0, hi = ac->nastral;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -207,55 +275,23 @@ static void build_cmap(struct ac *ac, struct class_alloc *ca)
 {
     uint32_t *full = xmalloc(st_mult(65536, sizeof(uint32_t)));
     uint32_t pre[16];
-
-    for (uint32_t cp = 0; cp < 0x10000; cp++)
-        full[cp] = (cp >= 0xD800 && cp <= 0xDFFF) ? 0 : base_entry(cp);
-    for (uint32_t ncp = 0; ncp < 0x10000; ncp++) {
-        if (!ca->bmp[ncp])
-            continue;
-        size_t np = normalize_preimages(ncp, pre, 16);
-        for (size_t k = 0; k < np && k < 16; k++) {
-            if (pre[k] < 0x10000 && !(full[pre[k]] & AC_F_SPECIAL))
-                full[pre[k]] = (full[pre[k]] & ~AC_CLASS_MASK) | ca->bmp[ncp];
-        }
-    }
-    /* Deduplicate blocks: hash each, compare on equal hash. */
-    uint64_t hashes[256];
-    size_t nuniq = 0;
-    uint32_t uniq_src[256];
-    for (int b = 0; b < 256; b++) {
-        const uint32_t *blk = full + b * 256;
-        uint64_t h = 1469598103934665603ULL;
-        for (int i = 0; i < 256; i++)
-            h = (h ^ blk[i]) * 1099511628211ULL;
-        hashes[b] = h;
-        size_t u;
-        for (u = 0; u < nuniq; u++)
-            if (hashes[uniq_src[u]] == h && !memcmp(full + uniq_src[u] * 256, blk, 1024))
-                break;
-        if (u == nuniq)
-            uniq_src[nuniq++] = (uint32_t)b;
-        ac->block_off[b] = (uint32_t)(u * 256);
-    }
-    ac->cmap = xmalloc(st_mult(nuniq * 256, sizeof(uint32_t)));
-    for (size_t u = 0; u < nuniq; u++)
-        memcpy(ac->cmap + u * 256, full + uniq_src[u] * 256, 1024);
-    free(full);
-
-    /* Astral pattern characters (compatibility supplement preimages included). */
     size_t cap = 0, n = 0;
-    uint32_t (*pairs)[2] = NULL;
-    for (size_t i = 0; i < ca->nastral; i++) {
-        size_t np = normalize_preimages(ca->astral_cp[i], pre, 16);
-        for (size_t k = 0; k < np && k < 16; k++) {
-            ALLOC_GROW(pairs, n + 1, cap);
-            pairs[n][0] = pre[k];
-            pairs[n][1] = (base_entry(pre[k]) & ~AC_CLASS_MASK) | ca->astral_cls[i];
-            n++;
-        }
+    uint32_t (*pairs)[2] = NULL;  /* astral preimages: (code point, entry) */
+
+    /* CJK Extension A and the unified ideographs are plain Han characters (normalize_cp leaves
+     * them alone): fill them without asking normalize.c 27,000 times (test_ac checks this). */
+    for (uint32_t cp = 0; cp < 0x10000; cp++) {
+        if (cp == 0x3400)
+            cp = 0x4DC0;
+        if (cp == 0x4E00)
+            cp = 0xA000;
+        full[cp] = (cp >= 0xD800 && cp <= 0xDFFF) ? 0 : base_entry(cp);
     }
-    /* BMP compatibility ideographs may normalize to astral characters and vice versa; the
-     * loops above cover preimages in the plane where they live. */
+    for (uint32_t cp = 0x3400; cp < 0x4DC0; cp++)
+        full[cp] = AC_F_HAN;
+    for (uint32_t cp = 0x4E00; cp < 0xA000; cp++)
+        full[cp] = AC_F_HAN;
+    /* BMP pattern characters; their preimages may be astral (compatibility supplement) */
     for (uint32_t ncp = 0; ncp < 0x10000; ncp++) {
         if (!ca->bmp[ncp])
             continue;
@@ -266,9 +302,53 @@ static void build_cmap(struct ac *ac, struct class_alloc *ca)
                 pairs[n][0] = pre[k];
                 pairs[n][1] = (base_entry(pre[k]) & ~AC_CLASS_MASK) | ca->bmp[ncp];
                 n++;
+            } else if (!(full[pre[k]] & AC_F_SPECIAL)) {
+                full[pre[k]] = (full[pre[k]] & ~AC_CLASS_MASK) | ca->bmp[ncp];
             }
         }
     }
+    /* Astral pattern characters and their preimages (a BMP compatibility ideograph may map to
+     * an astral character: it goes into the BMP table). */
+    for (size_t i = 0; i < ca->nastral; i++) {
+        size_t np = normalize_preimages(ca->astral_cp[i], pre, 16);
+        for (size_t k = 0; k < np && k < 16; k++) {
+            if (pre[k] < 0x10000) {
+                if (!(full[pre[k]] & AC_F_SPECIAL))
+                    full[pre[k]] = (full[pre[k]] & ~AC_CLASS_MASK) | ca->astral_cls[i];
+                continue;
+            }
+            ALLOC_GROW(pairs, n + 1, cap);
+            pairs[n][0] = pre[k];
+            pairs[n][1] = (base_entry(pre[k]) & ~AC_CLASS_MASK) | ca->astral_cls[i];
+            n++;
+        }
+    }
+    /* Deduplicate blocks of 64 (the code points sharing a UTF-8 lead and first continuation
+     * byte): hash each, compare on equal hash. */
+    uint64_t *hashes = xmalloc(st_mult(1024, sizeof(uint64_t)));
+    uint32_t *uniq_src = xmalloc(st_mult(1024, sizeof(uint32_t)));
+    size_t nuniq = 0;
+    for (int b = 0; b < 1024; b++) {
+        const uint32_t *blk = full + b * 64;
+        uint64_t h = 1469598103934665603ULL;
+        for (int i = 0; i < 64; i++)
+            h = (h ^ blk[i]) * 1099511628211ULL;
+        hashes[b] = h;
+        size_t u;
+        for (u = 0; u < nuniq; u++)
+            if (hashes[uniq_src[u]] == h && !memcmp(full + uniq_src[u] * 64, blk, 256))
+                break;
+        if (u == nuniq)
+            uniq_src[nuniq++] = (uint32_t)b;
+        ac->block_off[b] = (uint32_t)(u * 64);
+    }
+    ac->cmap = xmalloc(st_mult(nuniq * 64, sizeof(uint32_t)));
+    for (size_t u = 0; u < nuniq; u++)
+        memcpy(ac->cmap + u * 64, full + uniq_src[u] * 64, 256);
+    free(hashes);
+    free(uniq_src);
+    free(full);
+
     if (n)
         qsort(pairs, n, sizeof(*pairs), cmp_u32pair);
     ac->astral_cp = xmalloc(st_mult(n + 1, sizeof(uint32_t)));
@@ -279,6 +359,44 @@ static void build_cmap(struct ac *ac, struct class_alloc *ca)
     }
     ac->nastral = n;
     free(pairs);
+}
+
+/* State words: what the scanner holds and the tables store. A dense state's word is the offset of
+ * its row (id * nclasses), so a step is dense[word + class] with no multiplication; a sparse
+ * state's word is dense_lim + (id - ndense). Bit 31 (AC_OUT) is the output flag. */
+static inline uint32_t state_word(const struct ac *ac, uint32_t id)
+{
+    return id < ac->ndense ? id * ac->nclasses : ac->dense_lim + (id - ac->ndense);
+}
+
+static inline uint32_t state_id(const struct ac *ac, uint32_t word)
+{
+    word = AC_ID(word);
+    if (word < ac->dense_lim)  /* word / nclasses, exact for multiples of nclasses (see step 7) */
+        return (uint32_t)(((uint64_t)word * ac->id_magic) >> ac->id_shift);
+    return word - ac->dense_lim + ac->ndense;
+}
+
+/* Sorts class ids by uses[] descending, ties by id (a stable merge sort: deterministic). */
+static void sort_by_uses(uint32_t *v, size_t n, const uint32_t *uses)
+{
+    if (n < 2)
+        return;
+    uint32_t *tmp = xmalloc(st_mult(n, sizeof(uint32_t)));
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t a = lo, b = mid, k = lo;
+            while (a < mid && b < hi)
+                tmp[k++] = uses[v[b]] > uses[v[a]] ? v[b++] : v[a++];
+            while (a < mid)
+                tmp[k++] = v[a++];
+            while (b < hi)
+                tmp[k++] = v[b++];
+        }
+        memcpy(v, tmp, n * sizeof(uint32_t));
+    }
+    free(tmp);
 }
 
 static uint32_t sparse_goto(const struct ac *ac, uint32_t s, uint32_t cls)
@@ -296,26 +414,16 @@ static uint32_t sparse_goto(const struct ac *ac, uint32_t s, uint32_t cls)
     return UINT32_MAX;
 }
 
-/* Full transition function: goto, else follow failure links (dense rows short-cut). */
-static inline uint32_t ac_next(const struct ac *ac, uint32_t s, uint32_t cls)
-{
-    for (;;) {
-        if (s < ac->ndense)
-            return ac->dense[(size_t)s * ac->nclasses + cls];
-        uint32_t t = sparse_goto(ac, s, cls);
-        if (t != UINT32_MAX)
-            return t;
-        s = ac->fail[s];
-    }
-}
-
 int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
              const struct ac_build_opts *opts, struct tifa_err *e)
 {
     struct ac *ac = xcalloc(1, sizeof(*ac));
     struct class_alloc ca = {0};
     struct edge_table et = {0};
-    size_t budget = opts && opts->dense_budget ? opts->dense_budget : (size_t)8 << 20;
+    size_t budget = opts && opts->dense_budget ? opts->dense_budget
+                    : n < (AC_DENSE_MAX - AC_DENSE_BASE) / AC_DENSE_PER_PATTERN
+                        ? AC_DENSE_BASE + n * AC_DENSE_PER_PATTERN
+                        : AC_DENSE_MAX;
     uint32_t *cps = NULL, *node_depth = NULL, *node_own = NULL;
     size_t cps_alloc = 0, nodes = 1, nodes_alloc = 0, dep_alloc = 0;
     int rc = 0;
@@ -323,9 +431,7 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
     ca.bmp = xcalloc(65536, sizeof(uint32_t));
     ca.next = 1;
     ac->npatterns = (uint32_t)n;
-    ac->pat_len = xmalloc(st_mult(n + 1, sizeof(uint32_t)));
-    ac->pat_term = xmalloc(st_mult(n + 1, sizeof(uint32_t)));
-    ac->pat_next_same = xmalloc(st_mult(n + 1, sizeof(uint32_t)));
+    ac->pat = xmalloc(st_mult(n + 1, sizeof(*ac->pat)));
     ALLOC_GROW(node_depth, 1, dep_alloc);
     ALLOC_GROW(node_own, 1, nodes_alloc);
     node_depth[0] = 0;
@@ -358,7 +464,7 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
                 s = et.vals[slot];
                 continue;
             }
-            if (nodes >= UINT32_MAX / 2 || ca.next > AC_CLASS_MASK) {
+            if (nodes >= (1u << 30) || ca.next > AC_CLASS_MASK) {
                 rc = tifa_err_set(e, TIFA_ELIMIT, NULL, 0, -1, "lexicon too large for the automaton");
                 break;
             }
@@ -373,19 +479,19 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
         }
         if (rc)
             break;
-        ac->pat_len[p] = (uint32_t)ncp;
-        ac->pat_term[p] = pats[p].term_id;
+        ac->pat[p].len = (uint32_t)ncp;
+        ac->pat[p].term = pats[p].term_id;
         if (ac->maxlen < (uint32_t)ncp)
             ac->maxlen = (uint32_t)ncp;
         /* append p to the node's own list, keeping input order */
-        ac->pat_next_same[p] = UINT32_MAX;
+        ac->pat[p].next_same = UINT32_MAX;
         if (node_own[s] == UINT32_MAX) {
             node_own[s] = (uint32_t)p;
         } else {
             uint32_t q = node_own[s];
-            while (ac->pat_next_same[q] != UINT32_MAX)
-                q = ac->pat_next_same[q];
-            ac->pat_next_same[q] = (uint32_t)p;
+            while (ac->pat[q].next_same != UINT32_MAX)
+                q = ac->pat[q].next_same;
+            ac->pat[q].next_same = (uint32_t)p;
         }
     }
     free(cps);
@@ -401,6 +507,30 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
         return rc;
     }
     ac->nclasses = ca.next;
+    /* 1b. renumber classes by how many trie edges carry them, most first: the characters that
+     * recur in patterns are the common ones of the text too, so the entries a scan touches
+     * crowd into the first cache lines of each dense row. */
+    uint32_t *remap = xmalloc(st_mult(ca.next, sizeof(uint32_t)));
+    {
+        uint32_t *uses = xcalloc(ca.next, sizeof(uint32_t));
+        uint32_t *byuse = xmalloc(st_mult(ca.next, sizeof(uint32_t)));
+        for (size_t i = 0; i < et.cap; i++)
+            if (et.keys[i])
+                uses[(et.keys[i] - 1) & AC_CLASS_MASK]++;
+        for (uint32_t c = 0; c < ca.next; c++)
+            byuse[c] = c;
+        sort_by_uses(byuse + 1, ca.next - 1, uses);
+        remap[0] = 0;
+        for (uint32_t r = 1; r < ca.next; r++)
+            remap[byuse[r]] = r;
+        for (uint32_t cp = 0; cp < 0x10000; cp++)
+            ca.bmp[cp] = remap[ca.bmp[cp]];
+        for (size_t i = 0; i < ca.nastral; i++)
+            ca.astral_cls[i] = remap[ca.astral_cls[i]];
+        ac->space_class = remap[ac->space_class];
+        free(uses);
+        free(byuse);
+    }
     build_cmap(ac, &ca);
 
     /* 2. CSR of children in old numbering, sorted by class */
@@ -421,7 +551,7 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
             uint64_t k = et.keys[i] - 1;
             uint32_t parent = (uint32_t)(k >> 24);
             uint32_t pos = fill[parent]++;
-            ccls[pos] = (uint32_t)(k & AC_CLASS_MASK);
+            ccls[pos] = remap[k & AC_CLASS_MASK];
             cchild[pos] = et.vals[i];
         }
         free(fill);
@@ -441,6 +571,7 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
     }
     free(et.keys);
     free(et.vals);
+    free(remap);
 
     /* 3. breadth-first renumbering */
     uint32_t *order = xmalloc(st_mult(nodes, sizeof(uint32_t)));  /* new -> old */
@@ -459,10 +590,8 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
     ac->edge_start = xmalloc(st_mult(nodes + 1, sizeof(uint32_t)));
     ac->edge_cls = xmalloc(st_mult(cstart[nodes] + 1, sizeof(uint32_t)));
     ac->edge_next = xmalloc(st_mult(cstart[nodes] + 1, sizeof(uint32_t)));
-    ac->depth = xmalloc(st_mult(nodes, sizeof(uint32_t)));
-    ac->own_first = xmalloc(st_mult(nodes, sizeof(uint32_t)));
+    ac->st = xcalloc(nodes, sizeof(*ac->st));
     ac->fail = xcalloc(nodes, sizeof(uint32_t));
-    ac->dict = xcalloc(nodes, sizeof(uint32_t));
     {
         uint32_t pos = 0;
         for (size_t ns = 0; ns < nodes; ns++) {
@@ -472,8 +601,8 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
                 ac->edge_cls[pos] = ccls[a];
                 ac->edge_next[pos++] = newid[cchild[a]];
             }
-            ac->depth[ns] = node_depth[v];
-            ac->own_first[ns] = node_own[v];
+            ac->st[ns].depth = node_depth[v];
+            ac->st[ns].own_first = node_own[v];
         }
         ac->edge_start[nodes] = pos;
     }
@@ -507,13 +636,13 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
                 }
             }
             ac->fail[child] = f;
-            ac->dict[child] = ac->own_first[f] != UINT32_MAX ? f : ac->dict[f];
+            ac->st[child].dict = ac->st[f].own_first != UINT32_MAX ? f : ac->st[f].dict;
         }
     }
     /* 5. output flags on every stored target */
     for (uint32_t a = 0; a < ac->edge_start[ac->nstates]; a++) {
         uint32_t t = ac->edge_next[a];
-        if (ac->own_first[t] != UINT32_MAX || ac->dict[t])
+        if (ac->st[t].own_first != UINT32_MAX || ac->st[t].dict)
             ac->edge_next[a] = t | AC_OUT;
     }
     /* 6. dense rows for the shallowest states */
@@ -523,21 +652,30 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
         ndense = 1;
     if (ndense > ac->nstates)
         ndense = ac->nstates;
+    if (ndense > ((size_t)1 << 30) / ac->nclasses)  /* state words stay below 2^31 */
+        ndense = ((size_t)1 << 30) / ac->nclasses;
+    /* 7. every stored target becomes a state word (premultiplied for dense states); then the
+     * dense rows: a row is its failure state's row (fail[s] < s in BFS order, so that row is
+     * done) with the state's own edges written over it. */
+    ac->ndense = (uint32_t)ndense;
+    ac->dense_lim = ac->ndense * ac->nclasses;
+    /* Dividing a dense word by nclasses, without a division: with s = 31 + ceil(log2 K) and
+     * m = floor(2^s / K) + 1 = (2^s + r) / K, 0 < r <= K, (id * K * m) >> s = id + floor(id * r /
+     * 2^s) = id because id * r < 2^30 (dense words are below 2^30); the product fits 64 bits. */
+    ac->id_shift = 31;
+    while (((uint32_t)1 << (ac->id_shift - 31)) < ac->nclasses)
+        ac->id_shift++;
+    ac->id_magic = ((uint64_t)1 << ac->id_shift) / ac->nclasses + 1;
+    for (uint32_t a = 0; a < ac->edge_start[ac->nstates]; a++)
+        ac->edge_next[a] = state_word(ac, AC_ID(ac->edge_next[a])) | (ac->edge_next[a] & AC_OUT);
     ac->dense = xmalloc(st_mult(ndense, rowbytes));
+    memset(ac->dense, 0, rowbytes);
     for (uint32_t s = 0; s < ndense; s++) {
         uint32_t *row = ac->dense + (size_t)s * ac->nclasses;
-        if (s == 0) {
-            for (uint32_t c = 0; c < ac->nclasses; c++)
-                row[c] = 0;
-        } else {
-            /* fail[s] < s, so its row (or its sparse chain) is complete */
-            uint32_t f = ac->fail[s];
-            for (uint32_t c = 0; c < ac->nclasses; c++)
-                row[c] = f < s ? (f < ac->ndense ? ac->dense[(size_t)f * ac->nclasses + c] : ac_next(ac, f, c)) : 0;
-        }
+        if (s)
+            memcpy(row, ac->dense + (size_t)ac->fail[s] * ac->nclasses, rowbytes);
         for (uint32_t a = ac->edge_start[s]; a < ac->edge_start[s + 1]; a++)
             row[ac->edge_cls[a]] = ac->edge_next[a];
-        ac->ndense = s + 1;
     }
     *out = ac;
     return 0;
@@ -555,12 +693,8 @@ void ac_free(struct ac *ac)
     free(ac->edge_cls);
     free(ac->edge_next);
     free(ac->fail);
-    free(ac->depth);
-    free(ac->own_first);
-    free(ac->dict);
-    free(ac->pat_next_same);
-    free(ac->pat_len);
-    free(ac->pat_term);
+    free(ac->st);
+    free(ac->pat);
     free(ac);
 }
 
@@ -621,7 +755,7 @@ static void emit(struct ac_scanner *sc, uint32_t pat, uint64_t start_sig, uint64
 {
     struct ac_match m;
     m.pattern_id = pat;
-    m.term_id = sc->ac->pat_term[pat];
+    m.term_id = sc->ac->pat[pat].term;
     m.start_off = sc->ring_off[start_sig & sc->mask];
     m.end_off = end_off;
     sc->fn(&m, sc->arg);
@@ -646,17 +780,17 @@ static void commit_ready(struct ac_scanner *sc, uint64_t frontier)
 }
 
 /* The slow path after a step: outputs of the new state, and pending candidates. */
-static void after_step(struct ac_scanner *sc, uint64_t end_off)
+static AC_NOINLINE void after_step(struct ac_scanner *sc, uint64_t end_off)
 {
     const struct ac *ac = sc->ac;
-    uint32_t s = AC_ID(sc->state);
+    uint32_t s = state_id(ac, sc->state);
     uint64_t i = sc->sig - 1;
 
     if (sc->state & AC_OUT) {
-        uint32_t t = ac->own_first[s] != UINT32_MAX ? s : ac->dict[s];
+        uint32_t t = ac->st[s].own_first != UINT32_MAX ? s : ac->st[s].dict;
         while (t) {
-            for (uint32_t p = ac->own_first[t]; p != UINT32_MAX; p = ac->pat_next_same[p]) {
-                uint64_t start = i + 1 - ac->pat_len[p];
+            for (uint32_t p = ac->st[t].own_first; p != UINT32_MAX; p = ac->pat[p].next_same) {
+                uint64_t start = i + 1 - ac->pat[p].len;
                 if (sc->mode == AC_OVERLAPPING) {
                     emit(sc, p, start, end_off);
                     continue;
@@ -675,11 +809,11 @@ static void after_step(struct ac_scanner *sc, uint64_t end_off)
                 if (start < sc->pmin)
                     sc->pmin = start;
             }
-            t = ac->dict[t];
+            t = ac->st[t].dict;
         }
     }
     if (sc->mode == AC_LEFTMOST_LONGEST && sc->pmin != NONE)
-        commit_ready(sc, i + 1 - ac->depth[s]);
+        commit_ready(sc, i + 1 - ac->st[s].depth);
 }
 
 /* A paragraph break or the end of the document: nothing continues across it. */
@@ -690,39 +824,87 @@ static void break_match(struct ac_scanner *sc)
     sc->state = 0;
 }
 
+/* One step from a sparse state (word >= dense_lim): sparse edges, then failure links. */
+static AC_NOINLINE uint32_t step_sparse(const struct ac *ac, uint32_t word, uint32_t cls)
+{
+    uint32_t s = state_id(ac, word);
+    for (;;) {
+        if (s < ac->ndense)
+            return ac->dense[s * ac->nclasses + cls];
+        uint32_t t = sparse_goto(ac, s, cls);
+        if (t != UINT32_MAX)
+            return t;
+        s = ac->fail[s];
+    }
+}
+
+static AC_INLINE uint32_t step(const uint32_t *dense, uint32_t dense_lim, const struct ac *ac,
+                               uint32_t word, uint32_t cls)
+{
+    word = AC_ID(word);
+    return AC_LIKELY(word < dense_lim) ? dense[word + cls] : step_sparse(ac, word, cls);
+}
+
+/* The class-table entry of the character at @p (valid UTF-8) and its length in *@n. The BMP
+ * table is indexed by cp >> 6 and cp & 63, which for 2- and 3-byte sequences come straight
+ * from the bytes, so the code point itself is never assembled. */
+static AC_INLINE uint32_t next_entry(const struct ac *ac, const unsigned char *p, size_t *n)
+{
+    uint32_t c = p[0];
+    if (c >= 0xE0 && c < 0xF0) {
+        *n = 3;
+        return ac->cmap[ac->block_off[((c & 0x0F) << 6) | (p[1] & 0x3F)] + (p[2] & 0x3F)];
+    }
+    if (c < 0x80) {
+        *n = 1;
+        return ac->cmap[ac->block_off[c >> 6] + (c & 63)];
+    }
+    if (c < 0xE0) {
+        *n = 2;
+        return ac->cmap[ac->block_off[c & 0x1F] + (p[1] & 0x3F)];
+    }
+    *n = 4;
+    return cmap_lookup(ac, ((c & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
+                               ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F));
+}
+
 void ac_scan(struct ac_scanner *sc, const char *utf8, size_t len)
 {
     const struct ac *ac = sc->ac;
     const unsigned char *p = (const unsigned char *)utf8;
+    uint64_t *ring_off = sc->ring_off;
+    const uint32_t *dense = ac->dense;
+    const uint32_t dense_lim = ac->dense_lim;
+    const uint64_t base = sc->base;
+    const uint32_t mask = sc->mask;
     size_t i = 0;
+    /* Hot scanner fields live in locals (the ring stores could alias them otherwise) and go
+     * back to *sc around every slow-path call. */
     uint32_t state = sc->state;
+    uint64_t sig = sc->sig;
     uint64_t chars = 0, han = 0;
+    int in_ws = sc->in_ws, prev_alnum = sc->prev_alnum;
+    int pending = sc->pmin != NONE;  /* leftmost-longest candidates wait for their frontier */
+
+#define SLOW_STEP(end_off)                                                                      \
+    do {                                                                                        \
+        sc->state = state;                                                                      \
+        sc->sig = sig;                                                                          \
+        after_step(sc, (end_off));                                                              \
+        state = sc->state;                                                                      \
+        pending = sc->pmin != NONE;                                                             \
+    } while (0)
 
     while (i < len) {
-        uint32_t c = p[i], cp;
-        size_t start = i;
-        if (c < 0x80) {
-            cp = c;
-            i += 1;
-        } else if (c < 0xE0) {
-            cp = ((c & 0x1F) << 6) | (p[i + 1] & 0x3F);
-            i += 2;
-        } else if (c < 0xF0) {
-            cp = ((c & 0x0F) << 12) | ((uint32_t)(p[i + 1] & 0x3F) << 6) | (p[i + 2] & 0x3F);
-            i += 3;
-        } else {
-            cp = ((c & 0x07) << 18) | ((uint32_t)(p[i + 1] & 0x3F) << 12) |
-                 ((uint32_t)(p[i + 2] & 0x3F) << 6) | (p[i + 3] & 0x3F);
-            i += 4;
-        }
+        size_t start = i, n;
+        uint32_t en = next_entry(ac, p + i, &n);
+        i += n;
         chars++;
-        uint32_t en = cp < 0x10000 ? ac->cmap[ac->block_off[cp >> 8] + (cp & 0xFF)]
-                                   : cmap_lookup(ac, cp);
         han += (en >> 24) & 1;
-        if (en & AC_F_SPECIAL) {
+        if (AC_UNLIKELY(en & AC_F_SPECIAL)) {
             if (en & AC_F_DROP)
                 continue;
-            sc->in_ws = 1;
+            in_ws = 1;
             if (en & AC_F_CR) {
                 sc->nl_run++;
                 sc->prev_cr = 1;
@@ -733,41 +915,38 @@ void ac_scan(struct ac_scanner *sc, const char *utf8, size_t len)
             }
             if (sc->nl_run >= 2 && state != 0) {
                 sc->state = state;
+                sc->sig = sig;
                 break_match(sc);
                 state = sc->state;
+                pending = 0;
             }
             continue;
         }
-        if (sc->in_ws) {
-            if (sc->prev_alnum && (en & AC_F_ALNUM)) {
+        if (AC_UNLIKELY(in_ws)) {
+            if (prev_alnum && (en & AC_F_ALNUM)) {
                 /* white space between two letters or digits is one space */
-                uint32_t sid = AC_ID(state);
-                state = sid < ac->ndense ? ac->dense[(size_t)sid * ac->nclasses + ac->space_class]
-                                         : ac_next(ac, sid, ac->space_class);
-                sc->ring_off[sc->sig & sc->mask] = sc->base + start;
-                sc->sig++;
-                if ((state & AC_OUT) || sc->pmin != NONE) {
-                    sc->state = state;
-                    after_step(sc, sc->base + start);
-                    state = sc->state;
-                }
+                state = step(dense, dense_lim, ac, state, ac->space_class);
+                ring_off[sig & mask] = base + start;
+                sig++;
+                if (AC_UNLIKELY((state & AC_OUT) || pending))
+                    SLOW_STEP(base + start);
             }
-            sc->in_ws = 0;
+            in_ws = 0;
             sc->nl_run = 0;
             sc->prev_cr = 0;
         }
-        sc->prev_alnum = (en & AC_F_ALNUM) != 0;
-        uint32_t sid = AC_ID(state), cls = en & AC_CLASS_MASK;
-        state = sid < ac->ndense ? ac->dense[(size_t)sid * ac->nclasses + cls] : ac_next(ac, sid, cls);
-        sc->ring_off[sc->sig & sc->mask] = sc->base + start;
-        sc->sig++;
-        if ((state & AC_OUT) || sc->pmin != NONE) {
-            sc->state = state;
-            after_step(sc, sc->base + i);
-            state = sc->state;
-        }
+        prev_alnum = (en & AC_F_ALNUM) != 0;
+        state = step(dense, dense_lim, ac, state, en & AC_CLASS_MASK);
+        ring_off[sig & mask] = base + start;
+        sig++;
+        if (AC_UNLIKELY((state & AC_OUT) || pending))
+            SLOW_STEP(base + i);
     }
+#undef SLOW_STEP
     sc->state = state;
+    sc->sig = sig;
+    sc->in_ws = in_ws;
+    sc->prev_alnum = prev_alnum;
     sc->base += len;
     sc->stats.bytes += len;
     sc->stats.chars += chars;

@@ -43,7 +43,8 @@ enum ac_mode { AC_LEFTMOST_LONGEST = 0, AC_OVERLAPPING = 1 };
 struct ac;
 
 struct ac_build_opts {
-    size_t dense_budget;  /* bytes for dense transition rows; 0 = default (8 MiB) */
+    size_t dense_budget;  /* bytes for dense transition rows; 0 = default (2 MiB + 1 KiB per
+                             pattern, at most 16 MiB) */
 };
 
 /**

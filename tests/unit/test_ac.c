@@ -242,6 +242,39 @@ static void test_stats_and_errors(void **state)
     ac_free(ac);
 }
 
+/* Every CJK unified ideograph (Extension A and the main block) counts as Han and is not
+ * dropped or treated as white space: ac_build fills these ranges without normalize.c. */
+static void test_han_ranges(void **state)
+{
+    (void)state;
+    static const struct ac_pattern p[] = {{"两个维护", 7}};
+    struct ac *ac;
+    struct tifa_err e;
+    tifa_err_init(&e);
+    assert_int_equal(ac_build(&ac, p, 1, NULL, &e), 0);
+    struct collect c = {SBUF_INIT, 0};
+    struct ac_scanner sc;
+    ac_scanner_init(&sc, ac, AC_LEFTMOST_LONGEST, on_match, &c);
+    struct sbuf text = SBUF_INIT;
+    char buf[8];
+    for (uint32_t cp = 0x33FF; cp <= 0xA000; cp++) {
+        buf[0] = (char)(0xE0 | (cp >> 12));
+        buf[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        buf[2] = (char)(0x80 | (cp & 0x3F));
+        sbuf_add(&text, buf, 3);
+    }
+    ac_scan(&sc, text.buf, text.len);
+    ac_scan_finish(&sc);
+    assert_int_equal(sc.stats.chars, 0xA000 - 0x33FF + 1);
+    /* U+33FF and U+4DC0..U+4DFF (Yijing hexagrams) and U+A000 are not Han */
+    assert_int_equal(sc.stats.han, (0x4DC0 - 0x3400) + (0xA000 - 0x4E00));
+    assert_int_equal(c.n, 0);
+    ac_scanner_release(&sc);
+    sbuf_release(&text);
+    sbuf_release(&c.out);
+    ac_free(ac);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -251,6 +284,7 @@ int main(void)
         cmocka_unit_test(test_compat_ideograph),
         cmocka_unit_test(test_differential),
         cmocka_unit_test(test_stats_and_errors),
+        cmocka_unit_test(test_han_ranges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

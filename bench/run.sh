@@ -1,0 +1,265 @@
+#!/usr/bin/env bash
+# bench/run.sh: tifa's speed against cat, grep and ripgrep on a generated corpus (make bench).
+#
+# Environment (make passes these): TIFA (binary), GENCORPUS (built from bench/gencorpus.c),
+# BENCH_MB (corpus size, default 256: many files of 20-200 KB, and one single file, each that
+# big), BENCH_REPEAT (tifa and cat runs, best of N, default 3), BENCH_SMALL_FILES (default
+# 100000 files of 1 KB), TIFA_BENCH_DIR (scratch folder, default /tmp/tifa-bench; generated
+# corpora are kept there and reused while the generator, its arguments and corpus/ are
+# unchanged), BENCH_RESULTS (default bench/RESULTS.md, where the table is appended).
+# Nothing is written into the repository except BENCH_RESULTS.
+#
+# Lexicons: "built-in" is tifa's own; "10k" is the built-in one plus the most frequent 4-8
+# character Han substrings of corpus/*.txt (gencorpus terms), 10,000 patterns in all. Because the
+# corpus is made of the same sentences, the 10k lexicon matches far more often than a real one:
+# it is a worst case for match handling, not only for the automaton's size.
+#
+# grep and rg get every pattern tifa matches (terms and aliases, from `tifa lexicon --format
+# tsv`), longest first; their `sort | uniq -c` counts, with aliases mapped to their terms, are
+# checked against tifa's totals. The generator never lets a formula run across a line break,
+# so line-based tools can see the same matches; any remaining difference (white space inside a
+# formula, full-width forms that tifa normalizes) is printed, not hidden.
+set -u
+export LC_ALL=C
+
+TIFA=${TIFA:-./tifa}
+GENCORPUS=${GENCORPUS:-build/gencorpus}
+BENCH_MB=${BENCH_MB:-256}
+BENCH_REPEAT=${BENCH_REPEAT:-3}
+BENCH_SMALL_FILES=${BENCH_SMALL_FILES:-100000}
+DIR=${TIFA_BENCH_DIR:-/tmp/tifa-bench}
+RESULTS=${BENCH_RESULTS:-bench/RESULTS.md}
+
+skip() { echo "bench: skipped: $*"; exit 0; }
+
+[ -x "$TIFA" ] || skip "no tifa binary at $TIFA (run make)"
+[ -x "$GENCORPUS" ] || skip "no corpus generator at $GENCORPUS"
+ls corpus/*.txt >/dev/null 2>&1 || skip "no corpus/*.txt (run from the repository root)"
+for t in md5sum awk sort uniq grep cat; do
+    command -v "$t" >/dev/null || skip "$t is missing"
+done
+case $DIR in
+"$(pwd)"|"$(pwd)"/*) skip "TIFA_BENCH_DIR must be outside the repository" ;;
+esac
+if ! command -v rg >/dev/null; then
+    TIFA_EXTRA_DEPS=ripgrep sh scripts/deps.sh >/dev/null 2>&1 || true
+fi
+HAVE_RG=0; command -v rg >/dev/null && HAVE_RG=1
+HAVE_GNUTIME=0
+[ -x /usr/bin/time ] && /usr/bin/time -f %M true >/dev/null 2>&1 && HAVE_GNUTIME=1
+if [ $HAVE_GNUTIME = 0 ]; then
+    TIFA_EXTRA_DEPS=time sh scripts/deps.sh >/dev/null 2>&1 || true
+    [ -x /usr/bin/time ] && /usr/bin/time -f %M true >/dev/null 2>&1 && HAVE_GNUTIME=1
+fi
+[ $HAVE_GNUTIME = 1 ] || skip "GNU time (/usr/bin/time, Debian package time) is missing"
+HAVE_UTF8=0; locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$' && HAVE_UTF8=1
+
+mkdir -p "$DIR" || skip "cannot create $DIR"
+avail_mb=$(df -Pm "$DIR" | awk 'NR==2 {print $4}')
+need_mb=$((BENCH_MB * 2 + BENCH_SMALL_FILES * 8 / 1000 + 64))
+[ "${avail_mb:-0}" -ge "$need_mb" ] || skip "$DIR has ${avail_mb} MB free, needs about $need_mb MB"
+
+SOURCES=$(ls corpus/*.txt | sort)
+BYTES=$((BENCH_MB * 1024 * 1024))
+SEED=20240101
+GENSIG=$( (md5sum "$GENCORPUS"; cat $SOURCES | md5sum) | md5sum | cut -c1-12)
+TMP=$DIR/tmp
+mkdir -p "$TMP"
+# a private copy, so a rebuild in the work tree during the run cannot change what is measured
+cp "$TIFA" "$TMP/tifa" || skip "cannot copy $TIFA"
+TIFA=$TMP/tifa
+
+# ---- corpora (generated once, reused while nothing they depend on changed) ----
+gen() {  # gen NAME ARGS...: runs the generator into $DIR/NAME unless its stamp matches
+    local name=$1; shift
+    local stamp="$GENSIG $*"
+    if [ -f "$DIR/$name.stamp" ] && [ "$(cat "$DIR/$name.stamp")" = "$stamp" ]; then
+        return 0
+    fi
+    echo "bench: generating $name ($*)" >&2
+    rm -rf "${DIR:?}/$name" "$DIR/$name.stamp"
+    "$GENCORPUS" "$@" $SOURCES || skip "the generator failed"
+    echo "$stamp" > "$DIR/$name.stamp"
+}
+gen many files "$DIR/many" $BYTES 20000 200000 $SEED
+gen one.txt one "$DIR/one.txt" $BYTES $SEED
+gen small nfiles "$DIR/small" "$BENCH_SMALL_FILES" 1024 1024 $SEED
+
+# Determinism: the same arguments give the same bytes (checked on a small corpus, twice).
+rm -rf "$TMP/det1" "$TMP/det2"
+"$GENCORPUS" files "$TMP/det1" 3000000 20000 200000 $SEED $SOURCES
+"$GENCORPUS" files "$TMP/det2" 3000000 20000 200000 $SEED $SOURCES
+det1=$(cd "$TMP/det1" && find . -type f | sort | xargs md5sum | md5sum)
+det2=$(cd "$TMP/det2" && find . -type f | sort | xargs md5sum | md5sum)
+[ "$det1" = "$det2" ] && DET=same || DET=DIFFERENT
+rm -rf "$TMP/det1" "$TMP/det2"
+
+# ---- lexicons ----
+"$TIFA" lexicon --format tsv > "$TMP/lexicon.tsv" || skip "tifa lexicon failed"
+# pattern<TAB>term for every term and alias
+awk -F'\t' 'NR > 1 && $2 != "" { print $2 "\t" $2; n = split($4, a, "|");
+    for (i = 1; i <= n; i++) if (a[i] != "") print a[i] "\t" $2 }' "$TMP/lexicon.tsv" |
+    sort -u > "$TMP/patterns.map"
+cut -f1 "$TMP/patterns.map" | sort -u > "$TMP/patterns.txt"
+# longest first (bytes), then byte order: rg -F prefers the first listed pattern
+awk '{ print length($0) "\t" $0 }' "$TMP/patterns.txt" | sort -t "$(printf '\t')" -k1,1nr -k2 |
+    cut -f2- > "$TMP/terms.txt"
+NPAT=$(wc -l < "$TMP/terms.txt")
+"$GENCORPUS" terms $((10000 - NPAT)) "$TMP/patterns.txt" $SOURCES > "$TMP/lex10k.txt"
+LEX10K="--lexicon $TMP/lex10k.txt"
+
+# ---- measuring ----
+# run_timed LABEL BYTES REPEAT CMD...: best wall time of REPEAT runs, peak RSS of that run.
+declare -a ROW_LABEL ROW_SEC ROW_MBS ROW_RSS
+declare -A SEC
+run_timed() {
+    local label=$1 bytes=$2 rep=$3; shift 3
+    local best="" rss="" i s m
+    for ((i = 0; i < rep; i++)); do
+        local t0=$EPOCHREALTIME
+        /usr/bin/time -f "%M" -o "$TMP/time" bash -c "$*" > "$TMP/out" 2> "$TMP/err" ||
+            { echo "bench: '$label' failed:" >&2; cat "$TMP/err" >&2; }
+        local t1=$EPOCHREALTIME
+        s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+        m=$(tail -1 "$TMP/time")
+        if [ -z "$best" ] || awk -v a="$s" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+            best=$s; rss=$m
+        fi
+    done
+    awk -v s="$best" 'BEGIN { if (s < 0.001) exit 1 }' || best=0.001
+    local mbs
+    mbs=$(awk -v b="$bytes" -v s="$best" 'BEGIN { printf "%.0f", b / 1048576 / s }')
+    ROW_LABEL+=("$label"); ROW_SEC+=("$best"); ROW_MBS+=("$mbs")
+    ROW_RSS+=("$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')")
+    SEC[$label]=$best
+    printf '  %-52s %7.2f s %7s MB/s %8s MB\n' "$label" "$best" "$mbs" "${ROW_RSS[-1]}" >&2
+}
+
+NCPU=$(nproc)
+MANY_BYTES=$(find "$DIR/many" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
+ONE_BYTES=$(stat -c %s "$DIR/one.txt")
+NMANY=$(find "$DIR/many" -type f | wc -l)
+R=$BENCH_REPEAT
+
+echo "bench: warming the page cache" >&2
+find "$DIR/many" "$DIR/small" -type f -print0 | xargs -0 cat > /dev/null
+cat "$DIR/one.txt" > /dev/null
+
+echo "bench: $NMANY files, $((MANY_BYTES / 1048576)) MB; one file of $((ONE_BYTES / 1048576)) MB; $NCPU cores" >&2
+M="$DIR/many"; O="$DIR/one.txt"; T=$TIFA
+run_timed "cat, many files" "$MANY_BYTES" "$R" "find $M -type f -print0 | xargs -0 cat > /dev/null"
+run_timed "cat, one file" "$ONE_BYTES" "$R" "cat $O > /dev/null"
+run_timed "tifa count -j1, built-in, many files" "$MANY_BYTES" "$R" "$T count -j1 -f tsv $M"
+cp "$TMP/out" "$TMP/tifa.tsv"
+run_timed "tifa count -j$NCPU, built-in, many files" "$MANY_BYTES" "$R" "$T count -j$NCPU -f tsv $M"
+cmp -s "$TMP/out" "$TMP/tifa.tsv" && SAMEJ=same || SAMEJ=DIFFERENT
+run_timed "tifa count -j1, built-in, one file" "$ONE_BYTES" "$R" "$T count -j1 $O"
+run_timed "tifa count -j$NCPU, built-in, one file" "$ONE_BYTES" "$R" "$T count -j$NCPU $O"
+run_timed "tifa count -j1, 10k terms, many files" "$MANY_BYTES" "$R" "$T count -j1 $LEX10K $M"
+M10K=$(tail -1 "$TMP/out" | sed -n 's/.* \([0-9]*\) matches.*/\1/p')
+run_timed "tifa count -j$NCPU, 10k terms, many files" "$MANY_BYTES" "$R" "$T count -j$NCPU $LEX10K $M"
+run_timed "tifa count -j1, 10k terms, one file" "$ONE_BYTES" "$R" "$T count -j1 $LEX10K $O"
+run_timed "tifa count --overlapping -j1, built-in, many files" "$MANY_BYTES" "$R" \
+    "$T count --overlapping -j1 $M"
+
+# the user's alternatives, once each, on the many files
+ALT=()
+run_timed "grep -o -F -f | sort | uniq -c (LC_ALL=C)" "$MANY_BYTES" 1 \
+    "grep -rhoF -f $TMP/terms.txt $M | sort | uniq -c"
+cp "$TMP/out" "$TMP/grep.C.txt"; ALT+=("grep -o -F -f | sort | uniq -c (LC_ALL=C)")
+if [ $HAVE_UTF8 = 1 ]; then
+    run_timed "grep -o -F -f | sort | uniq -c (C.UTF-8)" "$MANY_BYTES" 1 \
+        "export LC_ALL=C.UTF-8; grep -rhoF -f $TMP/terms.txt $M | sort | uniq -c"
+    ALT+=("grep -o -F -f | sort | uniq -c (C.UTF-8)")
+fi
+if [ $HAVE_RG = 1 ]; then
+    run_timed "rg -o -F -f | sort | uniq -c (longest first)" "$MANY_BYTES" 1 \
+        "rg -oFN --no-filename --no-ignore --hidden -f $TMP/terms.txt $M | sort | uniq -c"
+    cp "$TMP/out" "$TMP/rg.txt"; ALT+=("rg -o -F -f | sort | uniq -c (longest first)")
+fi
+
+# ---- start-up, build, small files ----
+E="$TMP/empty.txt"; : > "$E"
+# start-up: the best of 100 runs (each includes fork and exec from bash)
+STARTUP_MS=""
+for ((i = 0; i < 100; i++)); do
+    t0=$EPOCHREALTIME; "$T" count "$E" > /dev/null; t1=$EPOCHREALTIME
+    STARTUP_MS=$(awk -v a="$t0" -v b="$t1" -v m="$STARTUP_MS" \
+        'BEGIN { d = (b - a) * 1e3; printf "%.2f", (m == "" || d < m) ? d : m }')
+done
+timing() { TIFA_DEBUG_TIMING=1 "$T" count "$@" "$E" 2>&1 >/dev/null | sed -n 's/.*automaton \([0-9.]*\) ms.*/\1/p'; }
+best_timing() { local b="" x i; for ((i = 0; i < 5; i++)); do x=$(timing "$@");
+    if [ -z "$b" ] || awk -v a="$x" -v c="$b" 'BEGIN { exit !(a < c) }'; then b=$x; fi; done; echo "$b"; }
+BUILD_BUILTIN_MS=$(best_timing)
+BUILD_10K_MS=$(best_timing $LEX10K)
+SMALL_BYTES=$(find "$DIR/small" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
+NSMALL=$(find "$DIR/small" -type f | wc -l)
+run_timed "tifa count -j1, built-in, $NSMALL files of 1 KB" "$SMALL_BYTES" 1 "$T count -j1 $DIR/small"
+run_timed "tifa count -j$NCPU, built-in, $NSMALL files of 1 KB" "$SMALL_BYTES" 1 "$T count -j$NCPU $DIR/small"
+FPS1=$(awk -v n="$NSMALL" -v s="${SEC["tifa count -j1, built-in, $NSMALL files of 1 KB"]}" 'BEGIN { printf "%.0f", n / s }')
+FPSN=$(awk -v n="$NSMALL" -v s="${SEC["tifa count -j$NCPU, built-in, $NSMALL files of 1 KB"]}" 'BEGIN { printf "%.0f", n / s }')
+
+# ---- counts: tifa against grep and rg on the built-in patterns ----
+# tifa's per-document TSV summed by term; the tools' "count pattern" mapped to terms.
+awk -F'\t' 'NR > 1 { c[$2] += $3 } END { for (t in c) print t "\t" c[t] }' "$TMP/tifa.tsv" |
+    sort > "$TMP/counts.tifa"
+tool_counts() {
+    awk -v map="$TMP/patterns.map" 'BEGIN { FS = "\t"; while ((getline l < map) > 0) {
+            split(l, f, "\t"); term[f[1]] = f[2] } FS = " " }
+        { n = $1; sub(/^ *[0-9]+ /, ""); t = ($0 in term) ? term[$0] : "?" $0; c[t] += n }
+        END { for (t in c) print t "\t" c[t] }' "$1" | sort
+}
+compare() {  # compare NAME FILE: prints "equal" or the number of terms that differ
+    tool_counts "$2" > "$TMP/counts.$1"
+    if cmp -s "$TMP/counts.tifa" "$TMP/counts.$1"; then
+        echo "equal ($(wc -l < "$TMP/counts.tifa") terms)"
+    else
+        local n; n=$(diff "$TMP/counts.tifa" "$TMP/counts.$1" | grep -c '^[<>]')
+        echo "DIFFER on $n lines (diff $TMP/counts.tifa $TMP/counts.$1)"
+    fi
+}
+CMP_GREP=$(compare grep "$TMP/grep.C.txt")
+CMP_RG="not run"; [ $HAVE_RG = 1 ] && CMP_RG=$(compare rg "$TMP/rg.txt")
+
+# ---- the table ----
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+CAT_MANY=${SEC["cat, many files"]}; CAT_ONE=${SEC["cat, one file"]}
+J1="tifa count -j1, built-in, many files"; JN="tifa count -j$NCPU, built-in, many files"
+O1="tifa count -j1, built-in, one file"; ON="tifa count -j$NCPU, built-in, one file"
+K1="tifa count -j1, 10k terms, many files"
+{
+    echo
+    echo "## $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$( [ -n "$(git status --porcelain -- src include 2>/dev/null)" ] && echo ' (with uncommitted changes)')"
+    echo
+    echo "$NCPU cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(uname -sr);" \
+        "$NMANY files of 20-200 KB ($((MANY_BYTES / 1048576)) MB) and one file of $((ONE_BYTES / 1048576)) MB;" \
+        "$NPAT built-in patterns; best of $R runs for tifa and cat, one run for grep and rg."
+    echo
+    echo "| what | seconds | MB/s | share of cat's speed | peak RSS (MB) |"
+    echo "|---|---:|---:|---:|---:|"
+    for ((i = 0; i < ${#ROW_LABEL[@]}; i++)); do
+        l=${ROW_LABEL[$i]}
+        case $l in *"one file"*) c=$CAT_ONE ;; *) c=$CAT_MANY ;; esac
+        case $l in *"of 1 KB"*) share="" ;; *) share=$(ratio "$c" "${ROW_SEC[$i]}") ;; esac
+        echo "| \`$l\` | ${ROW_SEC[$i]} | ${ROW_MBS[$i]} | $share | ${ROW_RSS[$i]} |"
+    done
+    echo
+    for a in "${ALT[@]}"; do
+        echo "- tifa -j1 is $(ratio "${SEC[$a]}" "${SEC[$J1]}")x and tifa -j$NCPU $(ratio "${SEC[$a]}" "${SEC[$JN]}")x as fast as \`$a\`"
+    done
+    echo "- scaling on $NCPU cores: many files $(ratio "${SEC[$J1]}" "${SEC[$JN]}")x, one file $(ratio "${SEC[$O1]}" "${SEC[$ON]}")x"
+    MBUILTIN=$(awk -F'\t' '{ s += $2 } END { print s }' "$TMP/counts.tifa")
+    echo "- 10k-term lexicon: $(ratio "${SEC[$K1]}" "${SEC[$J1]}")x the time of the built-in one (-j1, many files);" \
+        "matches: built-in one per $(awk -v b="$MANY_BYTES" -v m="$MBUILTIN" 'BEGIN { printf "%.0f", b / (m ? m : 1) }') bytes," \
+        "10k one per $(awk -v b="$MANY_BYTES" -v m="${M10K:-0}" 'BEGIN { printf "%.0f", b / (m ? m : 1) }') bytes"
+    echo "- automaton build: built-in $BUILD_BUILTIN_MS ms, 10k terms $BUILD_10K_MS ms; start-up (count on an empty file, best of 100) $STARTUP_MS ms"
+    echo "- $NSMALL files of 1 KB: $FPS1 files/s with -j1, $FPSN files/s with -j$NCPU"
+    echo "- counts on the built-in patterns: grep $CMP_GREP; rg $CMP_RG"
+    echo "- output of -j1 and -j$NCPU: $SAMEJ; corpus generator run twice: $DET bytes"
+} > "$TMP/table.md"
+cat "$TMP/table.md"
+if [ ! -f "$RESULTS" ]; then
+    printf '# make bench results\n\nAppended by bench/run.sh, newest last. Compare ratios, not seconds: the machines are shared.\n' > "$RESULTS"
+fi
+cat "$TMP/table.md" >> "$RESULTS"
+echo "bench: appended to $RESULTS" >&2
