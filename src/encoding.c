@@ -50,6 +50,7 @@
  */
 #include "tifa/encoding.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -127,9 +128,10 @@ static size_t valid_prefix_fast(const unsigned char *s, size_t len)
 }
 
 /* 1 if @s is valid UTF-8, allowing (when !@complete) a sequence cut off at the very end. */
-static int utf8_plausible_prefix(const unsigned char *s, size_t len, int complete)
+static int utf8_plausible_prefix(const unsigned char *s, size_t len, int complete, size_t *valid)
 {
     size_t v = valid_prefix_fast(s, len);
+    *valid = v;
     if (v == len)
         return 1;
     if (complete)
@@ -314,6 +316,7 @@ static void guess_set(struct enc_guess *g, const char *name, size_t bom_len)
 {
     snprintf(g->name, sizeof(g->name), "%s", name);
     g->bom_len = bom_len;
+    g->valid_len = 0;
 }
 
 void encoding_detect(const unsigned char *s, size_t len, int complete, struct enc_guess *g)
@@ -338,8 +341,10 @@ void encoding_detect(const unsigned char *s, size_t len, int complete, struct en
         guess_set(g, "UTF-16BE", 2);
         return;
     }
-    if (utf8_plausible_prefix(s, len, complete)) {
+    size_t valid;
+    if (utf8_plausible_prefix(s, len, complete, &valid)) {
         guess_set(g, "UTF-8", 0);
+        g->valid_len = valid;
         return;
     }
 
@@ -568,6 +573,12 @@ int decoder_feed(struct decoder *d, const unsigned char *in, size_t len, int fin
     if (final)
         finish(d, out);
     return 0;
+}
+
+void decoder_skip_valid(struct decoder *d, size_t n)
+{
+    assert(d->is_utf8 && d->ncarry == 0);
+    d->in_off += n;
 }
 
 void decoder_release(struct decoder *d)

@@ -92,8 +92,14 @@ int source_read(const char *path, const char *force_encoding, struct source_buf 
     }
     snprintf(info->encoding, sizeof(info->encoding), "%s", g.name);
     info->bytes = (uint64_t)n;
+    /* Bytes detection already validated go to the scanner as they are: no second pass, no copy. */
+    size_t trusted = force_encoding ? 0 : g.valid_len;
+    if (trusted) {
+        fn((const char *)b->in + g.bom_len, trusted, arg);
+        decoder_skip_valid(&d, trusted);
+    }
     sbuf_reset(&b->out);
-    decoder_feed(&d, b->in + g.bom_len, (size_t)n - g.bom_len, eof, &b->out);
+    decoder_feed(&d, b->in + g.bom_len + trusted, (size_t)n - g.bom_len - trusted, eof, &b->out);
     if (b->out.len)
         fn(b->out.buf, b->out.len, arg);
     while (!eof) {

@@ -28,6 +28,10 @@
 struct enc_guess {
     char name[48];   /* canonical iconv name: "UTF-8", "UTF-16LE", "GB18030", "BIG5", ... */
     size_t bom_len;  /* bytes of byte-order mark at the start of the file, to skip */
+    size_t valid_len;/* bytes after the BOM that detection already found to be valid UTF-8,
+                        ending on a code-point boundary (0 unless name is "UTF-8"): the caller
+                        may use them as they are and tell the decoder with decoder_skip_valid(),
+                        so that the common case validates each byte once */
 };
 
 /**
@@ -63,6 +67,13 @@ int decoder_init(struct decoder *d, const char *name, unsigned long long base_of
  */
 int decoder_feed(struct decoder *d, const unsigned char *in, size_t len, int final,
                  struct sbuf *out);
+
+/**
+ * Accounts for @n input bytes the caller used directly because encoding_detect() found them to
+ * be valid UTF-8 (enc_guess.valid_len): offsets in later messages stay file offsets. Only for a
+ * UTF-8 decoder with nothing held back (before the first decoder_feed()).
+ */
+void decoder_skip_valid(struct decoder *d, size_t n);
 
 /** Frees the iconv descriptor; @d may be initialised again. */
 void decoder_release(struct decoder *d);
