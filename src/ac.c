@@ -7,11 +7,12 @@
  * class 0 stands for every other character. The class table maps RAW code points: each preimage
  * of a pattern character under normalize_cp() (upper case, full-width forms, compatibility
  * ideographs) gets that character's class, so the text is never rewritten. A table entry is
- * (class | flags): AC_F_HAN (counts as a Han character), AC_F_ALNUM (ASCII letter or digit, for
- * the white-space rule), and the "special" flags AC_F_SPACE, AC_F_NL, AC_F_CR, AC_F_DROP that
- * divert the scan loop to the white-space logic. The BMP uses a two-level table: 1024 block
- * offsets (cp >> 6), each block 64 entries (cp & 63); identical blocks are stored once (most Han
- * blocks hold no pattern character and share one block). For 2- and 3-byte UTF-8 sequences
+ * (class + AC_HDR | flags): AC_F_HAN (bit 31: counts as a Han character, summed as entry >> 31),
+ * AC_F_ALNUM (ASCII letter or digit, for the white-space rule), and the "special" flags
+ * AC_F_SPACE, AC_F_NL, AC_F_CR, AC_F_DROP that divert the scan loop to ws_run(). The BMP uses a
+ * two-level table in one array (lut): 1024 block offsets (cp >> 6), then blocks of 64 entries
+ * (cp & 63); identical blocks are stored once (most Han blocks hold no pattern character and
+ * share one block). For 2- and 3-byte UTF-8 sequences
  * both indices come straight from the bytes (lead and first continuation byte; last byte), so
  * the scanner never assembles the code point. Code points past the BMP are looked up in a
  * sorted array of the patterns' astral characters, with a range test for astral Han. Classes
@@ -24,18 +25,21 @@
  * "dictionary links": each state keeps its own pattern list and a link to the nearest state on
  * its failure chain that has one, so memory stays O(states) even for huge lexicons.
  *
- * Transitions and state words. The first ndense states in BFS order (the root and the
- * shallowest states, the hottest ones) get full DFA rows of K entries (a row is its failure
- * state's row with its own edges written over it), within a memory budget (2 MiB plus 1 KiB per
- * pattern, at most 16 MiB); deeper states use their sparse edges and failure links. What the
- * scanner holds and the tables store is a STATE WORD, not a state id: a dense state's word is
- * the offset of its row (id * K, "premultiplied"), so a step is dense[word + class] with no
- * multiplication on the loop's dependency chain; a sparse state's word is dense_lim + (id -
- * ndense). state_id() turns a word back into an id for the slow path (a multiply-shift by a
- * reciprocal, exact for multiples of K: see step 7). Every stored word carries AC_OUT (bit 31)
- * when that state has outputs, so the scan loop tests one bit to leave the fast path.
- * Per-state data the slow path reads (depth, own pattern list, dictionary link) is one struct
- * per state, per-pattern data one struct per pattern: one cache miss each, not three.
+ * Transitions and state words. All states live in one array of words, ac->table, and what the
+ * scanner holds and the tables store is a STATE WORD: the offset of the state's record there
+ * (premultiplied, so no multiplication or id lookup is on the loop's dependency chain). Every
+ * record starts with a header of AC_HDR words: depth, first own pattern, dictionary link and
+ * failure link (both as words). The first ndense states in BFS order (the root and the
+ * shallowest states, the hottest ones) are DENSE: header + a full DFA row of K entries (a row is
+ * its failure state's row with its own edges written over it), within a memory budget (2 MiB
+ * plus 1 KiB per pattern, at most 16 MiB). Because class-table entries hold class + AC_HDR, a
+ * dense step is table[word + entry], and the slow path finds the state's depth and outputs in
+ * the row's first cache line, which the step usually just touched. Deeper states are SPARSE:
+ * a record of AC_SREC = 16 words (one cache line) after the dense rows: header, number of
+ * edges, up to AC_SINLINE = 5 edges inline (classes, then targets; searched linearly), a link
+ * to the rest in the sorted CSR arrays; a miss follows the failure word until a state has the
+ * edge or is dense. Every stored word carries AC_OUT (bit 31) when that state has outputs, so
+ * the scan loop tests one bit to leave the fast path; state ids exist only during construction.
  *
  * Semantics. The automaton is the standard one (it finds every occurrence). Overlapping mode
  * reports each output as found. Leftmost-longest mode selects like `grep -o`: the match that
@@ -46,12 +50,21 @@
  * i - depth(state) + 1 (i = index of the character just read), because the current state is
  * the longest suffix of the text that is a trie prefix. When the lowest pending start is below
  * the frontier it is committed, the cursor moves past its end, and candidates starting before
- * the cursor are discarded. Each character costs O(1) amortized plus O(outputs).
+ * the cursor are discarded. Each character costs O(1) amortized plus O(outputs). after_step()
+ * commits before it records (the new outputs start at or after the frontier), records one
+ * candidate per output of the dictionary chain, longest first, and stops the walk as soon as
+ * an output is recorded with nothing pending before it (see after_step for why the shorter
+ * ones then cannot be chosen); of equal patterns only the first given is recorded.
  *
- * Scan loop. The hot loop keeps the scanner's fields in locals (ring stores could alias them
- * otherwise), inlines the class lookup and the dense step, and keeps the white-space logic,
- * sparse steps and match handling out of line. Per character: one class-table lookup, one
- * dense load, one ring store (the character's byte offset, for match starts), a few tests.
+ * Scan loop (scan_range). The hot loop keeps the scanner's fields in locals (ring stores could
+ * alias them otherwise), inlines the 3-byte class lookup and the dense step, and keeps the
+ * white-space logic (ws_run: a whole run of white space, line breaks and dropped characters,
+ * plus the space stepped between two letters or digits), sparse steps and match handling out
+ * of line. Per character: one class-table lookup, one dense load, one ring store (the
+ * character's byte offset, for match starts), one test of (state | pending) & AC_OUT. It keeps
+ * no white-space state: the flag "the last significant character is a letter or digit" is
+ * recomputed by looking one character back when a run starts, and the character count is the
+ * number of significant indices taken (ws_run counts the characters it consumes).
  *
  * Cost: build O(total pattern length * log) plus O(ndense * K); scan O(text + matches).
  *
@@ -70,10 +83,43 @@
  *   10,000-pattern lexicon (a match every ~30 bytes): 2 MiB budget 69-98 MB/s, 8 MiB 110,
  *     12 MiB (the default now) 127, 32 MiB slower again (build page faults); the profile is
  *     after_step (match handling, 33%) and sparse steps (32%), not the dense table.
- * What remains in the built-in profile: ~26% of cycles wait on the dense load (the next state
- * depends on it), ~11% UTF-8 validation in encoding.c, ~6% match handling, ~5% read(2).
- * Not tried yet: scanning two independent streams in one loop to overlap those loads (it needs
- * the split-point logic of chunked files), 16-bit rows for lexicons under 32K states.
+ * Second round, measured with a scanner-only harness (the 256 MB file in memory, fed in 1 MiB
+ * pieces, best of 3; the same matches, byte for byte, at every step; `count -j1` adds ~0.09 s
+ * of read(2) and UTF-8 validation). MB/s, built-in / 10k lexicon (leftmost-longest):
+ *   start of this round                                                   678 / 149
+ *   after_step: commit first, then record longest first and stop the walk once nothing is
+ *     pending before the recorded start; only the first of equal patterns; candidates in one
+ *     struct array (one cache line per record, not four arrays)           709 / 183
+ *   state table with headers (depth/outputs/links in the row, no id recovery by
+ *     multiply-shift) and one-cache-line sparse records with 5 inline edges (the 10k profile
+ *     had the st[] load at 27% of after_step and binary searches over CSR)  717 / 224
+ *   hot loop slimmed: callgrind counted ~64 instructions a character (the loop was
+ *     throughput-bound, not latency-bound: GCC spilled tab/dense_lim/ring/mask and reloaded
+ *     ac->cmap after every ring store). White space out of line (no in_ws/prev_alnum per
+ *     character), one lut pointer for both table levels, pointer iteration, characters
+ *     counted from significant indices, HAN in bit 31, one test for outputs or pending:
+ *     43 instructions a character                                          824 / 230
+ *   dense budget for the 10k lexicon (12,582,912 B by default), after the sparse records:
+ *     0.5 / 1 / 2 / 4 / 8 / 12 / 24 MiB: 176 / 189 / 203 / 215 / 234 / 225 / 176 MB/s: flat
+ *     between 4 and 12 MiB, so the default stays.
+ *   TRIED, NOT KEPT: two lanes in one loop (a piece of >= 32 KiB split just after a
+ *     paragraph break past its middle, where a scanner has state 0 and nothing pending; the
+ *     second lane on a twin scanner with its own rings, significant indices numbered from sig +
+ *     split so stale ring entries never match, its matches held in a buffer and reported after
+ *     the first lane's, each lane alone once the buffer could overflow; exact: the split-vs-
+ *     whole differential and fuzz_ac agreed). On the loop of the 717 row: 732 MB/s split vs 751
+ *     unsplit (built-in), 178 vs 224 (10k): no gain, because the loop was bound by instruction
+ *     throughput, not by the dependent loads, and two lanes doubled the register spills. It
+ *     was removed before the loop was slimmed; with 43 instructions a character (~6.5 cycles
+ *     at the machine's width vs ~10 measured) it may pay now, if the second lane's hot
+ *     variables fit in registers.
+ * What remains. Built-in: the dense load chain and the 3-byte lookup (two dependent loads) per
+ * character. 10k lexicon (one output per character, a match every 30 bytes): ~3.5x the
+ * built-in time; the profile is the dense load (~40%, 12 MiB of rows do not fit L2), after_step
+ * (~30%: a slow-path call nearly every character, since candidates are nearly always pending)
+ * and sparse steps (~12%). Not tried: 16-bit state words (premultiplied offsets do not fit 16
+ * bits beyond ~100 rows of the built-in automaton), choosing dense states by a sample of the
+ * text instead of BFS depth.
  */
 #include "tifa/ac.h"
 
@@ -88,7 +134,7 @@
 #define AC_ID(s) ((s) & ~AC_OUT)
 
 #define AC_CLASS_MASK 0x00FFFFFFu
-#define AC_F_HAN (1u << 24)
+#define AC_F_HAN (1u << 31) /* the top bit: the scan loop adds entry >> 31 */
 #define AC_F_ALNUM (1u << 25)
 #define AC_F_SPACE (1u << 26)
 #define AC_F_NL (1u << 27)
@@ -97,6 +143,21 @@
 #define AC_F_SPECIAL (AC_F_SPACE | AC_F_NL | AC_F_CR | AC_F_DROP)
 
 #define NONE UINT64_MAX
+
+/* The state table (see "Transitions and state words"): every state's record starts with a
+ * header of AC_HDR words, then a dense row's transitions (one per class) or a sparse record's
+ * edges. Class-table entries hold class + AC_HDR, so a dense step is table[word + entry]. */
+#define AC_HDR 4
+#define H_DEPTH 0  /* depth in the trie */
+#define H_OWN 1    /* first pattern ending exactly here, UINT32_MAX if none */
+#define H_DICT 2   /* word of the nearest state on the failure chain with own patterns, 0 if none */
+#define H_FAIL 3   /* word of the failure state */
+#define S_N 4      /* sparse record: number of edges */
+#define S_OVF 5    /* sparse record: first edge in edge_cls/edge_next when n > AC_SINLINE */
+#define S_CLS 6    /* sparse record: AC_SINLINE edge classes (+ AC_HDR) ... */
+#define AC_SINLINE 5
+#define S_NEXT (S_CLS + AC_SINLINE) /* ... and their targets (state words, with AC_OUT) */
+#define AC_SREC 16 /* words per sparse record: one cache line */
 
 /* Default bytes of dense rows: 2 MiB plus 1 KiB per pattern, at most 16 MiB. With the built-in
  * lexicon 2 MiB scans as fast as 8 MiB (the shallow rows are the hot ones) and builds four times
@@ -134,22 +195,20 @@ struct ac_pat {
 struct ac {
     uint32_t nclasses;
     uint32_t space_class;     /* class of ' ' when a pattern holds one, else 0 */
-    uint32_t block_off[1024]; /* BMP: cmap[block_off[cp >> 6] + (cp & 63)] */
-    uint32_t *cmap;
+    uint32_t *lut;            /* BMP: lut[lut[cp >> 6] + (cp & 63)]: 1024 block offsets, blocks */
     uint32_t *astral_cp;      /* sorted astral pattern characters and their entries */
     uint32_t *astral_val;
     size_t nastral;
     uint32_t nstates, ndense;
-    uint32_t dense_lim;       /* ndense * nclasses: state words below it are dense row offsets */
-    uint32_t *dense;          /* ndense * nclasses targets (state words, with AC_OUT) */
-    uint32_t *edge_start;     /* nstates + 1 */
+    uint32_t row_len;         /* AC_HDR + nclasses: words per dense row */
+    uint32_t dense_lim;       /* ndense * row_len: state words below it are dense rows */
+    uint32_t *table;          /* dense rows, then sparse records of AC_SREC words */
+    uint32_t *edge_start;     /* nstates + 1 (by state id; construction) */
     uint32_t *edge_cls;
-    uint32_t *edge_next;      /* targets (state words, with AC_OUT) */
-    uint32_t *fail;
-    struct ac_state *st;      /* per state id: what the slow path reads, in one cache line */
+    uint32_t *edge_next;      /* targets (state words, with AC_OUT, once frozen) */
+    uint32_t *fail;           /* by state id (construction) */
+    struct ac_state *st;      /* by state id (construction) */
     struct ac_pat *pat;       /* per pattern */
-    uint64_t id_magic;        /* state_id: id = word * id_magic >> id_shift for dense words */
-    unsigned id_shift;
     uint32_t npatterns;
     uint32_t maxlen;
 };
@@ -180,7 +239,7 @@ static uint32_t base_entry(uint32_t cp)
 static AC_NOINLINE uint32_t cmap_lookup(const struct ac *ac, uint32_t cp)
 {
     if (cp < 0x10000)
-        return ac->cmap[ac->block_off[cp >> 6] + (cp & 63)];
+        return ac->lut[ac->lut[cp >> 6] + (cp & 63)];
     size_t lo = 0, hi = ac->nastral;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -191,7 +250,7 @@ static AC_NOINLINE uint32_t cmap_lookup(const struct ac *ac, uint32_t cp)
     }
     if (lo < ac->nastral && ac->astral_cp[lo] == cp)
         return ac->astral_val[lo];
-    return base_entry(cp);
+    return base_entry(cp) + AC_HDR;
 }
 
 /* ---- construction helpers: a uint64 -> uint32 hash for trie edges ---- */
@@ -327,6 +386,7 @@ static void build_cmap(struct ac *ac, struct class_alloc *ca)
      * byte): hash each, compare on equal hash. */
     uint64_t *hashes = xmalloc(st_mult(1024, sizeof(uint64_t)));
     uint32_t *uniq_src = xmalloc(st_mult(1024, sizeof(uint32_t)));
+    uint32_t block_off[1024];
     size_t nuniq = 0;
     for (int b = 0; b < 1024; b++) {
         const uint32_t *blk = full + b * 64;
@@ -340,11 +400,14 @@ static void build_cmap(struct ac *ac, struct class_alloc *ca)
                 break;
         if (u == nuniq)
             uniq_src[nuniq++] = (uint32_t)b;
-        ac->block_off[b] = (uint32_t)(u * 64);
+        block_off[b] = (uint32_t)(1024 + u * 64);
     }
-    ac->cmap = xmalloc(st_mult(nuniq * 64, sizeof(uint32_t)));
+    ac->lut = xmalloc(st_mult(1024 + nuniq * 64, sizeof(uint32_t)));
+    memcpy(ac->lut, block_off, sizeof(block_off));
     for (size_t u = 0; u < nuniq; u++)
-        memcpy(ac->cmap + u * 64, full + uniq_src[u] * 64, 256);
+        memcpy(ac->lut + 1024 + u * 64, full + uniq_src[u] * 64, 256);
+    for (size_t k = 1024; k < 1024 + nuniq * 64; k++)
+        ac->lut[k] += AC_HDR;
     free(hashes);
     free(uniq_src);
     free(full);
@@ -355,26 +418,18 @@ static void build_cmap(struct ac *ac, struct class_alloc *ca)
     ac->astral_val = xmalloc(st_mult(n + 1, sizeof(uint32_t)));
     for (size_t i = 0; i < n; i++) {
         ac->astral_cp[i] = pairs[i][0];
-        ac->astral_val[i] = pairs[i][1];
+        ac->astral_val[i] = pairs[i][1] + AC_HDR;
     }
     ac->nastral = n;
     free(pairs);
 }
 
-/* State words: what the scanner holds and the tables store. A dense state's word is the offset of
- * its row (id * nclasses), so a step is dense[word + class] with no multiplication; a sparse
- * state's word is dense_lim + (id - ndense). Bit 31 (AC_OUT) is the output flag. */
+/* State words: what the scanner holds and the tables store: the offset of the state's record in
+ * ac->table. A dense state's record is its header and row (row_len words), a sparse state's is
+ * AC_SREC words after the dense rows. Bit 31 (AC_OUT) is the output flag. */
 static inline uint32_t state_word(const struct ac *ac, uint32_t id)
 {
-    return id < ac->ndense ? id * ac->nclasses : ac->dense_lim + (id - ac->ndense);
-}
-
-static inline uint32_t state_id(const struct ac *ac, uint32_t word)
-{
-    word = AC_ID(word);
-    if (word < ac->dense_lim)  /* word / nclasses, exact for multiples of nclasses (see step 7) */
-        return (uint32_t)(((uint64_t)word * ac->id_magic) >> ac->id_shift);
-    return word - ac->dense_lim + ac->ndense;
+    return id < ac->ndense ? id * ac->row_len : ac->dense_lim + (id - ac->ndense) * AC_SREC;
 }
 
 /* Sorts class ids by uses[] descending, ties by id (a stable merge sort: deterministic). */
@@ -464,7 +519,7 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
                 s = et.vals[slot];
                 continue;
             }
-            if (nodes >= (1u << 30) || ca.next > AC_CLASS_MASK) {
+            if (nodes >= (1u << 26) || ca.next >= AC_CLASS_MASK - AC_HDR) {
                 rc = tifa_err_set(e, TIFA_ELIMIT, NULL, 0, -1, "lexicon too large for the automaton");
                 break;
             }
@@ -527,7 +582,7 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
             ca.bmp[cp] = remap[ca.bmp[cp]];
         for (size_t i = 0; i < ca.nastral; i++)
             ca.astral_cls[i] = remap[ca.astral_cls[i]];
-        ac->space_class = remap[ac->space_class];
+        ac->space_class = remap[ac->space_class] + AC_HDR;
         free(uses);
         free(byuse);
     }
@@ -645,37 +700,48 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
         if (ac->st[t].own_first != UINT32_MAX || ac->st[t].dict)
             ac->edge_next[a] = t | AC_OUT;
     }
-    /* 6. dense rows for the shallowest states */
-    size_t rowbytes = st_mult(ac->nclasses, sizeof(uint32_t));
+    /* 6. dense rows for the shallowest states (nodes < 2^26 and this cap keep every word, dense
+     * or sparse, below 2^31) */
+    ac->row_len = AC_HDR + ac->nclasses;
+    size_t rowbytes = st_mult(ac->row_len, sizeof(uint32_t));
     size_t ndense = budget / rowbytes;
     if (ndense < 1)
         ndense = 1;
     if (ndense > ac->nstates)
         ndense = ac->nstates;
-    if (ndense > ((size_t)1 << 30) / ac->nclasses)  /* state words stay below 2^31 */
-        ndense = ((size_t)1 << 30) / ac->nclasses;
-    /* 7. every stored target becomes a state word (premultiplied for dense states); then the
-     * dense rows: a row is its failure state's row (fail[s] < s in BFS order, so that row is
-     * done) with the state's own edges written over it. */
+    if (ndense > ((size_t)1 << 30) / ac->row_len)
+        ndense = ((size_t)1 << 30) / ac->row_len;
+    /* 7. every stored target becomes a state word; then the records. A dense row is its failure
+     * state's row (fail[s] < s in BFS order, so that row is done) with the state's own edges
+     * written over it. A sparse record keeps up to AC_SINLINE edges inline, the rest in the
+     * sorted edge arrays. */
     ac->ndense = (uint32_t)ndense;
-    ac->dense_lim = ac->ndense * ac->nclasses;
-    /* Dividing a dense word by nclasses, without a division: with s = 31 + ceil(log2 K) and
-     * m = floor(2^s / K) + 1 = (2^s + r) / K, 0 < r <= K, (id * K * m) >> s = id + floor(id * r /
-     * 2^s) = id because id * r < 2^30 (dense words are below 2^30); the product fits 64 bits. */
-    ac->id_shift = 31;
-    while (((uint32_t)1 << (ac->id_shift - 31)) < ac->nclasses)
-        ac->id_shift++;
-    ac->id_magic = ((uint64_t)1 << ac->id_shift) / ac->nclasses + 1;
+    ac->dense_lim = ac->ndense * ac->row_len;
     for (uint32_t a = 0; a < ac->edge_start[ac->nstates]; a++)
         ac->edge_next[a] = state_word(ac, AC_ID(ac->edge_next[a])) | (ac->edge_next[a] & AC_OUT);
-    ac->dense = xmalloc(st_mult(ndense, rowbytes));
-    memset(ac->dense, 0, rowbytes);
-    for (uint32_t s = 0; s < ndense; s++) {
-        uint32_t *row = ac->dense + (size_t)s * ac->nclasses;
-        if (s)
-            memcpy(row, ac->dense + (size_t)ac->fail[s] * ac->nclasses, rowbytes);
-        for (uint32_t a = ac->edge_start[s]; a < ac->edge_start[s + 1]; a++)
-            row[ac->edge_cls[a]] = ac->edge_next[a];
+    size_t words = (size_t)ac->dense_lim + (size_t)(ac->nstates - ac->ndense) * AC_SREC;
+    ac->table = xcalloc(words, sizeof(uint32_t));
+    for (uint32_t s = 0; s < ac->nstates; s++) {
+        uint32_t *rec = ac->table + state_word(ac, s);
+        rec[H_DEPTH] = ac->st[s].depth;
+        rec[H_OWN] = ac->st[s].own_first;
+        rec[H_DICT] = ac->st[s].dict ? state_word(ac, ac->st[s].dict) : 0;
+        rec[H_FAIL] = state_word(ac, ac->fail[s]);
+        uint32_t e0 = ac->edge_start[s], n_e = ac->edge_start[s + 1] - e0;
+        if (s < ndense) {
+            if (s)
+                memcpy(rec + AC_HDR, ac->table + rec[H_FAIL] + AC_HDR,
+                       ac->nclasses * sizeof(uint32_t));
+            for (uint32_t a = e0; a < e0 + n_e; a++)
+                rec[AC_HDR + ac->edge_cls[a]] = ac->edge_next[a];
+            continue;
+        }
+        rec[S_N] = n_e;
+        rec[S_OVF] = e0;
+        for (uint32_t k = 0; k < n_e && k < AC_SINLINE; k++) {
+            rec[S_CLS + k] = ac->edge_cls[e0 + k] + AC_HDR;
+            rec[S_NEXT + k] = ac->edge_next[e0 + k];
+        }
     }
     *out = ac;
     return 0;
@@ -685,10 +751,10 @@ void ac_free(struct ac *ac)
 {
     if (!ac)
         return;
-    free(ac->cmap);
+    free(ac->lut);
     free(ac->astral_cp);
     free(ac->astral_val);
-    free(ac->dense);
+    free(ac->table);
     free(ac->edge_start);
     free(ac->edge_cls);
     free(ac->edge_next);
@@ -720,10 +786,7 @@ void ac_scanner_init(struct ac_scanner *sc, const struct ac *ac, enum ac_mode mo
         r *= 2;
     sc->mask = r - 1;
     sc->ring_off = xmalloc(st_mult(r, sizeof(uint64_t)));
-    sc->cand_start = xmalloc(st_mult(r, sizeof(uint64_t)));
-    sc->cand_endsig = xmalloc(st_mult(r, sizeof(uint64_t)));
-    sc->cand_endoff = xmalloc(st_mult(r, sizeof(uint64_t)));
-    sc->cand_pat = xmalloc(st_mult(r, sizeof(uint32_t)));
+    sc->cand = xmalloc(st_mult(r, sizeof(*sc->cand)));
     ac_scanner_reset(sc);
 }
 
@@ -738,16 +801,13 @@ void ac_scanner_reset(struct ac_scanner *sc)
     sc->nl_run = 0;
     memset(&sc->stats, 0, sizeof(sc->stats));
     for (uint32_t i = 0; i <= sc->mask; i++)
-        sc->cand_start[i] = NONE;
+        sc->cand[i].start = NONE;
 }
 
 void ac_scanner_release(struct ac_scanner *sc)
 {
     free(sc->ring_off);
-    free(sc->cand_start);
-    free(sc->cand_endsig);
-    free(sc->cand_endoff);
-    free(sc->cand_pat);
+    free(sc->cand);
     memset(sc, 0, sizeof(*sc));
 }
 
@@ -762,16 +822,16 @@ static void emit(struct ac_scanner *sc, uint32_t pat, uint64_t start_sig, uint64
 }
 
 /* Leftmost-longest: commits every pending candidate that starts before @frontier. */
-static void commit_ready(struct ac_scanner *sc, uint64_t frontier)
+static AC_NOINLINE void commit_ready(struct ac_scanner *sc, uint64_t frontier)
 {
     while (sc->pmin < frontier) {
-        uint32_t slot = (uint32_t)(sc->pmin & sc->mask);
-        emit(sc, sc->cand_pat[slot], sc->pmin, sc->cand_endoff[slot]);
-        sc->cursor = sc->cand_endsig[slot] + 1;
-        sc->cand_start[slot] = NONE;
+        struct ac_cand *c = &sc->cand[sc->pmin & sc->mask];
+        emit(sc, c->pat, sc->pmin, c->endoff);
+        sc->cursor = c->endsig + 1;
+        c->start = NONE;
         sc->pmin = NONE;
         for (uint64_t x = sc->cursor; x < sc->sig; x++) {
-            if (sc->cand_start[x & sc->mask] == x) {
+            if (sc->cand[x & sc->mask].start == x) {
                 sc->pmin = x;
                 break;
             }
@@ -779,41 +839,60 @@ static void commit_ready(struct ac_scanner *sc, uint64_t frontier)
     }
 }
 
-/* The slow path after a step: outputs of the new state, and pending candidates. */
-static AC_NOINLINE void after_step(struct ac_scanner *sc, uint64_t end_off)
+/* Overlapping: reports every output of the state just entered. */
+static void report_all(struct ac_scanner *sc, uint32_t w, uint64_t end_off)
 {
     const struct ac *ac = sc->ac;
-    uint32_t s = state_id(ac, sc->state);
+    const uint32_t *tab = ac->table;
+    uint64_t i = sc->sig - 1;
+    for (uint32_t t = tab[w + H_OWN] != UINT32_MAX ? w : tab[w + H_DICT]; t; t = tab[t + H_DICT])
+        for (uint32_t p = tab[t + H_OWN]; p != UINT32_MAX; p = ac->pat[p].next_same)
+            emit(sc, p, i + 1 - tab[t + H_DEPTH], end_off);
+}
+
+/* The slow path after a step: outputs of the new state, and pending candidates.
+ *
+ * Leftmost-longest, in this order: (1) commit the pending candidates that start before the
+ * frontier i + 1 - depth (the new outputs all start at or after it, so they cannot take part);
+ * (2) record the outputs, longest first along the dictionary chain, each as the candidate of
+ * its start (a later output at the same start is longer, so it replaces the earlier one). Of
+ * several patterns ending in one state (equal normalized forms) only the first given counts.
+ * Once an output starting at s1 >= cursor is recorded with nothing pending before s1, the
+ * shorter outputs (starting at s2 > s1, ending at i) cannot be chosen: s1 stays the lowest
+ * pending start until a candidate at or before s1 is committed, and that candidate ends at or
+ * after i (it is the one at s1, or one recorded later), so the cursor passes s2. The walk
+ * stops there; with the big lexicons, where most states have several outputs, this is most of
+ * the work saved. */
+static AC_NOINLINE void after_step(struct ac_scanner *sc, uint64_t end_off)
+{
+    const uint32_t *tab = sc->ac->table;
+    uint32_t w = AC_ID(sc->state);
     uint64_t i = sc->sig - 1;
 
-    if (sc->state & AC_OUT) {
-        uint32_t t = ac->st[s].own_first != UINT32_MAX ? s : ac->st[s].dict;
-        while (t) {
-            for (uint32_t p = ac->st[t].own_first; p != UINT32_MAX; p = ac->pat[p].next_same) {
-                uint64_t start = i + 1 - ac->pat[p].len;
-                if (sc->mode == AC_OVERLAPPING) {
-                    emit(sc, p, start, end_off);
-                    continue;
-                }
-                if (start < sc->cursor)
-                    continue;
-                uint32_t slot = (uint32_t)(start & sc->mask);
-                /* Same start: the later output is longer, unless it is an equal pattern given
-                 * later (same length): keep the first given. */
-                if (sc->cand_start[slot] == start && sc->cand_endsig[slot] == i)
-                    continue;
-                sc->cand_start[slot] = start;
-                sc->cand_endsig[slot] = i;
-                sc->cand_endoff[slot] = end_off;
-                sc->cand_pat[slot] = p;
-                if (start < sc->pmin)
-                    sc->pmin = start;
-            }
-            t = ac->st[t].dict;
+    if (sc->mode == AC_OVERLAPPING) {
+        report_all(sc, w, end_off);
+        return;
+    }
+    if (sc->pmin < i + 1 - tab[w + H_DEPTH])
+        commit_ready(sc, i + 1 - tab[w + H_DEPTH]);
+    if (!(sc->state & AC_OUT))
+        return;
+    uint64_t pmin = sc->pmin, cursor = sc->cursor;
+    for (uint32_t t = tab[w + H_OWN] != UINT32_MAX ? w : tab[w + H_DICT]; t; t = tab[t + H_DICT]) {
+        uint64_t start = i + 1 - tab[t + H_DEPTH];
+        if (start < cursor)
+            continue;
+        struct ac_cand *c = &sc->cand[start & sc->mask];
+        c->start = start;
+        c->endsig = i;
+        c->endoff = end_off;
+        c->pat = tab[t + H_OWN];
+        if (pmin >= start) {
+            pmin = start;
+            break;
         }
     }
-    if (sc->mode == AC_LEFTMOST_LONGEST && sc->pmin != NONE)
-        commit_ready(sc, i + 1 - ac->st[s].depth);
+    sc->pmin = pmin;
 }
 
 /* A paragraph break or the end of the document: nothing continues across it. */
@@ -824,25 +903,41 @@ static void break_match(struct ac_scanner *sc)
     sc->state = 0;
 }
 
-/* One step from a sparse state (word >= dense_lim): sparse edges, then failure links. */
+/* One step from a sparse state (word >= dense_lim): its edges, then failure links until a
+ * state has the edge or is dense. @cls is a class-table class (class + AC_HDR). */
 static AC_NOINLINE uint32_t step_sparse(const struct ac *ac, uint32_t word, uint32_t cls)
 {
-    uint32_t s = state_id(ac, word);
+    const uint32_t *tab = ac->table;
     for (;;) {
-        if (s < ac->ndense)
-            return ac->dense[s * ac->nclasses + cls];
-        uint32_t t = sparse_goto(ac, s, cls);
-        if (t != UINT32_MAX)
-            return t;
-        s = ac->fail[s];
+        const uint32_t *rec = tab + word;
+        uint32_t n = rec[S_N];
+        if (AC_LIKELY(n <= AC_SINLINE)) {
+            for (uint32_t k = 0; k < n; k++)
+                if (rec[S_CLS + k] == cls)
+                    return rec[S_NEXT + k];
+        } else {
+            uint32_t lo = rec[S_OVF], hi = lo + n, c = cls - AC_HDR;
+            while (lo < hi) {
+                uint32_t mid = lo + (hi - lo) / 2;
+                if (ac->edge_cls[mid] < c)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            if (lo < rec[S_OVF] + n && ac->edge_cls[lo] == c)
+                return ac->edge_next[lo];
+        }
+        word = rec[H_FAIL];
+        if (word < ac->dense_lim)
+            return tab[word + cls];
     }
 }
 
-static AC_INLINE uint32_t step(const uint32_t *dense, uint32_t dense_lim, const struct ac *ac,
+static AC_INLINE uint32_t step(const uint32_t *tab, uint32_t dense_lim, const struct ac *ac,
                                uint32_t word, uint32_t cls)
 {
     word = AC_ID(word);
-    return AC_LIKELY(word < dense_lim) ? dense[word + cls] : step_sparse(ac, word, cls);
+    return AC_LIKELY(word < dense_lim) ? tab[word + cls] : step_sparse(ac, word, cls);
 }
 
 /* The class-table entry of the character at @p (valid UTF-8) and its length in *@n. The BMP
@@ -850,107 +945,164 @@ static AC_INLINE uint32_t step(const uint32_t *dense, uint32_t dense_lim, const 
  * from the bytes, so the code point itself is never assembled. */
 static AC_INLINE uint32_t next_entry(const struct ac *ac, const unsigned char *p, size_t *n)
 {
+    const uint32_t *lut = ac->lut;
     uint32_t c = p[0];
-    if (c >= 0xE0 && c < 0xF0) {
+    if (c - 0xE0 < 0x10) {
         *n = 3;
-        return ac->cmap[ac->block_off[((c & 0x0F) << 6) | (p[1] & 0x3F)] + (p[2] & 0x3F)];
+        return lut[lut[((c & 0x0F) << 6) | (p[1] & 0x3F)] + (p[2] & 0x3F)];
     }
     if (c < 0x80) {
         *n = 1;
-        return ac->cmap[ac->block_off[c >> 6] + (c & 63)];
+        return lut[lut[c >> 6] + (c & 63)];
     }
     if (c < 0xE0) {
         *n = 2;
-        return ac->cmap[ac->block_off[c & 0x1F] + (p[1] & 0x3F)];
+        return lut[lut[c & 0x1F] + (p[1] & 0x3F)];
     }
     *n = 4;
     return cmap_lookup(ac, ((c & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
                                ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F));
 }
 
-void ac_scan(struct ac_scanner *sc, const char *utf8, size_t len)
+/* The ASCII-letter-or-digit flag of the character before @pos (a significant one: the scan
+ * loop leaves to ws_run at every special character, so one never precedes @pos there), or
+ * @dflt when @pos is @from, the start of the range being scanned. */
+static int alnum_before(const struct ac *ac, const unsigned char *p, size_t from, size_t pos,
+                        int dflt)
+{
+    size_t n;
+    if (pos == from)
+        return dflt;
+    size_t k = pos - 1;
+    while (k > from && (p[k] & 0xC0) == 0x80)
+        k--;
+    return (next_entry(ac, p + k, &n) & AC_F_ALNUM) != 0;
+}
+
+/* The white-space logic, out of the scan loop: from @i (a special character, or any character
+ * when a run is in progress: sc->in_ws), consumes the run of white space, line breaks and
+ * dropped characters; at a blank line ends any match; at the first significant character
+ * after white space, steps the space between two letters or digits. Returns the index of that
+ * character, not consumed (or @len). On entry sc->prev_alnum is the flag of the last
+ * significant character when sc->in_ws is set; otherwise it is recomputed from @from. */
+static AC_NOINLINE size_t ws_run(struct ac_scanner *sc, const unsigned char *p, size_t from,
+                                 size_t i, size_t len)
 {
     const struct ac *ac = sc->ac;
-    const unsigned char *p = (const unsigned char *)utf8;
-    uint64_t *ring_off = sc->ring_off;
-    const uint32_t *dense = ac->dense;
-    const uint32_t dense_lim = ac->dense_lim;
-    const uint64_t base = sc->base;
-    const uint32_t mask = sc->mask;
-    size_t i = 0;
-    /* Hot scanner fields live in locals (the ring stores could alias them otherwise) and go
-     * back to *sc around every slow-path call. */
-    uint32_t state = sc->state;
-    uint64_t sig = sc->sig;
-    uint64_t chars = 0, han = 0;
-    int in_ws = sc->in_ws, prev_alnum = sc->prev_alnum;
-    int pending = sc->pmin != NONE;  /* leftmost-longest candidates wait for their frontier */
-
-#define SLOW_STEP(end_off)                                                                      \
-    do {                                                                                        \
-        sc->state = state;                                                                      \
-        sc->sig = sig;                                                                          \
-        after_step(sc, (end_off));                                                              \
-        state = sc->state;                                                                      \
-        pending = sc->pmin != NONE;                                                             \
-    } while (0)
-
+    size_t n;
+    if (!sc->in_ws)
+        sc->prev_alnum = alnum_before(ac, p, from, i, sc->prev_alnum);
     while (i < len) {
-        size_t start = i, n;
         uint32_t en = next_entry(ac, p + i, &n);
-        i += n;
-        chars++;
-        han += (en >> 24) & 1;
-        if (AC_UNLIKELY(en & AC_F_SPECIAL)) {
-            if (en & AC_F_DROP)
-                continue;
-            in_ws = 1;
-            if (en & AC_F_CR) {
-                sc->nl_run++;
-                sc->prev_cr = 1;
-            } else {
-                if (en & AC_F_NL && !sc->prev_cr)
-                    sc->nl_run++;
-                sc->prev_cr = 0;
-            }
-            if (sc->nl_run >= 2 && state != 0) {
-                sc->state = state;
-                sc->sig = sig;
-                break_match(sc);
-                state = sc->state;
-                pending = 0;
-            }
-            continue;
-        }
-        if (AC_UNLIKELY(in_ws)) {
-            if (prev_alnum && (en & AC_F_ALNUM)) {
+        if (!(en & AC_F_SPECIAL)) {
+            if (sc->in_ws && sc->prev_alnum && (en & AC_F_ALNUM)) {
                 /* white space between two letters or digits is one space */
-                state = step(dense, dense_lim, ac, state, ac->space_class);
-                ring_off[sig & mask] = base + start;
-                sig++;
-                if (AC_UNLIKELY((state & AC_OUT) || pending))
-                    SLOW_STEP(base + start);
+                sc->state = step(ac->table, ac->dense_lim, ac, sc->state, ac->space_class);
+                sc->ring_off[sc->sig & sc->mask] = sc->base + i;
+                sc->sig++;
+                if ((sc->state & AC_OUT) || sc->pmin != NONE)
+                    after_step(sc, sc->base + i);
             }
-            in_ws = 0;
+            sc->in_ws = 0;
             sc->nl_run = 0;
             sc->prev_cr = 0;
+            return i;
         }
-        prev_alnum = (en & AC_F_ALNUM) != 0;
-        state = step(dense, dense_lim, ac, state, en & AC_CLASS_MASK);
-        ring_off[sig & mask] = base + start;
-        sig++;
-        if (AC_UNLIKELY((state & AC_OUT) || pending))
-            SLOW_STEP(base + i);
+        i += n;
+        sc->stats.chars++;
+        if (en & AC_F_DROP)
+            continue;
+        sc->in_ws = 1;
+        if (en & AC_F_CR) {
+            sc->nl_run++;
+            sc->prev_cr = 1;
+        } else {
+            if (en & AC_F_NL && !sc->prev_cr)
+                sc->nl_run++;
+            sc->prev_cr = 0;
+        }
+        if (sc->nl_run >= 2 && sc->state != 0)
+            break_match(sc);
     }
-#undef SLOW_STEP
+    return len;
+}
+
+/* Scans [i, end) of a piece with the scanner's hot fields in locals (the ring stores could alias
+ * them in *sc); they go back to *sc around every slow-path call. Per character: the class
+ * lookup, the step, the ring store, one test for "outputs or pending candidates" (the pending
+ * flag is kept in bit 31, like AC_OUT, so the test is (state | pend) < 2^31). */
+static void scan_range(struct ac_scanner *sc, const unsigned char *p, size_t i, size_t end)
+{
+    const struct ac *ac = sc->ac;
+    const uint32_t *tab = ac->table, *lut = ac->lut;
+    const uint32_t dense_lim = ac->dense_lim, mask = sc->mask;
+    uint64_t *ring_off = sc->ring_off;
+    /* byte offset of q: (uintptr_t)q - adj */
+    const uintptr_t adj = (uintptr_t)p - (uintptr_t)sc->base;
+    const size_t from = i;
+    const unsigned char *q, *qend = p + end;
+    uint32_t state, pend;
+    uint64_t sig, sig0, han = 0;
+    int run_at_end = 0;  /* the range ended inside ws_run: sc->prev_alnum is already right */
+
+    if (sc->in_ws && i < end) {
+        i = ws_run(sc, p, from, i, end);
+        run_at_end = i == end;
+    }
+    q = p + i;
+    state = sc->state;
+    sig = sig0 = sc->sig;
+    pend = sc->pmin != NONE ? AC_OUT : 0;
+    while (q < qend) {
+        const unsigned char *start = q;
+        uint32_t en, c = q[0];
+        if (AC_LIKELY(c - 0xE0 < 0x10)) {
+            en = lut[lut[((c & 0x0F) << 6) | (q[1] & 0x3F)] + (q[2] & 0x3F)];
+            q += 3;
+        } else {
+            size_t n;
+            en = next_entry(ac, q, &n);
+            q += n;
+        }
+        if (AC_UNLIKELY(en & AC_F_SPECIAL)) {
+            sc->state = state;
+            sc->sig = sig;
+            sc->stats.chars += sig - sig0;
+            i = ws_run(sc, p, from, (size_t)(start - p), end);
+            q = p + i;
+            run_at_end = i == end;
+            state = sc->state;
+            sig = sig0 = sc->sig;
+            pend = sc->pmin != NONE ? AC_OUT : 0;
+            continue;
+        }
+        han += en >> 31;
+        state = step(tab, dense_lim, ac, state, en & AC_CLASS_MASK);
+        ring_off[sig & mask] = (uintptr_t)start - adj;
+        sig++;
+        if (AC_UNLIKELY((state | pend) & AC_OUT)) {
+            sc->state = state;
+            sc->sig = sig;
+            after_step(sc, (uintptr_t)q - adj);
+            state = sc->state;
+            pend = sc->pmin != NONE ? AC_OUT : 0;
+        }
+    }
     sc->state = state;
     sc->sig = sig;
-    sc->in_ws = in_ws;
-    sc->prev_alnum = prev_alnum;
+    /* every character of the loop took one index since sig0 (ws_run counts its own characters,
+     * and sig0 is taken after it, so the spaces it steps are not counted) */
+    sc->stats.chars += sig - sig0;
+    sc->stats.han += han;
+    if (!run_at_end)
+        sc->prev_alnum = alnum_before(ac, p, from, end, sc->prev_alnum);
+}
+
+void ac_scan(struct ac_scanner *sc, const char *utf8, size_t len)
+{
+    scan_range(sc, (const unsigned char *)utf8, 0, len);
     sc->base += len;
     sc->stats.bytes += len;
-    sc->stats.chars += chars;
-    sc->stats.han += han;
 }
 
 void ac_scan_finish(struct ac_scanner *sc)

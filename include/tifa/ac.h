@@ -66,6 +66,11 @@ struct ac_text_stats {
     uint64_t han;     /* Han characters (CJK unified and compatibility ideographs, all planes) */
 };
 
+struct ac_cand {
+    uint64_t start, endsig, endoff;  /* start and end as significant indices; end byte offset */
+    uint32_t pat;
+};
+
 struct ac_scanner {
     const struct ac *ac;
     enum ac_mode mode;
@@ -78,8 +83,7 @@ struct ac_scanner {
     uint64_t pmin;       /* leftmost: lowest start of a pending candidate, UINT64_MAX if none */
     uint32_t mask;       /* ring size - 1 */
     uint64_t *ring_off;  /* start byte offset of significant character i, at [i & mask] */
-    uint64_t *cand_start, *cand_endsig, *cand_endoff;
-    uint32_t *cand_pat;
+    struct ac_cand *cand; /* leftmost: the longest candidate starting at i, at [i & mask] */
     int in_ws, prev_alnum, prev_cr;
     unsigned nl_run;
     struct ac_text_stats stats;

@@ -216,6 +216,53 @@ static void test_differential(void **state)
     }
 }
 
+/* Pieces against the whole text, on texts with white space, line breaks and zero-width
+ * characters: the white-space state (a run in progress, the last significant character being a
+ * letter or digit) crosses piece borders in the scanner; fuzz_ac checks the whole against a
+ * naive matcher. */
+static const char *const ws_alphabet[] = {"四", "个", "意", "识", "a", "b", "两",
+                                          " ", "\n", "\r\n", "\u200b", "\n\n", "\r"};
+
+static void test_pieces_whitespace(void **state)
+{
+    (void)state;
+    for (int round = 0; round < 3000; round++) {
+        size_t nt = 1 + rnd(8);
+        char *terms[8];
+        for (size_t k = 0; k < nt; k++) {
+            struct sbuf t = SBUF_INIT;
+            size_t l = 1 + rnd(4);
+            for (size_t j = 0; j < l; j++)
+                sbuf_addstr(&t, alphabet[rnd(7)]);
+            if (l > 1 && rnd(4) == 0)
+                sbuf_addstr(&t, " b");
+            terms[k] = sbuf_detach(&t, NULL);
+        }
+        struct sbuf text = SBUF_INIT;
+        size_t tl = rnd(80);
+        for (size_t j = 0; j < tl; j++)
+            sbuf_addstr(&text, ws_alphabet[rnd(rnd(3) ? 7 : 13)]);
+        for (int mode = 0; mode < 2; mode++) {
+            size_t budget = round % 3 == 0 ? 1 : round % 3 == 1 ? 64 : 0;
+            char *want = scan((const char *const *)terms, nt, text.buf, (enum ac_mode)mode, 0,
+                              budget);
+            char *got = scan((const char *const *)terms, nt, text.buf, (enum ac_mode)mode,
+                             1 + round % 7, budget);
+            if (strcmp(got, want)) {
+                for (size_t k = 0; k < nt; k++)
+                    print_message("term %zu: %s\n", k, terms[k]);
+                print_message("text: %s\nmode %d\n", text.buf, mode);
+            }
+            assert_string_equal(got, want);
+            free(got);
+            free(want);
+        }
+        sbuf_release(&text);
+        for (size_t k = 0; k < nt; k++)
+            free(terms[k]);
+    }
+}
+
 static void test_stats_and_errors(void **state)
 {
     (void)state;
@@ -283,6 +330,7 @@ int main(void)
         cmocka_unit_test(test_space_between_alnum),
         cmocka_unit_test(test_compat_ideograph),
         cmocka_unit_test(test_differential),
+        cmocka_unit_test(test_pieces_whitespace),
         cmocka_unit_test(test_stats_and_errors),
         cmocka_unit_test(test_han_ranges),
     };
