@@ -28,37 +28,49 @@ void agg_tally_release(struct agg_tally *t)
     memset(t, 0, sizeof(*t));
 }
 
-/* qsort has no context argument in C11: sort pairs that carry their own term pointer. */
-struct keyed_count {
-    const char *term;
-    struct agg_count c;
+/* qsort has no context argument in C11: sort pairs that carry their label's rank. */
+struct ranked_count {
+    uint64_t count;
+    uint32_t rank;
+    uint32_t label_id;
 };
 
-static int cmp_keyed(const void *a, const void *b)
+static int cmp_ranked(const void *a, const void *b)
 {
-    const struct keyed_count *x = a, *y = b;
-    if (x->c.count != y->c.count)
-        return x->c.count > y->c.count ? -1 : 1;
-    return strcmp(x->term, y->term);
+    const struct ranked_count *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+void agg_counts_sort(struct agg_count *c, size_t n, const struct lexicon *lx)
+{
+    struct ranked_count *k = xmalloc(st_mult(n + 1, sizeof(*k)));
+    for (size_t i = 0; i < n; i++) {
+        k[i].count = c[i].count;
+        k[i].label_id = c[i].label_id;
+        k[i].rank = lx->labels[c[i].label_id].rank;
+    }
+    qsort(k, n, sizeof(*k), cmp_ranked);
+    for (size_t i = 0; i < n; i++) {
+        c[i].label_id = k[i].label_id;
+        c[i].count = k[i].count;
+    }
+    free(k);
 }
 
 void agg_tally_freeze(struct agg_tally *t, const struct lexicon *lx, struct agg_doc *doc)
 {
-    struct keyed_count *k = xmalloc(st_mult(t->ntouched + 1, sizeof(*k)));
+    doc->counts = xmalloc(st_mult(t->ntouched + 1, sizeof(struct agg_count)));
     for (size_t i = 0; i < t->ntouched; i++) {
         uint32_t id = t->touched[i];
-        k[i].term = lx->labels[id].term;
-        k[i].c.label_id = id;
-        k[i].c.count = t->counts[id];
+        doc->counts[i].label_id = id;
+        doc->counts[i].count = t->counts[id];
         t->counts[id] = 0;
     }
-    qsort(k, t->ntouched, sizeof(*k), cmp_keyed);
-    doc->counts = xmalloc(st_mult(t->ntouched + 1, sizeof(struct agg_count)));
-    for (size_t i = 0; i < t->ntouched; i++)
-        doc->counts[i] = k[i].c;
     doc->ncounts = t->ntouched;
     t->ntouched = 0;
-    free(k);
+    agg_counts_sort(doc->counts, doc->ncounts, lx);
 }
 
 void agg_doc_release(struct agg_doc *doc)

@@ -94,19 +94,6 @@ static int cmp_doc_ref(const void *a, const void *b)
     return c ? c : (x->pos < y->pos ? -1 : x->pos > y->pos);
 }
 
-struct keyed_count {
-    const char *term;
-    struct agg_count c;
-};
-
-static int cmp_keyed(const void *a, const void *b)
-{
-    const struct keyed_count *x = a, *y = b;
-    if (x->c.count != y->c.count)
-        return x->c.count > y->c.count ? -1 : 1;
-    return strcmp(x->term, y->term);
-}
-
 /* The union of the reports' terms as a lexicon; label ids looked up through @ids. */
 static int union_lexicon(const struct savedreport *rs, size_t nr, struct lexicon *lx,
                          struct strmap *ids)
@@ -308,8 +295,6 @@ int cmd_merge(int argc, char **argv)
     rep.lexinfo = &li;
     rep.sort = sort;
     report_begin(&rep);
-    struct keyed_count *kc = NULL;
-    size_t kc_alloc = 0;
     for (size_t i = 0; i < nref; i++) {
         const struct savedreport_doc *sd = refs[i].d;
         struct agg_doc doc;
@@ -321,22 +306,17 @@ int cmd_merge(int argc, char **argv)
         doc.han = sd->han;
         doc.invalid = sd->invalid;
         doc.first_invalid_off = -1;
-        ALLOC_GROW(kc, sd->ncounts + 1, kc_alloc);
-        for (size_t k = 0; k < sd->ncounts; k++) {
-            kc[k].term = refs[i].r->terms[sd->counts[k].term_id];
-            kc[k].c.label_id = (uint32_t)label_of(&ids, refs[i].r, sd->counts[k].term_id);
-            kc[k].c.count = sd->counts[k].count;
-        }
-        qsort(kc, sd->ncounts, sizeof(*kc), cmp_keyed);
         doc.counts = xmalloc(st_mult(sd->ncounts + 1, sizeof(*doc.counts)));
-        for (size_t k = 0; k < sd->ncounts; k++)
-            doc.counts[k] = kc[k].c;
+        for (size_t k = 0; k < sd->ncounts; k++) {
+            doc.counts[k].label_id = (uint32_t)label_of(&ids, refs[i].r, sd->counts[k].term_id);
+            doc.counts[k].count = sd->counts[k].count;
+        }
         doc.ncounts = sd->ncounts;
+        agg_counts_sort(doc.counts, doc.ncounts, &lx);
         report_document(&rep, &doc);
         free(doc.counts);
     }
     report_end(&rep, &tot, skipped.v, skipped.n, errors.v, errors.n);
-    free(kc);
     free(refs);
     agg_total_release(&tot);
     free(sources);

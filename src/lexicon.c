@@ -600,6 +600,16 @@ static int entry_err(const struct lex_entry *en, struct tifa_err *e, const char 
     return tifa_err_set(e, TIFA_EDATA, en->origin, 0, -1, "entry %ld: %.400s", -en->line, msg);
 }
 
+struct label_order {
+    const char *term;
+    size_t id;
+};
+
+static int cmp_label_order(const void *a, const void *b)
+{
+    return strcmp(((const struct label_order *)a)->term, ((const struct label_order *)b)->term);
+}
+
 static int is_dropped(const struct lexicon *lx, const struct strmap *terms, size_t i,
                       struct sbuf *key, struct tifa_err *e)
 {
@@ -700,6 +710,17 @@ int lexicon_finish(struct lexicon *lx, struct tifa_err *e)
                 }
             }
         }
+    }
+    if (!rc && lx->nlabels) {
+        struct label_order *o = xmalloc(st_mult(lx->nlabels, sizeof(*o)));
+        for (size_t i = 0; i < lx->nlabels; i++) {
+            o[i].term = lx->labels[i].term;
+            o[i].id = i;
+        }
+        qsort(o, lx->nlabels, sizeof(*o), cmp_label_order);
+        for (size_t i = 0; i < lx->nlabels; i++)
+            lx->labels[o[i].id].rank = (uint32_t)i;
+        free(o);
     }
     sbuf_release(&key);
     strmap_release(&terms);

@@ -63,6 +63,9 @@ static inline void agg_tally_add(struct agg_tally *t, uint32_t label_id)
     if (!t->counts[label_id]++)
         t->touched[t->ntouched++] = label_id;
 }
+/** Sorts counts by count (desc), then term (by the labels' byte-order rank). */
+void agg_counts_sort(struct agg_count *c, size_t n, const struct lexicon *lx);
+
 /** Moves the tally into @doc->counts (sorted) and resets the tally. */
 void agg_tally_freeze(struct agg_tally *t, const struct lexicon *lx, struct agg_doc *doc);
 

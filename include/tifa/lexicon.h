@@ -50,6 +50,8 @@ struct lex_label {
     char *term;          /* canonical term as written in the first sense */
     const char *category;/* category of the first sense */
     size_t first_entry;  /* index of its first sense in entries */
+    uint32_t rank;       /* position of term in byte order among all labels: sorting by rank
+                            is sorting by term without a string comparison */
 };
 
 struct lex_pattern {
