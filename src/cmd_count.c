@@ -194,8 +194,9 @@ int cmd_count(int argc, char **argv)
     const char **paths = xmalloc(st_mult(w.nfiles + 1, sizeof(char *)));
     for (size_t i = 0; i < w.nfiles; i++)
         paths[i] = w.files[i].path;
+    struct corpus_stats cstats = {0, 0};
     struct corpus_opts copts = {co.encoding, co.overlapping ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST,
-                                co.threads, 0};
+                                co.threads, 0, &cstats};
     report_begin(&run.rep);
     if (co.encoding) {
         struct decoder d;
@@ -219,9 +220,9 @@ int cmd_count(int argc, char **argv)
         ac_shape(ac, &nst, &nde, &ncl);
         fprintf(stderr,
                 "tifa: timing: lexicon %.3f ms, automaton %.3f ms (%zu patterns, %zu states, %zu dense, "
-                "%zu classes), walk %.3f ms (%zu files), count %.3f ms\n",
+                "%zu classes), walk %.3f ms (%zu files), count %.3f ms (%zu split in %zu chunks)\n",
                 t_lex - t0, t_ac - t_lex, lx.npatterns, nst, nde, ncl, t_walk - t_ac, w.nfiles,
-                now_ms() - t_walk);
+                now_ms() - t_walk, cstats.split_files, cstats.chunks);
     }
 done:
     for (size_t i = 0; i < run.nerrors; i++) {

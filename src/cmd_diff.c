@@ -144,7 +144,7 @@ static int count_text_side(struct setup *s, struct diff *d, int side, char *arg,
         paths[i] = w.files[i].path;
     struct corpus_opts copts = {s->co.encoding,
                                 s->co.overlapping ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST,
-                                s->co.threads, 0};
+                                s->co.threads, 0, NULL};
     corpus_count(paths, w.nfiles, &s->lx, s->ac, &copts, on_doc, &run);
     d->side[side].documents = run.tot.documents;
     d->side[side].han = run.tot.han;

@@ -269,7 +269,7 @@ int cmd_trend(int argc, char **argv)
     for (size_t i = 0; i < w.nfiles; i++)
         paths[i] = w.files[i].path;
     struct corpus_opts copts = {co.encoding, co.overlapping ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST,
-                                co.threads, TREND_HEAD_LEN};
+                                co.threads, TREND_HEAD_LEN, NULL};
     corpus_count(paths, w.nfiles, &lx, ac, &copts, on_doc, &run);
     free(paths);
     trend_finish(&run.t);

@@ -7,6 +7,17 @@
  * SOURCE_PIECE bytes; each decoded piece goes to the callback and the output buffer is reset.
  * Memory per thread: one input buffer of SOURCE_SAMPLE bytes plus the decoded output of one
  * piece (at most about 3x the input for GB18030 to UTF-8).
+ *
+ * Chunks (source_read_or_split): after detection, a regular UTF-8 file of at least min_bytes
+ * (fstat) is planned instead of read: borders are searched for from the BOM on, each at the
+ * first split point (source.h) after the previous border + chunk_bytes, reading SOURCE_SPLIT_STEP
+ * bytes at a time with pread into source_buf.aux (a resumable byte state machine, so a split
+ * point across two reads is found) and giving up after search_bytes. A failed search costs one
+ * window and moves on by a whole chunk. A read error while planning just ends the plan there.
+ * Each chunk is then read with pread (no shared file position: threads read one fd at once)
+ * in SOURCE_PIECE pieces, decoded by its own UTF-8 decoder whose base offset is the chunk's
+ * start, so invalid-sequence offsets are file offsets. The last chunk reads to the end-of-file
+ * it meets, as read(2) would; a short read ends any chunk (a file that shrank).
  */
 #include "tifa/source.h"
 
@@ -15,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tifa/encoding.h"
@@ -27,12 +39,14 @@ void source_buf_init(struct source_buf *b)
 {
     b->in = NULL;
     b->in_alloc = 0;
+    b->aux = NULL;
     sbuf_init(&b->out);
 }
 
 void source_buf_release(struct source_buf *b)
 {
     free(b->in);
+    free(b->aux);
     sbuf_release(&b->out);
     source_buf_init(b);
 }
@@ -55,8 +69,138 @@ static ssize_t read_full(int fd, unsigned char *buf, size_t want)
     return (ssize_t)got;
 }
 
+/* Reads until @want bytes or EOF at file offset @off; returns bytes read or -1 (errno set). */
+static ssize_t pread_full(int fd, unsigned char *buf, size_t want, unsigned long long off)
+{
+    size_t got = 0;
+    while (got < want) {
+        ssize_t n = pread(fd, buf + got, want - got, (off_t)(off + got));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    return (ssize_t)got;
+}
+
+/* The split-point search over consecutive bytes (see source_split_opts in source.h). */
+struct split_scan {
+    int seen_text; /* a non-blank byte was seen: a run's start is known */
+    int in_run;    /* inside a run of ASCII white space */
+    unsigned nl;   /* line breaks in the run, counted as the scanner counts them */
+    int prev_cr;
+    unsigned char b1, b2; /* the previous byte and the one before it (0 at the start) */
+};
+
+static int is_blank(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Feeds @len bytes at file offset @base; returns the first split point, or 0 when none. */
+static unsigned long long split_scan_feed(struct split_scan *s, const unsigned char *p, size_t len,
+                                          unsigned long long base, int stop)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = p[i];
+        if (is_blank(ch)) {
+            if (!s->in_run) {
+                s->in_run = 1;
+                s->nl = 0;
+                s->prev_cr = 0;
+            }
+            if (ch == '\r') {
+                s->nl++;
+                s->prev_cr = 1;
+            } else {
+                if (ch == '\n' && !s->prev_cr)
+                    s->nl++;
+                s->prev_cr = 0;
+            }
+        } else {
+            if (s->in_run && s->seen_text && s->nl >= 2)
+                return base + i;
+            s->in_run = 0;
+            s->seen_text = 1;
+            /* E3 80 82 is U+3002 wherever it stands: E3 is always a lead byte, so no valid or
+             * invalid sequence before it can take it in (maximal subparts) */
+            if (stop && ch == 0x82 && s->b1 == 0x80 && s->b2 == 0xE3)
+                return base + i + 1;
+        }
+        s->b2 = s->b1;
+        s->b1 = ch;
+    }
+    return 0;
+}
+
+/* The first split point in [from, limit), or 0 when there is none (or a read fails). */
+static unsigned long long find_split(int fd, unsigned char *buf, unsigned long long from,
+                                     unsigned long long limit, int stop)
+{
+    struct split_scan s;
+    memset(&s, 0, sizeof(s));
+    for (unsigned long long pos = from; pos < limit;) {
+        size_t want = SOURCE_SPLIT_STEP;
+        if (limit - pos < want)
+            want = (size_t)(limit - pos);
+        ssize_t n = pread_full(fd, buf, want, pos);
+        if (n <= 0)
+            return 0;
+        unsigned long long p = split_scan_feed(&s, buf, (size_t)n, pos, stop);
+        if (p)
+            return p < limit ? p : 0;
+        pos += (unsigned long long)n;
+        if ((size_t)n < want)
+            return 0;
+    }
+    return 0;
+}
+
+/* Plans the borders of a file of @size bytes whose text starts at @start; returns nchunks. */
+static size_t plan_chunks(int fd, struct source_buf *b, unsigned long long size,
+                          unsigned long long start, const struct source_split_opts *o,
+                          unsigned long long **offs)
+{
+    size_t n = 0, alloc = 8;
+    unsigned long long *off = xmalloc(st_mult(alloc, sizeof(*off)));
+    unsigned long long nominal = start + o->chunk_bytes;
+    if (!b->aux)
+        b->aux = xmalloc(SOURCE_SPLIT_STEP);
+    off[n++] = start;
+    while (nominal < size) {
+        unsigned long long limit =
+            nominal + o->search_bytes < size ? nominal + o->search_bytes : size;
+        unsigned long long p = find_split(fd, b->aux, nominal, limit, o->split_after_stop);
+        if (p) {
+            if (n + 1 >= alloc) {
+                alloc = st_mult(alloc, 2);
+                off = xrealloc(off, st_mult(alloc, sizeof(*off)));
+            }
+            off[n++] = p;
+            nominal = p + o->chunk_bytes;
+        } else {
+            nominal = limit + o->chunk_bytes;
+        }
+    }
+    off[n] = size; /* the last chunk reads on to end-of-file; kept for the record */
+    *offs = off;
+    return n;
+}
+
 int source_read(const char *path, const char *force_encoding, struct source_buf *b,
                 source_piece_fn *fn, void *arg, struct source_info *info, struct tifa_err *e)
+{
+    return source_read_or_split(path, force_encoding, NULL, b, fn, arg, info, NULL, e);
+}
+
+int source_read_or_split(const char *path, const char *force_encoding,
+                         const struct source_split_opts *split, struct source_buf *b,
+                         source_piece_fn *fn, void *arg, struct source_info *info,
+                         struct source_chunks *c, struct tifa_err *e)
 {
     char ebuf[128];
     int is_stdin = !strcmp(path, "-");
@@ -68,14 +212,23 @@ int source_read(const char *path, const char *force_encoding, struct source_buf 
     memset(info, 0, sizeof(*info));
     info->first_invalid_off = -1;
     if (fd < 0)
-        return tifa_err_set(e, TIFA_EIO, path, 0, -1, "cannot open: %s", tifa_strerror(errno, ebuf, sizeof(ebuf)));
+        return tifa_err_set(e, TIFA_EIO, path, 0, -1, "cannot open: %s",
+                            tifa_strerror(errno, ebuf, sizeof(ebuf)));
+    unsigned long long size = 0;
+    if (split && !is_stdin) {
+        struct stat st;
+        if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0 &&
+            (unsigned long long)st.st_size >= split->min_bytes)
+            size = (unsigned long long)st.st_size;
+    }
     if (!b->in) {
         b->in = xmalloc(SOURCE_SAMPLE);
         b->in_alloc = SOURCE_SAMPLE;
     }
     ssize_t n = read_full(fd, b->in, SOURCE_SAMPLE);
     if (n < 0) {
-        rc = tifa_err_set(e, TIFA_EIO, path, 0, 0, "read error at byte 0: %s", tifa_strerror(errno, ebuf, sizeof(ebuf)));
+        rc = tifa_err_set(e, TIFA_EIO, path, 0, 0, "read error at byte 0: %s",
+                          tifa_strerror(errno, ebuf, sizeof(ebuf)));
         goto out;
     }
     int eof = (size_t)n < SOURCE_SAMPLE;
@@ -91,6 +244,19 @@ int source_read(const char *path, const char *force_encoding, struct source_buf 
         goto out;
     }
     snprintf(info->encoding, sizeof(info->encoding), "%s", g.name);
+    if (size && d.is_utf8 && split->chunk_bytes && split->search_bytes) {
+        unsigned long long *offs;
+        size_t k = plan_chunks(fd, b, size, g.bom_len, split, &offs);
+        if (k >= 2) {
+            c->fd = fd;
+            snprintf(c->encoding, sizeof(c->encoding), "%s", g.name);
+            c->off = offs;
+            c->nchunks = k;
+            decoder_release(&d);
+            return 1;
+        }
+        free(offs);
+    }
     info->bytes = (uint64_t)n;
     /* Bytes detection already validated go to the scanner as they are: no second pass, no copy. */
     size_t trusted = force_encoding ? 0 : g.valid_len;
@@ -124,4 +290,58 @@ out:
     if (!is_stdin)
         close(fd);
     return rc;
+}
+
+int source_read_chunk(const struct source_chunks *c, const char *path, size_t k,
+                      struct source_buf *b, source_piece_fn *fn, void *arg,
+                      struct source_info *info, struct tifa_err *e)
+{
+    char ebuf[128];
+    struct decoder d;
+    int rc = 0;
+    int last = k + 1 == c->nchunks;
+    unsigned long long pos = c->off[k], end = last ? 0 : c->off[k + 1];
+
+    memset(info, 0, sizeof(*info));
+    snprintf(info->encoding, sizeof(info->encoding), "%s", c->encoding);
+    if (!b->in) {
+        b->in = xmalloc(SOURCE_SAMPLE);
+        b->in_alloc = SOURCE_SAMPLE;
+    }
+    if (decoder_init(&d, "UTF-8", pos, e))
+        return TIFA_EUSAGE; /* cannot happen: UTF-8 needs no iconv */
+    for (;;) {
+        size_t want = SOURCE_PIECE;
+        if (!last && end - pos < want)
+            want = (size_t)(end - pos);
+        ssize_t n = pread_full(c->fd, b->in, want, pos);
+        if (n < 0) {
+            rc = tifa_err_set(e, TIFA_EIO, path, 0, (long long)pos, "read error at byte %llu: %s",
+                              pos, tifa_strerror(errno, ebuf, sizeof(ebuf)));
+            break;
+        }
+        pos += (unsigned long long)n;
+        int final = (size_t)n < want || (!last && pos == end);
+        sbuf_reset(&b->out);
+        decoder_feed(&d, b->in, (size_t)n, final, &b->out);
+        if (b->out.len)
+            fn(b->out.buf, b->out.len, arg);
+        if (final)
+            break;
+    }
+    info->bytes = pos - (k ? c->off[k] : 0);
+    info->invalid = d.invalid;
+    info->first_invalid_off = d.first_invalid_off;
+    decoder_release(&d);
+    return rc;
+}
+
+void source_chunks_release(struct source_chunks *c)
+{
+    if (c->fd >= 0)
+        close(c->fd);
+    free(c->off);
+    c->fd = -1;
+    c->off = NULL;
+    c->nchunks = 0;
 }

@@ -8,6 +8,13 @@
  *
  * Determinism: results are delivered strictly in index order whatever the thread count; at
  * most CORPUS_WINDOW documents are held waiting, so memory does not grow with the corpus.
+ *
+ * Large files: with more than one thread, a regular UTF-8 file of 16 MiB or more is counted in
+ * chunks of about 8 MiB on all threads, split only where no match can cross (a paragraph
+ * break; U+3002 when no pattern holds it), so its document is exactly the one a single thread
+ * gives: same counts, chars, han, invalid sequences and first invalid offset. A file without
+ * such places, or in another encoding, is counted whole. The hidden environment variable
+ * TIFA_CHUNK_BYTES=N (for tests) makes chunks of N bytes and splits files of 2N bytes or more.
  */
 #ifndef TIFA_CORPUS_H
 #define TIFA_CORPUS_H
@@ -18,13 +25,20 @@
 #include "tifa/agg.h"
 #include "tifa/lexicon.h"
 
+/** What corpus_count did, for diagnostics (TIFA_DEBUG_TIMING) and tests. */
+struct corpus_stats {
+    size_t split_files; /* files counted in chunks */
+    size_t chunks;      /* chunks of those files */
+};
+
 struct corpus_opts {
-    const char *encoding;   /* --encoding, NULL = detect */
+    const char *encoding; /* --encoding, NULL = detect */
     enum ac_mode mode;
-    unsigned threads;       /* 0 = number of online CPUs */
-    size_t head_len;        /* > 0: also keep the first head_len bytes of each decoded text in
-                               agg_doc.head (cut back to a code-point boundary); `trend` reads
-                               a year from it */
+    unsigned threads;           /* 0 = number of online CPUs */
+    size_t head_len;            /* > 0: also keep the first head_len bytes of each decoded text in
+                                   agg_doc.head (cut back to a code-point boundary); `trend` reads
+                                   a year from it */
+    struct corpus_stats *stats; /* not NULL: filled when corpus_count returns */
 };
 
 /**

@@ -8,6 +8,13 @@
  *
  * A file that grows or shrinks while being read is read up to the end-of-file met by read(2);
  * no mapping is used, so a truncated file cannot raise SIGBUS.
+ *
+ * Chunks: a large UTF-8 file can instead be planned as chunks (source_read_or_split) that are
+ * read and decoded independently (source_read_chunk), on different threads, each with pread(2)
+ * into the same bounded buffers. A border is only placed where no match can run across it
+ * (see source_split_opts), so scanning each chunk from a reset scanner and summing gives
+ * exactly the counts of one scan of the whole file. Chunk borders never cut a UTF-8 sequence,
+ * so decoding per chunk replaces the same invalid sequences, at the same file offsets.
  */
 #ifndef TIFA_SOURCE_H
 #define TIFA_SOURCE_H
@@ -33,6 +40,7 @@ struct source_buf {
     unsigned char *in;
     size_t in_alloc;
     struct sbuf out;
+    unsigned char *aux; /* SOURCE_SPLIT_STEP bytes for the split-point search, when used */
 };
 
 void source_buf_init(struct source_buf *b);
@@ -46,5 +54,65 @@ void source_buf_release(struct source_buf *b);
  */
 int source_read(const char *path, const char *force_encoding, struct source_buf *b,
                 source_piece_fn *fn, void *arg, struct source_info *info, struct tifa_err *e);
+
+/*
+ * Where a file may be split. A border B is a SPLIT POINT when the text before it ends in
+ *  - a paragraph break: a run of ASCII white space (space, tab, CR, LF) holding two line
+ *    breaks as the scanner counts them (CR, LF, CR LF = one each), preceded by a non-blank
+ *    byte, with B at the first byte after the run. The scanner ends every match at such a
+ *    break (ac.h) and white space after it only continues the break;
+ *  - or, when @split_after_stop is set, the ideographic full stop U+3002 (E3 80 82), with B just
+ *    after it. The caller sets this only when the character is in no pattern, not white space,
+ *    not a letter or digit and not dropped: then no match contains it, the automaton is back in
+ *    its start state after it with nothing pending, exactly as a reset scanner would be.
+ * The first split point after last border + chunk_bytes is searched for within search_bytes;
+ * if there is none, no border is placed there and the search goes on from the end of that
+ * window + chunk_bytes (so a file without split points is read once more at most in windows
+ * of search_bytes per chunk_bytes, and becomes fewer, longer chunks, or one).
+ */
+struct source_split_opts {
+    unsigned long long min_bytes;    /* regular files smaller than this are read whole */
+    unsigned long long chunk_bytes;  /* nominal chunk length (> 0) */
+    unsigned long long search_bytes; /* how far past a nominal border to look (> 0) */
+    int split_after_stop;            /* U+3002 may end a chunk (see above) */
+};
+
+/* Bytes of each read of the split-point search (source_buf.aux). */
+#define SOURCE_SPLIT_STEP ((size_t)64 << 10)
+
+/** A planned file: open, with its chunk borders. Owned by the caller (source_chunks_release). */
+struct source_chunks {
+    int fd;
+    char encoding[48];       /* as source_info.encoding would say */
+    unsigned long long *off; /* nchunks + 1 file offsets: off[0] = BOM length, off[k] the
+                                start of chunk k; the last chunk runs to end-of-file */
+    size_t nchunks;          /* >= 2 */
+};
+
+/**
+ * Like source_read(), but with @split not NULL a regular file of at least split->min_bytes
+ * whose encoding is UTF-8 (detected from the first 1 MiB, or forced as UTF-8) and that has at
+ * least one split point is not read: @c is filled (file left open) and 1 is returned, and @fn
+ * was not called. Otherwise behaves as source_read() (0 or an error code).
+ */
+int source_read_or_split(const char *path, const char *force_encoding,
+                         const struct source_split_opts *split, struct source_buf *b,
+                         source_piece_fn *fn, void *arg, struct source_info *info,
+                         struct source_chunks *c, struct tifa_err *e);
+
+/**
+ * Reads chunk @k of @c with pread(2) in pieces of at most 1 MiB, decoding it as UTF-8 from a
+ * fresh decoder, and calls @fn for every piece. @info gets the chunk's bytes (chunk 0 counts
+ * the BOM too, so the sum over chunks is the file's size), invalid sequences and the FILE
+ * offset of its first one. A short read is end-of-file (the file shrank): the chunk ends
+ * there. Returns 0 or TIFA_EIO ("read error at byte N: ..." with the file offset) with @e
+ * naming @path. Safe to call for different chunks of one @c from several threads.
+ */
+int source_read_chunk(const struct source_chunks *c, const char *path, size_t k,
+                      struct source_buf *b, source_piece_fn *fn, void *arg,
+                      struct source_info *info, struct tifa_err *e);
+
+/** Closes the file and frees the borders. */
+void source_chunks_release(struct source_chunks *c);
 
 #endif
