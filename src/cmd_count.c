@@ -106,10 +106,8 @@ int cmd_count(int argc, char **argv)
         switch (c) {
         case 'f':
         case OPT_FORMAT:
-            if (report_format_parse(optarg, 0x1F, &fmt)) {
-                fprintf(stderr, "tifa: unknown format '%s' (table, json, jsonl, tsv, csv)\n", optarg);
+            if (cmd_parse_format(optarg, 0x1F, &fmt))
                 goto usage;
-            }
             break;
         case OPT_PER_DOC:
             per_doc = 1;

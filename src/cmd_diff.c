@@ -181,11 +181,9 @@ int cmd_diff(int argc, char **argv)
         switch (c) {
         case 'f':
         case OPT_FORMAT:
-            if (report_format_parse(optarg, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_TSV |
-                                                1u << FMT_CSV, &fmt)) {
-                fprintf(stderr, "tifa: unknown format '%s' (table, json, tsv, csv)\n", optarg);
+            if (cmd_parse_format(optarg, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_TSV |
+                                                1u << FMT_CSV, &fmt))
                 goto usage;
-            }
             break;
         case OPT_ALPHA:
             if (stats_alpha_parse(optarg, &alpha)) {

@@ -150,10 +150,8 @@ int cmd_lexicon(int argc, char **argv)
         switch (c) {
         case 'f':
         case OPT_FORMAT:
-            if (report_format_parse(optarg, (1u << FMT_TABLE) | (1u << FMT_JSON) | (1u << FMT_TSV), &fmt)) {
-                fprintf(stderr, "tifa: unknown format '%s' (table, json, tsv)\n", optarg);
+            if (cmd_parse_format(optarg, (1u << FMT_TABLE) | (1u << FMT_JSON) | (1u << FMT_TSV), &fmt))
                 goto usage;
-            }
             break;
         case OPT_SEARCH:
             search = optarg;

@@ -178,10 +178,8 @@ int cmd_merge(int argc, char **argv)
         switch (c) {
         case 'f':
         case OPT_FORMAT:
-            if (report_format_parse(optarg, 0x1F, &fmt)) {
-                fprintf(stderr, "tifa: unknown format '%s' (json, jsonl, table, tsv, csv)\n", optarg);
+            if (cmd_parse_format(optarg, 0x1F, &fmt))
                 goto usage;
-            }
             break;
         case OPT_SORT:
             if (cmd_parse_sort(optarg, &sort))

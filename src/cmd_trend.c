@@ -161,11 +161,9 @@ int cmd_trend(int argc, char **argv)
         switch (c) {
         case 'f':
         case OPT_FORMAT:
-            if (report_format_parse(optarg, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_TSV |
-                                                1u << FMT_CSV | 1u << FMT_SVG, &fmt)) {
-                fprintf(stderr, "tifa: unknown format '%s' (table, json, tsv, csv, svg)\n", optarg);
+            if (cmd_parse_format(optarg, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_TSV |
+                                                1u << FMT_CSV | 1u << FMT_SVG, &fmt))
                 goto usage;
-            }
             break;
         case OPT_KEY_REGEX:
             regex = optarg;

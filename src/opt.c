@@ -184,6 +184,22 @@ void cmd_warn_invalid(const struct agg_doc *doc)
             doc->first_invalid_off);
 }
 
+int cmd_parse_format(const char *s, unsigned allowed, enum report_format *out)
+{
+    if (!report_format_parse(s, allowed, out))
+        return 0;
+    fprintf(stderr, "tifa: unknown format '%s' (", s);
+    const char *sep = "";
+    for (unsigned f = 0; f <= FMT_SVG; f++) {
+        if (allowed & (1u << f)) {
+            fprintf(stderr, "%s%s", sep, report_format_name((enum report_format)f));
+            sep = ", ";
+        }
+    }
+    fputs(")\n", stderr);
+    return -1;
+}
+
 int cmd_parse_sort(const char *s, enum agg_sort *out)
 {
     if (!strcmp(s, "count"))

@@ -25,6 +25,11 @@ int report_format_parse(const char *s, unsigned allowed, enum report_format *out
     return -1;
 }
 
+const char *report_format_name(enum report_format f)
+{
+    return format_names[f];
+}
+
 void report_init(struct report *r, FILE *out, enum report_format f, const struct lexicon *lx,
                  const char *command)
 {

@@ -18,7 +18,6 @@
 #include "tifa/utf8.h"
 #include "tifa/xalloc.h"
 
-#define DUMP_FLAGS (JSON_REAL_PRECISION(12) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY)
 #define NCOLS 10
 
 static double round4(double x)
@@ -39,15 +38,6 @@ static const char *dir_sign(int dir)
     return dir > 0 ? "+" : dir < 0 ? "-" : "=";
 }
 
-static void put_json(FILE *out, json_t *v, const char *prefix, const char *suffix)
-{
-    char *s = json_dumps(v, DUMP_FLAGS);
-    fputs(prefix, out);
-    fputs(s, out);
-    fputs(suffix, out);
-    free(s);
-    json_decref(v);
-}
 
 static json_t *jstr(const char *s)
 {
@@ -70,7 +60,7 @@ static void print_json(FILE *out, const struct diff *d, const struct diff_row *r
         json_object_set_new(o, "kind", json_string(sd->kind));
         json_object_set_new(o, "documents", json_integer((json_int_t)sd->documents));
         json_object_set_new(o, "han", json_integer((json_int_t)sd->han));
-        put_json(out, o, s ? " \"b\": " : " \"a\": ", ",\n");
+        report_json_put(out, o, s ? " \"b\": " : " \"a\": ", ",\n");
     }
     fprintf(out, " \"alpha\": %g, \"critical\": %.2f,\n \"terms\": [", alpha,
             stats_critical_g2(alpha));
@@ -88,7 +78,7 @@ static void print_json(FILE *out, const struct diff *d, const struct diff_row *r
         json_object_set_new(o, "log_ratio", json_real(round4(r->log_ratio)));
         json_object_set_new(o, "pct_diff", json_real(round4(r->pct_diff)));
         json_object_set_new(o, "significant", json_boolean(r->significant));
-        put_json(out, o, i ? ",\n  " : "\n  ", "");
+        report_json_put(out, o, i ? ",\n  " : "\n  ", "");
     }
     fputs("]}\n", out);
 }

@@ -14,7 +14,7 @@
 
 #include "tifa/report.h"
 
-#define DUMP_FLAGS (JSON_REAL_PRECISION(12) | JSON_PRESERVE_ORDER)
+#define DUMP_FLAGS (JSON_REAL_PRECISION(12) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY)
 
 static json_t *jstr(struct report *r, const char *s)
 {
@@ -28,14 +28,19 @@ static json_t *jrate(double x)
     return json_real(round(x * 10000.0) / 10000.0);
 }
 
-static void put(struct report *r, json_t *v, const char *prefix, const char *suffix)
+void report_json_put(FILE *out, json_t *v, const char *prefix, const char *suffix)
 {
-    char *s = json_dumps(v, DUMP_FLAGS | JSON_ENCODE_ANY);
-    fputs(prefix, r->out);
-    fputs(s, r->out);
-    fputs(suffix, r->out);
+    char *s = json_dumps(v, DUMP_FLAGS);
+    fputs(prefix, out);
+    fputs(s, out);
+    fputs(suffix, out);
     free(s);
     json_decref(v);
+}
+
+static void put(struct report *r, json_t *v, const char *prefix, const char *suffix)
+{
+    report_json_put(r->out, v, prefix, suffix);
 }
 
 void report_json_begin(struct report *r)

@@ -17,7 +17,6 @@
 #include "tifa/utf8.h"
 #include "tifa/xalloc.h"
 
-#define DUMP_FLAGS (JSON_REAL_PRECISION(12) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY)
 
 static const char *const measure_names[] = {"count", "documents", "per_10k", "share"};
 
@@ -52,15 +51,6 @@ static json_t *jstr(const char *s)
     return v;
 }
 
-static void put(FILE *out, json_t *v, const char *prefix, const char *suffix)
-{
-    char *s = json_dumps(v, DUMP_FLAGS);
-    fputs(prefix, out);
-    fputs(s, out);
-    fputs(suffix, out);
-    free(s);
-    json_decref(v);
-}
 
 static json_t *seen_json(const struct trend *t, const struct trend_seen *s)
 {
@@ -97,10 +87,10 @@ static void print_json(const struct report_trend *r)
         json_object_set_new(o, "han", json_integer((json_int_t)t->periods[i].han));
         json_array_append_new(periods, o);
     }
-    put(r->out, periods, " \"periods\": ", ",\n");
+    report_json_put(r->out, periods, " \"periods\": ", ",\n");
     for (size_t i = 0; i < t->nunkeyed; i++)
         json_array_append_new(unkeyed, jstr(t->unkeyed[i]));
-    put(r->out, unkeyed, " \"unkeyed\": ", ",\n \"terms\": [");
+    report_json_put(r->out, unkeyed, " \"unkeyed\": ", ",\n \"terms\": [");
     for (size_t k = 0; k < r->nlabels; k++) {
         uint32_t id = r->labels[k];
         uint64_t count, docs;
@@ -124,11 +114,11 @@ static void print_json(const struct report_trend *r)
             json_array_append_new(cells, c);
         }
         json_object_set_new(o, "cells", cells);
-        put(r->out, o, k ? ",\n  " : "\n  ", "");
+        report_json_put(r->out, o, k ? ",\n  " : "\n  ", "");
     }
     fputs("],\n", r->out);
-    put(r->out, notes_json(r->skipped, r->nskipped, "reason"), " \"skipped\": ", ",\n");
-    put(r->out, notes_json(r->errors, r->nerrors, "message"), " \"errors\": ", "}\n");
+    report_json_put(r->out, notes_json(r->skipped, r->nskipped, "reason"), " \"skipped\": ", ",\n");
+    report_json_put(r->out, notes_json(r->errors, r->nerrors, "message"), " \"errors\": ", "}\n");
 }
 
 static void field(struct sbuf *sb, int csv, const char *s)

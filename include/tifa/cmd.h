@@ -66,6 +66,10 @@ int cmd_walk_inputs(const struct common_opts *o, char **args, size_t nargs, stru
 /** Prints the one warning a document with invalid sequences gets (nothing when it has none). */
 void cmd_warn_invalid(const struct agg_doc *doc);
 
+/** Parses a --format value among the @allowed formats (mask of 1 << format); prints the error,
+ *  naming the allowed ones, and returns -1 when it is not one of them. */
+int cmd_parse_format(const char *s, unsigned allowed, enum report_format *out);
+
 /** Parses a --sort value (count, term, docs); prints the error and returns -1 when unknown. */
 int cmd_parse_sort(const char *s, enum agg_sort *out);
 

@@ -22,6 +22,16 @@ enum report_format { FMT_TABLE = 0, FMT_JSON, FMT_JSONL, FMT_TSV, FMT_CSV, FMT_S
 
 /** Parses a --format value against the formats a command allows (bit mask of 1 << format). */
 int report_format_parse(const char *s, unsigned allowed, enum report_format *out);
+/** The name of a format as --format spells it ("table", "json", ...). */
+const char *report_format_name(enum report_format f);
+
+struct json_t;
+/**
+ * Writes @prefix, @v dumped on one line (rates with 12 significant digits, keys in insertion
+ * order), then @suffix, to @out; takes the reference to @v. The JSON reporters of every command
+ * share it so that their number formatting cannot drift apart.
+ */
+void report_json_put(FILE *out, struct json_t *v, const char *prefix, const char *suffix);
 
 /*
  * What the JSON header says about the lexicon. report_json takes it from the lexicon unless
