@@ -61,76 +61,12 @@
 #include "tifa/utf8.h"
 #include "tifa/xalloc.h"
 
-/* ---- fast UTF-8 validation ---- */
-
-/* 1 if @s[0..12) is four valid 3-byte sequences (leads E1..EC, EE, EF), the bulk of Chinese
- * text: one masked compare per word, endian-neutral because the masks are built from bytes. */
-static int four_3byte(const unsigned char *s)
-{
-    static const unsigned char m1b[8] = {0xF0, 0xC0, 0xC0, 0xF0, 0xC0, 0xC0, 0xF0, 0xC0};
-    static const unsigned char v1b[8] = {0xE0, 0x80, 0x80, 0xE0, 0x80, 0x80, 0xE0, 0x80};
-    static const unsigned char m2b[4] = {0xC0, 0xF0, 0xC0, 0xC0};
-    static const unsigned char v2b[4] = {0x80, 0xE0, 0x80, 0x80};
-    uint64_t w1, m1, v1;
-    uint32_t w2, m2, v2;
-    memcpy(&w1, s, 8);
-    memcpy(&w2, s + 8, 4);
-    memcpy(&m1, m1b, 8);
-    memcpy(&v1, v1b, 8);
-    memcpy(&m2, m2b, 4);
-    memcpy(&v2, v2b, 4);
-    if ((w1 & m1) != v1 || (w2 & m2) != v2)
-        return 0;
-    /* E0 and ED leads need a range check on the second byte: leave them to the slow path. */
-    unsigned bits = (1u << (s[0] & 15)) | (1u << (s[3] & 15)) | (1u << (s[6] & 15)) |
-                    (1u << (s[9] & 15));
-    return !(bits & ((1u << 0) | (1u << 0xD)));
-}
-
-/* Length of the longest valid prefix of @s that does not end inside a sequence (the same answer
- * as utf8_valid_prefix, faster on ASCII runs and 3-byte sequences). */
-static size_t valid_prefix_fast(const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        while (i + 12 <= len && four_3byte(s + i))
-            i += 12;
-        if (i >= len)
-            break;
-        unsigned c = s[i];
-        if (c < 0x80) {
-            i++;
-            while (i + 8 <= len) {
-                uint64_t w;
-                memcpy(&w, s + i, 8);
-                if (w & 0x8080808080808080ull)
-                    break;
-                i += 8;
-            }
-            while (i < len && s[i] < 0x80)
-                i++;
-            continue;
-        }
-        /* E1..EC, EE, EF + two continuation bytes: always valid (no overlong, no surrogate). */
-        if (c - 0xE1u <= 0xEu && c != 0xED && i + 3 <= len &&
-            ((s[i + 1] & 0xC0u) | ((s[i + 2] & 0xC0u) >> 2)) == 0xA0u) {
-            i += 3;
-            continue;
-        }
-        uint32_t cp;
-        int bad;
-        size_t n = utf8_decode(s + i, len - i, &cp, &bad);
-        if (bad)
-            return i;
-        i += n;
-    }
-    return i;
-}
+/* ---- UTF-8 detection (validation itself is utf8_valid_prefix) ---- */
 
 /* 1 if @s is valid UTF-8, allowing (when !@complete) a sequence cut off at the very end. */
 static int utf8_plausible_prefix(const unsigned char *s, size_t len, int complete, size_t *valid)
 {
-    size_t v = valid_prefix_fast(s, len);
+    size_t v = utf8_valid_prefix(s, len);
     *valid = v;
     if (v == len)
         return 1;
@@ -433,7 +369,7 @@ static size_t utf8_run(struct decoder *d, const unsigned char *s, size_t len,
     while (pos < len) {
         /* Validate a block, then copy it while it is still in cache. */
         size_t lim = len - pos < UTF8_BLOCK ? len - pos : UTF8_BLOCK;
-        size_t v = valid_prefix_fast(s + pos, lim);
+        size_t v = utf8_valid_prefix(s + pos, lim);
         sbuf_add(out, s + pos, v);
         pos += v;
         if (v == lim)

@@ -51,30 +51,14 @@ void source_buf_release(struct source_buf *b)
     source_buf_init(b);
 }
 
-/* Reads until @want bytes or EOF; returns bytes read or -1 (errno set). */
-static ssize_t read_full(int fd, unsigned char *buf, size_t want)
+/* Reads until @want bytes or EOF; returns bytes read or -1 (errno set). With @off >= 0 reads
+ * at that file offset (pread), else from the current position (pipes, standard input). */
+static ssize_t read_full(int fd, unsigned char *buf, size_t want, long long off)
 {
     size_t got = 0;
     while (got < want) {
-        ssize_t n = read(fd, buf + got, want - got);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        if (n == 0)
-            break;
-        got += (size_t)n;
-    }
-    return (ssize_t)got;
-}
-
-/* Reads until @want bytes or EOF at file offset @off; returns bytes read or -1 (errno set). */
-static ssize_t pread_full(int fd, unsigned char *buf, size_t want, unsigned long long off)
-{
-    size_t got = 0;
-    while (got < want) {
-        ssize_t n = pread(fd, buf + got, want - got, (off_t)(off + got));
+        ssize_t n = off < 0 ? read(fd, buf + got, want - got)
+                            : pread(fd, buf + got, want - got, (off_t)off + (off_t)got);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -147,7 +131,7 @@ static unsigned long long find_split(int fd, unsigned char *buf, unsigned long l
         size_t want = SOURCE_SPLIT_STEP;
         if (limit - pos < want)
             want = (size_t)(limit - pos);
-        ssize_t n = pread_full(fd, buf, want, pos);
+        ssize_t n = read_full(fd, buf, want, (long long)pos);
         if (n <= 0)
             return 0;
         unsigned long long p = split_scan_feed(&s, buf, (size_t)n, pos, stop);
@@ -225,7 +209,7 @@ int source_read_or_split(const char *path, const char *force_encoding,
         b->in = xmalloc(SOURCE_SAMPLE);
         b->in_alloc = SOURCE_SAMPLE;
     }
-    ssize_t n = read_full(fd, b->in, SOURCE_SAMPLE);
+    ssize_t n = read_full(fd, b->in, SOURCE_SAMPLE, -1);
     if (n < 0) {
         rc = tifa_err_set(e, TIFA_EIO, path, 0, 0, "read error at byte 0: %s",
                           tifa_strerror(errno, ebuf, sizeof(ebuf)));
@@ -270,7 +254,7 @@ int source_read_or_split(const char *path, const char *force_encoding,
         fn(b->out.buf, b->out.len, arg);
     while (!eof) {
         sbuf_reset(&b->out);
-        n = read_full(fd, b->in, SOURCE_PIECE);
+        n = read_full(fd, b->in, SOURCE_PIECE, -1);
         if (n < 0) {
             rc = tifa_err_set(e, TIFA_EIO, path, 0, (long long)info->bytes,
                               "read error at byte %llu: %s", (unsigned long long)info->bytes,
@@ -314,7 +298,7 @@ int source_read_chunk(const struct source_chunks *c, const char *path, size_t k,
         size_t want = SOURCE_PIECE;
         if (!last && end - pos < want)
             want = (size_t)(end - pos);
-        ssize_t n = pread_full(c->fd, b->in, want, pos);
+        ssize_t n = read_full(c->fd, b->in, want, (long long)pos);
         if (n < 0) {
             rc = tifa_err_set(e, TIFA_EIO, path, 0, (long long)pos, "read error at byte %llu: %s",
                               pos, tifa_strerror(errno, ebuf, sizeof(ebuf)));

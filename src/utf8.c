@@ -6,10 +6,15 @@
  * ED: 80..9F, F0: 90..BF, F4: 80..8F), which excludes overlongs, surrogates and values past
  * U+10FFFF without computing the value first. The first byte that breaks the pattern ends the
  * invalid subpart, so "E4 B8" followed by "A" is one invalid sequence of 2 bytes, then "A".
+ * utf8_valid_prefix is the one validator of the program (detection and the decoder use it): it
+ * skips ASCII eight bytes at a time and checks four 3-byte sequences (the bulk of Chinese text)
+ * with two masked word compares, falling back to utf8_decode for everything else.
  * Display width uses the East Asian Width ranges that matter for Chinese text (a compact
  * subset of wcwidth: Hangul Jamo, CJK, Hangul syllables, compatibility forms, fullwidth forms).
  */
 #include "tifa/utf8.h"
+
+#include <string.h>
 
 size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp, int *invalid)
 {
@@ -90,12 +95,56 @@ size_t utf8_encode(uint32_t cp, char *out)
     return 4;
 }
 
+/* 1 if @s[0..12) is four valid 3-byte sequences (leads E1..EC, EE, EF), the bulk of Chinese
+ * text: one masked compare per word, endian-neutral because the masks are built from bytes. */
+static int four_3byte(const unsigned char *s)
+{
+    static const unsigned char m1b[8] = {0xF0, 0xC0, 0xC0, 0xF0, 0xC0, 0xC0, 0xF0, 0xC0};
+    static const unsigned char v1b[8] = {0xE0, 0x80, 0x80, 0xE0, 0x80, 0x80, 0xE0, 0x80};
+    static const unsigned char m2b[4] = {0xC0, 0xF0, 0xC0, 0xC0};
+    static const unsigned char v2b[4] = {0x80, 0xE0, 0x80, 0x80};
+    uint64_t w1, m1, v1;
+    uint32_t w2, m2, v2;
+    memcpy(&w1, s, 8);
+    memcpy(&w2, s + 8, 4);
+    memcpy(&m1, m1b, 8);
+    memcpy(&v1, v1b, 8);
+    memcpy(&m2, m2b, 4);
+    memcpy(&v2, v2b, 4);
+    if ((w1 & m1) != v1 || (w2 & m2) != v2)
+        return 0;
+    /* E0 and ED leads need a range check on the second byte: leave them to the slow path. */
+    unsigned bits = (1u << (s[0] & 15)) | (1u << (s[3] & 15)) | (1u << (s[6] & 15)) |
+                    (1u << (s[9] & 15));
+    return !(bits & ((1u << 0) | (1u << 0xD)));
+}
+
 size_t utf8_valid_prefix(const unsigned char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
-        if (s[i] < 0x80) {
+        while (i + 12 <= len && four_3byte(s + i))
+            i += 12;
+        if (i >= len)
+            break;
+        unsigned c = s[i];
+        if (c < 0x80) {
             i++;
+            while (i + 8 <= len) {
+                uint64_t w;
+                memcpy(&w, s + i, 8);
+                if (w & 0x8080808080808080ull)
+                    break;
+                i += 8;
+            }
+            while (i < len && s[i] < 0x80)
+                i++;
+            continue;
+        }
+        /* E1..EC, EE, EF + two continuation bytes: always valid (no overlong, no surrogate). */
+        if (c - 0xE1u <= 0xEu && c != 0xED && i + 3 <= len &&
+            ((s[i + 1] & 0xC0u) | ((s[i + 2] & 0xC0u) >> 2)) == 0xA0u) {
+            i += 3;
             continue;
         }
         uint32_t cp;
