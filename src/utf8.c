@@ -6,9 +6,16 @@
  * ED: 80..9F, F0: 90..BF, F4: 80..8F), which excludes overlongs, surrogates and values past
  * U+10FFFF without computing the value first. The first byte that breaks the pattern ends the
  * invalid subpart, so "E4 B8" followed by "A" is one invalid sequence of 2 bytes, then "A".
- * utf8_valid_prefix is the one validator of the program (detection and the decoder use it): it
- * skips ASCII eight bytes at a time and checks four 3-byte sequences (the bulk of Chinese text)
- * with two masked word compares, falling back to utf8_decode for everything else.
+ * utf8_valid_prefix is the one validator of the program (detection and the decoder use it). On
+ * x86-64 with AVX2 it checks 32 bytes at a time with the lookup method of Keiser and Lemire
+ * ("Validating UTF-8 in less than one instruction per byte", 2021): three nibble-indexed table
+ * lookups classify every pair of adjacent bytes, and a saturating subtraction marks where a
+ * third or fourth byte is due. At the first block that fails, and for the last bytes, the
+ * scalar validator takes over from the last character boundary, so the result is the same
+ * exact prefix. The scalar one skips ASCII eight bytes at a time and checks four 3-byte
+ * sequences (the bulk of Chinese text) with two masked word compares, falling back to
+ * utf8_decode for everything else. (make bench, 256 MB of Chinese text, one thread: the
+ * scalar validator took 13% of `count`, about 4.3 GB/s.)
  * Display width uses the East Asian Width ranges that matter for Chinese text (a compact
  * subset of wcwidth: Hangul Jamo, CJK, Hangul syllables, compatibility forms, fullwidth forms).
  */
@@ -119,7 +126,7 @@ static int four_3byte(const unsigned char *s)
     return !(bits & ((1u << 0) | (1u << 0xD)));
 }
 
-size_t utf8_valid_prefix(const unsigned char *s, size_t len)
+size_t utf8_valid_prefix_scalar(const unsigned char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
@@ -155,6 +162,113 @@ size_t utf8_valid_prefix(const unsigned char *s, size_t len)
         i += n;
     }
     return i;
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define UTF8_HAVE_AVX2 1
+
+/* Error bits of the lookup validator. Each byte pair (previous byte, this byte) is classified by
+ * three 16-entry tables (previous byte's high nibble, its low nibble, this byte's high nibble);
+ * the AND of the three lookups is non-zero exactly where the pair is ill-formed, except that a
+ * pair of continuation bytes (TWO_CONTS) is expected where the byte two or three back started a
+ * 3- or 4-byte sequence, which is checked separately and cancels that bit. */
+enum {
+    V_TOO_SHORT = 1 << 0,    /* a lead byte not followed by a continuation byte */
+    V_TOO_LONG = 1 << 1,     /* a continuation byte after an ASCII byte */
+    V_OVERLONG_3 = 1 << 2,   /* E0 80..9F */
+    V_TOO_LARGE = 1 << 3,    /* F4 90..BF, F5..FF */
+    V_SURROGATE = 1 << 4,    /* ED A0..BF */
+    V_OVERLONG_2 = 1 << 5,   /* C0, C1 */
+    V_TOO_LARGE_1000 = 1 << 6,
+    V_OVERLONG_4 = 1 << 6,   /* F0 80..8F */
+    V_TWO_CONTS = 1 << 7,    /* two continuation bytes in a row */
+    V_CARRY = V_TOO_SHORT | V_TOO_LONG | V_TWO_CONTS,
+};
+
+/* Indexed by the high nibble of the previous byte, its low nibble, and this byte's high nibble. */
+static const uint8_t v_prev_high[16] = {
+    V_TOO_LONG, V_TOO_LONG, V_TOO_LONG, V_TOO_LONG, V_TOO_LONG, V_TOO_LONG, V_TOO_LONG, V_TOO_LONG,
+    V_TWO_CONTS, V_TWO_CONTS, V_TWO_CONTS, V_TWO_CONTS, V_TOO_SHORT | V_OVERLONG_2, V_TOO_SHORT,
+    V_TOO_SHORT | V_OVERLONG_3 | V_SURROGATE,
+    V_TOO_SHORT | V_TOO_LARGE | V_TOO_LARGE_1000 | V_OVERLONG_4};
+static const uint8_t v_prev_low[16] = {
+    V_CARRY | V_OVERLONG_3 | V_OVERLONG_2 | V_OVERLONG_4, V_CARRY | V_OVERLONG_2, V_CARRY, V_CARRY,
+    V_CARRY | V_TOO_LARGE, V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000,
+    V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000, V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000,
+    V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000, V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000,
+    V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000, V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000,
+    V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000, V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000 | V_SURROGATE,
+    V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000, V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000};
+static const uint8_t v_this_high[16] = {
+    V_TOO_SHORT, V_TOO_SHORT, V_TOO_SHORT, V_TOO_SHORT, V_TOO_SHORT, V_TOO_SHORT, V_TOO_SHORT,
+    V_TOO_SHORT,
+    V_TOO_LONG | V_OVERLONG_2 | V_TWO_CONTS | V_OVERLONG_3 | V_TOO_LARGE_1000 | V_OVERLONG_4,
+    V_TOO_LONG | V_OVERLONG_2 | V_TWO_CONTS | V_OVERLONG_3 | V_TOO_LARGE,
+    V_TOO_LONG | V_OVERLONG_2 | V_TWO_CONTS | V_SURROGATE | V_TOO_LARGE,
+    V_TOO_LONG | V_OVERLONG_2 | V_TWO_CONTS | V_SURROGATE | V_TOO_LARGE, V_TOO_SHORT, V_TOO_SHORT,
+    V_TOO_SHORT, V_TOO_SHORT};
+
+#define V_TABLE(t) _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(t)))
+
+/* Returns an offset i, a multiple of 32, such that every byte of s[0..i) agrees with the bytes
+ * before it: s[0..i) is valid UTF-8 except that a sequence may be unfinished at i. Stops at the
+ * first 32-byte block where a pair or triple is ill-formed; the caller finishes with the scalar
+ * validator from the last character boundary before i. */
+__attribute__((target("avx2"))) static size_t checked_prefix_avx2(const unsigned char *s,
+                                                                    size_t len)
+{
+    const __m256i prev_high = V_TABLE(v_prev_high);
+    const __m256i prev_low = V_TABLE(v_prev_low);
+    const __m256i this_high = V_TABLE(v_this_high);
+    const __m256i nibble = _mm256_set1_epi8(0x0F);
+    const __m256i third_lead = _mm256_set1_epi8((char)(0xE0 - 0x80));
+    const __m256i fourth_lead = _mm256_set1_epi8((char)(0xF0 - 0x80));
+    const __m256i top_bit = _mm256_set1_epi8((char)0x80);
+    __m256i prev_in = _mm256_setzero_si256(); /* as if ASCII came before s */
+    size_t i = 0;
+    for (; i + 32 <= len; i += 32) {
+        __m256i in = _mm256_loadu_si256((const __m256i *)(s + i));
+        /* the bytes 1, 2 and 3 positions back, across the 128-bit lanes and the blocks */
+        __m256i carry = _mm256_permute2x128_si256(prev_in, in, 0x21);
+        __m256i prev1 = _mm256_alignr_epi8(in, carry, 15);
+        __m256i prev2 = _mm256_alignr_epi8(in, carry, 14);
+        __m256i prev3 = _mm256_alignr_epi8(in, carry, 13);
+        __m256i special = _mm256_and_si256(
+            _mm256_and_si256(
+                _mm256_shuffle_epi8(prev_high,
+                                    _mm256_and_si256(_mm256_srli_epi16(prev1, 4), nibble)),
+                _mm256_shuffle_epi8(prev_low, _mm256_and_si256(prev1, nibble))),
+            _mm256_shuffle_epi8(this_high, _mm256_and_si256(_mm256_srli_epi16(in, 4), nibble)));
+        /* 0x80 where the byte two back is E0..FF or three back is F0..FF: a continuation
+         * pair is required there */
+        __m256i must_cont = _mm256_and_si256(
+            _mm256_or_si256(_mm256_subs_epu8(prev2, third_lead),
+                            _mm256_subs_epu8(prev3, fourth_lead)),
+            top_bit);
+        __m256i error = _mm256_xor_si256(must_cont, special);
+        if (!_mm256_testz_si256(error, error))
+            break;
+        prev_in = in;
+    }
+    return i;
+}
+#endif
+
+size_t utf8_valid_prefix(const unsigned char *s, size_t len)
+{
+    size_t from = 0;
+#ifdef UTF8_HAVE_AVX2
+    if (len >= 64 && __builtin_cpu_supports("avx2")) {
+        size_t checked = checked_prefix_avx2(s, len);
+        /* back to the start of the character that may be unfinished at @checked: at most three
+         * continuation bytes precede a boundary in the valid text before it */
+        from = checked >= 3 ? checked - 3 : 0;
+        while (from < checked && (s[from] & 0xC0u) == 0x80u)
+            from++;
+    }
+#endif
+    return from + utf8_valid_prefix_scalar(s + from, len - from);
 }
 
 int utf8_is_valid(const unsigned char *s, size_t len)

@@ -36,6 +36,9 @@ size_t utf8_encode(uint32_t cp, char *out);
  */
 size_t utf8_valid_prefix(const unsigned char *s, size_t len);
 
+/** utf8_valid_prefix without SIMD: the reference the vector path is tested against. */
+size_t utf8_valid_prefix_scalar(const unsigned char *s, size_t len);
+
 /** Returns 1 if @s[0..len) is entirely valid UTF-8, else 0. */
 int utf8_is_valid(const unsigned char *s, size_t len);
 

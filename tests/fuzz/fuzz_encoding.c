@@ -44,6 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t inv1, inv2;
     if (size < 1)
         return 0;
+    if (utf8_valid_prefix(data, size) != utf8_valid_prefix_scalar(data, size))
+        abort();
     encoding_detect(data + 1, size - 1, 1, &g);
     if (g.bom_len > size - 1 || !g.name[0])
         abort();

@@ -15,6 +15,46 @@
 #include "tifa/strmap.h"
 #include "tifa/utf8.h"
 
+/* The vector validator must give the scalar one's exact prefix wherever the first bad byte
+ * falls relative to its 32-byte blocks: texts of Chinese, ASCII and 2- and 4-byte characters,
+ * each with one corruption (a stray continuation, a missing one, an overlong, a surrogate, a
+ * value past U+10FFFF, a cut-off sequence) at every offset of the first 100 bytes and beyond. */
+static void test_utf8_valid_prefix_vector(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {"两个维护", "ab", "\xC3\xA9", "\xF0\x9F\x98\x80", "，", "\n"};
+    static const char *const bad[] = {"\x80", "\xE4\xB8", "\xC0\xAF", "\xED\xA0\x80",
+                                      "\xF4\x90\x80\x80", "\xF8", "\xE0\x80\x80", "\xF0\x80\x80\x80", "\xE4"};
+    unsigned seed = 12345;
+    unsigned char buf[600];
+    for (size_t round = 0; round < 4000; round++) {
+        size_t len = 0;
+        while (len < 400) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = pieces[(seed >> 16) % 6];
+            memcpy(buf + len, p, strlen(p));
+            len += strlen(p);
+        }
+        size_t at = round % 200;
+        while (at < len && (buf[at] & 0xC0) == 0x80)
+            at++; /* a character boundary, so the corruption is the only error */
+        if (round % 10 != 9) {
+            const char *b = bad[round % 10];
+            memmove(buf + at + strlen(b), buf + at, len - at);
+            memcpy(buf + at, b, strlen(b));
+            len += strlen(b);
+        } else {
+            len = at + 2 < len ? at + 2 : len; /* cut, maybe inside a character */
+        }
+        size_t want = utf8_valid_prefix_scalar(buf, len);
+        assert_true(want <= at || round % 10 == 9);
+        assert_int_equal(utf8_valid_prefix(buf, len), want);
+    }
+    /* all valid, long: the whole length */
+    memset(buf, 'a', sizeof buf);
+    assert_int_equal(utf8_valid_prefix(buf, sizeof buf), sizeof buf);
+}
+
 static void test_utf8_decode(void **state)
 {
     (void)state;
@@ -142,6 +182,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_utf8_decode),
+        cmocka_unit_test(test_utf8_valid_prefix_vector),
         cmocka_unit_test(test_display_width),
         cmocka_unit_test(test_sbuf),
         cmocka_unit_test(test_strmap),
