@@ -5,6 +5,9 @@
  * pipes work); encoding_detect() judges that sample (complete when EOF was met inside it). The
  * decoder then gets the sample minus its BOM, and afterwards every further read of up to
  * SOURCE_PIECE bytes; each decoded piece goes to the callback and the output buffer is reset.
+ * UTF-8 that validates goes to the callback straight from the input buffer (pass_piece): only
+ * text after an invalid sequence, or in another encoding, is copied through the decoder. An
+ * unfinished sequence at the end of a read is moved to the front and the next read appended.
  * Memory per thread: one input buffer of SOURCE_SAMPLE bytes plus the decoded output of one
  * piece (at most about 3x the input for GB18030 to UTF-8).
  *
@@ -30,6 +33,7 @@
 #include <unistd.h>
 
 #include "tifa/encoding.h"
+#include "tifa/utf8.h"
 #include "tifa/xalloc.h"
 
 #define SOURCE_SAMPLE ((size_t)1 << 20)
@@ -175,6 +179,42 @@ static size_t plan_chunks(int fd, struct source_buf *b, unsigned long long size,
     return n;
 }
 
+/*
+ * Passes b->in[from..len) on to @fn. UTF-8 goes as it is, without a copy, up to the first
+ * invalid sequence; the rest goes through the decoder into b->out. When not @final, an
+ * unfinished sequence at the end (at most 3 bytes) is moved to the start of b->in instead, and
+ * its length returned: the next read appends to it, so pieces stay whole and the copy-free path
+ * stays open (a decoder carrying bytes would have to copy the next piece).
+ */
+static size_t pass_piece(struct decoder *d, struct source_buf *b, size_t from, size_t len,
+                         int final, source_piece_fn *fn, void *arg)
+{
+    if (d->is_utf8 && !d->ncarry) {
+        size_t v = utf8_valid_prefix(b->in + from, len - from);
+        if (v) {
+            fn((const char *)b->in + from, v, arg);
+            decoder_skip_valid(d, v);
+            from += v;
+        }
+        size_t rest = len - from;
+        if (!final && rest && rest < 4) {
+            uint32_t cp;
+            int bad;
+            if (utf8_decode(b->in + from, rest, &cp, &bad) == rest && bad == 2) {
+                memmove(b->in, b->in + from, rest);
+                return rest;
+            }
+        }
+        if (from == len && !final)
+            return 0;
+    }
+    sbuf_reset(&b->out);
+    decoder_feed(d, b->in + from, len - from, final, &b->out);
+    if (b->out.len)
+        fn(b->out.buf, b->out.len, arg);
+    return 0;
+}
+
 int source_read(const char *path, const char *force_encoding, struct source_buf *b,
                 source_piece_fn *fn, void *arg, struct source_info *info, struct tifa_err *e)
 {
@@ -248,24 +288,18 @@ int source_read_or_split(const char *path, const char *force_encoding,
         fn((const char *)b->in + g.bom_len, trusted, arg);
         decoder_skip_valid(&d, trusted);
     }
-    sbuf_reset(&b->out);
-    decoder_feed(&d, b->in + g.bom_len + trusted, (size_t)n - g.bom_len - trusted, eof, &b->out);
-    if (b->out.len)
-        fn(b->out.buf, b->out.len, arg);
+    size_t keep = pass_piece(&d, b, g.bom_len + trusted, (size_t)n, eof, fn, arg);
     while (!eof) {
-        sbuf_reset(&b->out);
-        n = read_full(fd, b->in, SOURCE_PIECE, -1);
+        n = read_full(fd, b->in + keep, SOURCE_PIECE - keep, -1);
         if (n < 0) {
             rc = tifa_err_set(e, TIFA_EIO, path, 0, (long long)info->bytes,
                               "read error at byte %llu: %s", (unsigned long long)info->bytes,
                               tifa_strerror(errno, ebuf, sizeof(ebuf)));
             break;
         }
-        eof = (size_t)n < SOURCE_PIECE;
+        eof = (size_t)n < SOURCE_PIECE - keep;
         info->bytes += (uint64_t)n;
-        decoder_feed(&d, b->in, (size_t)n, eof, &b->out);
-        if (b->out.len)
-            fn(b->out.buf, b->out.len, arg);
+        keep = pass_piece(&d, b, 0, keep + (size_t)n, eof, fn, arg);
     }
     info->invalid = d.invalid;
     info->first_invalid_off = d.first_invalid_off;
@@ -294,11 +328,12 @@ int source_read_chunk(const struct source_chunks *c, const char *path, size_t k,
     }
     if (decoder_init(&d, "UTF-8", pos, e))
         return TIFA_EUSAGE; /* cannot happen: UTF-8 needs no iconv */
+    size_t keep = 0;
     for (;;) {
-        size_t want = SOURCE_PIECE;
+        size_t want = SOURCE_PIECE - keep;
         if (!last && end - pos < want)
             want = (size_t)(end - pos);
-        ssize_t n = read_full(c->fd, b->in, want, (long long)pos);
+        ssize_t n = read_full(c->fd, b->in + keep, want, (long long)pos);
         if (n < 0) {
             rc = tifa_err_set(e, TIFA_EIO, path, 0, (long long)pos, "read error at byte %llu: %s",
                               pos, tifa_strerror(errno, ebuf, sizeof(ebuf)));
@@ -306,10 +341,7 @@ int source_read_chunk(const struct source_chunks *c, const char *path, size_t k,
         }
         pos += (unsigned long long)n;
         int final = (size_t)n < want || (!last && pos == end);
-        sbuf_reset(&b->out);
-        decoder_feed(&d, b->in, (size_t)n, final, &b->out);
-        if (b->out.len)
-            fn(b->out.buf, b->out.len, arg);
+        keep = pass_piece(&d, b, 0, keep + (size_t)n, final, fn, arg);
         if (final)
             break;
     }
