@@ -816,7 +816,7 @@ static void emit(struct ac_scanner *sc, uint32_t pat, uint64_t start_sig, uint64
     struct ac_match m;
     m.pattern_id = pat;
     m.term_id = sc->ac->pat[pat].term;
-    m.start_off = sc->ring_off[start_sig & sc->mask];
+    m.start_off = sc->no_offsets ? 0 : sc->ring_off[start_sig & sc->mask];
     m.end_off = end_off;
     sc->fn(&m, sc->arg);
 }
@@ -1001,7 +1001,7 @@ static AC_NOINLINE size_t ws_run(struct ac_scanner *sc, const unsigned char *p, 
                 sc->ring_off[sc->sig & sc->mask] = sc->base + i;
                 sc->sig++;
                 if ((sc->state & AC_OUT) || sc->pmin != NONE)
-                    after_step(sc, sc->base + i);
+                    after_step(sc, sc->no_offsets ? 0 : sc->base + i);
             }
             sc->in_ws = 0;
             sc->nl_run = 0;
@@ -1031,7 +1031,8 @@ static AC_NOINLINE size_t ws_run(struct ac_scanner *sc, const unsigned char *p, 
  * them in *sc); they go back to *sc around every slow-path call. Per character: the class
  * lookup, the step, the ring store, one test for "outputs or pending candidates" (the pending
  * flag is kept in bit 31, like AC_OUT, so the test is (state | pend) < 2^31). */
-static void scan_range(struct ac_scanner *sc, const unsigned char *p, size_t i, size_t end)
+static AC_INLINE void scan_range_body(struct ac_scanner *sc, const unsigned char *p, size_t i,
+                                      size_t end, const int offsets)
 {
     const struct ac *ac = sc->ac;
     const uint32_t *tab = ac->table, *lut = ac->lut;
@@ -1078,12 +1079,13 @@ static void scan_range(struct ac_scanner *sc, const unsigned char *p, size_t i, 
         }
         han += en >> 31;
         state = step(tab, dense_lim, ac, state, en & AC_CLASS_MASK);
-        ring_off[sig & mask] = (uintptr_t)start - adj;
+        if (offsets)
+            ring_off[sig & mask] = (uintptr_t)start - adj;
         sig++;
         if (AC_UNLIKELY((state | pend) & AC_OUT)) {
             sc->state = state;
             sc->sig = sig;
-            after_step(sc, (uintptr_t)q - adj);
+            after_step(sc, offsets ? (uintptr_t)q - adj : 0);
             state = sc->state;
             pend = sc->pmin != NONE ? AC_OUT : 0;
         }
@@ -1098,9 +1100,31 @@ static void scan_range(struct ac_scanner *sc, const unsigned char *p, size_t i, 
         sc->prev_alnum = alnum_before(ac, p, from, end, sc->prev_alnum);
 }
 
+/* The loop twice: with the ring store of start offsets, and without it for callers that only
+ * count (6 of 43 instructions a character; 3% of `count`'s time on the built-in lexicon). */
+static AC_NOINLINE void scan_range_offsets(struct ac_scanner *sc, const unsigned char *p,
+                                           size_t i, size_t end)
+{
+    scan_range_body(sc, p, i, end, 1);
+}
+
+static AC_NOINLINE void scan_range_no_offsets(struct ac_scanner *sc, const unsigned char *p,
+                                              size_t i, size_t end)
+{
+    scan_range_body(sc, p, i, end, 0);
+}
+
+void ac_scanner_no_offsets(struct ac_scanner *sc)
+{
+    sc->no_offsets = 1;
+}
+
 void ac_scan(struct ac_scanner *sc, const char *utf8, size_t len)
 {
-    scan_range(sc, (const unsigned char *)utf8, 0, len);
+    if (sc->no_offsets)
+        scan_range_no_offsets(sc, (const unsigned char *)utf8, 0, len);
+    else
+        scan_range_offsets(sc, (const unsigned char *)utf8, 0, len);
     sc->base += len;
     sc->stats.bytes += len;
 }

@@ -131,6 +131,7 @@ static void worker_init(struct worker_ctx *w, const struct shared *sh)
 {
     agg_tally_init(&w->tally, sh->lx->nlabels);
     ac_scanner_init(&w->sc, sh->ac, sh->o->mode, on_match, &w->tally);
+    ac_scanner_no_offsets(&w->sc); /* count needs no offsets */
     source_buf_init(&w->buf);
     sbuf_init(&w->head);
     w->head_len = 0;

@@ -85,6 +85,7 @@ struct ac_scanner {
     uint64_t *ring_off;  /* start byte offset of significant character i, at [i & mask] */
     struct ac_cand *cand; /* leftmost: the longest candidate starting at i, at [i & mask] */
     int in_ws, prev_alnum, prev_cr;
+    int no_offsets;      /* matches are reported with start_off = end_off = 0 */
     unsigned nl_run;
     struct ac_text_stats stats;
 };
@@ -92,6 +93,11 @@ struct ac_scanner {
 /** Prepares a scanner (allocates its rings once). @fn is called for every match. */
 void ac_scanner_init(struct ac_scanner *sc, const struct ac *ac, enum ac_mode mode,
                      ac_match_fn *fn, void *arg);
+/**
+ * Reports matches without their byte offsets (start_off and end_off are 0), for callers that
+ * only count: the scan loop then skips a store per character. Call after ac_scanner_init.
+ */
+void ac_scanner_no_offsets(struct ac_scanner *sc);
 /** Starts a new document: state, offsets and statistics back to zero; keeps the memory. */
 void ac_scanner_reset(struct ac_scanner *sc);
 void ac_scanner_release(struct ac_scanner *sc);
