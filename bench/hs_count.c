@@ -84,7 +84,7 @@ static atomic_size_t next_file;
 static atomic_int read_failed;
 
 /* "hs_count: WHAT 'PATH': DETAIL" (PATH and DETAIL when not NULL), then exit(status) */
-static void die(int status, const char *what, const char *path, const char *detail)
+static _Noreturn void die(int status, const char *what, const char *path, const char *detail)
 {
     fprintf(stderr, "hs_count: %s", what);
     if (path)
