@@ -131,14 +131,24 @@ run: tifa
 	./tifa count corpus/
 
 # make bench [BENCH_MB=256] [BENCH_REPEAT=3] [BENCH_SMALL_FILES=100000] [TIFA_BENCH_DIR=/tmp/tifa-bench]:
-# speed against cat, grep and rg on a generated corpus; appends the table to bench/RESULTS.md.
+# speed against cat, grep, rg and Hyperscan on a generated corpus; appends the table to bench/RESULTS.md.
 BENCH_MB ?= 256
 $(BUILD)/gencorpus: bench/gencorpus.c $(BUILD)/CFLAGS.stamp
 	@mkdir -p $(dir $@)
 	$(QLD)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
 
+# bench/hs_count.c: a Hyperscan comparator for make bench only, never a dependency of tifa or the
+# tests; it needs libhs (Debian package libhyperscan-dev), which bench/run.sh installs when it can
+# and then builds this target.
+$(BUILD)/hs_count: bench/hs_count.c $(BUILD)/CFLAGS.stamp
+	@$(PKG_CONFIG) --exists libhs 2>/dev/null || \
+	    { echo "tifa: $@ needs libhs (Debian package libhyperscan-dev)" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	$(QLD)$(CC) $(ALL_CFLAGS) $$($(PKG_CONFIG) --cflags libhs) $(LDFLAGS) -o $@ $< \
+	    $$($(PKG_CONFIG) --libs libhs) -lpthread
+
 bench: tifa $(BUILD)/gencorpus
-	@TIFA=./tifa GENCORPUS=$(BUILD)/gencorpus BENCH_MB=$(BENCH_MB) bash bench/run.sh
+	@TIFA=./tifa GENCORPUS=$(BUILD)/gencorpus HS_COUNT=$(BUILD)/hs_count BENCH_MB=$(BENCH_MB) bash bench/run.sh
 
 golden-update: tifa
 	@TIFA_GOLDEN_UPDATE=1 sh tests/run-cli.sh

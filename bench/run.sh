@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# bench/run.sh: tifa's speed against cat, grep and ripgrep on a generated corpus (make bench).
+# bench/run.sh: tifa's speed against cat, grep, ripgrep and Hyperscan on a generated corpus
+# (make bench).
 #
 # Environment (make passes these): TIFA (binary), GENCORPUS (built from bench/gencorpus.c),
+# HS_COUNT (where make builds bench/hs_count.c, default build/hs_count),
 # BENCH_MB (corpus size, default 256: many files of 20-200 KB, and one single file, each that
 # big), BENCH_REPEAT (tifa and cat runs, best of N, default 3), BENCH_SMALL_FILES (default
 # 100000 files of 1 KB), TIFA_BENCH_DIR (scratch folder, default /tmp/tifa-bench; generated
@@ -19,6 +21,12 @@
 # checked against tifa's totals. The generator never lets a formula run across a line break,
 # so line-based tools can see the same matches; any remaining difference (white space inside a
 # formula, full-width forms that tifa normalizes) is printed, not hidden.
+#
+# Hyperscan: bench/hs_count.c counts the same patterns with Hyperscan and picks leftmost-longest
+# matches like grep -o, in C, with 1 and NCPU threads (files dealt to threads; one file is read
+# by one thread). It needs libhs (Debian package libhyperscan-dev), installed here when apt can
+# get it; without it the Hyperscan rows are skipped, and the table says why. Its counts are
+# checked like grep's, and its 10k-term total against tifa's.
 set -u
 export LC_ALL=C
 
@@ -45,6 +53,22 @@ if ! command -v rg >/dev/null; then
     TIFA_EXTRA_DEPS=ripgrep sh scripts/deps.sh >/dev/null 2>&1 || true
 fi
 HAVE_RG=0; command -v rg >/dev/null && HAVE_RG=1
+HS_COUNT=${HS_COUNT:-build/hs_count}
+PKG_CONFIG=${PKG_CONFIG:-pkg-config}
+if ! $PKG_CONFIG --exists libhs 2>/dev/null; then
+    TIFA_EXTRA_DEPS=libhyperscan-dev sh scripts/deps.sh >/dev/null 2>&1 || true
+fi
+# make builds hs_count with this make's flags minus its jobserver, which is not passed to this
+# script (make -j bench would warn "jobserver unavailable")
+HS_WHY=""
+if ! $PKG_CONFIG --exists libhs 2>/dev/null; then
+    HS_WHY="libhs is missing and apt could not install libhyperscan-dev"
+elif ! MAKEFLAGS=$(printf '%s' "${MAKEFLAGS:-}" | sed 's/ --jobserver-[a-z]*=[^ ]*//g') \
+        ${MAKE:-make} -s --no-print-directory "$HS_COUNT" >&2 || [ ! -x "$HS_COUNT" ]; then
+    HS_WHY="building $HS_COUNT failed"
+fi
+HAVE_HS=0; [ -z "$HS_WHY" ] && HAVE_HS=1
+[ $HAVE_HS = 1 ] || echo "bench: the Hyperscan rows are skipped: $HS_WHY" >&2
 HAVE_GNUTIME=0
 [ -x /usr/bin/time ] && /usr/bin/time -f %M true >/dev/null 2>&1 && HAVE_GNUTIME=1
 if [ $HAVE_GNUTIME = 0 ]; then
@@ -68,6 +92,10 @@ mkdir -p "$TMP"
 # a private copy, so a rebuild in the work tree during the run cannot change what is measured
 cp "$TIFA" "$TMP/tifa" || skip "cannot copy $TIFA"
 TIFA=$TMP/tifa
+if [ $HAVE_HS = 1 ]; then
+    cp "$HS_COUNT" "$TMP/hs_count" || skip "cannot copy $HS_COUNT"
+    HS_COUNT=$TMP/hs_count
+fi
 
 # ---- corpora (generated once, reused while nothing they depend on changed) ----
 gen() {  # gen NAME ARGS...: runs the generator into $DIR/NAME unless its stamp matches
@@ -107,6 +135,7 @@ awk '{ print length($0) "\t" $0 }' "$TMP/patterns.txt" | sort -t "$(printf '\t')
 NPAT=$(wc -l < "$TMP/terms.txt")
 "$GENCORPUS" terms $((10000 - NPAT)) "$TMP/patterns.txt" $SOURCES > "$TMP/lex10k.txt"
 LEX10K="--lexicon $TMP/lex10k.txt"
+cat "$TMP/terms.txt" "$TMP/lex10k.txt" > "$TMP/terms10k.txt"  # the same 10,000 patterns for Hyperscan
 
 # ---- measuring ----
 # run_timed LABEL BYTES REPEAT CMD...: best wall time of REPEAT runs, peak RSS of that run.
@@ -132,7 +161,7 @@ run_timed() {
     ROW_LABEL+=("$label"); ROW_SEC+=("$best"); ROW_MBS+=("$mbs")
     ROW_RSS+=("$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')")
     SEC[$label]=$best
-    printf '  %-52s %7.2f s %7s MB/s %8s MB\n' "$label" "$best" "$mbs" "${ROW_RSS[-1]}" >&2
+    printf '  %-56s %7.2f s %7s MB/s %8s MB\n' "$label" "$best" "$mbs" "${ROW_RSS[-1]}" >&2
 }
 
 NCPU=$(nproc)
@@ -178,6 +207,20 @@ if [ $HAVE_RG = 1 ]; then
     cp "$TMP/out" "$TMP/rg.txt"; ALT+=("rg -o -F -f | sort | uniq -c (longest first)")
 fi
 
+# Hyperscan in C, leftmost-longest, best of R like tifa (the 10k-term row: one run, it is slow)
+HS="hyperscan leftmost-longest"
+if [ $HAVE_HS = 1 ]; then
+    H="$HS_COUNT"; HT="$TMP/terms.txt"
+    run_timed "$HS -j1, built-in, many files" "$MANY_BYTES" "$R" "$H -j1 $HT $M"
+    cp "$TMP/out" "$TMP/hs.txt"
+    run_timed "$HS -j$NCPU, built-in, many files" "$MANY_BYTES" "$R" "$H -j$NCPU $HT $M"
+    cmp -s "$TMP/out" "$TMP/hs.txt" && HS_SAMEJ=same || HS_SAMEJ=DIFFERENT
+    run_timed "$HS -j1, built-in, one file" "$ONE_BYTES" "$R" "$H -j1 $HT $O"
+    run_timed "$HS -j$NCPU, built-in, one file" "$ONE_BYTES" "$R" "$H -j$NCPU $HT $O"
+    run_timed "$HS -j1, 10k terms, many files" "$MANY_BYTES" 1 "$H -j1 $TMP/terms10k.txt $M"
+    H10K=$(awk -F'\t' '{ s += $1 } END { print s + 0 }' "$TMP/out")
+fi
+
 # ---- start-up, build, small files ----
 E="$TMP/empty.txt"; : > "$E"
 # start-up: the best of 100 runs (each includes fork and exec from bash)
@@ -206,7 +249,7 @@ awk -F'\t' 'NR > 1 { c[$2] += $3 } END { for (t in c) print t "\t" c[t] }' "$TMP
 tool_counts() {
     awk -v map="$TMP/patterns.map" 'BEGIN { FS = "\t"; while ((getline l < map) > 0) {
             split(l, f, "\t"); term[f[1]] = f[2] } FS = " " }
-        { n = $1; sub(/^ *[0-9]+ /, ""); t = ($0 in term) ? term[$0] : "?" $0; c[t] += n }
+        { n = $1; sub(/^ *[0-9]+[ \t]/, ""); t = ($0 in term) ? term[$0] : "?" $0; c[t] += n }
         END { for (t in c) print t "\t" c[t] }' "$1" | sort
 }
 compare() {  # compare NAME FILE: prints "equal" or the number of terms that differ
@@ -220,6 +263,12 @@ compare() {  # compare NAME FILE: prints "equal" or the number of terms that dif
 }
 CMP_GREP=$(compare grep "$TMP/grep.C.txt")
 CMP_RG="not run"; [ $HAVE_RG = 1 ] && CMP_RG=$(compare rg "$TMP/rg.txt")
+CMP_HS="not run ($HS_WHY)"
+if [ $HAVE_HS = 1 ]; then
+    CMP_HS=$(compare hs "$TMP/hs.txt")
+    [ "$H10K" = "${M10K:-?}" ] && CMP_HS10K="equal" || CMP_HS10K="DIFFERENT"
+    CMP_HS10K="$CMP_HS10K (tifa ${M10K:-?}, hyperscan $H10K)"
+fi
 
 # ---- the table ----
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -233,7 +282,8 @@ K1="tifa count -j1, 10k terms, many files"
     echo
     echo "$NCPU cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(uname -sr);" \
         "$NMANY files of 20-200 KB ($((MANY_BYTES / 1048576)) MB) and one file of $((ONE_BYTES / 1048576)) MB;" \
-        "$NPAT built-in patterns; best of $R runs for tifa and cat, one run for grep and rg."
+        "$NPAT built-in patterns; best of $R runs for tifa$( [ $HAVE_HS = 1 ] && echo ", hyperscan")" \
+        "and cat, one run for grep and rg$( [ $HAVE_HS = 1 ] && echo " and hyperscan's 10k-term row")."
     echo
     echo "| what | seconds | MB/s | share of cat's speed | peak RSS (MB) |"
     echo "|---|---:|---:|---:|---:|"
@@ -247,6 +297,16 @@ K1="tifa count -j1, 10k terms, many files"
     for a in "${ALT[@]}"; do
         echo "- tifa -j1 is $(ratio "${SEC[$a]}" "${SEC[$J1]}")x and tifa -j$NCPU $(ratio "${SEC[$a]}" "${SEC[$JN]}")x as fast as \`$a\`"
     done
+    if [ $HAVE_HS = 1 ]; then
+        echo "- tifa against \`$HS\`, the same thread count on both sides: many files, tifa -j1 is" \
+            "$(ratio "${SEC["$HS -j1, built-in, many files"]}" "${SEC[$J1]}")x as fast as hyperscan -j1 and" \
+            "tifa -j$NCPU $(ratio "${SEC["$HS -j$NCPU, built-in, many files"]}" "${SEC[$JN]}")x as fast as hyperscan -j$NCPU;" \
+            "one file $(ratio "${SEC["$HS -j1, built-in, one file"]}" "${SEC[$O1]}")x (-j1) and" \
+            "$(ratio "${SEC["$HS -j$NCPU, built-in, one file"]}" "${SEC[$ON]}")x (-j$NCPU; hyperscan reads one file on one thread);" \
+            "10k terms, many files, -j1: $(ratio "${SEC["$HS -j1, 10k terms, many files"]}" "${SEC[$K1]}")x"
+    else
+        echo "- Hyperscan rows skipped: $HS_WHY"
+    fi
     echo "- scaling on $NCPU cores: many files $(ratio "${SEC[$J1]}" "${SEC[$JN]}")x, one file $(ratio "${SEC[$O1]}" "${SEC[$ON]}")x"
     MBUILTIN=$(awk -F'\t' '{ s += $2 } END { print s }' "$TMP/counts.tifa")
     echo "- 10k-term lexicon: $(ratio "${SEC[$K1]}" "${SEC[$J1]}")x the time of the built-in one (-j1, many files);" \
@@ -254,8 +314,10 @@ K1="tifa count -j1, 10k terms, many files"
         "10k one per $(awk -v b="$MANY_BYTES" -v m="${M10K:-0}" 'BEGIN { printf "%.0f", b / (m ? m : 1) }') bytes"
     echo "- automaton build: built-in $BUILD_BUILTIN_MS ms, 10k terms $BUILD_10K_MS ms; start-up (count on an empty file, best of 100) $STARTUP_MS ms"
     echo "- $NSMALL files of 1 KB: $FPS1 files/s with -j1, $FPSN files/s with -j$NCPU"
-    echo "- counts on the built-in patterns: grep $CMP_GREP; rg $CMP_RG"
-    echo "- output of -j1 and -j$NCPU: $SAMEJ; corpus generator run twice: $DET bytes"
+    echo "- counts on the built-in patterns: grep $CMP_GREP; rg $CMP_RG; hyperscan $CMP_HS$(
+        [ $HAVE_HS = 1 ] && echo "; 10k-term total matches, hyperscan and tifa: $CMP_HS10K")"
+    echo "- output of -j1 and -j$NCPU: tifa $SAMEJ$( [ $HAVE_HS = 1 ] && echo ", hyperscan $HS_SAMEJ");" \
+        "corpus generator run twice: $DET bytes"
 } > "$TMP/table.md"
 cat "$TMP/table.md"
 if [ ! -f "$RESULTS" ]; then
