@@ -144,6 +144,12 @@
 
 #define NONE UINT64_MAX
 
+/* Pieces at least this long are scanned as two lanes when offsets are not wanted. */
+#define AC_LANES_MIN ((size_t)16 << 10)
+/* ... unless the last such piece took the slow path (after_step) more than once per this many
+ * characters: where matches are that dense (make bench's 10k-term lexicon, a match every ~10
+ * characters), the slow path dominates and two lanes were 7-9% slower. */
+#define AC_LANES_SLOW 16
 /* The state table (see "Transitions and state words"): every state's record starts with a
  * header of AC_HDR words, then a dense row's transitions (one per class) or a sparse record's
  * edges. Class-table entries hold class + AC_HDR, so a dense step is table[word + entry]. */
@@ -823,6 +829,10 @@ void ac_scanner_reset(struct ac_scanner *sc)
 
 void ac_scanner_release(struct ac_scanner *sc)
 {
+    if (sc->twin) {
+        ac_scanner_release(sc->twin);
+        free(sc->twin);
+    }
     free(sc->ring_off);
     free(sc->cand);
     memset(sc, 0, sizeof(*sc));
@@ -883,6 +893,7 @@ static void report_all(struct ac_scanner *sc, uint32_t w, uint64_t end_off)
 static AC_NOINLINE void after_step(struct ac_scanner *sc, uint64_t end_off)
 {
     const uint32_t *tab = sc->ac->table;
+    sc->nslow++;
     uint32_t w = AC_ID(sc->state);
     uint64_t i = sc->sig - 1;
 
@@ -1048,8 +1059,8 @@ static AC_NOINLINE size_t ws_run(struct ac_scanner *sc, const unsigned char *p, 
  * them in *sc); they go back to *sc around every slow-path call. Per character: the class
  * lookup, the step, the ring store, one test for "outputs or pending candidates" (the pending
  * flag is kept in bit 31, like AC_OUT, so the test is (state | pend) < 2^31). */
-static AC_INLINE void scan_range_body(struct ac_scanner *sc, const unsigned char *p, size_t i,
-                                      size_t end, const int offsets)
+static AC_INLINE void scan_range_body(struct ac_scanner *sc, const unsigned char *p, size_t from,
+                                      size_t i, size_t end, const int offsets)
 {
     const struct ac *ac = sc->ac;
     const uint32_t *tab = ac->table, *lut3 = ac->lut3;
@@ -1057,7 +1068,6 @@ static AC_INLINE void scan_range_body(struct ac_scanner *sc, const unsigned char
     uint64_t *ring_off = sc->ring_off;
     /* byte offset of q: (uintptr_t)q - adj */
     const uintptr_t adj = (uintptr_t)p - (uintptr_t)sc->base;
-    const size_t from = i;
     const unsigned char *q, *qend = p + end;
     uint32_t state, pend;
     uint64_t sig, sig0, han = 0;
@@ -1122,25 +1132,177 @@ static AC_INLINE void scan_range_body(struct ac_scanner *sc, const unsigned char
 static AC_NOINLINE void scan_range_offsets(struct ac_scanner *sc, const unsigned char *p,
                                            size_t i, size_t end)
 {
-    scan_range_body(sc, p, i, end, 1);
+    scan_range_body(sc, p, i, i, end, 1);
 }
 
 static AC_NOINLINE void scan_range_no_offsets(struct ac_scanner *sc, const unsigned char *p,
-                                              size_t i, size_t end)
+                                              size_t from, size_t i, size_t end)
 {
-    scan_range_body(sc, p, i, end, 0);
+    scan_range_body(sc, p, from, i, end, 0);
+}
+
+/* ---- two lanes (scanners without offsets) ---- */
+
+/* One lane of the two-lane loop: a scanner's hot fields, kept in registers by the caller. */
+struct lane {
+    struct ac_scanner *sc;
+    const unsigned char *q, *qend;
+    size_t from;
+    uint32_t state, pend;
+    uint64_t sig, sig0, han;
+};
+
+static AC_INLINE void lane_load(struct lane *L)
+{
+    L->state = L->sc->state;
+    L->sig = L->sig0 = L->sc->sig;
+    L->pend = L->sc->pmin != NONE ? AC_OUT : 0;
+}
+
+static AC_INLINE void lane_store(struct lane *L)
+{
+    L->sc->state = L->state;
+    L->sc->sig = L->sig;
+    L->sc->stats.chars += L->sig - L->sig0;
+    L->sig0 = L->sig;
+}
+
+/* One character of a lane: scan_range_body's loop body, without offsets. */
+static AC_INLINE void lane_step(struct lane *L, const unsigned char *p, const struct ac *ac,
+                                const uint32_t *tab, const uint32_t *lut3, uint32_t dense_lim)
+{
+    const unsigned char *start = L->q;
+    uint32_t en, c = start[0];
+    if (AC_LIKELY(c - 0xE0 < 0x10)) {
+        en = lut3[lut3_index(c - 0xE0, 0, ((uint32_t)start[1] << 8 | start[2]) & 0x3F3F)];
+        L->q = start + 3;
+    } else {
+        size_t n;
+        en = next_entry(ac, start, &n);
+        L->q = start + n;
+    }
+    if (AC_UNLIKELY(en & AC_F_SPECIAL)) {
+        lane_store(L);
+        L->q = p + ws_run(L->sc, p, L->from, (size_t)(start - p), (size_t)(L->qend - p));
+        lane_load(L);
+        return;
+    }
+    L->han += en >> 31;
+    L->state = step(tab, dense_lim, ac, L->state, en & AC_CLASS_MASK);
+    L->sig++;
+    if (AC_UNLIKELY((L->state | L->pend) & AC_OUT)) {
+        L->sc->state = L->state;
+        L->sc->sig = L->sig;
+        after_step(L->sc, 0);
+        L->state = L->sc->state;
+        L->pend = L->sc->pmin != NONE ? AC_OUT : 0;
+    }
+}
+
+/* Ends a lane: the rest of its range in the one-lane loop, or, at its end, what
+ * scan_range_body does there (prev_alnum, unless the range ended inside a white-space run). */
+static void lane_finish(struct lane *L, const unsigned char *p)
+{
+    lane_store(L);
+    L->sc->stats.han += L->han;
+    if (L->q < L->qend)
+        scan_range_no_offsets(L->sc, p, L->from, (size_t)(L->q - p), (size_t)(L->qend - p));
+    else if (!L->sc->in_ws)
+        L->sc->prev_alnum = alnum_before(L->sc->ac, p, L->from, (size_t)(L->qend - p),
+                                         L->sc->prev_alnum);
+}
+
+/* Where the second lane may start: just after a character that no pattern contains (class 0)
+ * and that is neither white space nor a letter or digit, at or after the middle of the piece.
+ * Reading it takes any scanner to the root with every candidate committed and no white-space
+ * run open, so a fresh scanner can take over from there. 0 when there is none nearby. */
+static size_t lane_split(const struct ac *ac, const unsigned char *p, size_t len)
+{
+    size_t k = len / 2, lim = len - len / 4, n;
+    while (k < lim && (p[k] & 0xC0) == 0x80)
+        k++;
+    for (; k < lim; k += n) {
+        uint32_t en = next_entry(ac, p + k, &n);
+        if ((en & AC_CLASS_MASK) == AC_HDR && !(en & (AC_F_SPECIAL | AC_F_ALNUM)))
+            return k + n;
+    }
+    return 0;
+}
+
+/* Scans a piece as two independent lanes in one loop, so the two chains of dependent table
+ * loads overlap (one lane alone waits on each load). The twin scanner takes the first part,
+ * continuing from the scanner's state; the scanner itself restarts at the root after the split
+ * character, with significant indices numbered past any the twin can reach, so the candidates
+ * left in its rings never match. Matches of the two parts interleave: only for counting. */
+static AC_NOINLINE void scan_two_lanes(struct ac_scanner *sc, const unsigned char *p, size_t len,
+                                       size_t split)
+{
+    const struct ac *ac = sc->ac;
+    const uint32_t *tab = ac->table, *lut3 = ac->lut3;
+    const uint32_t dense_lim = ac->dense_lim;
+    struct ac_scanner *tw = sc->twin;
+
+    tw->state = sc->state;
+    tw->sig = sc->sig;
+    tw->cursor = sc->cursor;
+    tw->pmin = sc->pmin;
+    tw->in_ws = sc->in_ws;
+    tw->prev_alnum = sc->prev_alnum;
+    tw->prev_cr = sc->prev_cr;
+    tw->nl_run = sc->nl_run;
+    memcpy(tw->cand, sc->cand, ((size_t)sc->mask + 1) * sizeof(*sc->cand));
+    memset(&tw->stats, 0, sizeof(tw->stats));
+    sc->state = 0;
+    sc->sig += split + 1;
+    sc->cursor = sc->sig;
+    sc->pmin = NONE;
+    sc->in_ws = sc->prev_alnum = sc->prev_cr = 0;
+    sc->nl_run = 0;
+
+    struct lane a = {tw, p, p + split, 0, 0, 0, 0, 0, 0};
+    struct lane b = {sc, p + split, p + len, split, 0, 0, 0, 0, 0};
+    if (tw->in_ws)
+        a.q = p + ws_run(tw, p, 0, 0, split);
+    lane_load(&a);
+    lane_load(&b);
+    while (a.q < a.qend && b.q < b.qend) {
+        lane_step(&a, p, ac, tab, lut3, dense_lim);
+        lane_step(&b, p, ac, tab, lut3, dense_lim);
+    }
+    lane_finish(&a, p);
+    lane_finish(&b, p);
+    break_match(tw); /* nothing is pending after the split character; this is a safeguard */
+    sc->nslow += tw->nslow;
+    tw->nslow = 0;
+    sc->stats.chars += tw->stats.chars;
+    sc->stats.han += tw->stats.han;
 }
 
 void ac_scanner_no_offsets(struct ac_scanner *sc)
 {
     sc->no_offsets = 1;
+    sc->lanes_min = AC_LANES_MIN;
+    if (!sc->twin) {
+        sc->twin = xmalloc(sizeof(*sc->twin));
+        ac_scanner_init(sc->twin, sc->ac, sc->mode, sc->fn, sc->arg);
+        sc->twin->no_offsets = 1;
+    }
 }
 
 void ac_scan(struct ac_scanner *sc, const char *utf8, size_t len)
 {
-    if (sc->no_offsets)
-        scan_range_no_offsets(sc, (const unsigned char *)utf8, 0, len);
-    else
+    const unsigned char *p = (const unsigned char *)utf8;
+    size_t split;
+    if (sc->no_offsets) {
+        uint64_t slow0 = sc->nslow, chars0 = sc->stats.chars;
+        if (len >= sc->lanes_min && !sc->lanes_off && (split = lane_split(sc->ac, p, len)))
+            scan_two_lanes(sc, p, len, split);
+        else
+            scan_range_no_offsets(sc, p, 0, 0, len);
+        /* the next piece gets two lanes unless this one left the fast path often */
+        if (len >= AC_LANES_MIN)
+            sc->lanes_off = (sc->nslow - slow0) * AC_LANES_SLOW > sc->stats.chars - chars0;
+    } else
         scan_range_offsets(sc, (const unsigned char *)utf8, 0, len);
     sc->base += len;
     sc->stats.bytes += len;

@@ -86,6 +86,11 @@ struct ac_scanner {
     struct ac_cand *cand; /* leftmost: the longest candidate starting at i, at [i & mask] */
     int in_ws, prev_alnum, prev_cr;
     int no_offsets;      /* matches are reported with start_off = end_off = 0 */
+    struct ac_scanner *twin; /* no_offsets: the second lane's scanner */
+    uint64_t nslow;      /* calls of the slow path, to choose between one and two lanes */
+    int lanes_off;       /* the last long piece took the slow path too often for two lanes */
+    size_t lanes_min;    /* pieces this long get two lanes (set by ac_scanner_no_offsets;
+                            tests lower it to reach the two-lane loop with small inputs) */
     unsigned nl_run;
     struct ac_text_stats stats;
 };
@@ -95,7 +100,9 @@ void ac_scanner_init(struct ac_scanner *sc, const struct ac *ac, enum ac_mode mo
                      ac_match_fn *fn, void *arg);
 /**
  * Reports matches without their byte offsets (start_off and end_off are 0), for callers that
- * only count: the scan loop then skips a store per character. Call after ac_scanner_init.
+ * only count: the scan loop then skips a store per character, and scans long pieces as two
+ * independent halves in one loop, so matches are NOT reported in text order. Call after
+ * ac_scanner_init (it allocates the second half's scanner).
  */
 void ac_scanner_no_offsets(struct ac_scanner *sc);
 /** Starts a new document: state, offsets and statistics back to zero; keeps the memory. */

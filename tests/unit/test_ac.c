@@ -322,6 +322,71 @@ static void test_han_ranges(void **state)
     ac_free(ac);
 }
 
+/* Per-term counts of a scanner without offsets (two lanes per piece), for test_two_lanes. */
+static void count_term(const struct ac_match *m, void *arg)
+{
+    size_t *counts = arg;
+    assert_int_equal(m->start_off, 0);
+    counts[m->term_id]++;
+}
+
+static void count_term_offsets(const struct ac_match *m, void *arg)
+{
+    size_t *counts = arg;
+    counts[m->term_id]++;
+}
+
+/* A scanner without offsets scans long pieces as two lanes; per-term counts and statistics
+ * must equal the one-lane scanner's, whatever the piece size: with matches, white space
+ * between letters and blank lines cut by piece ends, and pieces that start inside a white-space
+ * run or with a candidate pending (the second lane's scanner takes them over). */
+static void test_two_lanes(void **state)
+{
+    (void)state;
+    static const struct ac_pattern p[] = {
+        {"两个维护", 0}, {"四个意识", 1}, {"六个必须坚持", 2}, {"必须坚持", 3}, {"ab cd", 4}, {"坚持", 5}};
+    static const char *const parts[] = {"坚持两个维护和四个意识，", "六个必须坚持。", "ab \n cd",
+                                        "六个必须坚", "\n\n持", "两个\n维护", "ab", "  ", "cd。", "好"};
+    struct ac *ac;
+    struct tifa_err e;
+    tifa_err_init(&e);
+    assert_int_equal(ac_build(&ac, p, 6, NULL, &e), 0);
+    struct sbuf text = SBUF_INIT;
+    unsigned seed = 7;
+    while (text.len < 200000) {
+        seed = seed * 1103515245u + 12345u;
+        sbuf_addstr(&text, parts[(seed >> 16) % 10]);
+    }
+    static const size_t pieces[] = {997, 4099, 16384, 65537, 200000};
+    for (size_t k = 0; k < 5; k++) {
+        size_t want[6] = {0}, got[6] = {0};
+        struct ac_scanner one, two;
+        ac_scanner_init(&one, ac, AC_LEFTMOST_LONGEST, count_term_offsets, want);
+        ac_scanner_init(&two, ac, AC_LEFTMOST_LONGEST, count_term, got);
+        ac_scanner_no_offsets(&two);
+        two.lanes_min = 64;
+        for (size_t i = 0, n; i < text.len; i += n) {
+            n = text.len - i < pieces[k] ? text.len - i : pieces[k];
+            while (i + n < text.len && ((unsigned char)text.buf[i + n] & 0xC0) == 0x80)
+                n++;
+            ac_scan(&one, text.buf + i, n);
+            ac_scan(&two, text.buf + i, n);
+        }
+        ac_scan_finish(&one);
+        ac_scan_finish(&two);
+        for (int t = 0; t < 6; t++)
+            assert_int_equal(got[t], want[t]);
+        assert_true(want[2] > 100 && want[4] > 100);
+        assert_int_equal(two.stats.chars, one.stats.chars);
+        assert_int_equal(two.stats.han, one.stats.han);
+        assert_int_equal(two.stats.bytes, one.stats.bytes);
+        ac_scanner_release(&one);
+        ac_scanner_release(&two);
+    }
+    sbuf_release(&text);
+    ac_free(ac);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -333,6 +398,7 @@ int main(void)
         cmocka_unit_test(test_pieces_whitespace),
         cmocka_unit_test(test_stats_and_errors),
         cmocka_unit_test(test_han_ranges),
+        cmocka_unit_test(test_two_lanes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
