@@ -56,15 +56,16 @@
  * an output is recorded with nothing pending before it (see after_step for why the shorter
  * ones then cannot be chosen); of equal patterns only the first given is recorded.
  *
- * Scan loop (scan_range). The hot loop keeps the scanner's fields in locals (ring stores could
- * alias them otherwise), inlines the 3-byte class lookup and the dense step, and keeps the
+ * Scan loop (scan_range_body). The hot loop keeps the scanner's fields in locals (ring stores
+ * could alias them otherwise), inlines the 3-byte class lookup and the dense step, and keeps the
  * white-space logic (ws_run: a whole run of white space, line breaks and dropped characters,
  * plus the space stepped between two letters or digits), sparse steps and match handling out
  * of line. Per character: one class-table lookup, one dense load, one ring store (the
- * character's byte offset, for match starts), one test of (state | pending) & AC_OUT. It keeps
- * no white-space state: the flag "the last significant character is a letter or digit" is
- * recomputed by looking one character back when a run starts, and the character count is the
- * number of significant indices taken (ws_run counts the characters it consumes).
+ * character's byte offset, for match starts; left out when the caller wants no offsets), one
+ * test of (state | pending) & AC_OUT. Without offsets, long pieces run as two lanes (below).
+ * It keeps no white-space state: the flag "the last significant character is a letter or
+ * digit" is recomputed by looking one character back when a run starts, and the character
+ * count is the number of significant indices taken (ws_run counts the characters it consumes).
  *
  * Cost: build O(total pattern length * log) plus O(ndense * K); scan O(text + matches).
  *
@@ -113,13 +114,34 @@
  *     was removed before the loop was slimmed; with 43 instructions a character (~6.5 cycles
  *     at the machine's width vs ~10 measured) it may pay now, if the second lane's hot
  *     variables fit in registers.
- * What remains. Built-in: the dense load chain and the 3-byte lookup (two dependent loads) per
- * character. 10k lexicon (one output per character, a match every 30 bytes): ~3.5x the
- * built-in time; the profile is the dense load (~40%, 12 MiB of rows do not fit L2), after_step
- * (~30%: a slow-path call nearly every character, since candidates are nearly always pending)
- * and sparse steps (~12%). Not tried: 16-bit state words (premultiplied offsets do not fit 16
- * bits beyond ~100 rows of the built-in automaton), choosing dense states by a sample of the
- * text instead of BFS depth.
+ * Third round (`count -j1`, the 256 MB file, TIFA_DEBUG_TIMING; callgrind on 16 MB of it for
+ * instructions). The profile had UTF-8 validation at 13% and a memcpy of every piece after the
+ * first MiB (the decoder's output buffer) at 5%:
+ *   start of this round (scan loop of the 824 row)                          ~435 ms, 43 instr/char
+ *   AVX2 validation (utf8.c) and valid pieces scanned from the read buffer  ~410 ms
+ *   no ring store when the caller wants no offsets (count)                   ~405 ms, 37
+ *   lut3: a 3-byte character classed with one load from its bytes            ~405 ms, 32
+ *     (fewer instructions, same time: the loop was now bound by the chain state -> load ->
+ *     state, ~7 cycles a character; with that chain cut, i.e. a wrong automaton that always
+ *     reads the root row, the same loop took 190 ms)
+ *   two lanes (scan_two_lanes): a piece of >= 16 KiB split after a character no pattern holds
+ *     (class 0, not white space, not a letter or digit) at or past its middle; the scanner's
+ *     twin takes the first part from the scanner's state (rings copied), the scanner restarts
+ *     at the root after the split, numbered past the twin's indices; one loop steps both, so
+ *     the two load chains overlap. Matches then interleave, hence only without offsets.
+ *                                                                            ~325 ms
+ *     With the 10k lexicon two lanes were 7-9% SLOWER (1.5k/3k/10k generated terms: 0 / +7%
+ *     / +9%): there the slow path runs nearly every character. So a scanner uses one lane
+ *     for the next piece when the last long one called after_step more than once per 16
+ *     characters (the built-in lexicon on this text: well under that).
+ * What remains. Built-in: ~3.6 ns a character for two interleaved chains; UTF-8 validation
+ * and the kernel's copy in read(2) are ~15% of `count -j1`. 10k lexicon (one output per
+ * character, a match every 30 bytes): ~5.5x the built-in time now; the profile is the dense
+ * load (12 MiB of rows do not fit L2), after_step (a slow-path call nearly every character,
+ * since candidates are nearly always pending) and sparse steps. Not tried: 16-bit state words
+ * (premultiplied offsets do not fit 16 bits beyond ~100 rows of the built-in automaton),
+ * choosing dense states by a sample of the text instead of BFS depth, a double-array trie for
+ * the deep states, output states numbered last so one compare replaces the AC_OUT mask.
  */
 #include "tifa/ac.h"
 
