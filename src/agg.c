@@ -3,7 +3,7 @@
  *
  * How it works: a tally is a dense uint64 array over label ids plus a touched list; adding is
  * one increment (and a push the first time), freezing copies the touched entries out, sorts
- * them and zeroes just those slots. Totals add a frozen document in O(its terms). Sorting is
+ * them (qsort, or a radix sort on one 64-bit key for many rows) and zeroes just those slots. Totals add a frozen document in O(its terms). Sorting is
  * by count then term bytes, which makes every output order a function of the data only.
  */
 #include "tifa/agg.h"
@@ -43,8 +43,57 @@ static int cmp_ranked(const void *a, const void *b)
     return x->rank < y->rank ? -1 : x->rank > y->rank;
 }
 
+/* Below this many rows qsort is as quick as the radix sort's eight counting passes. */
+#define AGG_RADIX_MIN 256
+
+struct keyed_count {
+    uint64_t key; /* (UINT32_MAX - count) << 32 | rank: ascending key = the output order */
+    uint32_t label_id;
+};
+
+/* LSD radix sort by key, a byte at a time, skipping bytes that all keys share. A big lexicon
+ * touches thousands of terms per document; qsort with a comparator took 12% of `count` with
+ * make bench's 10k-term lexicon. */
+static void radix_sort_keyed(struct keyed_count *a, struct keyed_count *tmp, size_t n)
+{
+    struct keyed_count *src = a, *dst = tmp;
+    for (int shift = 0; shift < 64; shift += 8) {
+        size_t at[257] = {0};
+        for (size_t i = 0; i < n; i++)
+            at[((src[i].key >> shift) & 0xFF) + 1]++;
+        if (at[((src[0].key >> shift) & 0xFF) + 1] == n)
+            continue;
+        for (int d = 0; d < 256; d++)
+            at[d + 1] += at[d];
+        for (size_t i = 0; i < n; i++)
+            dst[at[(src[i].key >> shift) & 0xFF]++] = src[i];
+        struct keyed_count *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a)
+        memcpy(a, src, n * sizeof(*a));
+}
+
 void agg_counts_sort(struct agg_count *c, size_t n, const struct lexicon *lx)
 {
+    int fits = n >= AGG_RADIX_MIN;
+    for (size_t i = 0; fits && i < n; i++)
+        fits = c[i].count <= UINT32_MAX;
+    if (fits) {
+        struct keyed_count *k = xmalloc(st_mult(2 * n, sizeof(*k)));
+        for (size_t i = 0; i < n; i++) {
+            k[i].key = (uint64_t)(UINT32_MAX - c[i].count) << 32 | lx->labels[c[i].label_id].rank;
+            k[i].label_id = c[i].label_id;
+        }
+        radix_sort_keyed(k, k + n, n);
+        for (size_t i = 0; i < n; i++) {
+            c[i].label_id = k[i].label_id;
+            c[i].count = UINT32_MAX - (k[i].key >> 32);
+        }
+        free(k);
+        return;
+    }
     struct ranked_count *k = xmalloc(st_mult(n + 1, sizeof(*k)));
     for (size_t i = 0; i < n; i++) {
         k[i].count = c[i].count;
