@@ -3,8 +3,9 @@
  *
  * How it works: a tally is a dense uint64 array over label ids plus a touched list; adding is
  * one increment (and a push the first time), freezing copies the touched entries out, sorts
- * them (qsort, or a radix sort on one 64-bit key for many rows) and zeroes just those slots. Totals add a frozen document in O(its terms). Sorting is
- * by count then term bytes, which makes every output order a function of the data only.
+ * them (qsort, or a radix sort on one 64-bit key for many rows) and zeroes just those slots.
+ * Totals add a frozen document in O(its terms). Sorting is by count then term bytes, which
+ * makes every output order a function of the data only.
  */
 #include "tifa/agg.h"
 
