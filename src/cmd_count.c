@@ -33,6 +33,7 @@ struct count_run {
     struct agg_total tot;
     struct walk_note *errors;
     size_t nerrors, errors_alloc;
+    struct walk_result *walk; /* the reader's "binary" files join its skipped list */
 };
 
 static void add_note(struct walk_note **v, size_t *n, size_t *alloc, const char *path,
@@ -53,6 +54,10 @@ static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_er
 {
     struct count_run *run = arg;
     (void)index;
+    if (err && err->code == TIFA_ESKIP) {
+        walk_add_skipped(run->walk, err->path, err->msg);
+        return;
+    }
     if (err) {
         fprintf(stderr, "tifa: '%s': %s\n", err->path, err->msg);
         add_note(&run->errors, &run->nerrors, &run->errors_alloc, err->path, err->msg);
@@ -193,8 +198,10 @@ int cmd_count(int argc, char **argv)
     for (size_t i = 0; i < w.nfiles; i++)
         paths[i] = w.files[i].path;
     struct corpus_stats cstats = {0, 0};
+    unsigned char *sniff = walk_sniff_flags(&w);
     struct corpus_opts copts = {co.encoding, co.overlapping ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST,
-                                co.threads, 0, &cstats};
+                                co.threads, 0, &cstats, sniff};
+    run.walk = &w;
     report_begin(&run.rep);
     if (co.encoding) {
         struct decoder d;
@@ -207,6 +214,7 @@ int cmd_count(int argc, char **argv)
         decoder_release(&d);
     }
     corpus_count(paths, w.nfiles, &lx, ac, &copts, on_doc, &run);
+    walk_sort_skipped(&w); /* with the binary files the reader left out */
     /* walk errors and read errors together, in path order */
     if (run.nerrors)
         qsort(run.errors, run.nerrors, sizeof(*run.errors), cmp_note);
@@ -229,6 +237,7 @@ done:
     }
     free(run.errors);
     free(paths);
+    free(sniff);
     agg_total_release(&run.tot);
     walk_result_release(&w);
     ac_free(ac);

@@ -53,6 +53,8 @@ static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_er
 {
     struct text_run *run = arg;
     (void)index;
+    if (err && err->code == TIFA_ESKIP)
+        return; /* a binary file found in a folder: left out, as the walk leaves others out */
     if (err) {
         fprintf(stderr, "tifa: '%s': %s\n", err->path, err->msg);
         run->nerrors++;
@@ -142,10 +144,12 @@ static int count_text_side(struct setup *s, struct diff *d, int side, char *arg,
     const char **paths = xmalloc(st_mult(w.nfiles + 1, sizeof(char *)));
     for (size_t i = 0; i < w.nfiles; i++)
         paths[i] = w.files[i].path;
+    unsigned char *sniff = walk_sniff_flags(&w);
     struct corpus_opts copts = {s->co.encoding,
                                 s->co.overlapping ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST,
-                                s->co.threads, 0, NULL};
+                                s->co.threads, 0, NULL, sniff};
     corpus_count(paths, w.nfiles, &s->lx, s->ac, &copts, on_doc, &run);
+    free(sniff);
     d->side[side].documents = run.tot.documents;
     d->side[side].han = run.tot.han;
     for (size_t id = 0; id < s->lx.nlabels; id++)

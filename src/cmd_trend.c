@@ -44,6 +44,7 @@ struct trend_run {
     const struct trend_keyer *keyer;
     struct sbuf key;
     struct note_list errors;
+    struct walk_result *walk; /* the reader's "binary" files join its skipped list */
 };
 
 static void note_add(struct note_list *l, const char *path, const char *text)
@@ -63,6 +64,10 @@ static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_er
 {
     struct trend_run *run = arg;
     (void)index;
+    if (err && err->code == TIFA_ESKIP) {
+        walk_add_skipped(run->walk, err->path, err->msg);
+        return;
+    }
     if (err) {
         fprintf(stderr, "tifa: '%s': %s\n", err->path, err->msg);
         note_add(&run->errors, err->path, err->msg);
@@ -266,10 +271,14 @@ int cmd_trend(int argc, char **argv)
     const char **paths = xmalloc(st_mult(w.nfiles + 1, sizeof(char *)));
     for (size_t i = 0; i < w.nfiles; i++)
         paths[i] = w.files[i].path;
+    unsigned char *sniff = walk_sniff_flags(&w);
     struct corpus_opts copts = {co.encoding, co.overlapping ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST,
-                                co.threads, TREND_HEAD_LEN, NULL};
+                                co.threads, TREND_HEAD_LEN, NULL, sniff};
+    run.walk = &w;
     corpus_count(paths, w.nfiles, &lx, ac, &copts, on_doc, &run);
+    walk_sort_skipped(&w); /* with the binary files the reader left out */
     free(paths);
+    free(sniff);
     trend_finish(&run.t);
     if (run.errors.n)
         qsort(run.errors.v, run.errors.n, sizeof(*run.errors.v), cmp_note);

@@ -44,6 +44,7 @@
 #include "tifa/normalize.h"
 #include "tifa/source.h"
 #include "tifa/utf8.h"
+#include "tifa/walk.h"
 #include "tifa/xalloc.h"
 
 #define CORPUS_WINDOW 64
@@ -179,8 +180,12 @@ static struct split *count_one(struct worker_ctx *w, const struct shared *sh, si
     memset(&s->doc, 0, sizeof(s->doc));
     sbuf_reset(&w->head);
     w->head_len = sh->o->head_len;
-    int rc = source_read_or_split(sh->paths[idx], sh->o->encoding, may_split ? &sh->split : NULL,
-                                  &w->buf, on_piece, w, &info, &ch, &s->err);
+    size_t sniff_len = sh->o->sniff && sh->o->sniff[idx] ? WALK_SNIFF_LEN : 0;
+    int rc = source_read_or_split(sh->paths[idx], sh->o->encoding, sniff_len,
+                                  may_split ? &sh->split : NULL, &w->buf, on_piece, w, &info, &ch,
+                                  &s->err);
+    if (rc == SOURCE_BINARY)
+        rc = tifa_err_set(&s->err, TIFA_ESKIP, sh->paths[idx], 0, -1, "binary");
     if (rc == 1) {
         struct split *sp = xcalloc(1, sizeof(*sp));
         sp->idx = idx;

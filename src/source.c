@@ -218,10 +218,10 @@ static size_t pass_piece(struct decoder *d, struct source_buf *b, size_t from, s
 int source_read(const char *path, const char *force_encoding, struct source_buf *b,
                 source_piece_fn *fn, void *arg, struct source_info *info, struct tifa_err *e)
 {
-    return source_read_or_split(path, force_encoding, NULL, b, fn, arg, info, NULL, e);
+    return source_read_or_split(path, force_encoding, 0, NULL, b, fn, arg, info, NULL, e);
 }
 
-int source_read_or_split(const char *path, const char *force_encoding,
+int source_read_or_split(const char *path, const char *force_encoding, size_t sniff_len,
                          const struct source_split_opts *split, struct source_buf *b,
                          source_piece_fn *fn, void *arg, struct source_info *info,
                          struct source_chunks *c, struct tifa_err *e)
@@ -256,6 +256,10 @@ int source_read_or_split(const char *path, const char *force_encoding,
         goto out;
     }
     int eof = (size_t)n < SOURCE_SAMPLE;
+    if (sniff_len && memchr(b->in, '\0', (size_t)n < sniff_len ? (size_t)n : sniff_len)) {
+        rc = SOURCE_BINARY;
+        goto out;
+    }
     encoding_detect(b->in, (size_t)n, eof, &g);
     if (force_encoding) {
         /* a forced encoding still skips a BOM that agrees with it */

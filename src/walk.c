@@ -17,13 +17,15 @@
  *  - visit() classifies an entry from d_type, calling stat() only for symlinks (to follow
  *    them) and lstat() only for DT_UNKNOWN; folders recurse; everything else must pass the
  *    globs, then special files are skipped, dangling symlinks are errors, and regular files
- *    are sniffed: open, read up to WALK_SNIFF_LEN bytes into a stack buffer, look for a NUL.
+ *    are listed with .sniff (unless o->binary): the reader applies the NUL rule while it
+ *    reads them anyway (make bench: sniffing here was an open+read+close per file on the one
+ *    thread that walks, 10 ms for 2,433 files and half the time for 100,000 small ones).
  *  - walk_finish() qsorts the three arrays by path and drops duplicates in one linear pass
  *    each, then removes notes whose path is also in files (merge of two sorted arrays).
  * Invariants: every path and text in struct walk_result is a separate heap string owned by
  * it; the walker's path sbuf always holds the path of the folder or entry being handled.
- * Complexity: O(n log n) in the number of entries; one stat-like call per folder or symlink,
- * one open+read+close per file found in a folder (none with o->binary).
+ * Complexity: O(n log n) in the number of entries; one stat-like call per folder or symlink;
+ * files are not opened.
  */
 #include "tifa/walk.h"
 
@@ -86,11 +88,12 @@ void walk_result_release(struct walk_result *r)
     walk_result_init(r);
 }
 
-static void add_file(struct walk_result *r, const char *path, int explicit_)
+static void add_file(struct walk_result *r, const char *path, int explicit_, int sniff)
 {
     ALLOC_GROW(r->files, r->nfiles + 1, r->files_alloc);
     r->files[r->nfiles].path = xstrdup(path);
     r->files[r->nfiles].explicit_ = explicit_;
+    r->files[r->nfiles].sniff = sniff && !explicit_;
     r->nfiles++;
 }
 
@@ -166,34 +169,6 @@ int walk_glob_ok(const struct walk_opts *o, const char *relpath)
     return verdict >= 0 ? verdict : !any_positive;
 }
 
-/* Reads up to WALK_SNIFF_LEN bytes of @path; sets *binary when they hold a NUL byte.
- * Returns 0 or an errno value. */
-static int sniff(const char *path, int *binary)
-{
-    char buf[WALK_SNIFF_LEN];
-    size_t got = 0;
-    int fd, err = 0;
-
-    fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return errno;
-    while (got < sizeof(buf)) {
-        ssize_t n = read(fd, buf + got, sizeof(buf) - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            err = errno;
-            break;
-        }
-        if (n == 0)
-            break;
-        got += (size_t)n;
-    }
-    close(fd);
-    *binary = memchr(buf, '\0', got) != NULL;
-    return err;
-}
-
 static int cmp_dir_ent(const void *a, const void *b)
 {
     return strcmp(((const struct dir_ent *)a)->name, ((const struct dir_ent *)b)->name);
@@ -206,7 +181,7 @@ static void visit(struct walker *w, unsigned char type)
 {
     const char *path = w->path.buf;
     struct stat st;
-    int binary = 0, err;
+    int err;
 
     if (type == DT_UNKNOWN) {
         if (lstat(path, &st) < 0) {
@@ -237,18 +212,7 @@ static void visit(struct walker *w, unsigned char type)
         add_skipped(w->r, path, "not a regular file");
         return;
     }
-    if (!w->o->binary) {
-        err = sniff(path, &binary);
-        if (err) {
-            add_errno(w->r, path, err);
-            return;
-        }
-        if (binary) {
-            add_skipped(w->r, path, "binary");
-            return;
-        }
-    }
-    add_file(w->r, path, 0);
+    add_file(w->r, path, 0, !w->o->binary);
 }
 
 /* Walks the folder named by w->path. */
@@ -333,7 +297,7 @@ int walk_add_arg(struct walk_result *r, const char *arg, const struct walk_opts 
     if (!o)
         o = &default_opts;
     if (!strcmp(arg, "-")) {
-        add_file(r, "-", 1);
+        add_file(r, "-", 1, 0);
         return 0;
     }
     if (stat(arg, &st) < 0) {
@@ -341,7 +305,7 @@ int walk_add_arg(struct walk_result *r, const char *arg, const struct walk_opts 
         return 0;
     }
     if (!S_ISDIR(st.st_mode)) {
-        add_file(r, arg, 1);
+        add_file(r, arg, 1, 0);
         return 0;
     }
     memset(&w, 0, sizeof(w));
@@ -468,6 +432,7 @@ void walk_finish(struct walk_result *r)
     for (size_t i = 0; i < r->nfiles; i++) {
         if (j && !strcmp(r->files[j - 1].path, r->files[i].path)) {
             r->files[j - 1].explicit_ |= r->files[i].explicit_;
+            r->files[j - 1].sniff = r->files[j - 1].sniff && r->files[i].sniff; /* explicit wins */
             free(r->files[i].path);
             continue;
         }
@@ -476,4 +441,32 @@ void walk_finish(struct walk_result *r)
     r->nfiles = j;
     notes_finish(r->skipped, &r->nskipped, r->files, r->nfiles);
     notes_finish(r->errors, &r->nerrors, r->files, r->nfiles);
+}
+
+void walk_add_skipped(struct walk_result *r, const char *path, const char *why)
+{
+    add_skipped(r, path, why);
+}
+
+static int cmp_note_path(const void *a, const void *b)
+{
+    return strcmp(((const struct walk_note *)a)->path, ((const struct walk_note *)b)->path);
+}
+
+void walk_sort_skipped(struct walk_result *r)
+{
+    if (r->nskipped > 1)
+        qsort(r->skipped, r->nskipped, sizeof(*r->skipped), cmp_note_path);
+}
+
+unsigned char *walk_sniff_flags(const struct walk_result *r)
+{
+    unsigned char *f = NULL;
+    for (size_t i = 0; i < r->nfiles; i++) {
+        if (r->files[i].sniff && !f)
+            f = xcalloc(r->nfiles, 1);
+        if (f)
+            f[i] = (unsigned char)r->files[i].sniff;
+    }
+    return f;
 }

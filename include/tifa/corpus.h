@@ -39,6 +39,9 @@ struct corpus_opts {
                                    agg_doc.head (cut back to a code-point boundary); `trend` reads
                                    a year from it */
     struct corpus_stats *stats; /* not NULL: filled when corpus_count returns */
+    const unsigned char *sniff; /* NULL, or per file 1 to apply walk.h's binary rule
+                                   (walk_file.sniff): such a file is not counted but given to
+                                   the callback as an error with code TIFA_ESKIP, "binary" */
 };
 
 /**

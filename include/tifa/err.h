@@ -21,7 +21,8 @@ enum tifa_errcode {
     TIFA_EDATA = -2,    /* malformed input data (lexicon, report, pattern) */
     TIFA_ENOMEM = -3,   /* allocation failed or a size would overflow */
     TIFA_EUSAGE = -4,   /* invalid argument or option value */
-    TIFA_ELIMIT = -5    /* a built-in limit was exceeded */
+    TIFA_ELIMIT = -5,   /* a built-in limit was exceeded */
+    TIFA_ESKIP = -6     /* not a failure: the input was left out on purpose, msg says why */
 };
 
 struct tifa_err {

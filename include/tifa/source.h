@@ -89,13 +89,18 @@ struct source_chunks {
     size_t nchunks;          /* >= 2 */
 };
 
+/* source_read_or_split() found a NUL byte where it was asked to sniff: the file was not read. */
+#define SOURCE_BINARY 2
+
 /**
  * Like source_read(), but with @split not NULL a regular file of at least split->min_bytes
  * whose encoding is UTF-8 (detected from the first 1 MiB, or forced as UTF-8) and that has at
  * least one split point is not read: @c is filled (file left open) and 1 is returned, and @fn
- * was not called. Otherwise behaves as source_read() (0 or an error code).
+ * was not called. With @sniff_len > 0, a file whose first @sniff_len bytes hold a NUL byte is
+ * not read either: SOURCE_BINARY is returned (walk_file.sniff: the binary rule of walk.h).
+ * Otherwise behaves as source_read() (0 or an error code).
  */
-int source_read_or_split(const char *path, const char *force_encoding,
+int source_read_or_split(const char *path, const char *force_encoding, size_t sniff_len,
                          const struct source_split_opts *split, struct source_buf *b,
                          source_piece_fn *fn, void *arg, struct source_info *info,
                          struct source_chunks *c, struct tifa_err *e);

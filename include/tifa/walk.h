@@ -2,16 +2,19 @@
  * walk: turning command-line arguments into the sorted list of files to read.
  *
  * Owns: directory recursion, the hidden-file rule, --glob filters, symlink loop detection,
- * the binary-file sniff (a NUL byte in the first WALK_SNIFF_LEN bytes) for files found in
- * folders, and --files-from lists. Must not: decode or interpret file contents beyond the NUL
- * sniff, print, or exit.
+ * the binary-file rule (a NUL byte in the first WALK_SNIFF_LEN bytes) for files found in
+ * folders, and --files-from lists. Must not: open files, print, or exit. The binary rule is
+ * applied by the reader (walk_file.sniff, source.h): it reads those bytes anyway, and the walk
+ * stays one readdir per folder, so it does not hold up the counting threads.
  *
  * Every argument ends up in exactly one of three lists, or is dropped on purpose:
  *  - files: to read. Explicit files (named on the command line or in a --files-from list) are
  *    always listed, binary or not, hidden or not, and are not subject to --glob; walk does
  *    not open them (the reader reports its own errors). "-" means standard input.
- *  - skipped: found in a folder but not to be read, with a reason: "binary" (a NUL byte in the
- *    first WALK_SNIFF_LEN bytes) or "not a regular file" (FIFO, socket, device).
+ *  - skipped: found in a folder but not to be read, with a reason: "not a regular file"
+ *    (FIFO, socket, device). Files found in folders are listed with .sniff set; the reader
+ *    skips one whose first WALK_SNIFF_LEN bytes hold a NUL with the reason "binary", which the
+ *    commands add to this list.
  *  - errors: cannot be listed or read, with a message: "no such file or directory",
  *    "permission denied" (strerror(3) text, first letter lower case), "dangling symlink",
  *    "symlink loop", "too deep".
@@ -30,8 +33,7 @@
  *    Paths are handed to the kernel whole, so on Linux a path longer than PATH_MAX (4096
  *    bytes) fails earlier with "file name too long".
  *  - Directory entries are read with readdir(3); d_type avoids a stat(2) for plain files and
- *    folders. Cost is O(n log n) in the number of entries, one open+read for the sniff of each
- *    file found in a folder.
+ *    folders. Cost is O(n log n) in the number of entries; files are not opened.
  *
  * Lifetime: result. Every string is owned by struct walk_result until walk_result_release().
  *
@@ -60,7 +62,7 @@
 
 struct walk_opts {
     int hidden;               /* also walk into/list names starting with '.' */
-    int binary;               /* do not sniff (nor open) files found in folders: keep binary ones */
+    int binary;               /* keep binary files found in folders (no .sniff) */
     const char *const *globs; /* fnmatch(3) patterns, '!' prefix negates; see walk_glob_ok() */
     size_t nglobs;
 };
@@ -68,6 +70,8 @@ struct walk_opts {
 struct walk_file {
     char *path;    /* as named, or folder + "/" + relative name; "-" for standard input */
     int explicit_; /* 1 when named on the command line or in --files-from */
+    int sniff;     /* found in a folder without walk_opts.binary: to be skipped as "binary" when
+                      its first WALK_SNIFF_LEN bytes hold a NUL byte (the reader checks) */
 };
 
 struct walk_note {
@@ -137,5 +141,15 @@ void walk_finish(struct walk_result *r);
  * contents with "!dir/" followed by a star).
  */
 int walk_glob_ok(const struct walk_opts *o, const char *relpath);
+
+/**
+ * Adds a "skipped" note to a finished result (the reader's "binary", walk_file.sniff);
+ * walk_sort_skipped() puts the list back in path order afterwards.
+ */
+void walk_add_skipped(struct walk_result *r, const char *path, const char *why);
+void walk_sort_skipped(struct walk_result *r);
+
+/** Per-file walk_file.sniff flags for corpus_opts.sniff (malloc'ed; NULL when none is set). */
+unsigned char *walk_sniff_flags(const struct walk_result *r);
 
 #endif

@@ -357,47 +357,51 @@ static void test_globs_walk(void **state)
     walk_result_release(&r);
 }
 
+/* The walk does not open files: files found in folders are listed with .sniff set (the
+ * reader applies the binary rule, tests/cli/0518), unless walk_opts.binary; explicit ones never. */
 static void test_binary(void **state)
 {
     const struct fix *f = *state;
     struct walk_result r;
     struct walk_opts o = { 0 };
-    static char buf[WALK_SNIFF_LEN + 100];
-    static const char *const want_default[] = { "late", "text" };
-    static const char *const want_all[] = { "bin", "edge", "late", "text" };
-    static const char *const skip_rel[] = { "bin", "edge" };
-    static const char *const skip_why[] = { "binary", "binary" };
+    static const char *const want[] = { "bin", "text" };
 
-    memset(buf, 'a', sizeof(buf));
-    buf[100] = '\0';
-    write_rel(f, "bin", buf, sizeof(buf));
-    memset(buf, 'a', sizeof(buf));
-    buf[WALK_SNIFF_LEN - 1] = '\0'; /* last byte sniffed */
-    write_rel(f, "edge", buf, sizeof(buf));
-    memset(buf, 'a', sizeof(buf));
-    buf[WALK_SNIFF_LEN] = '\0'; /* first byte not sniffed */
-    write_rel(f, "late", buf, sizeof(buf));
+    write_rel(f, "bin", "a\0b", 3);
     write_rel(f, "text", "hello\n", 6);
 
     walk_root(f, &r, &o);
-    expect_files(f, &r, want_default, N(want_default));
-    expect_notes(f, r.skipped, r.nskipped, skip_rel, skip_why, N(skip_rel));
+    expect_files(f, &r, want, N(want));
+    assert_int_equal(r.files[0].sniff, 1);
+    assert_int_equal(r.files[1].sniff, 1);
+    assert_int_equal(r.nskipped, 0);
     assert_int_equal(r.nerrors, 0);
+    unsigned char *flags = walk_sniff_flags(&r);
+    assert_non_null(flags);
+    assert_int_equal(flags[0], 1);
+    free(flags);
+    /* the reader's verdict joins the skipped list, in path order */
+    walk_add_skipped(&r, P(f, "text"), "binary");
+    walk_add_skipped(&r, P(f, "bin"), "binary");
+    walk_sort_skipped(&r);
+    assert_string_equal(r.skipped[0].path, P(f, "bin"));
+    assert_string_equal(r.skipped[1].path, P(f, "text"));
     walk_result_release(&r);
 
     o.binary = 1;
     walk_root(f, &r, &o);
-    expect_files(f, &r, want_all, N(want_all));
-    assert_int_equal(r.nskipped, 0);
+    expect_files(f, &r, want, N(want));
+    assert_int_equal(r.files[0].sniff, 0);
+    assert_null(walk_sniff_flags(&r));
     walk_result_release(&r);
 
-    /* explicit binary file is kept */
+    /* explicit binary file is kept and not sniffed */
     walk_result_init(&r);
     walk_add_arg(&r, P(f, "bin"), NULL);
     walk_finish(&r);
     assert_int_equal(r.nfiles, 1);
     assert_string_equal(r.files[0].path, P(f, "bin"));
     assert_int_equal(r.files[0].explicit_, 1);
+    assert_int_equal(r.files[0].sniff, 0);
     assert_int_equal(r.nskipped, 0);
     walk_result_release(&r);
 }
@@ -675,6 +679,7 @@ static void test_dedup(void **state)
                  N(want));
     assert_int_equal(r.files[1].explicit_, 1); /* a.txt: explicit wins */
     assert_int_equal(r.files[2].explicit_, 1); /* bin.dat */
+    assert_int_equal(r.files[2].sniff, 0);     /* found in the folder too: explicit wins */
     assert_int_equal(r.files[3].explicit_, 0); /* c.txt: found twice */
     assert_int_equal(r.nskipped, 0);           /* bin.dat named explicitly */
     assert_int_equal(r.nerrors, 1);            /* dang, reported once */
@@ -686,10 +691,12 @@ static void test_dedup(void **state)
     walk_add_arg(&r, P(f, "c.txt"), NULL);
     walk_finish(&r);
     check_invariants(&r);
-    static const char *const want2[] = { "a.txt", "c.txt" };
+    static const char *const want2[] = { "a.txt", "bin.dat", "c.txt" }; /* bin.dat: .sniff */
     expect_files(f, &r, want2, N(want2));
     assert_int_equal(r.files[0].explicit_, 0);
-    assert_int_equal(r.files[1].explicit_, 1);
+    assert_int_equal(r.files[1].sniff, 1);
+    assert_int_equal(r.files[2].explicit_, 1);
+    assert_int_equal(r.files[2].sniff, 0); /* c.txt: found first, named later */
     walk_result_release(&r);
 }
 
