@@ -85,7 +85,15 @@ $(BUILD)/gen/cjk_compat.h: data/cjk_compat.txt
 	$(QGEN)awk 'BEGIN { print "/* generated from data/cjk_compat.txt: do not edit */" } \
 	  /^[0-9A-F]/ { printf "{0x%s, 0x%s},\n", $$1, $$2 }' $< > $@.$$$$.tmp && mv $@.$$$$.tmp $@
 
-$(BUILD)/normalize.o: $(BUILD)/gen/cjk_compat.h
+# The same pairs sorted by their unified form, for normalize_preimages' binary search.
+$(BUILD)/gen/cjk_compat_inv.h: data/cjk_compat.txt
+	@mkdir -p $(dir $@)
+	$(QGEN){ echo "/* generated from data/cjk_compat.txt: do not edit */"; \
+	  awk '/^[0-9A-F]/ { t = "00000000" $$2; s = "00000000" $$1; \
+	    print substr(t, length(t) - 7) " " substr(s, length(s) - 7) " " $$2 " " $$1 }' $< \
+	  | LC_ALL=C sort | awk '{ printf "{0x%s, 0x%s},\n", $$3, $$4 }'; } > $@.$$$$.tmp && mv $@.$$$$.tmp $@
+
+$(BUILD)/normalize.o: $(BUILD)/gen/cjk_compat.h $(BUILD)/gen/cjk_compat_inv.h
 
 $(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.c $(BUILD)/CFLAGS.stamp
 	$(QCC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -114,7 +122,7 @@ test: tifa $(UNIT_BINS) $(REPLAY_BINS)
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer, in its own tree.
 # ($(BUILD)/gen/cjk_compat.h: the sub-make's objects find generated headers through -Ibuild/gen.)
-sanitize: $(BUILD)/gen/cjk_compat.h
+sanitize: $(BUILD)/gen/cjk_compat.h $(BUILD)/gen/cjk_compat_inv.h
 	$(MAKE) BUILD=build/san SANITIZE=address,undefined OPT='-O1 -g' TIFA_BIN=build/san/tifa test-san
 
 test-san: $(BUILD)/libtifa.a $(BUILD)/main.o $(UNIT_BINS) $(REPLAY_BINS)
@@ -183,7 +191,7 @@ replay: $(REPLAY_BINS)
 	@sh tests/run-replay.sh $(BUILD)/fuzz-replay $(FUZZ_NAMES)
 
 # build/gen/cjk_compat.h: the sub-make's objects find generated headers through -Ibuild/gen.
-fuzz: $(BUILD)/gen/cjk_compat.h
+fuzz: $(BUILD)/gen/cjk_compat.h $(BUILD)/gen/cjk_compat_inv.h
 	$(MAKE) BUILD=build/fuzz CC=$(FUZZ_CC) SANITIZE=fuzzer-no-link,address,undefined OPT='-O1 -g' \
 	    CFLAGS='$(CFLAGS) -fsanitize-coverage-ignorelist=tests/fuzz/coverage-ignore.txt' fuzz-bins
 

@@ -28,6 +28,10 @@
  * of min(N, 1 MiB).
  * Memory: per thread one 1 MiB read buffer, its decoded piece and a 64 KiB search buffer; per
  * split file being counted (at most about one per thread) one tally; never a whole file.
+ * Binary files: for a file with corpus_opts.sniff set, the reader checks its first
+ * WALK_SNIFF_LEN bytes for a NUL before anything else (source_read_or_split's sniff_len) and
+ * the document is delivered as an error with code TIFA_ESKIP and message "binary"; the
+ * commands list it as skipped. The walk used to open every file to check this, on one thread.
  * With corpus_opts.head_len, the piece callback also copies the start of the decoded text into
  * a per-worker buffer (kept across documents) that is duplicated into agg_doc.head; of a split
  * file only chunk 0 does, and chunks are never shorter than head_len.
