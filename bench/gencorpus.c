@@ -18,12 +18,16 @@
  *
  * Terms. `terms` counts every substring of 4 to 8 Han characters (U+4E00..U+9FFF) in the
  * sources and prints the N most frequent ones (ties in byte order), leaving out those listed in
- * EXCLUDE (one per line: the built-in patterns, so the lexicon has no duplicates).
+ * EXCLUDE (one per line: the built-in patterns, so the lexicon has no duplicates). `rterms`
+ * prints the same strings with their characters in reverse order: an automaton of the same
+ * size and alphabet whose patterns seldom occur in the text (the cost of a big lexicon apart
+ * from the cost of frequent matches).
  *
  * usage: gencorpus files OUT TOTAL_BYTES MIN_BYTES MAX_BYTES SEED SOURCE...
  *        gencorpus nfiles OUT COUNT MIN_BYTES MAX_BYTES SEED SOURCE...
  *        gencorpus one FILE TOTAL_BYTES SEED SOURCE...
  *        gencorpus terms N EXCLUDE SOURCE...
+ *        gencorpus rterms N EXCLUDE SOURCE...
  */
 #include <errno.h>
 #include <stdint.h>
@@ -310,10 +314,19 @@ static int cmp_gram(const void *a, const void *b)
     return strcmp(x->s, y->s);
 }
 
-static int cmd_terms(int argc, char **argv)
+/* Prints @s (Han characters of 3 bytes each) with its characters in reverse order. */
+static void put_reversed(const char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = n; i >= 3; i -= 3)
+        fwrite(s + i - 3, 1, 3, stdout);
+    putchar('\n');
+}
+
+static int cmd_terms(int argc, char **argv, int reversed)
 {
     if (argc < 5)
-        die("usage: gencorpus terms N EXCLUDE SOURCE...", NULL);
+        die("usage: gencorpus terms|rterms N EXCLUDE SOURCE...", NULL);
     uint64_t want = parse_u64(argv[2]);
     size_t exlen;
     char *ex = (char *)slurp(argv[3], &exlen);
@@ -360,7 +373,10 @@ static int cmd_terms(int argc, char **argv)
         }
         if (dup)
             continue;
-        puts(v[i].s);
+        if (reversed)
+            put_reversed(v[i].s);
+        else
+            puts(v[i].s);
         printed++;
     }
     return 0;
@@ -375,8 +391,10 @@ int main(int argc, char **argv)
     if (argc >= 2 && !strcmp(argv[1], "one"))
         return cmd_one(argc, argv);
     if (argc >= 2 && !strcmp(argv[1], "terms"))
-        return cmd_terms(argc, argv);
-    die("usage: gencorpus files|one|terms ... (see the comment at the top of bench/gencorpus.c)",
+        return cmd_terms(argc, argv, 0);
+    if (argc >= 2 && !strcmp(argv[1], "rterms"))
+        return cmd_terms(argc, argv, 1);
+    die("usage: gencorpus files|one|terms|rterms ... (see the comment at the top of bench/gencorpus.c)",
         NULL);
     return 2;
 }

@@ -135,6 +135,9 @@ awk '{ print length($0) "\t" $0 }' "$TMP/patterns.txt" | sort -t "$(printf '\t')
 NPAT=$(wc -l < "$TMP/terms.txt")
 "$GENCORPUS" terms $((10000 - NPAT)) "$TMP/patterns.txt" $SOURCES > "$TMP/lex10k.txt"
 LEX10K="--lexicon $TMP/lex10k.txt"
+# the same substrings reversed: as big an automaton, few matches (see gencorpus.c)
+"$GENCORPUS" rterms $((10000 - NPAT)) "$TMP/patterns.txt" $SOURCES > "$TMP/lex10k-rare.txt"
+LEX10KR="--lexicon $TMP/lex10k-rare.txt"
 cat "$TMP/terms.txt" "$TMP/lex10k.txt" > "$TMP/terms10k.txt"  # the same 10,000 patterns for Hyperscan
 
 # ---- measuring ----
@@ -188,6 +191,8 @@ run_timed "tifa count -j1, 10k terms, many files" "$MANY_BYTES" "$R" "$T count -
 M10K=$(tail -1 "$TMP/out" | sed -n 's/.* \([0-9]*\) matches.*/\1/p')
 run_timed "tifa count -j$NCPU, 10k terms, many files" "$MANY_BYTES" "$R" "$T count -j$NCPU $LEX10K $M"
 run_timed "tifa count -j1, 10k terms, one file" "$ONE_BYTES" "$R" "$T count -j1 $LEX10K $O"
+run_timed "tifa count -j1, 10k rare terms, many files" "$MANY_BYTES" "$R" "$T count -j1 $LEX10KR $M"
+M10KR=$(tail -1 "$TMP/out" | sed -n 's/.* \([0-9]*\) matches.*/\1/p')
 run_timed "tifa count --overlapping -j1, built-in, many files" "$MANY_BYTES" "$R" \
     "$T count --overlapping -j1 $M"
 
@@ -276,6 +281,7 @@ CAT_MANY=${SEC["cat, many files"]}; CAT_ONE=${SEC["cat, one file"]}
 J1="tifa count -j1, built-in, many files"; JN="tifa count -j$NCPU, built-in, many files"
 O1="tifa count -j1, built-in, one file"; ON="tifa count -j$NCPU, built-in, one file"
 K1="tifa count -j1, 10k terms, many files"
+K1R="tifa count -j1, 10k rare terms, many files"
 {
     echo
     echo "## $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$( [ -n "$(git status --porcelain -- src include 2>/dev/null)" ] && echo ' (with uncommitted changes)')"
@@ -312,6 +318,9 @@ K1="tifa count -j1, 10k terms, many files"
     echo "- 10k-term lexicon: $(ratio "${SEC[$K1]}" "${SEC[$J1]}")x the time of the built-in one (-j1, many files);" \
         "matches: built-in one per $(awk -v b="$MANY_BYTES" -v m="$MBUILTIN" 'BEGIN { printf "%.0f", b / (m ? m : 1) }') bytes," \
         "10k one per $(awk -v b="$MANY_BYTES" -v m="${M10K:-0}" 'BEGIN { printf "%.0f", b / (m ? m : 1) }') bytes"
+    echo "- 10k rare terms (the same substrings reversed: as big an automaton, few matches):" \
+        "$(ratio "${SEC[$K1R]}" "${SEC[$J1]}")x the time of the built-in lexicon (-j1, many files);" \
+        "one match per $(awk -v b="$MANY_BYTES" -v m="${M10KR:-0}" 'BEGIN { printf "%.0f", b / (m ? m : 1) }') bytes"
     echo "- automaton build: built-in $BUILD_BUILTIN_MS ms, 10k terms $BUILD_10K_MS ms; start-up (count on an empty file, best of 100) $STARTUP_MS ms"
     echo "- $NSMALL files of 1 KB: $FPS1 files/s with -j1, $FPSN files/s with -j$NCPU"
     echo "- counts on the built-in patterns: grep $CMP_GREP; rg $CMP_RG; hyperscan $CMP_HS$(
