@@ -610,10 +610,34 @@ static int cmp_label_order(const void *a, const void *b)
     return strcmp(((const struct label_order *)a)->term, ((const struct label_order *)b)->term);
 }
 
-static int is_dropped(const struct lexicon *lx, const struct strmap *terms, size_t i,
-                      struct sbuf *key, struct tifa_err *e)
+/* The normalized term of every entry, computed once: step 1's duplicate check compares a term
+ * with every earlier entry of its origin since the first sense, which normalized them all again
+ * (a quarter of start-up with the built-in lexicon). */
+struct term_keys {
+    struct sbuf *k;
+    size_t n;
+};
+
+static void term_keys_init(struct term_keys *tk, const struct lexicon *lx, struct tifa_err *e)
 {
-    norm_key(lx->entries[i].term, key, e);
+    tk->n = lx->nentries;
+    tk->k = xmalloc(st_mult(tk->n + 1, sizeof(*tk->k)));
+    for (size_t i = 0; i < tk->n; i++) {
+        sbuf_init(&tk->k[i]);
+        norm_key(lx->entries[i].term, &tk->k[i], e);
+    }
+}
+
+static void term_keys_release(struct term_keys *tk)
+{
+    for (size_t i = 0; i < tk->n; i++)
+        sbuf_release(&tk->k[i]);
+    free(tk->k);
+}
+
+static int is_dropped(const struct lexicon *lx, const struct strmap *terms, size_t i,
+                      const struct sbuf *key)
+{
     const size_t *owner = strmap_get(terms, key->buf, key->len);
     return lx->entries[*owner].origin != lx->entries[i].origin;
 }
@@ -626,10 +650,12 @@ int lexicon_finish(struct lexicon *lx, struct tifa_err *e)
     int rc = 0;
     char loc[1200];
 
+    struct term_keys tk;
     strmap_init(&terms);
     strmap_init(&labels);
     strmap_init(&pats);
     strmap_init(&ids);
+    term_keys_init(&tk, lx, e);
     /* 1. terms: the map holds the first entry of the LATEST origin that defines each term, so
      *    a later file redefines a term; within one origin only senses with distinct ids repeat. */
     for (size_t i = 0; i < lx->nentries && !rc; i++) {
@@ -637,8 +663,8 @@ int lexicon_finish(struct lexicon *lx, struct tifa_err *e)
         int ins;
         if (en->excluded)
             continue;
-        norm_key(en->term, &key, e);
-        size_t *first = strmap_put(&terms, key.buf, key.len, i, &ins);
+        const struct sbuf *tkey = &tk.k[i];
+        size_t *first = strmap_put(&terms, tkey->buf, tkey->len, i, &ins);
         if (ins)
             continue;
         struct lex_entry *prev = &lx->entries[*first];
@@ -650,10 +676,8 @@ int lexicon_finish(struct lexicon *lx, struct tifa_err *e)
             struct lex_entry *o = &lx->entries[j];
             if (o->origin != en->origin)
                 continue;
-            struct sbuf k2 = SBUF_INIT;
-            norm_key(o->term, &k2, e);
-            int same = k2.len == key.len && !memcmp(k2.buf, key.buf, key.len);
-            sbuf_release(&k2);
+            const struct sbuf *k2 = &tk.k[j];
+            int same = k2->len == tkey->len && !memcmp(k2->buf, tkey->buf, tkey->len);
             if (same && (!*en->id || !*o->id || !strcmp(en->id, o->id))) {
                 where(o, loc, sizeof(loc));
                 rc = entry_err(en, e, "duplicate term '%s' (first at %s)", en->term, loc);
@@ -663,7 +687,7 @@ int lexicon_finish(struct lexicon *lx, struct tifa_err *e)
     /* 2. labels and ids */
     for (size_t i = 0; i < lx->nentries && !rc; i++) {
         struct lex_entry *en = &lx->entries[i];
-        en->dropped = en->excluded || is_dropped(lx, &terms, i, &key, e);
+        en->dropped = en->excluded || is_dropped(lx, &terms, i, &tk.k[i]);
         if (en->dropped)
             continue;
         if (*en->id) {
@@ -676,7 +700,7 @@ int lexicon_finish(struct lexicon *lx, struct tifa_err *e)
             }
         }
         int ins;
-        size_t *lid = strmap_put(&labels, key.buf, key.len, lx->nlabels, &ins);
+        size_t *lid = strmap_put(&labels, tk.k[i].buf, tk.k[i].len, lx->nlabels, &ins);
         if (ins) {
             ALLOC_GROW(lx->labels, lx->nlabels + 1, label_alloc);
             lx->labels[lx->nlabels].term = xstrdup(en->term);
@@ -723,6 +747,7 @@ int lexicon_finish(struct lexicon *lx, struct tifa_err *e)
         free(o);
     }
     sbuf_release(&key);
+    term_keys_release(&tk);
     strmap_release(&terms);
     strmap_release(&labels);
     strmap_release(&pats);
