@@ -23,16 +23,23 @@ static const uint32_t cjk_compat_inv[][2] = {
 #include "cjk_compat_inv.h"
 };
 
-static uint32_t compat_lookup(uint32_t cp)
+/* The first pair of @t (sorted by first value) whose first value is >= @key. */
+static size_t pairs_lower_bound(const uint32_t (*t)[2], size_t n, uint32_t key)
 {
-    size_t lo = 0, hi = NCOMPAT;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (cjk_compat[mid][0] < cp)
+        if (t[mid][0] < key)
             lo = mid + 1;
         else
             hi = mid;
     }
+    return lo;
+}
+
+static uint32_t compat_lookup(uint32_t cp)
+{
+    size_t lo = pairs_lower_bound(cjk_compat, NCOMPAT, cp);
     return lo < NCOMPAT && cjk_compat[lo][0] == cp ? cjk_compat[lo][1] : cp;
 }
 
@@ -151,14 +158,7 @@ size_t normalize_preimages(uint32_t ncp, uint32_t *out, size_t max)
     } else if (ncp == ' ') {
         PUT(0x3000);
     } else if (ncp >= 0x2E80) {
-        size_t lo = 0, hi = NCOMPAT;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (cjk_compat_inv[mid][0] < ncp)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
+        size_t lo = pairs_lower_bound(cjk_compat_inv, NCOMPAT, ncp);
         for (; lo < NCOMPAT && cjk_compat_inv[lo][0] == ncp; lo++)
             PUT(cjk_compat_inv[lo][1]);
     }
