@@ -136,9 +136,14 @@
  *     characters (the built-in lexicon on this text: well under that).
  * What remains. Built-in: ~3.6 ns a character for two interleaved chains; UTF-8 validation
  * and the kernel's copy in read(2) are ~15% of `count -j1`. 10k lexicon (one output per
- * character, a match every 30 bytes): ~5.5x the built-in time now; the profile is the dense
+ * character, a match every 30 bytes): 4.3x the built-in time (make bench; the same 10,000
+ * strings reversed, which seldom match, 1.3x: size is not the problem); the profile is the dense
  * load (12 MiB of rows do not fit L2), after_step (a slow-path call nearly every character,
- * since candidates are nearly always pending) and sparse steps. Not tried: 16-bit state words
+ * since candidates are nearly always pending) and sparse steps. TRIED, NOT KEPT: the depth in
+ * spare bits of the state word (bits 23..30 when every offset fits in 23 bits), to spare
+ * after_step the header load that perf showed missing the cache (36% of after_step): 1.72 s ->
+ * 1.71 s, no gain; the other header fields (own patterns, dictionary link) and the commits
+ * then take the miss instead. Not tried: 16-bit state words
  * (premultiplied offsets do not fit 16 bits beyond ~100 rows of the built-in automaton),
  * choosing dense states by a sample of the text instead of BFS depth, a double-array trie for
  * the deep states, output states numbered last so one compare replaces the AC_OUT mask.
