@@ -136,7 +136,7 @@ valgrind: tifa
 	@TIFA_WRAP='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite' sh tests/run-cli.sh
 
 run: tifa
-	./tifa count corpus/
+	./tifa count --glob '*.txt' corpus/
 
 # make bench [BENCH_MB=256] [BENCH_REPEAT=3] [BENCH_SMALL_FILES=100000] [TIFA_BENCH_DIR=/tmp/tifa-bench]:
 # speed against cat, grep, rg and Hyperscan on a generated corpus; appends the table to bench/RESULTS.md.
