@@ -31,36 +31,15 @@ enum { OPT_FORMAT = 1, OPT_PER_DOC, OPT_TOP, OPT_MIN_COUNT, OPT_SORT, OPT_HELP }
 struct count_run {
     struct report rep;
     struct agg_total tot;
-    struct walk_note *errors;
-    size_t nerrors, errors_alloc;
-    struct walk_result *walk; /* the reader's "binary" files join its skipped list */
+    struct walk_result *walk; /* read errors and binary files join its lists */
 };
-
-static void add_note(struct walk_note **v, size_t *n, size_t *alloc, const char *path,
-                     const char *text)
-{
-    ALLOC_GROW(*v, *n + 1, *alloc);
-    (*v)[*n].path = xstrdup(path);
-    (*v)[*n].text = xstrdup(text);
-    (*n)++;
-}
-
-static int cmp_note(const void *a, const void *b)
-{
-    return strcmp(((const struct walk_note *)a)->path, ((const struct walk_note *)b)->path);
-}
 
 static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_err *err, void *arg)
 {
     struct count_run *run = arg;
     (void)index;
-    if (err && err->code == TIFA_ESKIP) {
-        walk_add_skipped(run->walk, err->path, err->msg);
-        return;
-    }
     if (err) {
-        fprintf(stderr, "tifa: '%s': %s\n", err->path, err->msg);
-        add_note(&run->errors, &run->nerrors, &run->errors_alloc, err->path, err->msg);
+        cmd_doc_failed(err, run->walk);
         return;
     }
     cmd_warn_invalid(doc);
@@ -190,10 +169,8 @@ int cmd_count(int argc, char **argv)
     run.rep.min_count = min_count;
     run.rep.sort = sort;
     agg_total_init(&run.tot, lx.nlabels);
-    for (size_t i = 0; i < w.nerrors; i++) {
+    for (size_t i = 0; i < w.nerrors; i++)
         fprintf(stderr, "tifa: '%s': %s\n", w.errors[i].path, w.errors[i].text);
-        add_note(&run.errors, &run.nerrors, &run.errors_alloc, w.errors[i].path, w.errors[i].text);
-    }
     const char **paths = xmalloc(st_mult(w.nfiles + 1, sizeof(char *)));
     for (size_t i = 0; i < w.nfiles; i++)
         paths[i] = w.files[i].path;
@@ -214,13 +191,9 @@ int cmd_count(int argc, char **argv)
         decoder_release(&d);
     }
     corpus_count(paths, w.nfiles, &lx, ac, &copts, on_doc, &run);
-    walk_sort_skipped(&w); /* with the binary files the reader left out */
-    /* walk errors and read errors together, in path order */
-    if (run.nerrors)
-        qsort(run.errors, run.nerrors, sizeof(*run.errors), cmp_note);
-    report_end(&run.rep, &run.tot, w.skipped, w.nskipped,
-               run.errors, run.nerrors);
-    status = run.nerrors ? EXIT_PARTIAL : EXIT_OK;
+    walk_sort_notes(&w); /* walk and reader notes together, in path order */
+    report_end(&run.rep, &run.tot, w.skipped, w.nskipped, w.errors, w.nerrors);
+    status = w.nerrors ? EXIT_PARTIAL : EXIT_OK;
     if (timing) {
         size_t nst, nde, ncl;
         ac_shape(ac, &nst, &nde, &ncl);
@@ -231,11 +204,6 @@ int cmd_count(int argc, char **argv)
                 now_ms() - t_walk, cstats.split_files, cstats.chunks);
     }
 done:
-    for (size_t i = 0; i < run.nerrors; i++) {
-        free(run.errors[i].path);
-        free(run.errors[i].text);
-    }
-    free(run.errors);
     free(paths);
     free(sniff);
     agg_total_release(&run.tot);

@@ -34,43 +34,20 @@ static const char trend_usage[] =
 
 enum { OPT_FORMAT = 1, OPT_KEY_REGEX, OPT_TERM, OPT_TOP, OPT_DOCS, OPT_RATE, OPT_SHARE, OPT_HELP };
 
-struct note_list {
-    struct walk_note *v;
-    size_t n, alloc;
-};
 
 struct trend_run {
     struct trend t;
     const struct trend_keyer *keyer;
     struct sbuf key;
-    struct note_list errors;
-    struct walk_result *walk; /* the reader's "binary" files join its skipped list */
+    struct walk_result *walk; /* read errors and binary files join its lists */
 };
-
-static void note_add(struct note_list *l, const char *path, const char *text)
-{
-    ALLOC_GROW(l->v, l->n + 1, l->alloc);
-    l->v[l->n].path = xstrdup(path);
-    l->v[l->n].text = xstrdup(text);
-    l->n++;
-}
-
-static int cmp_note(const void *a, const void *b)
-{
-    return strcmp(((const struct walk_note *)a)->path, ((const struct walk_note *)b)->path);
-}
 
 static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_err *err, void *arg)
 {
     struct trend_run *run = arg;
     (void)index;
-    if (err && err->code == TIFA_ESKIP) {
-        walk_add_skipped(run->walk, err->path, err->msg);
-        return;
-    }
     if (err) {
-        fprintf(stderr, "tifa: '%s': %s\n", err->path, err->msg);
-        note_add(&run->errors, err->path, err->msg);
+        cmd_doc_failed(err, run->walk);
         return;
     }
     cmd_warn_invalid(doc);
@@ -264,10 +241,8 @@ int cmd_trend(int argc, char **argv)
 
     trend_init(&run.t, lx.nlabels);
     run.keyer = &keyer;
-    for (size_t i = 0; i < w.nerrors; i++) {
+    for (size_t i = 0; i < w.nerrors; i++)
         fprintf(stderr, "tifa: '%s': %s\n", w.errors[i].path, w.errors[i].text);
-        note_add(&run.errors, w.errors[i].path, w.errors[i].text);
-    }
     const char **paths = xmalloc(st_mult(w.nfiles + 1, sizeof(char *)));
     for (size_t i = 0; i < w.nfiles; i++)
         paths[i] = w.files[i].path;
@@ -276,27 +251,20 @@ int cmd_trend(int argc, char **argv)
                                 co.threads, TREND_HEAD_LEN, NULL, sniff};
     run.walk = &w;
     corpus_count(paths, w.nfiles, &lx, ac, &copts, on_doc, &run);
-    walk_sort_skipped(&w); /* with the binary files the reader left out */
+    walk_sort_notes(&w); /* walk and reader notes together, in path order */
     free(paths);
     free(sniff);
     trend_finish(&run.t);
-    if (run.errors.n)
-        qsort(run.errors.v, run.errors.n, sizeof(*run.errors.v), cmp_note);
 
     if ((status = pick_rows(&run.t, &lx, terms, nterms, top, &rows, &nrows)) == 0) {
         struct report_trend rep = {stdout, fmt, measure, regex ? "regex" : "year", &lx, &run.t,
-                                   rows, nrows, w.skipped, run.errors.v, w.nskipped, run.errors.n};
+                                   rows, nrows, w.skipped, w.errors, w.nskipped, w.nerrors};
         report_trend(&rep);
-        status = run.errors.n ? EXIT_PARTIAL : EXIT_OK;
+        status = w.nerrors ? EXIT_PARTIAL : EXIT_OK;
     }
     free(rows);
     trend_release(&run.t);
 done_lx:
-    for (size_t i = 0; i < run.errors.n; i++) {
-        free(run.errors.v[i].path);
-        free(run.errors.v[i].text);
-    }
-    free(run.errors.v);
     sbuf_release(&run.key);
     walk_result_release(&w);
     ac_free(ac);

@@ -174,6 +174,16 @@ int cmd_walk_inputs(const struct common_opts *o, char **args, size_t nargs, stru
     return 0;
 }
 
+void cmd_doc_failed(const struct tifa_err *err, struct walk_result *w)
+{
+    if (err->code == TIFA_ESKIP) {
+        walk_add_skipped(w, err->path, err->msg);
+        return;
+    }
+    fprintf(stderr, "tifa: '%s': %s\n", err->path, err->msg);
+    walk_add_error(w, err->path, err->msg);
+}
+
 void cmd_warn_invalid(const struct agg_doc *doc)
 {
     if (!doc->invalid)

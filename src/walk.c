@@ -453,10 +453,17 @@ static int cmp_note_path(const void *a, const void *b)
     return strcmp(((const struct walk_note *)a)->path, ((const struct walk_note *)b)->path);
 }
 
-void walk_sort_skipped(struct walk_result *r)
+void walk_add_error(struct walk_result *r, const char *path, const char *msg)
+{
+    add_error(r, path, msg);
+}
+
+void walk_sort_notes(struct walk_result *r)
 {
     if (r->nskipped > 1)
         qsort(r->skipped, r->nskipped, sizeof(*r->skipped), cmp_note_path);
+    if (r->nerrors > 1)
+        qsort(r->errors, r->nerrors, sizeof(*r->errors), cmp_note_path);
 }
 
 unsigned char *walk_sniff_flags(const struct walk_result *r)

@@ -66,6 +66,13 @@ int cmd_walk_inputs(const struct common_opts *o, char **args, size_t nargs, stru
 /** Prints the one warning a document with invalid sequences gets (nothing when it has none). */
 void cmd_warn_invalid(const struct agg_doc *doc);
 
+/**
+ * A document corpus_count gave back as failed: a binary file (TIFA_ESKIP) joins @w's skipped
+ * list; anything else is printed ("tifa: 'PATH': MESSAGE") and joins its errors. Call
+ * walk_sort_notes(@w) when counting is over.
+ */
+void cmd_doc_failed(const struct tifa_err *err, struct walk_result *w);
+
 /** Parses a --format value among the @allowed formats (mask of 1 << format); prints the error,
  *  naming the allowed ones, and returns -1 when it is not one of them. */
 int cmd_parse_format(const char *s, unsigned allowed, enum report_format *out);

@@ -143,11 +143,13 @@ void walk_finish(struct walk_result *r);
 int walk_glob_ok(const struct walk_opts *o, const char *relpath);
 
 /**
- * Adds a "skipped" note to a finished result (the reader's "binary", walk_file.sniff);
- * walk_sort_skipped() puts the list back in path order afterwards.
+ * Add notes to a finished result: what the reader found (a "binary" file, walk_file.sniff, is
+ * skipped; a file it could not read is an error), so the commands report one list of each.
+ * walk_sort_notes() puts both lists back in path order afterwards.
  */
 void walk_add_skipped(struct walk_result *r, const char *path, const char *why);
-void walk_sort_skipped(struct walk_result *r);
+void walk_add_error(struct walk_result *r, const char *path, const char *msg);
+void walk_sort_notes(struct walk_result *r);
 
 /** Per-file walk_file.sniff flags for corpus_opts.sniff (malloc'ed; NULL when none is set). */
 unsigned char *walk_sniff_flags(const struct walk_result *r);

@@ -379,12 +379,16 @@ static void test_binary(void **state)
     assert_non_null(flags);
     assert_int_equal(flags[0], 1);
     free(flags);
-    /* the reader's verdict joins the skipped list, in path order */
+    /* the reader's verdicts join the lists, in path order */
     walk_add_skipped(&r, P(f, "text"), "binary");
     walk_add_skipped(&r, P(f, "bin"), "binary");
-    walk_sort_skipped(&r);
+    walk_add_error(&r, P(f, "text"), "read error at byte 0: input/output error");
+    walk_add_error(&r, P(f, "bin"), "cannot open: permission denied");
+    walk_sort_notes(&r);
     assert_string_equal(r.skipped[0].path, P(f, "bin"));
     assert_string_equal(r.skipped[1].path, P(f, "text"));
+    assert_string_equal(r.errors[0].path, P(f, "bin"));
+    assert_string_equal(r.errors[1].text, "read error at byte 0: input/output error");
     walk_result_release(&r);
 
     o.binary = 1;
