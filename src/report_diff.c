@@ -38,16 +38,6 @@ static const char *dir_sign(int dir)
     return dir > 0 ? "+" : dir < 0 ? "-" : "=";
 }
 
-
-static json_t *jstr(const char *s)
-{
-    struct sbuf sb = SBUF_INIT;
-    report_utf8_sanitize(&sb, s);
-    json_t *v = json_stringn(sb.buf, sb.len);
-    sbuf_release(&sb);
-    return v;
-}
-
 static void print_json(FILE *out, const struct diff *d, const struct diff_row *rows, size_t n,
                        double alpha)
 {
@@ -55,7 +45,7 @@ static void print_json(FILE *out, const struct diff *d, const struct diff_row *r
     for (int s = 0; s < 2; s++) {
         const struct diff_side *sd = &d->side[s];
         json_t *o = json_object(), *paths = json_array();
-        json_array_append_new(paths, jstr(sd->path));
+        json_array_append_new(paths, report_json_string(sd->path));
         json_object_set_new(o, "paths", paths);
         json_object_set_new(o, "kind", json_string(sd->kind));
         json_object_set_new(o, "documents", json_integer((json_int_t)sd->documents));

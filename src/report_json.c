@@ -16,6 +16,15 @@
 
 #define DUMP_FLAGS (JSON_REAL_PRECISION(12) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY)
 
+json_t *report_json_string(const char *s)
+{
+    struct sbuf sb = SBUF_INIT;
+    report_utf8_sanitize(&sb, s);
+    json_t *v = json_stringn(sb.buf, sb.len);
+    sbuf_release(&sb);
+    return v;
+}
+
 static json_t *jstr(struct report *r, const char *s)
 {
     sbuf_reset(&r->scratch);

@@ -17,7 +17,6 @@
 #include "tifa/utf8.h"
 #include "tifa/xalloc.h"
 
-
 static const char *const measure_names[] = {"count", "documents", "per_10k", "share"};
 
 static double round4(double x)
@@ -42,23 +41,13 @@ double report_trend_value(const struct trend *t, size_t period, uint32_t label_i
     }
 }
 
-static json_t *jstr(const char *s)
-{
-    struct sbuf sb = SBUF_INIT;
-    report_utf8_sanitize(&sb, s);
-    json_t *v = json_stringn(sb.buf, sb.len);
-    sbuf_release(&sb);
-    return v;
-}
-
-
 static json_t *seen_json(const struct trend *t, const struct trend_seen *s)
 {
     if (!s->document)
         return json_null();
     json_t *o = json_object();
-    json_object_set_new(o, "period", jstr(t->periods[s->period].key));
-    json_object_set_new(o, "document", jstr(s->document));
+    json_object_set_new(o, "period", report_json_string(t->periods[s->period].key));
+    json_object_set_new(o, "document", report_json_string(s->document));
     return o;
 }
 
@@ -67,8 +56,8 @@ static json_t *notes_json(const struct walk_note *n, size_t k, const char *key)
     json_t *a = json_array();
     for (size_t i = 0; i < k; i++) {
         json_t *o = json_object();
-        json_object_set_new(o, "path", jstr(n[i].path));
-        json_object_set_new(o, key, jstr(n[i].text));
+        json_object_set_new(o, "path", report_json_string(n[i].path));
+        json_object_set_new(o, key, report_json_string(n[i].text));
         json_array_append_new(a, o);
     }
     return a;
@@ -82,14 +71,14 @@ static void print_json(const struct report_trend *r)
             r->key_rule, measure_names[r->measure]);
     for (size_t i = 0; i < t->nperiods; i++) {
         json_t *o = json_object();
-        json_object_set_new(o, "period", jstr(t->periods[i].key));
+        json_object_set_new(o, "period", report_json_string(t->periods[i].key));
         json_object_set_new(o, "documents", json_integer((json_int_t)t->periods[i].documents));
         json_object_set_new(o, "han", json_integer((json_int_t)t->periods[i].han));
         json_array_append_new(periods, o);
     }
     report_json_put(r->out, periods, " \"periods\": ", ",\n");
     for (size_t i = 0; i < t->nunkeyed; i++)
-        json_array_append_new(unkeyed, jstr(t->unkeyed[i]));
+        json_array_append_new(unkeyed, report_json_string(t->unkeyed[i]));
     report_json_put(r->out, unkeyed, " \"unkeyed\": ", ",\n \"terms\": [");
     for (size_t k = 0; k < r->nlabels; k++) {
         uint32_t id = r->labels[k];
@@ -106,7 +95,7 @@ static void print_json(const struct report_trend *r)
         json_object_set_new(o, "last", seen_json(t, &last));
         for (size_t i = 0; i < t->nperiods; i++) {
             json_t *c = json_object();
-            json_object_set_new(c, "period", jstr(t->periods[i].key));
+            json_object_set_new(c, "period", report_json_string(t->periods[i].key));
             json_object_set_new(c, "count", json_integer((json_int_t)t->periods[i].count[id]));
             json_object_set_new(c, "documents", json_integer((json_int_t)t->periods[i].docs[id]));
             json_object_set_new(c, "per_10k", json_real(report_trend_value(t, i, id, TREND_RATE)));

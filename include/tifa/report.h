@@ -13,6 +13,8 @@
 
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "tifa/agg.h"
 #include "tifa/lexicon.h"
 #include "tifa/sbuf.h"
@@ -82,6 +84,8 @@ void report_tsv_document(struct report *r, const struct agg_doc *doc);
 
 /** Appends @s with each invalid UTF-8 sequence replaced by U+FFFD (for JSON strings). */
 void report_utf8_sanitize(struct sbuf *out, const char *s);
+/** A new JSON string of @s, sanitized as report_utf8_sanitize does (jansson refuses bad UTF-8). */
+json_t *report_json_string(const char *s);
 /** Appends @s escaped for TSV: \t \n \r \\ as backslash escapes, invalid UTF-8 bytes as \xNN. */
 void report_tsv_escape(struct sbuf *out, const char *s);
 /** Appends @s as one CSV field (RFC 4180: quoted when it holds , " CR or LF). */
