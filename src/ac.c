@@ -169,7 +169,6 @@
 #define AC_F_DROP (1u << 29)
 #define AC_F_SPECIAL (AC_F_SPACE | AC_F_NL | AC_F_CR | AC_F_DROP)
 
-#define NONE UINT64_MAX
 
 /* Pieces at least this long are scanned as two lanes when offsets are not wanted. */
 #define AC_LANES_MIN ((size_t)16 << 10)
@@ -181,10 +180,16 @@
  * header of AC_HDR words, then a dense row's transitions (one per class) or a sparse record's
  * edges. Class-table entries hold class + AC_HDR, so a dense step is table[word + entry]. */
 #define AC_HDR 4
+/* overlapping automaton */
 #define H_DEPTH 0  /* depth in the trie */
 #define H_OWN 1    /* first pattern ending exactly here, UINT32_MAX if none */
 #define H_DICT 2   /* word of the nearest state on the failure chain with own patterns, 0 if none */
-#define H_FAIL 3   /* word of the failure state */
+/* leftmost-longest automaton: the best match seen on the state's path (see "Semantics") */
+#define H_BBACK 0  /* its start is this many characters back from the state's last one */
+#define H_BPAT 1   /* its pattern (the first given of equal ones), UINT32_MAX if none */
+#define H_BLEN 2   /* its length */
+/* both */
+#define H_FAIL 3   /* word of the failure state; leftmost: a DEAD word when failing loses the best */
 #define S_N 4      /* sparse record: number of edges */
 #define S_OVF 5    /* sparse record: first edge in edge_cls/edge_next when n > AC_SINLINE */
 #define S_CLS 6    /* sparse record: AC_SINLINE edge classes (+ AC_HDR) ... */
@@ -226,6 +231,7 @@ struct ac_pat {
 };
 
 struct ac {
+    enum ac_mode mode;        /* the semantics the tables were built for */
     uint32_t nclasses;
     uint32_t space_class;     /* class of ' ' when a pattern holds one, else 0 */
     uint32_t *lut;            /* BMP: lut[lut[cp >> 6] + (cp & 63)]: 1024 block offsets, blocks */
@@ -534,6 +540,7 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
 
     ca.bmp = xcalloc(65536, sizeof(uint32_t));
     ca.next = 1;
+    ac->mode = opts ? opts->mode : AC_LEFTMOST_LONGEST;
     ac->npatterns = (uint32_t)n;
     ac->pat = xmalloc(st_mult(n + 1, sizeof(*ac->pat)));
     ALLOC_GROW(node_depth, 1, dep_alloc);
@@ -743,11 +750,40 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
             ac->st[child].dict = ac->st[f].own_first != UINT32_MAX ? f : ac->st[f].dict;
         }
     }
-    /* 5. output flags on every stored target */
-    for (uint32_t a = 0; a < ac->edge_start[ac->nstates]; a++) {
-        uint32_t t = ac->edge_next[a];
-        if (ac->st[t].own_first != UINT32_MAX || ac->st[t].dict)
-            ac->edge_next[a] = t | AC_OUT;
+    /* 5. overlapping: output flags on every stored target. Leftmost-longest: the best match of
+     * each state's path, in BFS order (parents first), and whether failing loses it. */
+    uint32_t *bback = NULL, *blen = NULL, *bpat = NULL;
+    unsigned char *dies = NULL;
+    if (ac->mode == AC_OVERLAPPING) {
+        for (uint32_t a = 0; a < ac->edge_start[ac->nstates]; a++) {
+            uint32_t t = ac->edge_next[a];
+            if (ac->st[t].own_first != UINT32_MAX || ac->st[t].dict)
+                ac->edge_next[a] = t | AC_OUT;
+        }
+    } else {
+        bback = xcalloc(ac->nstates, sizeof(uint32_t));
+        blen = xcalloc(ac->nstates, sizeof(uint32_t));
+        bpat = xmalloc(st_mult(ac->nstates, sizeof(uint32_t)));
+        dies = xcalloc(ac->nstates, 1);
+        bpat[0] = UINT32_MAX;
+        for (uint32_t s = 0; s < ac->nstates; s++) {
+            for (uint32_t a = ac->edge_start[s]; a < ac->edge_start[s + 1]; a++) {
+                uint32_t c = ac->edge_next[a];
+                /* the parent's best, one character further back; the child's longest output
+                 * (its own pattern, else its dictionary state's) wins when it starts at or
+                 * before it (at the same start it is the longer one) */
+                uint32_t ob = ac->st[c].own_first != UINT32_MAX ? c : ac->st[c].dict;
+                bpat[c] = bpat[s];
+                bback[c] = bpat[s] != UINT32_MAX ? bback[s] + 1 : 0;
+                blen[c] = blen[s];
+                if ((ob || ac->st[c].own_first != UINT32_MAX) &&
+                    (bpat[c] == UINT32_MAX || ac->st[ob].depth >= bback[c])) {
+                    bpat[c] = ac->st[ob].own_first;
+                    bback[c] = blen[c] = ac->st[ob].depth;
+                }
+                dies[c] = bpat[c] != UINT32_MAX && ac->st[ac->fail[c]].depth < bback[c];
+            }
+        }
     }
     /* 6. dense rows for the shallowest states (nodes < 2^26 and this cap keep every word, dense
      * or sparse, below 2^31) */
@@ -772,15 +808,26 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
     ac->table = xcalloc(words, sizeof(uint32_t));
     for (uint32_t s = 0; s < ac->nstates; s++) {
         uint32_t *rec = ac->table + state_word(ac, s);
-        rec[H_DEPTH] = ac->st[s].depth;
-        rec[H_OWN] = ac->st[s].own_first;
-        rec[H_DICT] = ac->st[s].dict ? state_word(ac, ac->st[s].dict) : 0;
-        rec[H_FAIL] = state_word(ac, ac->fail[s]);
+        if (ac->mode == AC_OVERLAPPING) {
+            rec[H_DEPTH] = ac->st[s].depth;
+            rec[H_OWN] = ac->st[s].own_first;
+            rec[H_DICT] = ac->st[s].dict ? state_word(ac, ac->st[s].dict) : 0;
+        } else {
+            rec[H_BBACK] = bback[s];
+            rec[H_BPAT] = bpat[s];
+            rec[H_BLEN] = blen[s];
+        }
+        /* a dying state's DEAD word is its own word, flagged: its header has the best match */
+        rec[H_FAIL] = dies && dies[s] ? state_word(ac, s) | AC_OUT : state_word(ac, ac->fail[s]);
         uint32_t e0 = ac->edge_start[s], n_e = ac->edge_start[s + 1] - e0;
         if (s < ndense) {
-            if (s)
-                memcpy(rec + AC_HDR, ac->table + rec[H_FAIL] + AC_HDR,
+            if (dies && dies[s]) {
+                for (uint32_t k = 0; k < ac->nclasses; k++)
+                    rec[AC_HDR + k] = rec[H_FAIL];
+            } else if (s) {
+                memcpy(rec + AC_HDR, ac->table + state_word(ac, ac->fail[s]) + AC_HDR,
                        ac->nclasses * sizeof(uint32_t));
+            }
             for (uint32_t a = e0; a < e0 + n_e; a++)
                 rec[AC_HDR + ac->edge_cls[a]] = ac->edge_next[a];
             continue;
@@ -792,6 +839,10 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
             rec[S_NEXT + k] = ac->edge_next[e0 + k];
         }
     }
+    free(bback);
+    free(blen);
+    free(bpat);
+    free(dies);
     *out = ac;
     return 0;
 }
@@ -823,20 +874,20 @@ void ac_shape(const struct ac *ac, size_t *nstates, size_t *ndense, size_t *ncla
 
 /* ---- scanning ---- */
 
-void ac_scanner_init(struct ac_scanner *sc, const struct ac *ac, enum ac_mode mode,
-                     ac_match_fn *fn, void *arg)
+void ac_scanner_init(struct ac_scanner *sc, const struct ac *ac, ac_match_fn *fn, void *arg)
 {
     uint32_t r = 16;
     memset(sc, 0, sizeof(*sc));
     sc->ac = ac;
-    sc->mode = mode;
+    sc->mode = ac->mode;
     sc->fn = fn;
     sc->arg = arg;
     while (r < 2 * ac->maxlen + 4)
         r *= 2;
     sc->mask = r - 1;
     sc->ring_off = xmalloc(st_mult(r, sizeof(uint64_t)));
-    sc->cand = xmalloc(st_mult(r, sizeof(*sc->cand)));
+    sc->ring_end = xmalloc(st_mult(r, sizeof(uint64_t)));
+    sc->ring_cls = xmalloc(st_mult(r, sizeof(uint32_t)));
     ac_scanner_reset(sc);
 }
 
@@ -845,13 +896,9 @@ void ac_scanner_reset(struct ac_scanner *sc)
     sc->state = 0;
     sc->sig = 0;
     sc->base = 0;
-    sc->cursor = 0;
-    sc->pmin = NONE;
     sc->in_ws = sc->prev_alnum = sc->prev_cr = 0;
     sc->nl_run = 0;
     memset(&sc->stats, 0, sizeof(sc->stats));
-    for (uint32_t i = 0; i <= sc->mask; i++)
-        sc->cand[i].start = NONE;
 }
 
 void ac_scanner_release(struct ac_scanner *sc)
@@ -861,7 +908,8 @@ void ac_scanner_release(struct ac_scanner *sc)
         free(sc->twin);
     }
     free(sc->ring_off);
-    free(sc->cand);
+    free(sc->ring_end);
+    free(sc->ring_cls);
     memset(sc, 0, sizeof(*sc));
 }
 
@@ -875,24 +923,6 @@ static void emit(struct ac_scanner *sc, uint32_t pat, uint64_t start_sig, uint64
     sc->fn(&m, sc->arg);
 }
 
-/* Leftmost-longest: commits every pending candidate that starts before @frontier. */
-static AC_NOINLINE void commit_ready(struct ac_scanner *sc, uint64_t frontier)
-{
-    while (sc->pmin < frontier) {
-        struct ac_cand *c = &sc->cand[sc->pmin & sc->mask];
-        emit(sc, c->pat, sc->pmin, c->endoff);
-        sc->cursor = c->endsig + 1;
-        c->start = NONE;
-        sc->pmin = NONE;
-        for (uint64_t x = sc->cursor; x < sc->sig; x++) {
-            if (sc->cand[x & sc->mask].start == x) {
-                sc->pmin = x;
-                break;
-            }
-        }
-    }
-}
-
 /* Overlapping: reports every output of the state just entered. */
 static void report_all(struct ac_scanner *sc, uint32_t w, uint64_t end_off)
 {
@@ -904,57 +934,60 @@ static void report_all(struct ac_scanner *sc, uint32_t w, uint64_t end_off)
             emit(sc, p, i + 1 - tab[t + H_DEPTH], end_off);
 }
 
-/* The slow path after a step: outputs of the new state, and pending candidates.
- *
- * Leftmost-longest, in this order: (1) commit the pending candidates that start before the
- * frontier i + 1 - depth (the new outputs all start at or after it, so they cannot take part);
- * (2) record the outputs, longest first along the dictionary chain, each as the candidate of
- * its start (a later output at the same start is longer, so it replaces the earlier one). Of
- * several patterns ending in one state (equal normalized forms) only the first given counts.
- * Once an output starting at s1 >= cursor is recorded with nothing pending before s1, the
- * shorter outputs (starting at s2 > s1, ending at i) cannot be chosen: s1 stays the lowest
- * pending start until a candidate at or before s1 is committed, and that candidate ends at or
- * after i (it is the one at s1, or one recorded later), so the cursor passes s2. The walk
- * stops there; with the big lexicons, where most states have several outputs, this is most of
- * the work saved. */
-static AC_NOINLINE void after_step(struct ac_scanner *sc, uint64_t end_off)
+/* Leftmost-longest: reports the best match of state word @w, whose last character is the
+ * significant index @last, and returns the index of the match's last character. */
+static uint64_t emit_best(struct ac_scanner *sc, uint32_t w, uint64_t last)
 {
     const uint32_t *tab = sc->ac->table;
-    sc->nslow++;
-    uint32_t w = AC_ID(sc->state);
-    uint64_t i = sc->sig - 1;
-
-    if (sc->mode == AC_OVERLAPPING) {
-        report_all(sc, w, end_off);
-        return;
-    }
-    if (sc->pmin < i + 1 - tab[w + H_DEPTH])
-        commit_ready(sc, i + 1 - tab[w + H_DEPTH]);
-    if (!(sc->state & AC_OUT))
-        return;
-    uint64_t pmin = sc->pmin, cursor = sc->cursor;
-    for (uint32_t t = tab[w + H_OWN] != UINT32_MAX ? w : tab[w + H_DICT]; t; t = tab[t + H_DICT]) {
-        uint64_t start = i + 1 - tab[t + H_DEPTH];
-        if (start < cursor)
-            continue;
-        struct ac_cand *c = &sc->cand[start & sc->mask];
-        c->start = start;
-        c->endsig = i;
-        c->endoff = end_off;
-        c->pat = tab[t + H_OWN];
-        if (pmin >= start) {
-            pmin = start;
-            break;
-        }
-    }
-    sc->pmin = pmin;
+    uint64_t start = last + 1 - tab[w + H_BBACK], end = start + tab[w + H_BLEN] - 1;
+    emit(sc, tab[w + H_BPAT], start, sc->no_offsets ? 0 : sc->ring_end[end & sc->mask]);
+    return end;
 }
 
-/* A paragraph break or the end of the document: nothing continues across it. */
+static AC_INLINE uint32_t step(const uint32_t *tab, uint32_t dense_lim, const struct ac *ac,
+                               uint32_t word, uint32_t cls);
+
+/* Leftmost-longest: the search restarts at the root just after a reported match: the
+ * characters from significant index @x to the last one read are stepped again from their
+ * classes in the ring, reporting the matches they complete, which leaves the scanner in the
+ * state the restarted search reaches. At most maxlen + 1 characters a match. */
+static void rescan(struct ac_scanner *sc, uint64_t x)
+{
+    const struct ac *ac = sc->ac;
+    uint32_t s = 0;
+    for (; x < sc->sig; x++) {
+        s = step(ac->table, ac->dense_lim, ac, s, sc->ring_cls[x & sc->mask]);
+        if (s & AC_OUT) {
+            x = emit_best(sc, AC_ID(s), x - 1); /* the loop goes on after the match */
+            s = 0;
+        }
+    }
+    sc->state = s;
+}
+
+/* The slow path, for a step that entered a flagged word. Overlapping: the new state has
+ * outputs; report them. Leftmost-longest: the step died (the character cannot extend the best
+ * match of the state before it, nor keep its start); report that match, whose state's word
+ * the DEAD word carries, and restart after it. */
+static AC_NOINLINE void after_step(struct ac_scanner *sc, uint64_t end_off)
+{
+    sc->nslow++;
+    if (sc->mode == AC_OVERLAPPING) {
+        report_all(sc, AC_ID(sc->state), end_off);
+        return;
+    }
+    rescan(sc, emit_best(sc, AC_ID(sc->state), sc->sig - 2) + 1);
+}
+
+/* A paragraph break or the end of the document: nothing continues across it. Leftmost-longest:
+ * while the state has a best match, report it and restart after it (the restart may find
+ * more). */
 static void break_match(struct ac_scanner *sc)
 {
+    const uint32_t *tab = sc->ac->table;
     if (sc->mode == AC_LEFTMOST_LONGEST)
-        commit_ready(sc, NONE);
+        while (sc->state && tab[sc->state + H_BPAT] != UINT32_MAX)
+            rescan(sc, emit_best(sc, sc->state, sc->sig - 1) + 1);
     sc->state = 0;
 }
 
@@ -985,6 +1018,8 @@ static AC_NOINLINE uint32_t step_sparse(const struct ac *ac, uint32_t word, uint
         word = rec[H_FAIL];
         if (word < ac->dense_lim)
             return tab[word + cls];
+        if (word & AC_OUT) /* leftmost-longest: failing here loses the best match */
+            return word;
     }
 }
 
@@ -1053,9 +1088,10 @@ static AC_NOINLINE size_t ws_run(struct ac_scanner *sc, const unsigned char *p, 
             if (sc->in_ws && sc->prev_alnum && (en & AC_F_ALNUM)) {
                 /* white space between two letters or digits is one space */
                 sc->state = step(ac->table, ac->dense_lim, ac, sc->state, ac->space_class);
-                sc->ring_off[sc->sig & sc->mask] = sc->base + i;
+                sc->ring_cls[sc->sig & sc->mask] = ac->space_class;
+                sc->ring_off[sc->sig & sc->mask] = sc->ring_end[sc->sig & sc->mask] = sc->base + i;
                 sc->sig++;
-                if ((sc->state & AC_OUT) || sc->pmin != NONE)
+                if (sc->state & AC_OUT)
                     after_step(sc, sc->no_offsets ? 0 : sc->base + i);
             }
             sc->in_ws = 0;
@@ -1084,19 +1120,20 @@ static AC_NOINLINE size_t ws_run(struct ac_scanner *sc, const unsigned char *p, 
 
 /* Scans [i, end) of a piece with the scanner's hot fields in locals (the ring stores could alias
  * them in *sc); they go back to *sc around every slow-path call. Per character: the class
- * lookup, the step, the ring store, one test for "outputs or pending candidates" (the pending
- * flag is kept in bit 31, like AC_OUT, so the test is (state | pend) < 2^31). */
+ * lookup, the step, the ring stores (the class, for restarts; the offsets, when wanted), one
+ * test of AC_OUT. */
 static AC_INLINE void scan_range_body(struct ac_scanner *sc, const unsigned char *p, size_t from,
                                       size_t i, size_t end, const int offsets)
 {
     const struct ac *ac = sc->ac;
     const uint32_t *tab = ac->table, *lut3 = ac->lut3;
     const uint32_t dense_lim = ac->dense_lim, mask = sc->mask;
-    uint64_t *ring_off = sc->ring_off;
+    uint64_t *ring_off = sc->ring_off, *ring_end = sc->ring_end;
+    uint32_t *ring_cls = sc->ring_cls;
     /* byte offset of q: (uintptr_t)q - adj */
     const uintptr_t adj = (uintptr_t)p - (uintptr_t)sc->base;
     const unsigned char *q, *qend = p + end;
-    uint32_t state, pend;
+    uint32_t state;
     uint64_t sig, sig0, han = 0;
     int run_at_end = 0;  /* the range ended inside ws_run: sc->prev_alnum is already right */
 
@@ -1107,7 +1144,6 @@ static AC_INLINE void scan_range_body(struct ac_scanner *sc, const unsigned char
     q = p + i;
     state = sc->state;
     sig = sig0 = sc->sig;
-    pend = sc->pmin != NONE ? AC_OUT : 0;
     while (q < qend) {
         const unsigned char *start = q;
         uint32_t en, c = q[0];
@@ -1128,20 +1164,21 @@ static AC_INLINE void scan_range_body(struct ac_scanner *sc, const unsigned char
             run_at_end = i == end;
             state = sc->state;
             sig = sig0 = sc->sig;
-            pend = sc->pmin != NONE ? AC_OUT : 0;
             continue;
         }
         han += en >> 31;
         state = step(tab, dense_lim, ac, state, en & AC_CLASS_MASK);
-        if (offsets)
+        ring_cls[sig & mask] = en & AC_CLASS_MASK;
+        if (offsets) {
             ring_off[sig & mask] = (uintptr_t)start - adj;
+            ring_end[sig & mask] = (uintptr_t)q - adj;
+        }
         sig++;
-        if (AC_UNLIKELY((state | pend) & AC_OUT)) {
+        if (AC_UNLIKELY(state & AC_OUT)) {
             sc->state = state;
             sc->sig = sig;
             after_step(sc, offsets ? (uintptr_t)q - adj : 0);
             state = sc->state;
-            pend = sc->pmin != NONE ? AC_OUT : 0;
         }
     }
     sc->state = state;
@@ -1175,7 +1212,8 @@ struct lane {
     struct ac_scanner *sc;
     const unsigned char *q, *qend;
     size_t from;
-    uint32_t state, pend;
+    uint32_t *ring_cls, mask;
+    uint32_t state;
     uint64_t sig, sig0, han;
 };
 
@@ -1183,7 +1221,8 @@ static AC_INLINE void lane_load(struct lane *L)
 {
     L->state = L->sc->state;
     L->sig = L->sig0 = L->sc->sig;
-    L->pend = L->sc->pmin != NONE ? AC_OUT : 0;
+    L->ring_cls = L->sc->ring_cls;
+    L->mask = L->sc->mask;
 }
 
 static AC_INLINE void lane_store(struct lane *L)
@@ -1216,13 +1255,13 @@ static AC_INLINE void lane_step(struct lane *L, const unsigned char *p, const st
     }
     L->han += en >> 31;
     L->state = step(tab, dense_lim, ac, L->state, en & AC_CLASS_MASK);
+    L->ring_cls[L->sig & L->mask] = en & AC_CLASS_MASK;
     L->sig++;
-    if (AC_UNLIKELY((L->state | L->pend) & AC_OUT)) {
+    if (AC_UNLIKELY(L->state & AC_OUT)) {
         L->sc->state = L->state;
         L->sc->sig = L->sig;
         after_step(L->sc, 0);
         L->state = L->sc->state;
-        L->pend = L->sc->pmin != NONE ? AC_OUT : 0;
     }
 }
 
@@ -1271,23 +1310,19 @@ static AC_NOINLINE void scan_two_lanes(struct ac_scanner *sc, const unsigned cha
 
     tw->state = sc->state;
     tw->sig = sc->sig;
-    tw->cursor = sc->cursor;
-    tw->pmin = sc->pmin;
     tw->in_ws = sc->in_ws;
     tw->prev_alnum = sc->prev_alnum;
     tw->prev_cr = sc->prev_cr;
     tw->nl_run = sc->nl_run;
-    memcpy(tw->cand, sc->cand, ((size_t)sc->mask + 1) * sizeof(*sc->cand));
+    memcpy(tw->ring_cls, sc->ring_cls, ((size_t)sc->mask + 1) * sizeof(*sc->ring_cls));
     memset(&tw->stats, 0, sizeof(tw->stats));
     sc->state = 0;
     sc->sig += split + 1;
-    sc->cursor = sc->sig;
-    sc->pmin = NONE;
     sc->in_ws = sc->prev_alnum = sc->prev_cr = 0;
     sc->nl_run = 0;
 
-    struct lane a = {tw, p, p + split, 0, 0, 0, 0, 0, 0};
-    struct lane b = {sc, p + split, p + len, split, 0, 0, 0, 0, 0};
+    struct lane a = {tw, p, p + split, 0, NULL, 0, 0, 0, 0, 0};
+    struct lane b = {sc, p + split, p + len, split, NULL, 0, 0, 0, 0, 0};
     if (tw->in_ws)
         a.q = p + ws_run(tw, p, 0, 0, split);
     lane_load(&a);
@@ -1298,7 +1333,7 @@ static AC_NOINLINE void scan_two_lanes(struct ac_scanner *sc, const unsigned cha
     }
     lane_finish(&a, p);
     lane_finish(&b, p);
-    break_match(tw); /* nothing is pending after the split character; this is a safeguard */
+    break_match(tw); /* the split character left the twin at the root; this is a safeguard */
     sc->nslow += tw->nslow;
     tw->nslow = 0;
     sc->stats.chars += tw->stats.chars;
@@ -1311,7 +1346,7 @@ void ac_scanner_no_offsets(struct ac_scanner *sc)
     sc->lanes_min = AC_LANES_MIN;
     if (!sc->twin) {
         sc->twin = xmalloc(sizeof(*sc->twin));
-        ac_scanner_init(sc->twin, sc->ac, sc->mode, sc->fn, sc->arg);
+        ac_scanner_init(sc->twin, sc->ac, sc->fn, sc->arg);
         sc->twin->no_offsets = 1;
     }
 }

@@ -142,7 +142,7 @@ int cmd_count(int argc, char **argv)
     }
     if (timing)
         t_lex = now_ms();
-    if (corpus_build_ac(&lx, &ac, &e)) {
+    if (corpus_build_ac(&lx, co.overlapping ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST, &ac, &e)) {
         fprintf(stderr, "tifa: %s\n", tifa_err_format(&e, msg, sizeof(msg)));
         lexicon_release(&lx);
         common_opts_release(&co);
@@ -176,8 +176,7 @@ int cmd_count(int argc, char **argv)
         paths[i] = w.files[i].path;
     struct corpus_stats cstats = {0, 0};
     unsigned char *sniff = walk_sniff_flags(&w);
-    struct corpus_opts copts = {co.encoding, co.overlapping ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST,
-                                co.threads, 0, &cstats, sniff};
+    struct corpus_opts copts = {co.encoding, co.threads, 0, &cstats, sniff};
     run.walk = &w;
     report_begin(&run.rep);
     if (co.encoding) {

@@ -84,7 +84,8 @@ static int need_lexicon(struct setup *s)
     if ((status = cmd_load_lexicon(&s->co, &s->lx)) != 0)
         return status;
     tifa_err_init(&e);
-    if (corpus_build_ac(&s->lx, &s->ac, &e)) {
+    if (corpus_build_ac(&s->lx, s->co.overlapping ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST,
+                        &s->ac, &e)) {
         fprintf(stderr, "tifa: %s\n", tifa_err_format(&e, msg, sizeof(msg)));
         return EXIT_USAGE;
     }
@@ -145,9 +146,7 @@ static int count_text_side(struct setup *s, struct diff *d, int side, char *arg,
     for (size_t i = 0; i < w.nfiles; i++)
         paths[i] = w.files[i].path;
     unsigned char *sniff = walk_sniff_flags(&w);
-    struct corpus_opts copts = {s->co.encoding,
-                                s->co.overlapping ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST,
-                                s->co.threads, 0, NULL, sniff};
+    struct corpus_opts copts = {s->co.encoding, s->co.threads, 0, NULL, sniff};
     corpus_count(paths, w.nfiles, &s->lx, s->ac, &copts, on_doc, &run);
     free(sniff);
     d->side[side].documents = run.tot.documents;

@@ -221,7 +221,7 @@ int cmd_trend(int argc, char **argv)
     walk_result_init(&w);
     if ((status = cmd_load_lexicon(&co, &lx)) != 0)
         goto done_lx;
-    if (corpus_build_ac(&lx, &ac, &e)) {
+    if (corpus_build_ac(&lx, co.overlapping ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST, &ac, &e)) {
         fprintf(stderr, "tifa: %s\n", tifa_err_format(&e, msg, sizeof(msg)));
         status = EXIT_USAGE;
         goto done_lx;
@@ -247,8 +247,7 @@ int cmd_trend(int argc, char **argv)
     for (size_t i = 0; i < w.nfiles; i++)
         paths[i] = w.files[i].path;
     unsigned char *sniff = walk_sniff_flags(&w);
-    struct corpus_opts copts = {co.encoding, co.overlapping ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST,
-                                co.threads, TREND_HEAD_LEN, NULL, sniff};
+    struct corpus_opts copts = {co.encoding, co.threads, TREND_HEAD_LEN, NULL, sniff};
     run.walk = &w;
     corpus_count(paths, w.nfiles, &lx, ac, &copts, on_doc, &run);
     walk_sort_notes(&w); /* walk and reader notes together, in path order */

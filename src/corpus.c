@@ -135,7 +135,7 @@ static void on_piece(const char *utf8, size_t len, void *arg)
 static void worker_init(struct worker_ctx *w, const struct shared *sh)
 {
     agg_tally_init(&w->tally, sh->lx->nlabels);
-    ac_scanner_init(&w->sc, sh->ac, sh->o->mode, on_match, &w->tally);
+    ac_scanner_init(&w->sc, sh->ac, on_match, &w->tally);
     ac_scanner_no_offsets(&w->sc); /* count needs no offsets */
     source_buf_init(&w->buf);
     sbuf_init(&w->head);
@@ -533,14 +533,16 @@ int corpus_count(const char *const *paths, size_t nfiles, const struct lexicon *
     return 0;
 }
 
-int corpus_build_ac(const struct lexicon *lx, struct ac **out, struct tifa_err *e)
+int corpus_build_ac(const struct lexicon *lx, enum ac_mode mode, struct ac **out,
+                    struct tifa_err *e)
 {
+    struct ac_build_opts opts = {0, mode};
     struct ac_pattern *p = xmalloc(st_mult(lx->npatterns + 1, sizeof(*p)));
     for (size_t i = 0; i < lx->npatterns; i++) {
         p[i].text = lx->patterns[i].text;
         p[i].term_id = lx->patterns[i].label_id;
     }
-    int rc = ac_build(out, p, lx->npatterns, NULL, e);
+    int rc = ac_build(out, p, lx->npatterns, &opts, e);
     free(p);
     return rc;
 }

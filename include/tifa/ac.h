@@ -45,10 +45,13 @@ struct ac;
 struct ac_build_opts {
     size_t dense_budget;  /* bytes for dense transition rows; 0 = default (2 MiB + 1 KiB per
                              pattern, at most 16 MiB) */
+    enum ac_mode mode;    /* the semantics of every scanner on this automaton: the tables
+                             differ (leftmost-longest has DEAD transitions); default 0 =
+                             AC_LEFTMOST_LONGEST */
 };
 
 /**
- * Builds the automaton for @n patterns. Patterns whose normalized forms are equal are allowed
+ * Builds the automaton for @n patterns, for the semantics in @opts (NULL: leftmost-longest). Patterns whose normalized forms are equal are allowed
  * (both report; leftmost-longest reports the one given first). Returns 0 and sets *@out, or
  * TIFA_EDATA with "pattern N: ..." in @e for an empty or invalid-UTF-8 pattern.
  */
@@ -66,24 +69,18 @@ struct ac_text_stats {
     uint64_t han;     /* Han characters (CJK unified and compatibility ideographs, all planes) */
 };
 
-struct ac_cand {
-    uint64_t start, endsig, endoff;  /* start and end as significant indices; end byte offset */
-    uint32_t pat;
-};
-
 struct ac_scanner {
     const struct ac *ac;
-    enum ac_mode mode;
+    enum ac_mode mode;   /* the automaton's */
     ac_match_fn *fn;
     void *arg;
     uint32_t state;      /* current state, with the output flag bit */
     uint64_t sig;        /* index of the next significant (non-skipped) character */
     uint64_t base;       /* byte offset of the piece being scanned */
-    uint64_t cursor;     /* leftmost: no match may start before this significant index */
-    uint64_t pmin;       /* leftmost: lowest start of a pending candidate, UINT64_MAX if none */
-    uint32_t mask;       /* ring size - 1 */
+    uint32_t mask;       /* ring size - 1 (rings hold at least 2 * maxlen + 4 characters) */
     uint64_t *ring_off;  /* start byte offset of significant character i, at [i & mask] */
-    struct ac_cand *cand; /* leftmost: the longest candidate starting at i, at [i & mask] */
+    uint64_t *ring_end;  /* byte offset just past it (both only when offsets are wanted) */
+    uint32_t *ring_cls;  /* its class, for the leftmost-longest restart after a match */
     int in_ws, prev_alnum, prev_cr;
     int no_offsets;      /* matches are reported with start_off = end_off = 0 */
     struct ac_scanner *twin; /* no_offsets: the second lane's scanner */
@@ -95,9 +92,11 @@ struct ac_scanner {
     struct ac_text_stats stats;
 };
 
-/** Prepares a scanner (allocates its rings once). @fn is called for every match. */
-void ac_scanner_init(struct ac_scanner *sc, const struct ac *ac, enum ac_mode mode,
-                     ac_match_fn *fn, void *arg);
+/**
+ * Prepares a scanner (allocates its rings once) with the semantics @ac was built for. @fn is
+ * called for every match. The scanner retains @ac (borrowed: it must outlive the scanner).
+ */
+void ac_scanner_init(struct ac_scanner *sc, const struct ac *ac, ac_match_fn *fn, void *arg);
 /**
  * Reports matches without their byte offsets (start_off and end_off are 0), for callers that
  * only count: the scan loop then skips a store per character, and scans long pieces as two

@@ -32,8 +32,7 @@ struct corpus_stats {
 };
 
 struct corpus_opts {
-    const char *encoding; /* --encoding, NULL = detect */
-    enum ac_mode mode;
+    const char *encoding; /* --encoding, NULL = detect (the semantics are the automaton's) */
     unsigned threads;           /* 0 = number of online CPUs */
     size_t head_len;            /* > 0: also keep the first head_len bytes of each decoded text in
                                    agg_doc.head (cut back to a code-point boundary); `trend` reads
@@ -56,7 +55,8 @@ typedef void corpus_doc_fn(size_t index, const struct agg_doc *doc, const struct
 int corpus_count(const char *const *paths, size_t nfiles, const struct lexicon *lx,
                  const struct ac *ac, const struct corpus_opts *o, corpus_doc_fn *fn, void *arg);
 
-/** Builds the automaton for every term and alias of @lx (label ids as term ids). */
-int corpus_build_ac(const struct lexicon *lx, struct ac **out, struct tifa_err *e);
+/** Builds the automaton for every term and alias of @lx (label ids as term ids), for @mode. */
+int corpus_build_ac(const struct lexicon *lx, enum ac_mode mode, struct ac **out,
+                    struct tifa_err *e);
 
 #endif

@@ -171,14 +171,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     tu = malloc(2 * (size - pos) * sizeof(*tu) + sizeof(*tu));
     size_t nt = units(data + pos, size - pos, 1, tu, &text);
-    struct ac *ac = NULL;
-    struct ac_build_opts opts = {budgets[data[0] & 3]};
+    struct ac *acs[2] = {NULL, NULL};
     struct tifa_err e;
     tifa_err_init(&e);
-    if (np && ac_build(&ac, pats, np, &opts, &e))
-        abort();
+    for (int mode = 0; np && mode < 2; mode++) {
+        struct ac_build_opts opts = {budgets[data[0] & 3], (enum ac_mode)mode};
+        if (ac_build(&acs[mode], pats, np, &opts, &e))
+            abort();
+    }
     for (int run = 0; np && run < 4; run++) {
         int mode = run & 1, offsets = run < 2;
+        const struct ac *ac = acs[mode];
         struct sbuf want = SBUF_INIT, got = SBUF_INIT;
         struct ac_scanner sc;
         naive(tu, nt, pu, pl, np, (enum ac_mode)mode, &want);
@@ -188,7 +191,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             sbuf_release(&want);
             want = stripped;
         }
-        ac_scanner_init(&sc, ac, (enum ac_mode)mode, on_match, &got);
+        ac_scanner_init(&sc, ac, on_match, &got);
         if (!offsets) {
             ac_scanner_no_offsets(&sc);
             sc.lanes_min = 2; /* two lanes on every piece that has room for them */
@@ -215,7 +218,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sbuf_release(&want);
         sbuf_release(&got);
     }
-    ac_free(ac);
+    ac_free(acs[0]);
+    ac_free(acs[1]);
     for (size_t p = 0; p < np; p++)
         sbuf_release(&praw[p]);
     sbuf_release(&text);

@@ -34,7 +34,7 @@ static char *scan(const char *const *terms, size_t nterms, const char *text, enu
     struct ac_pattern pats[64];
     struct ac *ac;
     struct tifa_err e;
-    struct ac_build_opts opts = {dense_budget};
+    struct ac_build_opts opts = {dense_budget, mode};
     tifa_err_init(&e);
     for (size_t i = 0; i < nterms; i++) {
         pats[i].text = terms[i];
@@ -43,7 +43,7 @@ static char *scan(const char *const *terms, size_t nterms, const char *text, enu
     assert_int_equal(ac_build(&ac, pats, nterms, &opts, &e), 0);
     struct collect c = {SBUF_INIT, 0};
     struct ac_scanner sc;
-    ac_scanner_init(&sc, ac, mode, on_match, &c);
+    ac_scanner_init(&sc, ac, on_match, &c);
     size_t len = strlen(text), i = 0;
     if (!piece)
         piece = len ? len : 1;
@@ -276,7 +276,7 @@ static void test_stats_and_errors(void **state)
     assert_int_equal(ac_build(&ac, p, 1, NULL, &e), 0);
     struct collect c = {SBUF_INIT, 0};
     struct ac_scanner sc;
-    ac_scanner_init(&sc, ac, AC_LEFTMOST_LONGEST, on_match, &c);
+    ac_scanner_init(&sc, ac, on_match, &c);
     const char *text = "做到两个维护。Ab 1\n𠀀";
     ac_scan(&sc, text, strlen(text));
     ac_scan_finish(&sc);
@@ -301,7 +301,7 @@ static void test_han_ranges(void **state)
     assert_int_equal(ac_build(&ac, p, 1, NULL, &e), 0);
     struct collect c = {SBUF_INIT, 0};
     struct ac_scanner sc;
-    ac_scanner_init(&sc, ac, AC_LEFTMOST_LONGEST, on_match, &c);
+    ac_scanner_init(&sc, ac, on_match, &c);
     struct sbuf text = SBUF_INIT;
     char buf[8];
     for (uint32_t cp = 0x33FF; cp <= 0xA000; cp++) {
@@ -361,8 +361,8 @@ static void test_two_lanes(void **state)
     for (size_t k = 0; k < 5; k++) {
         size_t want[6] = {0}, got[6] = {0};
         struct ac_scanner one, two;
-        ac_scanner_init(&one, ac, AC_LEFTMOST_LONGEST, count_term_offsets, want);
-        ac_scanner_init(&two, ac, AC_LEFTMOST_LONGEST, count_term, got);
+        ac_scanner_init(&one, ac, count_term_offsets, want);
+        ac_scanner_init(&two, ac, count_term, got);
         ac_scanner_no_offsets(&two);
         two.lanes_min = 64;
         for (size_t i = 0, n; i < text.len; i += n) {
