@@ -172,9 +172,10 @@
 
 /* Pieces at least this long are scanned as two lanes when offsets are not wanted. */
 #define AC_LANES_MIN ((size_t)16 << 10)
-/* ... unless the last such piece took the slow path (after_step) more than once per this many
- * characters: where matches are that dense (make bench's 10k-term lexicon, a match every ~10
- * characters), the slow path dominates and two lanes were 7-9% slower. */
+/* ... unless, when overlapping, the last such piece took the slow path (after_step, once per
+ * state with outputs) more than once per this many characters: there (make bench's 10k-term
+ * lexicon, outputs at nearly every character) the slow path dominates and two lanes were 7-10%
+ * slower. */
 #define AC_LANES_SLOW 16
 /* The state table (see "Transitions and state words"): every state's record starts with a
  * header of AC_HDR words, then a dense row's transitions (one per class) or a sparse record's
@@ -1361,8 +1362,10 @@ void ac_scan(struct ac_scanner *sc, const char *utf8, size_t len)
             scan_two_lanes(sc, p, len, split);
         else
             scan_range_no_offsets(sc, p, 0, 0, len);
-        /* the next piece gets two lanes unless this one left the fast path often */
-        if (len >= AC_LANES_MIN)
+        /* the next piece gets two lanes unless this one left the fast path often (overlapping
+         * only: leftmost-longest leaves it once a match, and two lanes paid even at one match
+         * every 10 characters) */
+        if (len >= AC_LANES_MIN && sc->mode == AC_OVERLAPPING)
             sc->lanes_off = (sc->nslow - slow0) * AC_LANES_SLOW > sc->stats.chars - chars0;
     } else
         scan_range_offsets(sc, (const unsigned char *)utf8, 0, len);
