@@ -28,41 +28,50 @@
  * Transitions and state words. All states live in one array of words, ac->table, and what the
  * scanner holds and the tables store is a STATE WORD: the offset of the state's record there
  * (premultiplied, so no multiplication or id lookup is on the loop's dependency chain). Every
- * record starts with a header of AC_HDR words: depth, first own pattern, dictionary link and
- * failure link (both as words). The first ndense states in BFS order (the root and the
+ * record starts with a header of AC_HDR words, which depend on the semantics the automaton is
+ * built for (ac_build_opts.mode): overlapping, depth, first own pattern, dictionary link (a
+ * word); leftmost-longest, the state's best match (below); in both, the failure word. The first ndense states in BFS order (the root and the
  * shallowest states, the hottest ones) are DENSE: header + a full DFA row of K entries (a row is
  * its failure state's row with its own edges written over it), within a memory budget (2 MiB
  * plus 1 KiB per pattern, at most 16 MiB). Because class-table entries hold class + AC_HDR, a
- * dense step is table[word + entry], and the slow path finds the state's depth and outputs in
- * the row's first cache line, which the step usually just touched. Deeper states are SPARSE:
+ * dense step is table[word + entry]. Deeper states are SPARSE:
  * a record of AC_SREC = 16 words (one cache line) after the dense rows: header, number of
  * edges, up to AC_SINLINE = 5 edges inline (classes, then targets; searched linearly), a link
  * to the rest in the sorted CSR arrays; a miss follows the failure word until a state has the
- * edge or is dense. Every stored word carries AC_OUT (bit 31) when that state has outputs, so
- * the scan loop tests one bit to leave the fast path; state ids exist only during construction.
+ * edge or is dense. A stored word with AC_OUT (bit 31) set sends the scan loop to its slow
+ * path, after_step(): overlapping, every word of a state with outputs has it; leftmost-longest,
+ * only DEAD words (below). State ids exist only during construction.
  *
- * Semantics. The automaton is the standard one (it finds every occurrence). Overlapping mode
- * reports each output as found. Leftmost-longest mode selects like `grep -o`: the match that
- * starts leftmost, the longest one there, then the search continues after its end. Candidates
- * are kept per start index in a ring (for one start only the longest is kept: later-found
- * outputs with the same start are longer). A candidate starting at s is final once no future
- * match can start at or before s: every future match starts at or after the FRONTIER
- * i - depth(state) + 1 (i = index of the character just read), because the current state is
- * the longest suffix of the text that is a trie prefix. When the lowest pending start is below
- * the frontier it is committed, the cursor moves past its end, and candidates starting before
- * the cursor are discarded. Each character costs O(1) amortized plus O(outputs). after_step()
- * commits before it records (the new outputs start at or after the frontier), records one
- * candidate per output of the dictionary chain, longest first, and stops the walk as soon as
- * an output is recorded with nothing pending before it (see after_step for why the shorter
- * ones then cannot be chosen); of equal patterns only the first given is recorded.
+ * Semantics. Overlapping: the standard automaton (it finds every occurrence), reporting each
+ * output of each state entered, along the dictionary chain. Leftmost-longest selects like
+ * `grep -o`: the match that starts leftmost, the longest one there, then the search goes on
+ * after its end. That automaton is a DFA with a DEAD state, after the leftmost-longest
+ * construction of the aho-corasick crate (DESIGN.md): every state q keeps BEST(q), the
+ * leftmost-longest match among the outputs of the prefixes of its path (computed parent first:
+ * the parent's best one character further back, unless q's longest output starts at or before
+ * it; stored as H_BBACK, the distance back from q's last character to its start, H_BLEN and
+ * H_BPAT). While q has a best match, no match starting before q's start can appear any more (q
+ * is the longest suffix that is a trie prefix), so the best one is final as soon as a step
+ * would leave its start behind: a failure transition from q to a state that starts after it
+ * (depth(fail) < back) is replaced by a DEAD word, q's own word flagged with AC_OUT (dense
+ * rows of such states are filled with it; a sparse record's failure word is it). Where the
+ * failure keeps the start, the failure state has the same best match at the same text
+ * position, so rows are still copied from failure rows, and a DEAD word copied from one names
+ * a state whose header gives the same match. A step into a DEAD word reports that match and
+ * restarts the search at the root just after it: the characters after the match (at most
+ * maxlen + 1 of them) are stepped again from their classes, kept in a ring by significant
+ * index (rescan()); a paragraph break or the end of the document reports the best match of
+ * the current state and restarts the same way until the state has none. So a character costs
+ * one step, a match one header load and O(maxlen) steps again (in practice one or two), and
+ * nothing is kept pending: of equal patterns only the first given is reported.
  *
  * Scan loop (scan_range_body). The hot loop keeps the scanner's fields in locals (ring stores
  * could alias them otherwise), inlines the 3-byte class lookup and the dense step, and keeps the
  * white-space logic (ws_run: a whole run of white space, line breaks and dropped characters,
  * plus the space stepped between two letters or digits), sparse steps and match handling out
- * of line. Per character: one class-table lookup, one dense load, one ring store (the
- * character's byte offset, for match starts; left out when the caller wants no offsets), one
- * test of (state | pending) & AC_OUT. Without offsets, long pieces run as two lanes (below).
+ * of line. Per character: one class-table lookup, one dense load, the ring stores (its class,
+ * for restarts; its start and end byte offsets only when the caller wants offsets), one test of
+ * AC_OUT. Without offsets, long pieces run as two lanes (below).
  * It keeps no white-space state: the flag "the last significant character is a letter or
  * digit" is recomputed by looking one character back when a run starts, and the character
  * count is the number of significant indices taken (ws_run counts the characters it consumes).
@@ -134,19 +143,37 @@
  *     / +9%): there the slow path runs nearly every character. So a scanner uses one lane
  *     for the next piece when the last long one called after_step more than once per 16
  *     characters (the built-in lexicon on this text: well under that).
- * What remains. Built-in: ~3.6 ns a character for two interleaved chains; UTF-8 validation
- * and the kernel's copy in read(2) are ~15% of `count -j1`. 10k lexicon (one output per
- * character, a match every 30 bytes): 4.3x the built-in time (make bench; the same 10,000
- * strings reversed, which seldom match, 1.3x: size is not the problem); the profile is the dense
- * load (12 MiB of rows do not fit L2), after_step (a slow-path call nearly every character,
- * since candidates are nearly always pending) and sparse steps. TRIED, NOT KEPT: the depth in
- * spare bits of the state word (bits 23..30 when every offset fits in 23 bits), to spare
- * after_step the header load that perf showed missing the cache (36% of after_step): 1.72 s ->
- * 1.71 s, no gain; the other header fields (own patterns, dictionary link) and the commits
- * then take the miss instead. Not tried: 16-bit state words
- * (premultiplied offsets do not fit 16 bits beyond ~100 rows of the built-in automaton),
- * choosing dense states by a sample of the text instead of BFS depth, a double-array trie for
- * the deep states, output states numbered last so one compare replaces the AC_OUT mask.
+ * At the end of the third round, built-in: ~3.6 ns a character for two interleaved chains;
+ * UTF-8 validation and the kernel's copy in read(2) ~15% of `count -j1`. 10k lexicon (one
+ * output per character, a match every 30 bytes): 4.3x the built-in time, profile after_step
+ * (a slow-path call nearly every character, since candidates were nearly always pending; 36%
+ * of it one header load missing the cache), the dense load (12 MiB of rows do not fit L2) and
+ * sparse steps; the same 10,000 strings reversed (they seldom match) 1.3x: size was not the
+ * problem, match handling was. TRIED, NOT KEPT: the depth in spare bits of the state word,
+ * to spare after_step that header load: 1.72 s -> 1.71 s; the other header fields then miss.
+ * Fourth round (`count -j1` on a 128 MB file shuffled from corpus/, best of 5, 10k lexicon /
+ * built-in; outputs byte-identical to the third round's on the bench corpus and the public one):
+ *   start (candidate rings, frontier, after_step at nearly every 10k character)  0.84 / 0.19 s
+ *   cache-line-aligned sparse records (table from posix_memalign, records from a multiple of
+ *     16 words): 0.83 / -, no gain, not kept
+ *   skipping the candidate walk entirely (a wrong result, to bound its cost): 0.85, so the
+ *     per-character call and its header load were the cost, not the walk
+ *   leftmost-longest as a DFA with DEAD words (see Semantics): the slow path once a match,
+ *     not once a character                                                    0.61 / 0.18 s
+ *   two lanes for the 10k lexicon too (the one-lane rule of the third round now only for
+ *     overlapping scans, where two lanes are still 10% slower)                0.54 / 0.18 s
+ *   dense budget for the 10k lexicon, 3 / 4 / 6 / 8 / 12 / 16 MiB: 0.63 / 0.62 / 0.54 / 0.54
+ *     / 0.53 / 0.54 s: flat from 6 MiB, the default (12) stays.
+ * What remains, 10k lexicon: 17 of its 45 million steps are sparse (the 4-8 character
+ * patterns' deep states), each a record miss and then the failure state's dense row;
+ * perf: the two-lane loop 40% (after its dense loads), step_sparse 28% (after the record
+ * load), reporting the 4.6 million matches (header load, pattern -> term, the count) 16%.
+ * The working set (12 MiB of dense rows, 0.8 MiB of sparse records) is the limit, not the
+ * instructions. Not tried: 16-bit state words (premultiplied offsets do not fit 16 bits beyond
+ * ~100 rows of the built-in automaton; 16-bit ids cost a multiply on the chain), rows for the
+ * most used classes only (85% of the 10k text's characters fall in the first 256 classes, so
+ * 15% would leave the fast path), choosing dense states by a sample of the text, a
+ * double-array trie for the deep states.
  */
 #include "tifa/ac.h"
 
@@ -1281,8 +1308,9 @@ static void lane_finish(struct lane *L, const unsigned char *p)
 
 /* Where the second lane may start: just after a character that no pattern contains (class 0)
  * and that is neither white space nor a letter or digit, at or after the middle of the piece.
- * Reading it takes any scanner to the root with every candidate committed and no white-space
- * run open, so a fresh scanner can take over from there. 0 when there is none nearby. */
+ * Reading it takes any scanner to the root with every match before it reported (in
+ * leftmost-longest, through DEAD words and restarts that end at the root on it) and no
+ * white-space run open, so a fresh scanner can take over from there. 0 when there is none nearby. */
 static size_t lane_split(const struct ac *ac, const unsigned char *p, size_t len)
 {
     size_t k = len / 2, lim = len - len / 4, n;
@@ -1299,8 +1327,9 @@ static size_t lane_split(const struct ac *ac, const unsigned char *p, size_t len
 /* Scans a piece as two independent lanes in one loop, so the two chains of dependent table
  * loads overlap (one lane alone waits on each load). The twin scanner takes the first part,
  * continuing from the scanner's state; the scanner itself restarts at the root after the split
- * character, with significant indices numbered past any the twin can reach, so the candidates
- * left in its rings never match. Matches of the two parts interleave: only for counting. */
+ * character, with significant indices numbered past any the twin can reach (its restarts
+ * read only classes it stored itself; the twin gets a copy of the ring, for restarts that
+ * reach back before the piece). Matches of the two parts interleave: only for counting. */
 static AC_NOINLINE void scan_two_lanes(struct ac_scanner *sc, const unsigned char *p, size_t len,
                                        size_t split)
 {

@@ -111,7 +111,7 @@ void ac_scanner_release(struct ac_scanner *sc);
 /** Scans the next piece of a document (valid UTF-8, ending on a code-point boundary). */
 void ac_scan(struct ac_scanner *sc, const char *utf8, size_t len);
 
-/** Ends the document: reports matches still pending. */
+/** Ends the document: reports the match in progress, if any, and what follows it. */
 void ac_scan_finish(struct ac_scanner *sc);
 
 #endif

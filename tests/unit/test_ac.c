@@ -339,7 +339,7 @@ static void count_term_offsets(const struct ac_match *m, void *arg)
 /* A scanner without offsets scans long pieces as two lanes; per-term counts and statistics
  * must equal the one-lane scanner's, whatever the piece size: with matches, white space
  * between letters and blank lines cut by piece ends, and pieces that start inside a white-space
- * run or with a candidate pending (the second lane's scanner takes them over). */
+ * run or inside a match (the second lane's scanner takes them over). */
 static void test_two_lanes(void **state)
 {
     (void)state;
