@@ -804,8 +804,7 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
                 bpat[c] = bpat[s];
                 bback[c] = bpat[s] != UINT32_MAX ? bback[s] + 1 : 0;
                 blen[c] = blen[s];
-                if ((ob || ac->st[c].own_first != UINT32_MAX) &&
-                    (bpat[c] == UINT32_MAX || ac->st[ob].depth >= bback[c])) {
+                if (ob && (bpat[c] == UINT32_MAX || ac->st[ob].depth >= bback[c])) {
                     bpat[c] = ac->st[ob].own_first;
                     bback[c] = blen[c] = ac->st[ob].depth;
                 }

@@ -84,6 +84,20 @@ static void test_leftmost_longest(void **state)
     static const char *const v[] = {"ab", "cd", "abcdefg"};
     EXPECT(v, "abcdx", AC_LEFTMOST_LONGEST, "0:0-2;1:2-4;");
     EXPECT(v, "abcdefg", AC_LEFTMOST_LONGEST, "2:0-7;");
+    /* DEAD transitions: a suffix output found on the way is the match when the longer attempt
+     * dies; after a match the search restarts on the characters already read (here twice),
+     * also at a blank line and at the end of the text; a match never starts inside the last */
+    static const char *const w[] = {"abcd", "bc", "abcdef", "abc", "cdx", "d", "c"};
+    EXPECT(w, "abcx", AC_LEFTMOST_LONGEST, "3:0-3;");
+    EXPECT(w, "xbcx", AC_LEFTMOST_LONGEST, "1:1-3;");
+    EXPECT(w, "abcdx", AC_LEFTMOST_LONGEST, "0:0-4;");
+    EXPECT(w, "abcdex", AC_LEFTMOST_LONGEST, "0:0-4;");
+    EXPECT(w, "abcdxbcd", AC_LEFTMOST_LONGEST, "0:0-4;1:5-7;5:7-8;");
+    EXPECT(w, "xabc\n\nd", AC_LEFTMOST_LONGEST, "3:1-4;5:6-7;");
+    EXPECT(w, "xbcd", AC_LEFTMOST_LONGEST, "1:1-3;5:3-4;");
+    static const char *const x[] = {"abcd", "ab", "c"};
+    EXPECT(x, "abc\n\nx", AC_LEFTMOST_LONGEST, "1:0-2;2:2-3;");
+    EXPECT(x, "abc", AC_LEFTMOST_LONGEST, "1:0-2;2:2-3;");
 }
 
 static void test_whitespace_and_lines(void **state)
