@@ -164,6 +164,10 @@
  *     overlapping scans, where two lanes are still 10% slower)                0.54 / 0.18 s
  *   dense budget for the 10k lexicon, 3 / 4 / 6 / 8 / 12 / 16 MiB: 0.63 / 0.62 / 0.54 / 0.54
  *     / 0.53 / 0.54 s: flat from 6 MiB, the default (12) stays.
+ *   TRIED, NOT KEPT: four lanes (a generic loop over an array of lanes, 2 or 4): 10k 0.50 s
+ *     with four against 0.56 with two from the same generic loop, but the two-lane loop
+ *     written out (this one) does 0.52 / 0.19 and the generic one 0.56 / 0.21: its lanes
+ *     live in memory, not registers. Four written-out lanes would need 4 x 6 live registers.
  * What remains, 10k lexicon: 17 of its 45 million steps are sparse (the 4-8 character
  * patterns' deep states), each a record miss and then the failure state's dense row;
  * perf: the two-lane loop 40% (after its dense loads), step_sparse 28% (after the record
