@@ -536,7 +536,7 @@ int corpus_count(const char *const *paths, size_t nfiles, const struct lexicon *
 int corpus_build_ac(const struct lexicon *lx, enum ac_mode mode, struct ac **out,
                     struct tifa_err *e)
 {
-    struct ac_build_opts opts = {0, mode};
+    struct ac_build_opts opts = {0, mode, 0};
     struct ac_pattern *p = xmalloc(st_mult(lx->npatterns + 1, sizeof(*p)));
     for (size_t i = 0; i < lx->npatterns; i++) {
         p[i].text = lx->patterns[i].text;

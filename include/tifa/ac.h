@@ -48,6 +48,10 @@ struct ac_build_opts {
     enum ac_mode mode;    /* the semantics of every scanner on this automaton: the tables
                              differ (leftmost-longest has DEAD transitions); default 0 =
                              AC_LEFTMOST_LONGEST */
+    size_t dfa_maxlen;    /* leftmost-longest: lexicons whose longest pattern has at most this
+                             many characters are scanned as a DFA with restarts (fastest, but
+                             O(text * longest pattern) at worst), longer ones by pending
+                             candidates (linear); 0 = default, 64 */
 };
 
 /**
@@ -69,6 +73,11 @@ struct ac_text_stats {
     uint64_t han;     /* Han characters (CJK unified and compatibility ideographs, all planes) */
 };
 
+struct ac_cand {
+    uint64_t start, endsig, endoff;  /* start and end as significant indices; end byte offset */
+    uint32_t pat;
+};
+
 struct ac_scanner {
     const struct ac *ac;
     enum ac_mode mode;   /* the automaton's */
@@ -81,6 +90,10 @@ struct ac_scanner {
     uint64_t *ring_off;  /* start byte offset of significant character i, at [i & mask] */
     uint64_t *ring_end;  /* byte offset just past it (both only when offsets are wanted) */
     uint32_t *ring_cls;  /* its class, for the leftmost-longest restart after a match */
+    uint64_t cursor;     /* leftmost by candidates: no match may start before this index */
+    uint64_t pmin;       /* ... lowest start of a pending candidate, UINT64_MAX if none */
+    struct ac_cand *cand; /* ... the longest candidate starting at i, at [i & mask]; NULL for
+                             the DFA and overlapping */
     int in_ws, prev_alnum, prev_cr;
     int no_offsets;      /* matches are reported with start_off = end_off = 0 */
     struct ac_scanner *twin; /* no_offsets: the second lane's scanner */

@@ -26,15 +26,21 @@ static void on_match(const struct ac_match *m, void *arg)
     c->n++;
 }
 
-/* Scans @text (optionally in pieces of @piece bytes, on code-point boundaries) and returns the
- * match list as a string the caller frees. */
-static char *scan(const char *const *terms, size_t nterms, const char *text, enum ac_mode mode,
+/* The algorithms: AC_LEFTMOST_LONGEST (the DFA with restarts, the default for short patterns),
+ * AC_OVERLAPPING, and leftmost-longest by pending candidates (the one for long patterns). */
+#define LL_CANDIDATES 2
+
+/* Scans @text (optionally in pieces of @piece bytes, on code-point boundaries) with @algo and
+ * returns the match list as a string the caller frees. */
+static char *scan(const char *const *terms, size_t nterms, const char *text, int algo,
                   size_t piece, size_t dense_budget)
 {
     struct ac_pattern pats[64];
     struct ac *ac;
     struct tifa_err e;
-    struct ac_build_opts opts = {dense_budget, mode};
+    struct ac_build_opts opts = {dense_budget,
+                                 algo == AC_OVERLAPPING ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST,
+                                 algo == LL_CANDIDATES ? 1 : 0};
     tifa_err_init(&e);
     for (size_t i = 0; i < nterms; i++) {
         pats[i].text = terms[i];
@@ -60,10 +66,15 @@ static char *scan(const char *const *terms, size_t nterms, const char *text, enu
     return sbuf_detach(&c.out, NULL);
 }
 
+/* Leftmost-longest cases run with both algorithms. */
 #define EXPECT(terms, text, mode, want)                                                   \
     do {                                                                                   \
-        for (size_t piece_ = 0; piece_ < 4; piece_++) {                                    \
-            char *got_ = scan(terms, sizeof(terms) / sizeof(terms[0]), text, mode, piece_, 0); \
+        for (size_t piece_ = 0; piece_ < 8; piece_++) {                                    \
+            int algo_ = piece_ >= 4 ? LL_CANDIDATES : (mode);                              \
+            if (piece_ >= 4 && (mode) != AC_LEFTMOST_LONGEST)                              \
+                break;                                                                     \
+            char *got_ = scan(terms, sizeof(terms) / sizeof(terms[0]), text, algo_,        \
+                              piece_ % 4, 0);                                              \
             assert_string_equal(got_, want);                                               \
             free(got_);                                                                    \
         }                                                                                  \
@@ -208,13 +219,13 @@ static void test_differential(void **state)
         size_t tl = rnd(40);
         for (size_t j = 0; j < tl; j++)
             sbuf_addstr(&text, alphabet[rnd(7)]);
-        for (int mode = 0; mode < 2; mode++) {
+        for (int mode = 0; mode < 3; mode++) {
             struct sbuf want = SBUF_INIT;
-            naive(terms, nt, text.buf, (enum ac_mode)mode, &want);
+            naive(terms, nt, text.buf, mode == AC_OVERLAPPING ? AC_OVERLAPPING
+                                                              : AC_LEFTMOST_LONGEST, &want);
             /* small dense budgets force the sparse path and mixed tables */
             size_t budget = round % 3 == 0 ? 1 : round % 3 == 1 ? 64 : 0;
-            char *got = scan((const char *const *)terms, nt, text.buf, (enum ac_mode)mode,
-                             round % 5, budget);
+            char *got = scan((const char *const *)terms, nt, text.buf, mode, round % 5, budget);
             if (strcmp(got, want.buf)) {
                 for (size_t k = 0; k < nt; k++)
                     print_message("term %zu: %s\n", k, terms[k]);
@@ -256,12 +267,13 @@ static void test_pieces_whitespace(void **state)
         size_t tl = rnd(80);
         for (size_t j = 0; j < tl; j++)
             sbuf_addstr(&text, ws_alphabet[rnd(rnd(3) ? 7 : 13)]);
-        for (int mode = 0; mode < 2; mode++) {
+        /* pieces against the whole text; the candidates (in pieces) against the DFA (whole) */
+        for (int mode = 0; mode < 3; mode++) {
             size_t budget = round % 3 == 0 ? 1 : round % 3 == 1 ? 64 : 0;
-            char *want = scan((const char *const *)terms, nt, text.buf, (enum ac_mode)mode, 0,
-                              budget);
-            char *got = scan((const char *const *)terms, nt, text.buf, (enum ac_mode)mode,
-                             1 + round % 7, budget);
+            char *want = scan((const char *const *)terms, nt, text.buf,
+                              mode == LL_CANDIDATES ? AC_LEFTMOST_LONGEST : mode, 0, budget);
+            char *got = scan((const char *const *)terms, nt, text.buf, mode, 1 + round % 7,
+                             budget);
             if (strcmp(got, want)) {
                 for (size_t k = 0; k < nt; k++)
                     print_message("term %zu: %s\n", k, terms[k]);
@@ -364,7 +376,6 @@ static void test_two_lanes(void **state)
     struct ac *ac;
     struct tifa_err e;
     tifa_err_init(&e);
-    assert_int_equal(ac_build(&ac, p, 6, NULL, &e), 0);
     struct sbuf text = SBUF_INIT;
     unsigned seed = 7;
     while (text.len < 200000) {
@@ -372,7 +383,10 @@ static void test_two_lanes(void **state)
         sbuf_addstr(&text, parts[(seed >> 16) % 10]);
     }
     static const size_t pieces[] = {997, 4099, 16384, 65537, 200000};
-    for (size_t k = 0; k < 5; k++) {
+    for (size_t k = 0; k < 10; k++) {
+        /* the DFA, then the candidates (both leftmost-longest algorithms) */
+        struct ac_build_opts opts = {0, AC_LEFTMOST_LONGEST, k < 5 ? 0 : 1};
+        assert_int_equal(ac_build(&ac, p, 6, &opts, &e), 0);
         size_t want[6] = {0}, got[6] = {0};
         struct ac_scanner one, two;
         ac_scanner_init(&one, ac, count_term_offsets, want);
@@ -380,7 +394,7 @@ static void test_two_lanes(void **state)
         ac_scanner_no_offsets(&two);
         two.lanes_min = 64;
         for (size_t i = 0, n; i < text.len; i += n) {
-            n = text.len - i < pieces[k] ? text.len - i : pieces[k];
+            n = text.len - i < pieces[k % 5] ? text.len - i : pieces[k % 5];
             while (i + n < text.len && ((unsigned char)text.buf[i + n] & 0xC0) == 0x80)
                 n++;
             ac_scan(&one, text.buf + i, n);
@@ -396,9 +410,9 @@ static void test_two_lanes(void **state)
         assert_int_equal(two.stats.bytes, one.stats.bytes);
         ac_scanner_release(&one);
         ac_scanner_release(&two);
+        ac_free(ac);
     }
     sbuf_release(&text);
-    ac_free(ac);
 }
 
 int main(void)
