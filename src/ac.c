@@ -185,6 +185,11 @@
  *   TRIED, NOT KEPT: the state table in transparent huge pages (2 MiB-aligned,
  *     madvise(MADV_HUGEPAGE); 14 MiB of them for the 10k lexicon): 0.52 -> 0.51 s, built-in
  *     unchanged: TLB misses are not what the 10k scan waits on.
+ *   TRIED, NOT KEPT: sparse records in depth-first preorder (children by class), so that a
+ *     text following a pattern walks down consecutive records: 0.53 -> 0.52 s, within noise
+ *     (of the 17 million sparse steps, 12 million find the edge inline and go on to another
+ *     sparse record; each load waits on the one before it, which no prefetcher can run ahead
+ *     of).
  * What remains, 10k lexicon: 17 of its 45 million steps are sparse (the 4-8 character
  * patterns' deep states), each a record miss and then the failure state's dense row;
  * perf: the two-lane loop 40% (after its dense loads), step_sparse 28% (after the record
