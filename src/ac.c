@@ -190,6 +190,8 @@
  *     (of the 17 million sparse steps, 12 million find the edge inline and go on to another
  *     sparse record; each load waits on the one before it, which no prefetcher can run ahead
  *     of).
+ *   TRIED, NOT KEPT: the inline-edge search of a sparse record in the scan loop (step_sparse
+ *     only for failures): 0.54 -> 0.56 s (10k), 0.19 -> 0.20 s (built-in): a bigger loop.
  * What remains, 10k lexicon: 17 of its 45 million steps are sparse (the 4-8 character
  * patterns' deep states), each a record miss and then the failure state's dense row;
  * perf: the two-lane loop 40% (after its dense loads), step_sparse 28% (after the record
