@@ -316,7 +316,8 @@ static void test_stats_and_errors(void **state)
 }
 
 /* Every CJK unified ideograph (Extension A and the main block) counts as Han and is not
- * dropped or treated as white space: ac_build fills these ranges without normalize.c. */
+ * dropped or treated as white space, and U+A000..U+F8FF is none of these: ac_build fills these
+ * ranges without normalize.c. */
 static void test_han_ranges(void **state)
 {
     (void)state;
@@ -342,6 +343,28 @@ static void test_han_ranges(void **state)
     /* U+33FF and U+4DC0..U+4DFF (Yijing hexagrams) and U+A000 are not Han */
     assert_int_equal(sc.stats.han, (0x4DC0 - 0x3400) + (0xA000 - 0x4E00));
     assert_int_equal(c.n, 0);
+    /* U+A000..U+F8FF, also filled without normalize.c, is nothing: not Han, and not white
+     * space or dropped (两 X 个 would then match 两个) */
+    ac_scanner_reset(&sc);
+    sbuf_reset(&text);
+    size_t n = 0;
+    for (uint32_t cp = 0xA000; cp < 0xF900; cp++) {
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            continue;
+        buf[0] = (char)(0xE0 | (cp >> 12));
+        buf[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        buf[2] = (char)(0x80 | (cp & 0x3F));
+        sbuf_addstr(&text, "两");
+        sbuf_add(&text, buf, 3);
+        sbuf_addstr(&text, "个");
+        n++;
+    }
+    sbuf_addstr(&text, "两个维护");
+    ac_scan(&sc, text.buf, text.len);
+    ac_scan_finish(&sc);
+    assert_int_equal(sc.stats.chars, 3 * n + 4);
+    assert_int_equal(sc.stats.han, 2 * n + 4);
+    assert_int_equal(c.n, 1);
     ac_scanner_release(&sc);
     sbuf_release(&text);
     sbuf_release(&c.out);
