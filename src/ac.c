@@ -192,6 +192,9 @@
  *     of).
  *   TRIED, NOT KEPT: the inline-edge search of a sparse record in the scan loop (step_sparse
  *     only for failures): 0.54 -> 0.56 s (10k), 0.19 -> 0.20 s (built-in): a bigger loop.
+ *   TRIED, NOT KEPT: DEAD words holding a state id into a compact array of best matches
+ *     (16 bytes a state, with the term id), so a report loads no row header and no pattern:
+ *     0.55 s either way; reporting is not waiting on those loads.
  * What remains, 10k lexicon: 17 of its 45 million steps are sparse (the 4-8 character
  * patterns' deep states), each a record miss and then the failure state's dense row;
  * perf: the two-lane loop 40% (after its dense loads), step_sparse 28% (after the record
