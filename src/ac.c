@@ -30,15 +30,15 @@
  * (premultiplied, so no multiplication or id lookup is on the loop's dependency chain). Every
  * record starts with a header of AC_HDR words, which depend on the semantics the automaton is
  * built for (ac_build_opts.mode): overlapping, depth, first own pattern, dictionary link (a
- * word); leftmost-longest, the state's best match (below); in both, the failure word. The first ndense states in BFS order (the root and the
- * shallowest states, the hottest ones) are DENSE: header + a full DFA row of K entries (a row is
- * its failure state's row with its own edges written over it), within a memory budget (2 MiB
- * plus 1 KiB per pattern, at most 16 MiB). Because class-table entries hold class + AC_HDR, a
- * dense step is table[word + entry]. Deeper states are SPARSE:
- * a record of AC_SREC = 16 words (one cache line) after the dense rows: header, number of
- * edges, up to AC_SINLINE = 5 edges inline (classes, then targets; searched linearly), a link
- * to the rest in the sorted CSR arrays; a miss follows the failure word until a state has the
- * edge or is dense. A stored word with AC_OUT (bit 31) set sends the scan loop to its slow
+ * word); leftmost-longest, the state's best match (below); in both, the failure word. The
+ * first ndense states in BFS order (the root and the shallowest states, the hottest ones) are
+ * DENSE: header + a full DFA row of K entries (a row is its failure state's row with its own
+ * edges written over it), within a memory budget (2 MiB plus 1 KiB per pattern, at most 16
+ * MiB). Because class-table entries hold class + AC_HDR, a dense step is table[word + entry].
+ * Deeper states are SPARSE: a record of AC_SREC = 16 words (one cache line) after the dense
+ * rows: header, number of edges, up to AC_SINLINE = 5 edges inline (classes, then targets;
+ * searched linearly), a link to the rest in the sorted CSR arrays; a miss follows the failure
+ * word until a state has the edge or is dense. A stored word with AC_OUT (bit 31) set sends the scan loop to its slow
  * path, after_step(): overlapping, every word of a state with outputs has it; leftmost-longest,
  * only DEAD words (below). State ids exist only during construction.
  *
@@ -254,7 +254,7 @@
 #define H_BPAT 1   /* its pattern (the first given of equal ones), UINT32_MAX if none */
 #define H_BLEN 2   /* its length */
 /* both */
-#define H_FAIL 3   /* word of the failure state; leftmost: a DEAD word when failing loses the best */
+#define H_FAIL 3   /* word of the failure state; leftmost: a DEAD word if failing loses the best */
 #define S_N 4      /* sparse record: number of edges */
 #define S_OVF 5    /* sparse record: first edge in edge_cls/edge_next when n > AC_SINLINE */
 #define S_CLS 6    /* sparse record: AC_SINLINE edge classes (+ AC_HDR) ... */
@@ -1427,7 +1427,8 @@ static void lane_finish(struct lane *L, const unsigned char *p)
  * and that is neither white space nor a letter or digit, at or after the middle of the piece.
  * Reading it takes any scanner to the root with every match before it reported (in
  * leftmost-longest, through DEAD words and restarts that end at the root on it) and no
- * white-space run open, so a fresh scanner can take over from there. 0 when there is none nearby. */
+ * white-space run open, so a fresh scanner can take over from there. 0 when there is none
+ * nearby. */
 static size_t lane_split(const struct ac *ac, const unsigned char *p, size_t len)
 {
     size_t k = len / 2, lim = len - len / 4, n;

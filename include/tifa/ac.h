@@ -55,8 +55,9 @@ struct ac_build_opts {
 };
 
 /**
- * Builds the automaton for @n patterns, for the semantics in @opts (NULL: leftmost-longest). Patterns whose normalized forms are equal are allowed
- * (both report; leftmost-longest reports the one given first). Returns 0 and sets *@out, or
+ * Builds the automaton for @n patterns, for the semantics in @opts (NULL: leftmost-longest).
+ * Patterns whose normalized forms are equal are allowed (both report; leftmost-longest reports
+ * the one given first). Returns 0 and sets *@out, or
  * TIFA_EDATA with "pattern N: ..." in @e for an empty or invalid-UTF-8 pattern.
  */
 int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
