@@ -283,6 +283,10 @@
 #define AC_UNLIKELY(x) (x)
 #endif
 
+/* The three scans: overlapping and leftmost-longest by candidates over the standard tables,
+ * leftmost-longest as a DFA over tables with DEAD words. */
+enum ac_algo { ALGO_OVERLAPPING, ALGO_CANDIDATES, ALGO_DFA };
+
 struct ac_state {
     uint32_t depth;
     uint32_t own_first;  /* first pattern ending exactly here, UINT32_MAX if none */
@@ -297,8 +301,7 @@ struct ac_pat {
 
 struct ac {
     enum ac_mode mode;        /* the semantics the tables were built for */
-    int dfa;                  /* leftmost-longest with DEAD words and restarts, else standard
-                                 tables (overlapping, or leftmost-longest by candidates) */
+    enum ac_algo algo;        /* and how they are scanned (see Semantics) */
     uint32_t nclasses;
     uint32_t space_class;     /* class of ' ' when a pattern holds one, else 0 */
     uint32_t *lut;            /* BMP: lut[lut[cp >> 6] + (cp & 63)]: 1024 block offsets, blocks */
@@ -689,7 +692,9 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
         return rc;
     }
     ac->nclasses = ca.next;
-    ac->dfa = ac->mode == AC_LEFTMOST_LONGEST && ac->maxlen <= dfa_maxlen;
+    ac->algo = ac->mode == AC_OVERLAPPING    ? ALGO_OVERLAPPING
+               : ac->maxlen <= dfa_maxlen ? ALGO_DFA
+                                          : ALGO_CANDIDATES;
     /* 1b. renumber classes by how many trie edges carry them, most first: the characters that
      * recur in patterns are the common ones of the text too, so the entries a scan touches
      * crowd into the first cache lines of each dense row. */
@@ -825,8 +830,7 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
     /* 5. overlapping: output flags on every stored target. Leftmost-longest: the best match of
      * each state's path, in BFS order (parents first), and whether failing loses it. */
     uint32_t *bback = NULL, *blen = NULL, *bpat = NULL;
-    unsigned char *dies = NULL;
-    if (!ac->dfa) {
+    if (ac->algo != ALGO_DFA) {
         for (uint32_t a = 0; a < ac->edge_start[ac->nstates]; a++) {
             uint32_t t = ac->edge_next[a];
             if (ac->st[t].own_first != UINT32_MAX || ac->st[t].dict)
@@ -836,7 +840,6 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
         bback = xcalloc(ac->nstates, sizeof(uint32_t));
         blen = xcalloc(ac->nstates, sizeof(uint32_t));
         bpat = xmalloc(st_mult(ac->nstates, sizeof(uint32_t)));
-        dies = xcalloc(ac->nstates, 1);
         bpat[0] = UINT32_MAX;
         for (uint32_t s = 0; s < ac->nstates; s++) {
             for (uint32_t a = ac->edge_start[s]; a < ac->edge_start[s + 1]; a++) {
@@ -852,7 +855,6 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
                     bpat[c] = ac->st[ob].own_first;
                     bback[c] = blen[c] = ac->st[ob].depth;
                 }
-                dies[c] = bpat[c] != UINT32_MAX && ac->st[ac->fail[c]].depth < bback[c];
             }
         }
     }
@@ -879,7 +881,10 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
     ac->table = xcalloc(words, sizeof(uint32_t));
     for (uint32_t s = 0; s < ac->nstates; s++) {
         uint32_t *rec = ac->table + state_word(ac, s);
-        if (!ac->dfa) {
+        /* DFA: a state dies when failing loses its best match (the failure state starts after
+         * it); its DEAD word is its own word, flagged: its header has the best match */
+        int dies = bpat && bpat[s] != UINT32_MAX && ac->st[ac->fail[s]].depth < bback[s];
+        if (ac->algo != ALGO_DFA) {
             rec[H_DEPTH] = ac->st[s].depth;
             rec[H_OWN] = ac->st[s].own_first;
             rec[H_DICT] = ac->st[s].dict ? state_word(ac, ac->st[s].dict) : 0;
@@ -888,11 +893,10 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
             rec[H_BPAT] = bpat[s];
             rec[H_BLEN] = blen[s];
         }
-        /* a dying state's DEAD word is its own word, flagged: its header has the best match */
-        rec[H_FAIL] = dies && dies[s] ? state_word(ac, s) | AC_OUT : state_word(ac, ac->fail[s]);
+        rec[H_FAIL] = dies ? state_word(ac, s) | AC_OUT : state_word(ac, ac->fail[s]);
         uint32_t e0 = ac->edge_start[s], n_e = ac->edge_start[s + 1] - e0;
         if (s < ndense) {
-            if (dies && dies[s]) {
+            if (dies) {
                 for (uint32_t k = 0; k < ac->nclasses; k++)
                     rec[AC_HDR + k] = rec[H_FAIL];
             } else if (s) {
@@ -913,7 +917,6 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
     free(bback);
     free(blen);
     free(bpat);
-    free(dies);
     *out = ac;
     return 0;
 }
@@ -959,7 +962,7 @@ void ac_scanner_init(struct ac_scanner *sc, const struct ac *ac, ac_match_fn *fn
     sc->ring_off = xmalloc(st_mult(r, sizeof(uint64_t)));
     sc->ring_end = xmalloc(st_mult(r, sizeof(uint64_t)));
     sc->ring_cls = xmalloc(st_mult(r, sizeof(uint32_t)));
-    if (sc->mode == AC_LEFTMOST_LONGEST && !ac->dfa)
+    if (ac->algo == ALGO_CANDIDATES)
         sc->cand = xmalloc(st_mult(r, sizeof(*sc->cand)));
     ac_scanner_reset(sc);
 }
@@ -1109,12 +1112,17 @@ static void rescan(struct ac_scanner *sc, uint64_t x)
 static AC_NOINLINE void after_step(struct ac_scanner *sc, uint64_t end_off)
 {
     sc->nslow++;
-    if (sc->mode == AC_OVERLAPPING)
+    switch (sc->ac->algo) {
+    case ALGO_OVERLAPPING:
         report_all(sc, AC_ID(sc->state), end_off);
-    else if (sc->ac->dfa)
+        break;
+    case ALGO_DFA:
         rescan(sc, emit_best(sc, AC_ID(sc->state), sc->sig - 2) + 1);
-    else
+        break;
+    case ALGO_CANDIDATES:
         record_candidates(sc, end_off);
+        break;
+    }
 }
 
 /* A paragraph break or the end of the document: nothing continues across it. Leftmost-longest:
@@ -1123,10 +1131,10 @@ static AC_NOINLINE void after_step(struct ac_scanner *sc, uint64_t end_off)
 static void break_match(struct ac_scanner *sc)
 {
     const uint32_t *tab = sc->ac->table;
-    if (sc->mode == AC_LEFTMOST_LONGEST && sc->ac->dfa)
+    if (sc->ac->algo == ALGO_DFA)
         while (sc->state && tab[sc->state + H_BPAT] != UINT32_MAX)
             rescan(sc, emit_best(sc, sc->state, sc->sig - 1) + 1);
-    else if (sc->mode == AC_LEFTMOST_LONGEST)
+    else if (sc->ac->algo == ALGO_CANDIDATES)
         commit_ready(sc, NONE);
     sc->state = 0;
 }
