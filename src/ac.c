@@ -38,9 +38,11 @@
  * Deeper states are SPARSE: a record of AC_SREC = 16 words (one cache line) after the dense
  * rows: header, number of edges, up to AC_SINLINE = 5 edges inline (classes, then targets;
  * searched linearly), a link to the rest in the sorted CSR arrays; a miss follows the failure
- * word until a state has the edge or is dense. A stored word with AC_OUT (bit 31) set sends the scan loop to its slow
- * path, after_step(): overlapping, every word of a state with outputs has it; leftmost-longest,
- * only DEAD words (below). State ids exist only during construction.
+ * word until a state has the edge or is dense. A stored word with AC_OUT (bit 31) set sends
+ * the scan loop to its slow path, after_step(): overlapping, every word of a state with
+ * outputs has it; leftmost-longest, only DEAD words (below). Bit 30 (AC_MATCH) marks the
+ * leftmost-longest DFA's MATCH words (below). Words stay below 2^30 (at most 2^25 states and
+ * 2^29 words of dense rows). State ids exist only during construction.
  *
  * Semantics. Overlapping: the standard automaton (it finds every occurrence), reporting each
  * output of each state entered, along the dictionary chain. Leftmost-longest selects like
@@ -64,6 +66,17 @@
  * the current state and restarts the same way until the state has none. So a character costs
  * one step, a match one header load and O(maxlen) steps again (in practice one or two), and
  * nothing is kept pending: of equal patterns only the first given is reported.
+ * MATCH words spare most matches the restart. What a restart after q's best match does on the
+ * characters of q's path after the match is fixed when the table is built: restart_word()
+ * steps them from the root. When that reports nothing and ends in state r, a step from q on
+ * class c that dies can instead report BEST(q) and go on in r's successor on c, if that step
+ * does not die or report either: the DEAD entries of q's dense row become that successor's
+ * word flagged with AC_MATCH, and a dying sparse record's failure word is r's word flagged
+ * AC_OUT | AC_MATCH (step_sparse then steps r and flags the result). The scan loops report the
+ * best match of the state before the step (match_passed) and go on; only the rest, where the
+ * restart would find a match of its own, stays DEAD. Rows copied from a failure state's row
+ * keep its MATCH words: that state has the same best match at the same position, and the
+ * characters since are the same.
  * The restarts make the DFA O(text * maxlen) at worst (patterns "a" and "a...ab" on a run of
  * a's: every match steps maxlen characters again), so a lexicon with a pattern longer than
  * AC_DFA_MAXLEN = 64 characters (the built-in one's longest has 34) gets the standard tables
@@ -195,9 +208,26 @@
  *   TRIED, NOT KEPT: DEAD words holding a state id into a compact array of best matches
  *     (16 bytes a state, with the term id), so a report loads no row header and no pattern:
  *     0.55 s either way; reporting is not waiting on those loads.
+ * Fifth round (scan time of `count -j1` on the 128 MB file, TIFA_DEBUG_TIMING, median of 6
+ * runs interleaved with the previous binary; outputs byte-identical on it and on the public
+ * corpus, every lexicon, -j1 and -j2, overlapping too):
+ *   start (restart after every match, through after_step)                 10k 527 / 200 ms
+ *   MATCH words (see Semantics): most matches report and go on, no restart  502 / 195 ms
+ *   TRIED, NOT KEPT: MATCH words without a branch in the two-lane loop (each lane stores its
+ *     state in a buffer every character and counts MATCH steps; the buffer is reported every
+ *     128): 10k ~510 ms, built-in 210 ms: a store and an add a character cost more than the
+ *     branch they save.
+ *   TRIED, NOT KEPT: every state dense (the 10k automaton's 15,965 states in a 60 MB table,
+ *     no sparse step at all): 570 ms against 500, and 38 ms to build: the scattered rows miss
+ *     every cache level; the sparse branch is cheaper than that.
+ *   Bound, not a change: with the count callback emptied (a wrong result) the 10k scan took
+ *     0.50 s against 0.53: counting 4.6 million matches is ~5%.
+ *   cachegrind's branch simulation, 16 MB of the text: 0.7 mispredicted branches a
+ *     character with the 10k lexicon (half of them the dense-or-sparse test in step()),
+ *     0.1 with the built-in one.
  * What remains, 10k lexicon: 17 of its 45 million steps are sparse (the 4-8 character
  * patterns' deep states), each a record miss and then the failure state's dense row;
- * perf: the two-lane loop 40% (after its dense loads), step_sparse 28% (after the record
+ * perf: the two-lane loop 38% (after its dense loads), step_sparse 31% (after the record
  * load), reporting the 4.6 million matches (header load, pattern -> term, the count) 16%.
  * The working set (12 MiB of dense rows, 0.8 MiB of sparse records) is the limit, not the
  * instructions. Not tried: 16-bit state words (premultiplied offsets do not fit 16 bits beyond
@@ -216,7 +246,10 @@
 #include "tifa/xalloc.h"
 
 #define AC_OUT 0x80000000u
-#define AC_ID(s) ((s) & ~AC_OUT)
+/* Leftmost-longest DFA: the step passes a match: report the best match of the state stepped
+ * from, then go on in the state this word names (see "MATCH words" in Semantics). */
+#define AC_MATCH 0x40000000u
+#define AC_ID(s) ((s) & ~(AC_OUT | AC_MATCH))
 
 #define AC_CLASS_MASK 0x00FFFFFFu
 #define NONE UINT64_MAX
@@ -552,12 +585,34 @@ static void build_cmap(struct ac *ac, struct class_alloc *ca)
     free(pairs);
 }
 
+static AC_INLINE uint32_t step(const uint32_t *tab, uint32_t dense_lim, const struct ac *ac,
+                               uint32_t word, uint32_t cls);
+
 /* State words: what the scanner holds and the tables store: the offset of the state's record in
  * ac->table. A dense state's record is its header and row (row_len words), a sparse state's is
  * AC_SREC words after the dense rows. Bit 31 (AC_OUT) is the output flag. */
 static inline uint32_t state_word(const struct ac *ac, uint32_t id)
 {
     return id < ac->ndense ? id * ac->row_len : ac->dense_lim + (id - ac->ndense) * AC_SREC;
+}
+
+/* Leftmost-longest DFA, while the table is being written in id order: the state the search
+ * restarted after state @s's best match reaches on the characters of s's path after that match
+ * (the last @n, spelled through @par and @lab, parent and class of each state), or UINT32_MAX
+ * when that restart would itself report a match. Every state it steps through is shallower
+ * than s, so its record is written. @spell has room for n classes. */
+static uint32_t restart_word(const struct ac *ac, uint32_t s, uint32_t n, const uint32_t *par,
+                             const uint32_t *lab, uint32_t *spell)
+{
+    for (uint32_t k = n; k > 0; k--, s = par[s])
+        spell[k - 1] = lab[s];
+    uint32_t w = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        w = step(ac->table, ac->dense_lim, ac, w, spell[k] + AC_HDR);
+        if (w & (AC_OUT | AC_MATCH))
+            return UINT32_MAX;
+    }
+    return w;
 }
 
 /* Sorts class ids by uses[] descending, ties by id (a stable merge sort: deterministic). */
@@ -649,7 +704,7 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
                 s = et.vals[slot];
                 continue;
             }
-            if (nodes >= (1u << 26) || ca.next >= AC_CLASS_MASK - AC_HDR) {
+            if (nodes >= (1u << 25) || ca.next >= AC_CLASS_MASK - AC_HDR) {
                 rc = tifa_err_set(e, TIFA_ELIMIT, NULL, 0, -1, "lexicon too large for the automaton");
                 break;
             }
@@ -858,8 +913,8 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
             }
         }
     }
-    /* 6. dense rows for the shallowest states (nodes < 2^26 and this cap keep every word, dense
-     * or sparse, below 2^31) */
+    /* 6. dense rows for the shallowest states (nodes < 2^25 and this cap keep every word, dense
+     * or sparse, below 2^30, clear of the flags) */
     ac->row_len = AC_HDR + ac->nclasses;
     size_t rowbytes = st_mult(ac->row_len, sizeof(uint32_t));
     size_t ndense = budget / rowbytes;
@@ -867,14 +922,25 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
         ndense = 1;
     if (ndense > ac->nstates)
         ndense = ac->nstates;
-    if (ndense > ((size_t)1 << 30) / ac->row_len)
-        ndense = ((size_t)1 << 30) / ac->row_len;
+    if (ndense > ((size_t)1 << 29) / ac->row_len)
+        ndense = ((size_t)1 << 29) / ac->row_len;
     /* 7. every stored target becomes a state word; then the records. A dense row is its failure
      * state's row (fail[s] < s in BFS order, so that row is done) with the state's own edges
      * written over it. A sparse record keeps up to AC_SINLINE edges inline, the rest in the
      * sorted edge arrays. */
     ac->ndense = (uint32_t)ndense;
     ac->dense_lim = ac->ndense * ac->row_len;
+    uint32_t *par = NULL, *lab = NULL, *spell = NULL;
+    if (bpat) {
+        par = xcalloc(ac->nstates, sizeof(uint32_t));
+        lab = xcalloc(ac->nstates, sizeof(uint32_t));
+        spell = xmalloc(st_mult((size_t)ac->maxlen + 1, sizeof(uint32_t)));
+        for (uint32_t s = 0; s < ac->nstates; s++)
+            for (uint32_t a = ac->edge_start[s]; a < ac->edge_start[s + 1]; a++) {
+                par[ac->edge_next[a]] = s;
+                lab[ac->edge_next[a]] = ac->edge_cls[a];
+            }
+    }
     for (uint32_t a = 0; a < ac->edge_start[ac->nstates]; a++)
         ac->edge_next[a] = state_word(ac, AC_ID(ac->edge_next[a])) | (ac->edge_next[a] & AC_OUT);
     size_t words = (size_t)ac->dense_lim + (size_t)(ac->nstates - ac->ndense) * AC_SREC;
@@ -884,6 +950,11 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
         /* DFA: a state dies when failing loses its best match (the failure state starts after
          * it); its DEAD word is its own word, flagged: its header has the best match */
         int dies = bpat && bpat[s] != UINT32_MAX && ac->st[ac->fail[s]].depth < bback[s];
+        /* ... and where the search restarted after that match gets to on the characters read
+         * since, when it reports nothing on the way: a step that kills the state can then
+         * report the match and go on from there (a MATCH word) */
+        uint32_t restart = dies ? restart_word(ac, s, bback[s] - blen[s], par, lab, spell)
+                                : UINT32_MAX;
         if (ac->algo != ALGO_DFA) {
             rec[H_DEPTH] = ac->st[s].depth;
             rec[H_OWN] = ac->st[s].own_first;
@@ -893,12 +964,22 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
             rec[H_BPAT] = bpat[s];
             rec[H_BLEN] = blen[s];
         }
-        rec[H_FAIL] = dies ? state_word(ac, s) | AC_OUT : state_word(ac, ac->fail[s]);
+        if (!dies)
+            rec[H_FAIL] = state_word(ac, ac->fail[s]);
+        else if (restart != UINT32_MAX)
+            rec[H_FAIL] = restart | AC_OUT | AC_MATCH;
+        else
+            rec[H_FAIL] = state_word(ac, s) | AC_OUT;
         uint32_t e0 = ac->edge_start[s], n_e = ac->edge_start[s + 1] - e0;
         if (s < ndense) {
             if (dies) {
-                for (uint32_t k = 0; k < ac->nclasses; k++)
-                    rec[AC_HDR + k] = rec[H_FAIL];
+                uint32_t dead = state_word(ac, s) | AC_OUT;
+                for (uint32_t k = 0; k < ac->nclasses; k++) {
+                    uint32_t w = restart != UINT32_MAX
+                                     ? step(ac->table, ac->dense_lim, ac, restart, k + AC_HDR)
+                                     : AC_OUT;
+                    rec[AC_HDR + k] = w & (AC_OUT | AC_MATCH) ? dead : w | AC_MATCH;
+                }
             } else if (s) {
                 memcpy(rec + AC_HDR, ac->table + state_word(ac, ac->fail[s]) + AC_HDR,
                        ac->nclasses * sizeof(uint32_t));
@@ -917,6 +998,9 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
     free(bback);
     free(blen);
     free(bpat);
+    free(par);
+    free(lab);
+    free(spell);
     *out = ac;
     return 0;
 }
@@ -1083,9 +1167,6 @@ static uint64_t emit_best(struct ac_scanner *sc, uint32_t w, uint64_t last)
     return end;
 }
 
-static AC_INLINE uint32_t step(const uint32_t *tab, uint32_t dense_lim, const struct ac *ac,
-                               uint32_t word, uint32_t cls);
-
 /* Leftmost-longest: the search restarts at the root just after a reported match: the
  * characters from significant index @x to the last one read are stepped again from their
  * classes in the ring, reporting the matches they complete, which leaves the scanner in the
@@ -1095,10 +1176,14 @@ static void rescan(struct ac_scanner *sc, uint64_t x)
     const struct ac *ac = sc->ac;
     uint32_t s = 0;
     for (; x < sc->sig; x++) {
+        uint32_t prev = s;
         s = step(ac->table, ac->dense_lim, ac, s, sc->ring_cls[x & sc->mask]);
         if (s & AC_OUT) {
             x = emit_best(sc, AC_ID(s), x - 1); /* the loop goes on after the match */
             s = 0;
+        } else if (s & AC_MATCH) {
+            emit_best(sc, AC_ID(prev), x - 1);
+            s = AC_ID(s);
         }
     }
     sc->state = s;
@@ -1139,6 +1224,14 @@ static void break_match(struct ac_scanner *sc)
     sc->state = 0;
 }
 
+/* Leftmost-longest DFA: a step into a MATCH word passed the best match of @prev, the state
+ * before it, whose last character is the significant index @last. Out of line: the scan loops
+ * stay small. */
+static AC_NOINLINE void match_passed(struct ac_scanner *sc, uint32_t prev, uint64_t last)
+{
+    emit_best(sc, AC_ID(prev), last);
+}
+
 /* One step from a sparse state (word >= dense_lim): its edges, then failure links until a
  * state has the edge or is dense. @cls is a class-table class (class + AC_HDR). */
 static AC_NOINLINE uint32_t step_sparse(const struct ac *ac, uint32_t word, uint32_t cls)
@@ -1163,11 +1256,18 @@ static AC_NOINLINE uint32_t step_sparse(const struct ac *ac, uint32_t word, uint
             if (lo < rec[S_OVF] + n && ac->edge_cls[lo] == c)
                 return ac->edge_next[lo];
         }
-        word = rec[H_FAIL];
-        if (word < ac->dense_lim)
-            return tab[word + cls];
-        if (word & AC_OUT) /* leftmost-longest: failing here loses the best match */
-            return word;
+        uint32_t f = rec[H_FAIL];
+        if (f < ac->dense_lim)
+            return tab[f + cls];
+        if (f & AC_OUT) { /* leftmost-longest: failing here loses the best match */
+            if (f & AC_MATCH) {
+                uint32_t w = step(tab, ac->dense_lim, ac, f, cls);
+                if (!(w & (AC_OUT | AC_MATCH)))
+                    return w | AC_MATCH;
+            }
+            return word | AC_OUT;
+        }
+        word = f;
     }
 }
 
@@ -1235,10 +1335,15 @@ static AC_NOINLINE size_t ws_run(struct ac_scanner *sc, const unsigned char *p, 
         if (!(en & AC_F_SPECIAL)) {
             if (sc->in_ws && sc->prev_alnum && (en & AC_F_ALNUM)) {
                 /* white space between two letters or digits is one space */
+                uint32_t prev = sc->state;
                 sc->state = step(ac->table, ac->dense_lim, ac, sc->state, ac->space_class);
                 sc->ring_cls[sc->sig & sc->mask] = ac->space_class;
                 sc->ring_off[sc->sig & sc->mask] = sc->ring_end[sc->sig & sc->mask] = sc->base + i;
                 sc->sig++;
+                if (sc->state & AC_MATCH) {
+                    emit_best(sc, AC_ID(prev), sc->sig - 2);
+                    sc->state = AC_ID(sc->state);
+                }
                 if ((sc->state & AC_OUT) || sc->pmin != NONE)
                     after_step(sc, sc->no_offsets ? 0 : sc->base + i);
             }
@@ -1317,6 +1422,7 @@ static AC_INLINE void scan_range_body(struct ac_scanner *sc, const unsigned char
             continue;
         }
         han += en >> 31;
+        uint32_t prev = state;
         state = step(tab, dense_lim, ac, state, en & AC_CLASS_MASK);
         ring_cls[sig & mask] = en & AC_CLASS_MASK;
         if (offsets) {
@@ -1324,6 +1430,10 @@ static AC_INLINE void scan_range_body(struct ac_scanner *sc, const unsigned char
             ring_end[sig & mask] = (uintptr_t)q - adj;
         }
         sig++;
+        if (AC_UNLIKELY(state & AC_MATCH)) {
+            match_passed(sc, prev, sig - 2);
+            state = AC_ID(state);
+        }
         if (AC_UNLIKELY((state | pend) & AC_OUT)) {
             sc->state = state;
             sc->sig = sig;
@@ -1406,9 +1516,14 @@ static AC_INLINE void lane_step(struct lane *L, const unsigned char *p, const st
         return;
     }
     L->han += en >> 31;
+    uint32_t prev = L->state;
     L->state = step(tab, dense_lim, ac, L->state, en & AC_CLASS_MASK);
     L->ring_cls[L->sig & L->mask] = en & AC_CLASS_MASK;
     L->sig++;
+    if (AC_UNLIKELY(L->state & AC_MATCH)) {
+        match_passed(L->sc, prev, L->sig - 2);
+        L->state = AC_ID(L->state);
+    }
     if (AC_UNLIKELY((L->state | L->pend) & AC_OUT)) {
         L->sc->state = L->state;
         L->sc->sig = L->sig;

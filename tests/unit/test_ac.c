@@ -111,6 +111,43 @@ static void test_leftmost_longest(void **state)
     EXPECT(x, "abc", AC_LEFTMOST_LONGEST, "1:0-2;2:2-3;");
 }
 
+/* The DFA with all states dense (budget 0 here) and with only the root dense (1 byte). */
+#define EXPECT_DFA(terms, text, want)                                                     \
+    do {                                                                                   \
+        for (size_t budget_ = 0; budget_ < 2; budget_++) {                                 \
+            char *got_ = scan(terms, sizeof(terms) / sizeof(terms[0]), text,               \
+                              AC_LEFTMOST_LONGEST, 0, budget_);                            \
+            assert_string_equal(got_, want);                                               \
+            free(got_);                                                                    \
+        }                                                                                  \
+    } while (0)
+
+/* MATCH words: a step that kills the state reports its best match and goes on in the state the
+ * restarted search reaches on the characters read since the match, when that restart reports
+ * nothing itself; otherwise the step is DEAD and the restart runs. */
+static void test_match_words(void **state)
+{
+    (void)state;
+    /* nothing read since the match: on in the root's successor, which starts the next match */
+    static const char *const a[] = {"ab", "abc", "bd"};
+    EXPECT_DFA(a, "abbd", "0:0-2;2:2-4;");
+    EXPECT_DFA(a, "abxab", "0:0-2;0:3-5;");
+    /* one character read since the match ("c" of the longer attempt abcd): on in state c */
+    static const char *const b[] = {"ab", "abcd", "ce"};
+    EXPECT_DFA(b, "abce", "0:0-2;2:2-4;");
+    EXPECT_DFA(b, "abcx", "0:0-2;");
+    /* the restart would report c itself: a DEAD step and the restart */
+    static const char *const c[] = {"ab", "abcd", "c"};
+    EXPECT_DFA(c, "abcx", "0:0-2;2:2-3;");
+    /* ... or on the way over the characters since the match (c, reported at d) */
+    static const char *const e[] = {"ab", "abcde", "c"};
+    EXPECT_DFA(e, "abcdx", "0:0-2;2:2-3;");
+    /* a failure chain that keeps the match (abc -> bc) into a state that dies */
+    static const char *const d[] = {"abcd", "bc", "bce"};
+    EXPECT_DFA(d, "abcx", "1:1-3;");
+    EXPECT_DFA(d, "abcex", "2:1-4;");
+}
+
 static void test_whitespace_and_lines(void **state)
 {
     (void)state;
@@ -442,6 +479,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_leftmost_longest),
+        cmocka_unit_test(test_match_words),
         cmocka_unit_test(test_whitespace_and_lines),
         cmocka_unit_test(test_space_between_alnum),
         cmocka_unit_test(test_compat_ideograph),
