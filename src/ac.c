@@ -1023,6 +1023,19 @@ void ac_free(struct ac *ac)
     free(ac);
 }
 
+const char *ac_scan_name(const struct ac *ac)
+{
+    switch (ac->algo) {
+    case ALGO_OVERLAPPING:
+        return "overlapping";
+    case ALGO_CANDIDATES:
+        return "leftmost-longest candidates";
+    case ALGO_DFA:
+        break;
+    }
+    return "leftmost-longest DFA";
+}
+
 void ac_shape(const struct ac *ac, size_t *nstates, size_t *ndense, size_t *nclasses)
 {
     *nstates = ac->nstates;

@@ -198,8 +198,10 @@ int cmd_count(int argc, char **argv)
         ac_shape(ac, &nst, &nde, &ncl);
         fprintf(stderr,
                 "tifa: timing: lexicon %.3f ms, automaton %.3f ms (%zu patterns, %zu states, %zu dense, "
-                "%zu classes), walk %.3f ms (%zu files), count %.3f ms (%zu split in %zu chunks)\n",
-                t_lex - t0, t_ac - t_lex, lx.npatterns, nst, nde, ncl, t_walk - t_ac, w.nfiles,
+                "%zu classes, %s), walk %.3f ms (%zu files), count %.3f ms (%zu split in %zu "
+                "chunks)\n",
+                t_lex - t0, t_ac - t_lex, lx.npatterns, nst, nde, ncl, ac_scan_name(ac),
+                t_walk - t_ac, w.nfiles,
                 now_ms() - t_walk, cstats.split_files, cstats.chunks);
     }
 done:

@@ -66,6 +66,9 @@ void ac_free(struct ac *ac);
 
 /** Number of states, of dense states, and of character classes (for diagnostics and tests). */
 void ac_shape(const struct ac *ac, size_t *nstates, size_t *ndense, size_t *nclasses);
+/** Which scan the automaton runs: "overlapping", "leftmost-longest DFA" (longest pattern at
+ * most ac_build_opts.dfa_maxlen characters) or "leftmost-longest candidates" (diagnostics). */
+const char *ac_scan_name(const struct ac *ac);
 
 /** Text statistics gathered while scanning (they cost nothing extra). */
 struct ac_text_stats {

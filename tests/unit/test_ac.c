@@ -148,6 +148,36 @@ static void test_match_words(void **state)
     EXPECT_DFA(d, "abcex", "2:1-4;");
 }
 
+/* Which scan a lexicon gets: the DFA up to 64 characters a pattern (or dfa_maxlen), the
+ * linear candidate scan beyond (see ac.c, Semantics). */
+static const char *scan_for(const char *longest, enum ac_mode mode, size_t dfa_maxlen)
+{
+    struct ac_pattern pats[2] = {{"四个意识", 0}, {longest, 1}};
+    struct ac_build_opts opts = {0, mode, dfa_maxlen};
+    struct ac *ac;
+    struct tifa_err e;
+    tifa_err_init(&e);
+    assert_int_equal(ac_build(&ac, pats, 2, &opts, &e), 0);
+    const char *name = ac_scan_name(ac);
+    ac_free(ac);
+    return name;
+}
+
+static void test_scan_choice(void **state)
+{
+    (void)state;
+    char s64[65], s65[66];
+    memset(s64, 'a', 64);
+    s64[64] = 0;
+    memset(s65, 'a', 65);
+    s65[65] = 0;
+    assert_string_equal(scan_for(s64, AC_LEFTMOST_LONGEST, 0), "leftmost-longest DFA");
+    assert_string_equal(scan_for(s65, AC_LEFTMOST_LONGEST, 0), "leftmost-longest candidates");
+    assert_string_equal(scan_for(s65, AC_LEFTMOST_LONGEST, 65), "leftmost-longest DFA");
+    assert_string_equal(scan_for("ab", AC_LEFTMOST_LONGEST, 3), "leftmost-longest candidates");
+    assert_string_equal(scan_for(s65, AC_OVERLAPPING, 0), "overlapping");
+}
+
 static void test_whitespace_and_lines(void **state)
 {
     (void)state;
@@ -480,6 +510,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_leftmost_longest),
         cmocka_unit_test(test_match_words),
+        cmocka_unit_test(test_scan_choice),
         cmocka_unit_test(test_whitespace_and_lines),
         cmocka_unit_test(test_space_between_alnum),
         cmocka_unit_test(test_compat_ideograph),
