@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static void die_oom(void)
 {
@@ -24,6 +25,34 @@ void *xmalloc(size_t n)
     if (!p)
         die_oom();
     return p;
+}
+
+/* Maps 2 MiB more than asked and trims both ends to a 2 MiB boundary: mmap itself only aligns
+ * to pages. The madvise call fails harmlessly where huge pages are off. */
+void *xmap_zeroed(size_t n, size_t *maplen)
+{
+    const size_t huge = (size_t)2 << 20;
+    size_t len = st_mult(st_add(n ? n : 1, huge - 1) / huge, huge);
+    char *m = mmap(NULL, st_add(len, huge), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                   -1, 0);
+    if (m == MAP_FAILED)
+        die_oom();
+    char *a = (char *)(((uintptr_t)m + huge - 1) & ~(uintptr_t)(huge - 1));
+    if (a > m)
+        munmap(m, (size_t)(a - m));
+    if (a + len < m + len + huge)
+        munmap(a + len, (size_t)(m + len + huge - (a + len)));
+#ifdef MADV_HUGEPAGE
+    madvise(a, len, MADV_HUGEPAGE);
+#endif
+    *maplen = len;
+    return a;
+}
+
+void xunmap(void *p, size_t maplen)
+{
+    if (p)
+        munmap(p, maplen);
 }
 
 void *xcalloc(size_t n, size_t size)
