@@ -105,7 +105,7 @@
  *
  * Cost: build O(total pattern length * log) plus O(ndense * K); scan O(text + matches).
  *
- * Performance notes (make bench; 2-core shared VM, 4 MiB L2 per core; 256 MB of text shuffled
+ * Performance notes (make bench; 2-core shared VM, 2 MiB L2 per core, 48 KiB L1d; 256 MB of text shuffled
  * from corpus/, built-in lexicon: 539 patterns, 3,022 states, 658 classes; a match every ~280
  * bytes). Time of `count -j1` on one 256 MB file, scanning only (TIFA_DEBUG_TIMING):
  *   before this work (8 MiB of 32-bit rows, id * K per step, cp-assembling decode)  491 MB/s
@@ -225,6 +225,10 @@
  *   cachegrind's branch simulation, 16 MB of the text: 0.7 mispredicted branches a
  *     character with the 10k lexicon (half of them the dense-or-sparse test in step()),
  *     0.1 with the built-in one.
+ *   TRIED, NOT KEPT: the five inline classes of a sparse record compared at once (SSE2, one
+ *     branch on the hit mask instead of a loop): 10k 232 -> 245 ms on 64 MB: most records
+ *     have one edge, which the loop finds at once, and the vector compare adds latency
+ *     between the record load and the next one.
  *   start-up (`count` on an empty file, best of 200): 1,399 page faults, 5.5 ms; lut3 and the
  *     state table mapped in 2 MiB huge pages (xmap_zeroed; this kernel's THP mode is
  *     madvise): 473 faults, 4.9 ms. Peak RSS +2.3 MB (the pages are whole).
@@ -232,8 +236,9 @@
  * patterns' deep states), each a record miss and then the failure state's dense row;
  * perf: the two-lane loop 38% (after its dense loads), step_sparse 31% (after the record
  * load), reporting the 4.6 million matches (header load, pattern -> term, the count) 16%.
- * The working set (12 MiB of dense rows, 0.8 MiB of sparse records) is the limit, not the
- * instructions. Not tried: 16-bit state words (premultiplied offsets do not fit 16 bits beyond
+ * The working set (12 MiB of dense rows, 0.8 MiB of sparse records against a 2 MiB L2) and
+ * the mispredicted dense-or-sparse branch, which also bounds how far the two lanes' loads
+ * overlap (more lanes gained little), are the limit, not the instructions. Not tried: 16-bit state words (premultiplied offsets do not fit 16 bits beyond
  * ~100 rows of the built-in automaton; 16-bit ids cost a multiply on the chain), rows for the
  * most used classes only (85% of the 10k text's characters fall in the first 256 classes, so
  * 15% would leave the fast path), choosing dense states by a sample of the text, a
