@@ -232,9 +232,12 @@
  *   TRIED, NOT KEPT: prefetching the failure state's entry for the character as soon as a
  *     sparse record is loaded, so a miss in the record does not wait for a second load:
  *     10k 230 -> 233 ms on 64 MB, no gain.
- *   start-up (`count` on an empty file, best of 200): 1,399 page faults, 5.5 ms; lut3 and the
- *     state table mapped in 2 MiB huge pages (xmap_zeroed; this kernel's THP mode is
- *     madvise): 473 faults, 4.9 ms. Peak RSS +2.3 MB (the pages are whole).
+ *   start-up (`count` on an empty file, best of 200): 1,399 page faults, 5.3-5.5 ms; lut3 and
+ *     the state table faulted in by one madvise(MADV_POPULATE_WRITE) each
+ *     (xcalloc_prefaulted): 471 faults, 4.8 ms; the 10k automaton builds in 10 ms, not 12.
+ *     Mapping them in 2 MiB transparent huge pages instead did as well (4.7 ms) but cost
+ *     2.3 MB of RSS, a huge-page fault may stall on compaction, and test_ac, which builds
+ *     9,000 small automata, took 19 s instead of 11 (a fresh 2 MiB page cleared for each).
  * What remains, 10k lexicon: 17 of its 45 million steps are sparse (the 4-8 character
  * patterns' deep states), each a record miss and then the failure state's dense row;
  * perf: the two-lane loop 38% (after its dense loads), step_sparse 31% (after the record
@@ -350,7 +353,6 @@ struct ac {
     uint32_t space_class;     /* class of ' ' when a pattern holds one, else 0 */
     uint32_t *lut;            /* BMP: lut[lut[cp >> 6] + (cp & 63)]: 1024 block offsets, blocks */
     uint32_t *lut3;           /* 3-byte sequences, straight from the bytes (lut3_index) */
-    size_t lut3_maplen;       /* (lut3 and table are mapped: xmap_zeroed) */
     uint32_t *astral_cp;      /* sorted astral pattern characters and their entries */
     uint32_t *astral_val;
     size_t nastral;
@@ -358,7 +360,6 @@ struct ac {
     uint32_t row_len;         /* AC_HDR + nclasses: words per dense row */
     uint32_t dense_lim;       /* ndense * row_len: state words below it are dense rows */
     uint32_t *table;          /* dense rows, then sparse records of AC_SREC words */
-    size_t table_maplen;
     uint32_t *edge_start;     /* nstates + 1 (by state id; construction) */
     uint32_t *edge_cls;
     uint32_t *edge_next;      /* targets (state words, with AC_OUT, once frozen) */
@@ -573,7 +574,7 @@ static void build_cmap(struct ac *ac, struct class_alloc *ca)
     }
     /* The scan loop's table for 3-byte sequences: one load indexed by the low nibble of the
      * lead byte and the 6 payload bits of each continuation byte, as they sit in the bytes. */
-    ac->lut3 = xmap_zeroed(st_mult(AC_LUT3_SIZE, sizeof(uint32_t)), &ac->lut3_maplen);
+    ac->lut3 = xcalloc_prefaulted(AC_LUT3_SIZE, sizeof(uint32_t));
     for (uint32_t cp = 0x800; cp < 0x10000; cp++)
         ac->lut3[lut3_index(cp >> 12, (cp >> 6) & 63, cp & 63)] = full[cp] + AC_HDR;
     ac->lut = xmalloc(st_mult(1024 + nuniq * 64, sizeof(uint32_t)));
@@ -957,7 +958,7 @@ int ac_build(struct ac **out, const struct ac_pattern *pats, size_t n,
     for (uint32_t a = 0; a < ac->edge_start[ac->nstates]; a++)
         ac->edge_next[a] = state_word(ac, AC_ID(ac->edge_next[a])) | (ac->edge_next[a] & AC_OUT);
     size_t words = (size_t)ac->dense_lim + (size_t)(ac->nstates - ac->ndense) * AC_SREC;
-    ac->table = xmap_zeroed(st_mult(words, sizeof(uint32_t)), &ac->table_maplen);
+    ac->table = xcalloc_prefaulted(words, sizeof(uint32_t));
     for (uint32_t s = 0; s < ac->nstates; s++) {
         uint32_t *rec = ac->table + state_word(ac, s);
         /* DFA: a state dies when failing loses its best match (the failure state starts after
@@ -1023,10 +1024,10 @@ void ac_free(struct ac *ac)
     if (!ac)
         return;
     free(ac->lut);
-    xunmap(ac->lut3, ac->lut3_maplen);
+    free(ac->lut3);
     free(ac->astral_cp);
     free(ac->astral_val);
-    xunmap(ac->table, ac->table_maplen);
+    free(ac->table);
     free(ac->edge_start);
     free(ac->edge_cls);
     free(ac->edge_next);

@@ -27,32 +27,20 @@ void *xmalloc(size_t n)
     return p;
 }
 
-/* Maps 2 MiB more than asked and trims both ends to a 2 MiB boundary: mmap itself only aligns
- * to pages. The madvise call fails harmlessly where huge pages are off. */
-void *xmap_zeroed(size_t n, size_t *maplen)
+/* MADV_POPULATE_WRITE (Linux 5.14) faults the pages in with one call; where it is missing
+ * or refused the pages are faulted one at a time on first use, as with calloc. Only whole
+ * pages inside the block are given: madvise wants a page-aligned start. */
+void *xcalloc_prefaulted(size_t n, size_t size)
 {
-    const size_t huge = (size_t)2 << 20;
-    size_t len = st_mult(st_add(n ? n : 1, huge - 1) / huge, huge);
-    char *m = mmap(NULL, st_add(len, huge), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                   -1, 0);
-    if (m == MAP_FAILED)
-        die_oom();
-    char *a = (char *)(((uintptr_t)m + huge - 1) & ~(uintptr_t)(huge - 1));
-    if (a > m)
-        munmap(m, (size_t)(a - m));
-    if (a + len < m + len + huge)
-        munmap(a + len, (size_t)(m + len + huge - (a + len)));
-#ifdef MADV_HUGEPAGE
-    madvise(a, len, MADV_HUGEPAGE);
+    void *p = xcalloc(n, size);
+#ifdef MADV_POPULATE_WRITE
+    const uintptr_t page = 4096;
+    uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1);
+    uintptr_t hi = ((uintptr_t)p + st_mult(n, size)) & ~(page - 1);
+    if (hi > lo)
+        (void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
 #endif
-    *maplen = len;
-    return a;
-}
-
-void xunmap(void *p, size_t maplen)
-{
-    if (p)
-        munmap(p, maplen);
+    return p;
 }
 
 void *xcalloc(size_t n, size_t size)

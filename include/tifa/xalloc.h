@@ -18,12 +18,11 @@ void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /**
- * @n zeroed bytes straight from the kernel, in 2 MiB-aligned transparent huge pages where the
- * system allows them (madvise mode): a table written whole at start-up then takes one page
- * fault per 2 MiB instead of one per 4 KiB. Sets *@maplen for xunmap(); free with xunmap only.
+ * xcalloc for a big table that is about to be written whole: its pages are faulted in with one
+ * system call instead of one page fault per 4 KiB (most of start-up's page faults were the
+ * automaton's tables). Free with free().
  */
-void *xmap_zeroed(size_t n, size_t *maplen);
-void xunmap(void *p, size_t maplen);
+void *xcalloc_prefaulted(size_t n, size_t size);
 /** Returns a * b, aborting (status 4) on overflow. */
 size_t st_mult(size_t a, size_t b);
 size_t st_add(size_t a, size_t b);
