@@ -66,19 +66,21 @@ static char *scan(const char *const *terms, size_t nterms, const char *text, int
     return sbuf_detach(&c.out, NULL);
 }
 
-/* Leftmost-longest cases run with both algorithms. */
+static void expect_scan(const char *const *terms, size_t nterms, const char *text, int algo,
+                        size_t piece, size_t dense_budget, const char *want)
+{
+    char *got = scan(terms, nterms, text, algo, piece, dense_budget);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+#define NTERMS(terms) (sizeof(terms) / sizeof(terms[0]))
+
+/* Leftmost-longest cases run with both algorithms, whole and in pieces of 1 to 3 bytes. */
 #define EXPECT(terms, text, mode, want)                                                   \
-    do {                                                                                   \
-        for (size_t piece_ = 0; piece_ < 8; piece_++) {                                    \
-            int algo_ = piece_ >= 4 ? LL_CANDIDATES : (mode);                              \
-            if (piece_ >= 4 && (mode) != AC_LEFTMOST_LONGEST)                              \
-                break;                                                                     \
-            char *got_ = scan(terms, sizeof(terms) / sizeof(terms[0]), text, algo_,        \
-                              piece_ % 4, 0);                                              \
-            assert_string_equal(got_, want);                                               \
-            free(got_);                                                                    \
-        }                                                                                  \
-    } while (0)
+    for (size_t piece_ = 0; piece_ < ((mode) == AC_LEFTMOST_LONGEST ? 8 : 4); piece_++)   \
+    expect_scan(terms, NTERMS(terms), text, piece_ >= 4 ? LL_CANDIDATES : (mode), piece_ % 4, \
+                0, want)
 
 static void test_leftmost_longest(void **state)
 {
@@ -113,14 +115,8 @@ static void test_leftmost_longest(void **state)
 
 /* The DFA with all states dense (budget 0 here) and with only the root dense (1 byte). */
 #define EXPECT_DFA(terms, text, want)                                                     \
-    do {                                                                                   \
-        for (size_t budget_ = 0; budget_ < 2; budget_++) {                                 \
-            char *got_ = scan(terms, sizeof(terms) / sizeof(terms[0]), text,               \
-                              AC_LEFTMOST_LONGEST, 0, budget_);                            \
-            assert_string_equal(got_, want);                                               \
-            free(got_);                                                                    \
-        }                                                                                  \
-    } while (0)
+    for (size_t budget_ = 0; budget_ < 2; budget_++)                                       \
+    expect_scan(terms, NTERMS(terms), text, AC_LEFTMOST_LONGEST, 0, budget_, want)
 
 /* MATCH words: a step that kills the state reports its best match and goes on in the state the
  * restarted search reaches on the characters read since the match, when that restart reports
