@@ -73,7 +73,7 @@
  * does not die or report either: the DEAD entries of q's dense row become that successor's
  * word flagged with AC_MATCH, and a dying sparse record's failure word is r's word flagged
  * AC_OUT | AC_MATCH (step_sparse then steps r and flags the result). The scan loops report the
- * best match of the state before the step (match_passed) and go on; only the rest, where the
+ * best match of the state before the step (emit_best) and go on; only the rest, where the
  * restart would find a match of its own, stays DEAD. Rows copied from a failure state's row
  * keep its MATCH words: that state has the same best match at the same position, and the
  * characters since are the same.
@@ -1185,8 +1185,9 @@ static void report_all(struct ac_scanner *sc, uint32_t w, uint64_t end_off)
 }
 
 /* Leftmost-longest: reports the best match of state word @w, whose last character is the
- * significant index @last, and returns the index of the match's last character. */
-static uint64_t emit_best(struct ac_scanner *sc, uint32_t w, uint64_t last)
+ * significant index @last, and returns the index of the match's last character. Out of line:
+ * the scan loops call it after a MATCH word (the match of the state before the step). */
+static AC_NOINLINE uint64_t emit_best(struct ac_scanner *sc, uint32_t w, uint64_t last)
 {
     const uint32_t *tab = sc->ac->table;
     uint64_t start = last + 1 - tab[w + H_BBACK], end = start + tab[w + H_BLEN] - 1;
@@ -1249,14 +1250,6 @@ static void break_match(struct ac_scanner *sc)
     else if (sc->ac->algo == ALGO_CANDIDATES)
         commit_ready(sc, NONE);
     sc->state = 0;
-}
-
-/* Leftmost-longest DFA: a step into a MATCH word passed the best match of @prev, the state
- * before it, whose last character is the significant index @last. Out of line: the scan loops
- * stay small. */
-static AC_NOINLINE void match_passed(struct ac_scanner *sc, uint32_t prev, uint64_t last)
-{
-    emit_best(sc, AC_ID(prev), last);
 }
 
 /* One step from a sparse state (word >= dense_lim): its edges, then failure links until a
@@ -1458,7 +1451,7 @@ static AC_INLINE void scan_range_body(struct ac_scanner *sc, const unsigned char
         }
         sig++;
         if (AC_UNLIKELY(state & AC_MATCH)) {
-            match_passed(sc, prev, sig - 2);
+            emit_best(sc, AC_ID(prev), sig - 2);
             state = AC_ID(state);
         }
         if (AC_UNLIKELY((state | pend) & AC_OUT)) {
@@ -1548,7 +1541,7 @@ static AC_INLINE void lane_step(struct lane *L, const unsigned char *p, const st
     L->ring_cls[L->sig & L->mask] = en & AC_CLASS_MASK;
     L->sig++;
     if (AC_UNLIKELY(L->state & AC_MATCH)) {
-        match_passed(L->sc, prev, L->sig - 2);
+        emit_best(L->sc, AC_ID(prev), L->sig - 2);
         L->state = AC_ID(L->state);
     }
     if (AC_UNLIKELY((L->state | L->pend) & AC_OUT)) {

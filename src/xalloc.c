@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 static void die_oom(void)
 {
@@ -34,7 +35,7 @@ void *xcalloc_prefaulted(size_t n, size_t size)
 {
     void *p = xcalloc(n, size);
 #ifdef MADV_POPULATE_WRITE
-    const uintptr_t page = 4096;
+    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
     uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1);
     uintptr_t hi = ((uintptr_t)p + st_mult(n, size)) & ~(page - 1);
     if (hi > lo)
