@@ -101,6 +101,15 @@ static void decode(const char *enc, const unsigned char *in, size_t len, size_t 
     assert_int_equal(r->out.buf[r->out.len], '\0');
 }
 
+/* Code points in valid UTF-8: every byte that is not a continuation byte starts one. */
+static size_t count_code_points(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
 static size_t count_fffd(const char *s, size_t len)
 {
     size_t n = 0;
@@ -542,15 +551,38 @@ static void test_decode_appends(void **state)
 }
 
 /*
- * Markus Kuhn's UTF-8 stress test. The stored copy (see ../shared/testdata/README.md) already
- * has every malformed sequence replaced by U+FFFD, 333 of them, so the whole file is valid
- * UTF-8 and must come through unchanged. The original malformed bytes of sections 4 and 5 are
- * spelled out in hex on their lines ("4.3.1  U+0000 = c0 80  = ..."): rebuild them and check
- * the number of U+FFFD against counts worked out by hand with the maximal-subpart rule (C0, C1
- * and F5..FF are never lead bytes; after E0 only A0..BF, after ED only 80..9F, after F0 only
- * 90..BF may follow; every other byte that does not fit ends the subpart and a stray
- * continuation byte is one sequence by itself).
+ * Markus Kuhn's UTF-8 stress test, the authentic file (see ../shared/testdata/README.md: 22,781
+ * bytes with its malformed sections). Detection reads it as UTF-8 with errors (not GB18030);
+ * decoding gives one U+FFFD per maximal ill-formed
+ * subsequence: 378, plus the one U+FFFD the file spells itself, in 22,591 code points (what
+ * Python's bytes.decode("utf-8", "replace") gives, which follows the same W3C/Unicode practice),
+ * the same in pieces. Then single lines: the bytes between the quotes on the lines of sections 4
+ * and 5 must be the bytes their hex spells ("4.3.1  U+0000 = c0 80 = "..."|"), and each gives
+ * the number of U+FFFD worked out by hand with the maximal-subpart rule (C0, C1 and F5..FF are
+ * never lead bytes; after E0 only A0..BF, after ED only 80..9F, after F0 only 90..BF may follow;
+ * every other byte that does not fit ends the subpart and a stray continuation byte is one
+ * sequence by itself).
  */
+/*
+ * Mostly ASCII with malformed pairs that GB18030 would read as rare Han characters, cheaper
+ * than two invalid sequences each: 16 valid 3- and 4-byte sequences against 120 invalid ones
+ * decide for UTF-8 with errors; 15 do not (the cost comparison picks GB18030 then).
+ */
+static void test_detect_utf8_with_errors_not_chinese(void **state)
+{
+    (void)state;
+    for (int nlong = 15; nlong <= 16; nlong++) {
+        struct sbuf s = SBUF_INIT;
+        for (int i = 0; i < 30; i++) /* two malformed pairs a line, each 2 invalid */
+            sbuf_addstr(&s, "overlong slash: \xC0\xAF = \"\xC0\xAF\"\n");
+        for (int i = 0; i < nlong; i++)
+            sbuf_addstr(&s, i % 2 ? "arrow \xE2\x86\x92\n" : "clef \xF0\x9D\x84\x9E\n");
+        assert_detect((const unsigned char *)s.buf, s.len, 1, nlong == 16 ? "UTF-8" : "GB18030",
+                      0);
+        sbuf_release(&s);
+    }
+}
+
 static void test_kuhn_stress(void **state)
 {
     (void)state;
@@ -560,14 +592,19 @@ static void test_kuhn_stress(void **state)
         print_message("skipped: %s is absent\n", KUHN_PATH);
         skip();
     }
+    assert_int_equal(len, 22781);
+    assert_detect(buf, len, 1, "UTF-8", 0);
     struct result r;
-    decode("UTF-8", buf, len, 0, 0, &r);
-    assert_int_equal(r.invalid, 0);
-    assert_int_equal(r.first_invalid_off, -1);
-    assert_int_equal(r.out.len, len);
-    assert_memory_equal(r.out.buf, buf, len);
-    assert_int_equal(count_fffd(r.out.buf, r.out.len), 333);
-    sbuf_release(&r.out);
+    for (size_t chunk = 0; chunk <= 4096; chunk += 4096) {
+        decode("UTF-8", buf, len, chunk, 0, &r);
+        assert_int_equal(r.invalid, 378);
+        assert_int_equal(count_fffd(r.out.buf, r.out.len), 379);
+        assert_int_equal(count_code_points(r.out.buf, r.out.len), 22591);
+        /* the first malformed bytes: 2.1.5's five-byte form F8 88 80 80 80 */
+        assert_int_equal(r.first_invalid_off, 4461);
+        assert_memory_equal(buf + 4461, "\xF8\x88\x80\x80\x80", 5);
+        sbuf_release(&r.out);
+    }
 
     static const struct {
         const char *label;
@@ -613,6 +650,11 @@ static void test_kuhn_stress(void **state)
             q += used;
         }
         assert_int_equal(n, facts[i].nbytes);
+        /* the authentic file has the bytes themselves between the quotes after the hex */
+        const char *quote = strchr(q, '"');
+        assert_non_null(quote);
+        assert_memory_equal(quote + 1, seq, n);
+        assert_int_equal(quote[1 + n], '"');
         decode("UTF-8", seq, n, 0, 0, &r);
         if (r.invalid != facts[i].ffffd || count_fffd(r.out.buf, r.out.len) != facts[i].ffffd)
             fail_msg("%s: %zu invalid, expected %zu", facts[i].label, r.invalid, facts[i].ffffd);
@@ -728,6 +770,7 @@ int main(void)
         cmocka_unit_test(test_unknown_encoding),
         cmocka_unit_test(test_empty_input),
         cmocka_unit_test(test_decode_appends),
+        cmocka_unit_test(test_detect_utf8_with_errors_not_chinese),
         cmocka_unit_test(test_kuhn_stress),
         cmocka_unit_test(test_kuhn_sections_3),
         cmocka_unit_test(test_fast_path_matches_reference),
