@@ -7,7 +7,7 @@
 #   SET corpus: the sample speeches in corpus/ (run from the repository root);
 #   SET public: ../shared/corpus/public (run from ../shared/corpus).
 # baseline_digest OUT DIGEST REALS [J]: one line "NAME SHA256" per output into DIGEST; JSON outputs
-# are hashed with every non-integer number replaced by "R", and those numbers go, one
+# are hashed with every rate, share or statistic replaced by "R" (BASELINE_REALS), and those go, one
 # "NAME<TAB>PATH<TAB>VALUE" line each (NAME without its .jN), into REALS, from the -jJ outputs
 # only (default 1: the -j2 ones must be the same): JSON numbers may gain precision (JSON keeps
 # the shortest round-trip form since issue 12; they used to be rounded), so they are compared
@@ -56,6 +56,12 @@ baseline_outputs() {
     done
 }
 
+# The paths of the numbers that are rates, shares or statistics (the keys that held non-integers
+# in the saved outputs), whatever their value: a tiny G² rounded to 0 before is one of them.
+BASELINE_REALS='def reals: paths(type == "number") | select(.[-1] as $k | ["per_10k", "a_per_10k",
+    "b_per_10k", "alpha", "critical", "g2", "log_ratio", "p", "pct_diff", "share"]
+    | any(.[]; . == $k));'
+
 baseline_digest() {
     out=$1 digest=$2 reals=$3 reals_j=${4:-1}
     : > "$digest"
@@ -64,10 +70,10 @@ baseline_digest() {
         name=$(basename "$f")
         case $name in
         *json*)
-            h=$(jq -s -c 'walk(if type == "number" and . != floor then "R" else . end)' "$f" |
+            h=$(jq -s -c "$BASELINE_REALS"' reduce reals as $p (.; setpath($p; "R"))' "$f" |
                 sha256sum | cut -c1-64)
             case $name in *.j$reals_j) ;; *) echo "$name $h" >> "$digest"; continue ;; esac
-            jq -s -r --arg n "${name%.j*}" 'paths(type == "number" and . != floor) as $p
+            jq -s -r --arg n "${name%.j*}" "$BASELINE_REALS"' reals as $p
                 | [$n, ($p | tojson), getpath($p)] | @tsv' "$f" >> "$reals" ;;
         *) h=$(sha256sum < "$f" | cut -c1-64) ;;
         esac
