@@ -21,13 +21,15 @@
  * EXCLUDE (one per line: the built-in patterns, so the lexicon has no duplicates). `rterms`
  * prints the same strings with their characters in reverse order: an automaton of the same
  * size and alphabet whose patterns seldom occur in the text (the cost of a big lexicon apart
- * from the cost of frequent matches).
+ * from the cost of frequent matches). `sterms` is `terms` for substrings of 2 to 4 Han characters:
+ * a short, match-dense list (the cost of reporting and counting each match).
  *
  * usage: gencorpus files OUT TOTAL_BYTES MIN_BYTES MAX_BYTES SEED SOURCE...
  *        gencorpus nfiles OUT COUNT MIN_BYTES MAX_BYTES SEED SOURCE...
  *        gencorpus one FILE TOTAL_BYTES SEED SOURCE...
  *        gencorpus terms N EXCLUDE SOURCE...
  *        gencorpus rterms N EXCLUDE SOURCE...
+ *        gencorpus sterms N EXCLUDE SOURCE...
  */
 #include <errno.h>
 #include <stdint.h>
@@ -323,10 +325,10 @@ static void put_reversed(const char *s)
     putchar('\n');
 }
 
-static int cmd_terms(int argc, char **argv, int reversed)
+static int cmd_terms(int argc, char **argv, int reversed, size_t minlen, size_t maxlen)
 {
     if (argc < 5)
-        die("usage: gencorpus terms|rterms N EXCLUDE SOURCE...", NULL);
+        die("usage: gencorpus terms|rterms|sterms N EXCLUDE SOURCE...", NULL);
     uint64_t want = parse_u64(argv[2]);
     size_t exlen;
     char *ex = (char *)slurp(argv[3], &exlen);
@@ -346,7 +348,7 @@ static int cmd_terms(int argc, char **argv, int reversed)
                 j += 3;
             size_t ncp = (j - i) / 3;
             for (size_t a = 0; a < ncp; a++)
-                for (size_t n = 4; n <= 8 && a + n <= ncp; n++)
+                for (size_t n = minlen; n <= maxlen && a + n <= ncp; n++)
                     gram_add((const char *)t + i + 3 * a, 3 * n);
             i = j;
         }
@@ -391,10 +393,12 @@ int main(int argc, char **argv)
     if (argc >= 2 && !strcmp(argv[1], "one"))
         return cmd_one(argc, argv);
     if (argc >= 2 && !strcmp(argv[1], "terms"))
-        return cmd_terms(argc, argv, 0);
+        return cmd_terms(argc, argv, 0, 4, 8);
     if (argc >= 2 && !strcmp(argv[1], "rterms"))
-        return cmd_terms(argc, argv, 1);
-    die("usage: gencorpus files|one|terms|rterms ... (see the comment at the top of bench/gencorpus.c)",
+        return cmd_terms(argc, argv, 1, 4, 8);
+    if (argc >= 2 && !strcmp(argv[1], "sterms"))
+        return cmd_terms(argc, argv, 0, 2, 4);
+    die("usage: gencorpus files|one|terms|rterms|sterms ... (see the comment at the top of bench/gencorpus.c)",
         NULL);
     return 2;
 }

@@ -123,6 +123,108 @@ void agg_tally_freeze(struct agg_tally *t, const struct lexicon *lx, struct agg_
     agg_counts_sort(doc->counts, doc->ncounts, lx);
 }
 
+void agg_tally_clear(struct agg_tally *t)
+{
+    for (size_t i = 0; i < t->ntouched; i++)
+        t->counts[t->touched[i]] = 0;
+    t->ntouched = 0;
+}
+
+void agg_tally_add_counts(struct agg_tally *t, const struct agg_count *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!t->counts[c[i].label_id])
+            t->touched[t->ntouched++] = c[i].label_id;
+        t->counts[c[i].label_id] += c[i].count;
+    }
+}
+
+/* ---- the counting consumer (sink.h) ---- */
+
+struct count_ts {
+    struct agg_tally tally;
+    const struct lexicon *lx;
+};
+
+static void *count_thread_init(void *arg)
+{
+    const struct lexicon *lx = arg;
+    struct count_ts *ts = xmalloc(sizeof(*ts));
+    agg_tally_init(&ts->tally, lx->nlabels);
+    ts->lx = lx;
+    return ts;
+}
+
+static void count_thread_release(void *p)
+{
+    struct count_ts *ts = p;
+    agg_tally_release(&ts->tally);
+    free(ts);
+}
+
+static void count_begin(void *p, const struct sink_doc *d)
+{
+    (void)d;
+    agg_tally_clear(&((struct count_ts *)p)->tally);
+}
+
+static void count_match(void *p, const struct sink_match *m)
+{
+    agg_tally_add(&((struct count_ts *)p)->tally, m->label_id);
+}
+
+static void count_match_batch(void *p, const struct sink_match *m, size_t n)
+{
+    struct agg_tally *t = &((struct count_ts *)p)->tally;
+    for (size_t i = 0; i < n; i++)
+        agg_tally_add(t, m[i].label_id);
+}
+
+static void *count_end(void *p, const struct sink_doc *d)
+{
+    struct count_ts *ts = p;
+    struct agg_doc *doc = xcalloc(1, sizeof(*doc));
+    (void)d;
+    agg_tally_freeze(&ts->tally, ts->lx, doc);
+    return doc;
+}
+
+/* Sums commute: the shift of positions means nothing to counts. */
+static void count_merge(void *p, void *into, void *next, const struct sink_shift *shift)
+{
+    struct count_ts *ts = p;
+    struct agg_doc *a = into, *b = next;
+    (void)shift;
+    agg_tally_clear(&ts->tally);
+    agg_tally_add_counts(&ts->tally, a->counts, a->ncounts);
+    agg_tally_add_counts(&ts->tally, b->counts, b->ncounts);
+    free(a->counts);
+    agg_tally_freeze(&ts->tally, ts->lx, a);
+    agg_doc_release(b);
+    free(b);
+}
+
+static void count_discard(void *result)
+{
+    if (result)
+        agg_doc_release(result);
+    free(result);
+}
+
+void agg_count_sink(struct sink *s, const struct lexicon *lx)
+{
+    memset(s, 0, sizeof(*s));
+    s->arg = (void *)(uintptr_t)lx; /* thread_init reads it only */
+    s->thread_init = count_thread_init;
+    s->thread_release = count_thread_release;
+    s->begin = count_begin;
+    s->match = count_match;
+    s->match_batch = count_match_batch;
+    s->end = count_end;
+    s->merge = count_merge;
+    s->discard = count_discard;
+}
+
 void agg_doc_release(struct agg_doc *doc)
 {
     free(doc->path);

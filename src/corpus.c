@@ -1,40 +1,53 @@
 /*
- * corpus: counting many documents on several threads, in order; one large file on all of them.
+ * corpus: the driver: many documents on several threads, in order, one large file on all of
+ * them, every match handed to a consumer (sink.h).
  *
  * How it works: with N threads, N - 1 workers and the calling thread take JOBS from shared
  * state under one mutex: a job is either a whole file (the next file index, never more than
- * CORPUS_WINDOW ahead of the next index to deliver) or one chunk of a file being counted in
+ * CORPUS_WINDOW ahead of the next index to deliver) or one chunk of a file being scanned in
  * chunks; chunks are taken first, those of the lowest file index first, so a split file is
  * finished by every thread before new files are started and the reorder window stays bounded.
- * Each thread owns a scanner, a tally and read buffers (thread lifetime), counts the document
- * and freezes its tally into a slot of the window. The calling thread delivers slots in index
- * order as they complete, runs a job itself whenever the next document to deliver is not
- * ready, and sleeps only when there is no job; a worker wakes it only when it finishes that
- * very document (or publishes chunks). With one thread the same code runs without any worker
- * and nothing is ever split: the caller counts each file itself.
+ * Each thread owns a scanner, the consumer's thread state and read buffers (thread lifetime),
+ * scans the document (begin, matches, end) and puts the consumer's result into a slot of the
+ * window. The calling thread delivers slots in index order as they complete, runs a job itself
+ * whenever the next document to deliver is not ready, and sleeps only when there is no job; a
+ * worker wakes it only when it finishes that very document (or publishes chunks). With one
+ * thread the same code runs without any worker and nothing is ever split.
+ *
+ * Matches: a consumer without SINK_POSITIONS gets them in batches of CORPUS_BATCH from a scanner
+ * that keeps no offsets (its fastest loop, out of text order). With SINK_POSITIONS the scanner
+ * keeps offsets and the thread keeps a WINDOW of the document's decoded text: each piece is
+ * appended to it before it is scanned; matches wait in a queue until the window holds
+ * context_bytes past their end (or the document ends), then go out with their line (counted
+ * forward through the window from a cursor), surface and context cut at paragraph breaks
+ * (text_paragraph_around). The window is then trimmed to context_bytes before the earliest
+ * byte a match yet to be reported may start at (the oldest character the scanner's ring holds,
+ * or the oldest queued match): memory stays bounded by a piece plus the contexts, and a match
+ * at a piece border has all its text.
  *
  * Large files: a whole-file job asks source_read_or_split() to plan the file in chunks when
  * it is a regular UTF-8 file of at least CORPUS_SPLIT_MIN bytes; borders fall only at split
- * points where the scanner has no match in progress (a paragraph break, or U+3002 when no
- * pattern holds it: see source.h), so every chunk is scanned from a reset scanner and the sums
- * are exactly the counts of one scan. The planning thread publishes a struct split (the open
- * file, its borders, a tally and sums for the whole document); whoever counts a chunk adds its
- * tally and text statistics (bytes, chars, han, invalid; the first invalid offset is the least
- * over chunks, each a file offset) under the mutex, and whoever adds the last one freezes the
- * document into its slot. A read error keeps the message of the lowest failing chunk.
+ * points where the scanner has no match in progress (a paragraph break, or U+3002 when the
+ * matcher allows it and the consumer wants no positions: see source.h), so every chunk is
+ * scanned from a reset scanner and the results are exactly those of one scan. The planning
+ * thread publishes a struct split (the open file, its borders, a slot per chunk); whoever scans
+ * a chunk stores its result and statistics (bytes, chars, han, invalid, decoded bytes and line
+ * breaks; the first invalid offset is the least over chunks, each a file offset), and whoever
+ * stores the last one merges the results in chunk order (sink.merge, with each chunk's shift)
+ * into the document's slot. A read error keeps the message of the lowest failing chunk.
  * Determinism: the delivered document does not depend on the thread count or on which thread
- * counted which chunk (sums commute; agg_tally_freeze sorts). The hidden TIFA_CHUNK_BYTES=N
- * (tests) sets chunks of N bytes, files of 2N bytes or more split, split-point search windows
- * of min(N, 1 MiB).
- * Memory: per thread one 1 MiB read buffer, its decoded piece and a 64 KiB search buffer; per
- * split file being counted (at most about one per thread) one tally; never a whole file.
+ * scanned which chunk. The hidden TIFA_CHUNK_BYTES=N (tests) sets chunks of N bytes, files of
+ * 2N bytes or more split, split-point search windows of min(N, 1 MiB).
+ * Memory: per thread one 1 MiB read buffer, its decoded piece and a 64 KiB search buffer (and
+ * with positions the window); per split file being scanned (at most about one per thread) one
+ * result a chunk; never a whole file.
  * Binary files: for a file with corpus_opts.sniff set, the reader checks its first
  * WALK_SNIFF_LEN bytes for a NUL before anything else (source_read_or_split's sniff_len) and
  * the document is delivered as an error with code TIFA_ESKIP and message "binary"; the
- * commands list it as skipped. The walk used to open every file to check this, on one thread.
+ * commands list it as skipped.
  * With corpus_opts.head_len, the piece callback also copies the start of the decoded text into
- * a per-worker buffer (kept across documents) that is duplicated into agg_doc.head; of a split
- * file only chunk 0 does, and chunks are never shorter than head_len.
+ * a per-worker buffer (kept across documents) that is duplicated into corpus_doc.head; of a
+ * split file only chunk 0 does, and chunks are never shorter than head_len.
  */
 #include "tifa/corpus.h"
 
@@ -45,8 +58,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tifa/normalize.h"
+#include "tifa/matcher.h"
 #include "tifa/source.h"
+#include "tifa/text.h"
 #include "tifa/utf8.h"
 #include "tifa/walk.h"
 #include "tifa/xalloc.h"
@@ -57,29 +71,57 @@
 #define CORPUS_SPLIT_MIN (16ull << 20)
 #define CORPUS_CHUNK (8ull << 20)
 #define CORPUS_SPLIT_SEARCH (1ull << 20)
+/* Matches handed over at once to a consumer without positions. */
+#define CORPUS_BATCH 256
+
+struct shared;
+
+/* A match waiting for the text after it (positions only). */
+struct pending {
+    uint64_t start, end;
+    uint32_t label_id, pattern_id;
+};
+
+/* The decoded text of the current document that matches may still need (positions only). */
+struct window {
+    struct sbuf text;   /* document bytes [off, off + text.len) */
+    uint64_t off;
+    uint64_t line_off;  /* the line cursor: line breaks before line_off are in lines */
+    uint64_t lines;
+    struct pending *q;  /* matches in report order, [qhead, nq) not yet delivered */
+    size_t qhead, nq, qalloc;
+};
 
 struct worker_ctx {
+    const struct shared *sh;
     struct ac_scanner sc;
-    struct agg_tally tally;
+    void *ts; /* the consumer's thread state */
     struct source_buf buf;
     struct sbuf head; /* the first o->head_len bytes of the document, when asked */
     size_t head_len;
+    struct sink_doc doc;
+    struct sink_match batch[CORPUS_BATCH];
+    size_t nbatch;
+    struct window win;
 };
 
 struct slot {
     int done;
     int failed;
-    struct agg_doc doc;
+    struct corpus_doc doc;
+    char *path, *head; /* owned copies behind doc.path and doc.head */
+    void *result;
     struct tifa_err err;
 };
 
-/* A file counted in chunks: published in shared.splits until its last chunk is added. */
+/* A file scanned in chunks: published in shared.splits until its last chunk is stored. */
 struct split {
     struct split *next; /* by file index */
     size_t idx;
     struct source_chunks chunks;
     size_t next_chunk, ndone;
-    struct agg_tally acc; /* the sum of the chunks' tallies */
+    void **results;            /* one a chunk, merged in chunk order at the end */
+    struct sink_shift *sizes;  /* per chunk: decoded bytes and line breaks */
     uint64_t bytes, chars, han, invalid;
     long long first_invalid_off;
     char *head; /* chunk 0's head, when asked */
@@ -100,6 +142,9 @@ struct shared {
     const struct lexicon *lx;
     const struct ac *ac;
     const struct corpus_opts *o;
+    const struct sink *sink;
+    int positions;        /* sink->flags & SINK_POSITIONS */
+    size_t context_bytes; /* clamped */
     struct source_split_opts split;
     pthread_mutex_t mu;
     pthread_cond_t cv_work, cv_done;
@@ -111,10 +156,166 @@ struct shared {
     struct slot window[CORPUS_WINDOW];
 };
 
-static void on_match(const struct ac_match *m, void *arg)
+/* ---- matches without positions: batches ---- */
+
+static void flush_batch(struct worker_ctx *w)
 {
-    agg_tally_add(arg, m->term_id);
+    const struct sink *sk = w->sh->sink;
+    if (!w->nbatch)
+        return;
+    if (sk->match_batch) {
+        sk->match_batch(w->ts, w->batch, w->nbatch);
+    } else {
+        for (size_t i = 0; i < w->nbatch; i++)
+            sk->match(w->ts, &w->batch[i]);
+    }
+    w->nbatch = 0;
 }
+
+static void on_match_fast(const struct ac_match *m, void *arg)
+{
+    struct worker_ctx *w = arg;
+    struct sink_match *b = &w->batch[w->nbatch];
+    b->label_id = m->term_id;
+    b->pattern_id = m->pattern_id;
+    if (++w->nbatch == CORPUS_BATCH)
+        flush_batch(w);
+}
+
+/* ---- matches with positions: the window ---- */
+
+static void on_match_pos(const struct ac_match *m, void *arg)
+{
+    struct window *win = &((struct worker_ctx *)arg)->win;
+    ALLOC_GROW(win->q, win->nq + 1, win->qalloc);
+    struct pending *p = &win->q[win->nq++];
+    p->start = m->start_off;
+    p->end = m->end_off;
+    p->label_id = m->term_id;
+    p->pattern_id = m->pattern_id;
+}
+
+/*
+ * Line breaks in window bytes [@i, @stop): LF, CR LF and CR count one each (an LF right after a
+ * CR does not count). A CR that is the last byte of the window is left uncounted unless @final:
+ * the next piece may start with its LF. Returns where counting stopped (@stop, or that CR).
+ */
+static size_t count_line_breaks(const struct window *win, size_t i, size_t stop, int final,
+                                uint64_t *lines)
+{
+    const char *t = win->text.buf;
+    for (; i < stop; i++) {
+        if (t[i] == '\n') {
+            if (!(i > 0 && t[i - 1] == '\r'))
+                (*lines)++;
+        } else if (t[i] == '\r') {
+            if (i + 1 == win->text.len && !final)
+                break;
+            (*lines)++;
+        }
+    }
+    return i;
+}
+
+/* Moves the line cursor to document offset @to (inside the window), forward or back. */
+static void window_move_cursor(struct window *win, uint64_t to, int final)
+{
+    size_t at = (size_t)(win->line_off - win->off), want = (size_t)(to - win->off);
+    if (want < at) { /* overlapping matches come by end: a later one may start earlier */
+        uint64_t back = 0;
+        count_line_breaks(win, want, at, 1, &back);
+        win->lines -= back;
+        win->line_off = to;
+        return;
+    }
+    win->line_off = win->off + count_line_breaks(win, at, want, final, &win->lines);
+}
+
+static void deliver_pending(struct worker_ctx *w, const struct pending *p)
+{
+    struct window *win = &w->win;
+    const struct shared *sh = w->sh;
+    size_t ctx = sh->context_bytes;
+    size_t start = (size_t)(p->start - win->off), end = (size_t)(p->end - win->off);
+    struct sink_match m;
+    window_move_cursor(win, p->start, 0);
+    memset(&m, 0, sizeof(m));
+    m.doc_index = w->doc.index;
+    m.label_id = p->label_id;
+    m.pattern_id = p->pattern_id;
+    m.term = sh->lx->labels[p->label_id].term;
+    m.off = p->start;
+    m.len = p->end - p->start;
+    m.line = win->lines + 1;
+    m.surface = win->text.buf + start;
+    size_t from = start > ctx ? start - ctx : 0, to = end + ctx;
+    if (to > win->text.len)
+        to = win->text.len;
+    size_t b0, a1;
+    text_paragraph_around(win->text.buf, win->text.len, from, start, end, to, &b0, &a1);
+    m.before = win->text.buf + b0;
+    m.before_len = start - b0;
+    m.after = win->text.buf + end;
+    m.after_len = a1 - end;
+    w->sh->sink->match(w->ts, &m);
+}
+
+/* Hands over the queued matches whose context is complete (all of them when @final). */
+static void window_flush(struct worker_ctx *w, int final)
+{
+    struct window *win = &w->win;
+    uint64_t text_end = win->off + win->text.len;
+    while (win->qhead < win->nq) {
+        const struct pending *p = &win->q[win->qhead];
+        if (!final && p->end + w->sh->context_bytes > text_end)
+            break;
+        deliver_pending(w, p);
+        win->qhead++;
+    }
+    if (win->qhead == win->nq)
+        win->qhead = win->nq = 0;
+}
+
+/* The byte offset of the oldest character the scanner's ring holds: no match it reports later
+ * starts before it (the ring holds at least twice the longest pattern). */
+static uint64_t ac_scanner_oldest_off(const struct ac_scanner *sc)
+{
+    uint64_t ring = (uint64_t)sc->mask + 1;
+    return sc->sig > ring ? sc->ring_off[(sc->sig - ring) & sc->mask] : 0;
+}
+
+/* Drops the text no match yet to be reported can need. */
+static void window_trim(struct worker_ctx *w)
+{
+    struct window *win = &w->win;
+    uint64_t keep = ac_scanner_oldest_off(&w->sc);
+    if (win->qhead < win->nq && win->q[win->qhead].start < keep)
+        keep = win->q[win->qhead].start;
+    keep = keep > w->sh->context_bytes ? keep - w->sh->context_bytes : 0;
+    if (keep <= win->off + win->text.len / 2)
+        return; /* trim only when at least half goes: the copy stays linear overall */
+    /* keep whole characters (back to a lead byte), and a CR with the LF after it */
+    while (keep > win->off && ((win->text.buf[keep - win->off] & 0xC0) == 0x80 ||
+                               win->text.buf[keep - win->off - 1] == '\r'))
+        keep--;
+    window_move_cursor(win, keep, 0);
+    if (win->line_off < keep)
+        keep = win->line_off; /* a CR waiting for its LF stays */
+    size_t drop = (size_t)(keep - win->off);
+    memmove(win->text.buf, win->text.buf + drop, win->text.len - drop);
+    win->text.len -= drop;
+    win->text.buf[win->text.len] = '\0';
+    win->off = keep;
+}
+
+static void window_reset(struct window *win)
+{
+    sbuf_reset(&win->text);
+    win->off = win->line_off = win->lines = 0;
+    win->qhead = win->nq = 0;
+}
+
+/* ---- reading and scanning ---- */
 
 static void on_piece(const char *utf8, size_t len, void *arg)
 {
@@ -129,60 +330,96 @@ static void on_piece(const char *utf8, size_t len, void *arg)
         if (take < len && w->head.len < w->head_len)
             w->head_len = w->head.len; /* stop here: the next piece would not follow on */
     }
+    if (!w->sh->positions) {
+        ac_scan(&w->sc, utf8, len);
+        return;
+    }
+    sbuf_add(&w->win.text, utf8, len);
     ac_scan(&w->sc, utf8, len);
+    window_flush(w, 0);
+    window_trim(w);
 }
 
 static void worker_init(struct worker_ctx *w, const struct shared *sh)
 {
-    agg_tally_init(&w->tally, sh->lx->nlabels);
-    ac_scanner_init(&w->sc, sh->ac, on_match, &w->tally);
-    ac_scanner_no_offsets(&w->sc); /* count needs no offsets */
+    memset(w, 0, sizeof(*w));
+    w->sh = sh;
+    ac_scanner_init(&w->sc, sh->ac, sh->positions ? on_match_pos : on_match_fast, w);
+    if (!sh->positions)
+        ac_scanner_no_offsets(&w->sc); /* the fastest loop: no offsets, two lanes */
+    w->ts = sh->sink->thread_init ? sh->sink->thread_init(sh->sink->arg) : NULL;
     source_buf_init(&w->buf);
     sbuf_init(&w->head);
-    w->head_len = 0;
+    sbuf_init(&w->win.text);
 }
 
 static void worker_release(struct worker_ctx *w)
 {
     ac_scanner_release(&w->sc);
-    agg_tally_release(&w->tally);
+    if (w->sh->sink->thread_release)
+        w->sh->sink->thread_release(w->ts);
     source_buf_release(&w->buf);
     sbuf_release(&w->head);
+    sbuf_release(&w->win.text);
+    free(w->win.q);
 }
 
-static void tally_clear(struct agg_tally *t)
+static void scan_begin(struct worker_ctx *w, size_t idx, size_t chunk)
 {
-    for (size_t i = 0; i < t->ntouched; i++)
-        t->counts[t->touched[i]] = 0;
-    t->ntouched = 0;
+    w->doc.index = idx;
+    w->doc.path = w->sh->paths[idx];
+    w->doc.chunk = chunk;
+    ac_scanner_reset(&w->sc);
+    sbuf_reset(&w->head);
+    window_reset(&w->win);
+    w->nbatch = 0;
+    if (w->sh->sink->begin)
+        w->sh->sink->begin(w->ts, &w->doc);
 }
 
-/* Adds @src into @dst and clears @src. */
-static void tally_move(struct agg_tally *dst, struct agg_tally *src)
+/* Ends the scan of a document or chunk; returns the consumer's result and, in *@size, the
+ * decoded bytes and line breaks scanned. With @failed the result is discarded. */
+static void *scan_end(struct worker_ctx *w, int failed, struct sink_shift *size)
 {
-    for (size_t i = 0; i < src->ntouched; i++) {
-        uint32_t id = src->touched[i];
-        if (!dst->counts[id])
-            dst->touched[dst->ntouched++] = id;
-        dst->counts[id] += src->counts[id];
-        src->counts[id] = 0;
+    const struct sink *sk = w->sh->sink;
+    ac_scan_finish(&w->sc);
+    if (w->sh->positions) {
+        window_flush(w, 1);
+        window_move_cursor(&w->win, w->win.off + w->win.text.len, 1);
+    } else {
+        flush_batch(w);
     }
-    src->ntouched = 0;
+    size->off = w->sc.stats.bytes;
+    size->lines = w->win.lines;
+    void *result = sk->end ? sk->end(w->ts, &w->doc) : NULL;
+    if (failed && result) {
+        if (sk->discard)
+            sk->discard(result);
+        result = NULL;
+    }
+    return result;
+}
+
+static void discard_result(const struct shared *sh, void *result)
+{
+    if (result && sh->sink->discard)
+        sh->sink->discard(result);
 }
 
 /*
- * Counts file @idx into @s; with @may_split, a large UTF-8 file is planned instead and
+ * Scans file @idx into @s; with @may_split, a large UTF-8 file is planned instead and
  * returned as a new split (nothing in @s is set then).
  */
-static struct split *count_one(struct worker_ctx *w, const struct shared *sh, size_t idx,
-                               struct slot *s, int may_split)
+static struct split *scan_one(struct worker_ctx *w, const struct shared *sh, size_t idx,
+                              struct slot *s, int may_split)
 {
     struct source_info info;
     struct source_chunks ch;
+    struct sink_shift size;
     tifa_err_init(&s->err);
-    ac_scanner_reset(&w->sc);
     memset(&s->doc, 0, sizeof(s->doc));
-    sbuf_reset(&w->head);
+    s->result = NULL;
+    scan_begin(w, idx, 0);
     w->head_len = sh->o->head_len;
     size_t sniff_len = sh->o->sniff && sh->o->sniff[idx] ? WALK_SNIFF_LEN : 0;
     int rc = source_read_or_split(sh->paths[idx], sh->o->encoding, sniff_len,
@@ -191,18 +428,20 @@ static struct split *count_one(struct worker_ctx *w, const struct shared *sh, si
     if (rc == SOURCE_BINARY)
         rc = tifa_err_set(&s->err, TIFA_ESKIP, sh->paths[idx], 0, -1, "binary");
     if (rc == 1) {
+        discard_result(sh, scan_end(w, 1, &size));
         struct split *sp = xcalloc(1, sizeof(*sp));
         sp->idx = idx;
         sp->chunks = ch;
-        agg_tally_init(&sp->acc, sh->lx->nlabels);
+        sp->results = xcalloc(ch.nchunks, sizeof(*sp->results));
+        sp->sizes = xcalloc(ch.nchunks, sizeof(*sp->sizes));
         sp->first_invalid_off = -1;
         tifa_err_init(&sp->err);
         return sp;
     }
-    ac_scan_finish(&w->sc);
-    s->doc.path = xstrdup(sh->paths[idx]);
+    s->result = scan_end(w, rc != 0, &size);
+    s->path = xstrdup(sh->paths[idx]);
+    s->doc.path = s->path;
     if (rc) {
-        tally_clear(&w->tally); /* discard the partial tally */
         s->failed = 1;
         return NULL;
     }
@@ -213,22 +452,28 @@ static struct split *count_one(struct worker_ctx *w, const struct shared *sh, si
     s->doc.han = w->sc.stats.han;
     s->doc.invalid = info.invalid;
     s->doc.first_invalid_off = info.first_invalid_off;
-    agg_tally_freeze(&w->tally, sh->lx, &s->doc);
     if (sh->o->head_len) {
-        s->doc.head = xstrndup(w->head.buf, w->head.len);
+        s->head = xstrndup(w->head.buf, w->head.len);
+        s->doc.head = s->head;
         s->doc.head_len = w->head.len;
     }
     return NULL;
 }
 
-/* The document of a split whose chunks are all added (no other thread refers to it). */
-static void split_finish(const struct shared *sh, struct split *sp, struct slot *s)
+/* The document of a split whose chunks are all stored (no other thread refers to it): the
+ * results merged in chunk order. */
+static void split_finish(struct worker_ctx *w, const struct shared *sh, struct split *sp,
+                         struct slot *s)
 {
     memset(&s->doc, 0, sizeof(s->doc));
-    s->doc.path = xstrdup(sh->paths[sp->idx]);
+    s->result = NULL;
+    s->path = xstrdup(sh->paths[sp->idx]);
+    s->doc.path = s->path;
     if (sp->failed) {
         s->failed = 1;
         s->err = sp->err;
+        for (size_t k = 0; k < sp->chunks.nchunks; k++)
+            discard_result(sh, sp->results[k]);
     } else {
         s->failed = 0;
         snprintf(s->doc.encoding, sizeof(s->doc.encoding), "%s", sp->chunks.encoding);
@@ -237,15 +482,26 @@ static void split_finish(const struct shared *sh, struct split *sp, struct slot 
         s->doc.han = sp->han;
         s->doc.invalid = sp->invalid;
         s->doc.first_invalid_off = sp->first_invalid_off;
-        agg_tally_freeze(&sp->acc, sh->lx, &s->doc);
+        struct sink_shift shift = {0, 0};
+        s->result = sp->results[0];
+        for (size_t k = 1; k < sp->chunks.nchunks; k++) {
+            shift.off += sp->sizes[k - 1].off;
+            shift.lines += sp->sizes[k - 1].lines;
+            if (sh->sink->merge)
+                sh->sink->merge(w->ts, s->result, sp->results[k], &shift);
+            else
+                discard_result(sh, sp->results[k]);
+        }
         if (sh->o->head_len) {
-            s->doc.head = sp->head ? sp->head : xstrndup("", 0);
+            s->head = sp->head ? sp->head : xstrndup("", 0);
+            s->doc.head = s->head;
             s->doc.head_len = sp->head_len;
             sp->head = NULL;
         }
     }
     free(sp->head);
-    agg_tally_release(&sp->acc);
+    free(sp->results);
+    free(sp->sizes);
     source_chunks_release(&sp->chunks);
     free(sp);
 }
@@ -269,13 +525,13 @@ static int take_job(struct shared *sh, struct job *j)
     return 0;
 }
 
-/* Runs @j; called and returns with sh->mu held (it is released while counting). */
+/* Runs @j; called and returns with sh->mu held (it is released while scanning). */
 static void run_job(struct worker_ctx *w, struct shared *sh, const struct job *j)
 {
     if (!j->sp) {
         struct slot *s = &sh->window[j->idx % CORPUS_WINDOW];
         pthread_mutex_unlock(&sh->mu);
-        struct split *sp = count_one(w, sh, j->idx, s, 1);
+        struct split *sp = scan_one(w, sh, j->idx, s, 1);
         pthread_mutex_lock(&sh->mu);
         sh->nundecided--;
         if (sp) {
@@ -303,31 +559,31 @@ static void run_job(struct worker_ctx *w, struct shared *sh, const struct job *j
 
     struct split *sp = j->sp;
     struct source_info info;
+    struct sink_shift size;
     struct tifa_err err;
     char *head = NULL;
     size_t head_len = 0;
     pthread_mutex_unlock(&sh->mu);
     tifa_err_init(&err);
-    ac_scanner_reset(&w->sc);
-    sbuf_reset(&w->head);
+    scan_begin(w, sp->idx, j->k);
     w->head_len = j->k == 0 ? sh->o->head_len : 0;
     int rc =
         source_read_chunk(&sp->chunks, sh->paths[sp->idx], j->k, &w->buf, on_piece, w, &info, &err);
-    ac_scan_finish(&w->sc);
+    void *result = scan_end(w, rc != 0, &size);
     if (j->k == 0 && sh->o->head_len) {
         head = xstrndup(w->head.buf, w->head.len);
         head_len = w->head.len;
     }
     pthread_mutex_lock(&sh->mu);
+    sp->results[j->k] = result;
+    sp->sizes[j->k] = size;
     if (rc) {
-        tally_clear(&w->tally);
         if (!sp->failed || j->k < sp->err_chunk) {
             sp->failed = 1;
             sp->err_chunk = j->k;
             sp->err = err;
         }
     } else {
-        tally_move(&sp->acc, &w->tally);
         sp->bytes += info.bytes;
         sp->chars += w->sc.stats.chars;
         sp->han += w->sc.stats.han;
@@ -349,7 +605,7 @@ static void run_job(struct worker_ctx *w, struct shared *sh, const struct job *j
     size_t idx = sp->idx;
     struct slot *s = &sh->window[idx % CORPUS_WINDOW];
     pthread_mutex_unlock(&sh->mu);
-    split_finish(sh, sp, s);
+    split_finish(w, sh, sp, s);
     pthread_mutex_lock(&sh->mu);
     s->done = 1;
     if (idx == sh->next_deliver)
@@ -380,46 +636,22 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-static void deliver(struct slot *s, size_t idx, corpus_doc_fn *fn, void *arg)
+static void deliver(struct slot *s, size_t idx, corpus_deliver_fn *fn, void *arg)
 {
     if (s->failed)
-        fn(idx, NULL, &s->err, arg);
+        fn(idx, NULL, NULL, &s->err, arg);
     else
-        fn(idx, &s->doc, NULL, arg);
-    agg_doc_release(&s->doc);
+        fn(idx, &s->doc, s->result, NULL, arg);
+    free(s->path);
+    free(s->head);
+    s->path = s->head = NULL;
+    s->result = NULL;
     s->done = 0;
 }
 
-/* Whether U+3002 may end a chunk: in no pattern, and a plain significant character. */
-static int stop_is_split_point(const struct lexicon *lx)
+static void split_opts_init(struct source_split_opts *so, const struct shared *sh)
 {
-    uint32_t stop = normalize_cp(0x3002);
-    if (stop == NORM_DROP)
-        return 0;
-    switch (normalize_class(stop)) {
-    case CC_SPACE:
-    case CC_NEWLINE:
-    case CC_LATIN:
-    case CC_DIGIT: return 0;
-    default: break;
-    }
-    for (size_t i = 0; i < lx->npatterns; i++) {
-        const unsigned char *t = (const unsigned char *)lx->patterns[i].text;
-        size_t len = strlen((const char *)t);
-        for (size_t at = 0; at < len;) {
-            uint32_t cp;
-            int bad;
-            at += utf8_decode(t + at, len - at, &cp, &bad);
-            if (!bad && normalize_cp(cp) == stop)
-                return 0;
-        }
-    }
-    return 1;
-}
-
-static void split_opts_init(struct source_split_opts *so, const struct lexicon *lx,
-                            const struct corpus_opts *o)
-{
+    const struct corpus_opts *o = sh->o;
     so->chunk_bytes = CORPUS_CHUNK;
     so->min_bytes = CORPUS_SPLIT_MIN;
     so->search_bytes = CORPUS_SPLIT_SEARCH;
@@ -436,7 +668,8 @@ static void split_opts_init(struct source_split_opts *so, const struct lexicon *
     /* chunk 0 must hold the whole head (its decoded text is at least as long as its bytes) */
     if (so->chunk_bytes < (unsigned long long)o->head_len + 16)
         so->chunk_bytes = (unsigned long long)o->head_len + 16;
-    so->split_after_stop = stop_is_split_point(lx);
+    /* with positions a border is a paragraph break, so that no context crosses it */
+    so->split_after_stop = !sh->positions && matcher_stop_ends_matches(sh->lx);
 }
 
 /* Whether any of the (few) paths is a regular file large enough to be split. */
@@ -451,8 +684,9 @@ static int any_large(const char *const *paths, size_t nfiles, unsigned long long
     return 0;
 }
 
-int corpus_count(const char *const *paths, size_t nfiles, const struct lexicon *lx,
-                 const struct ac *ac, const struct corpus_opts *o, corpus_doc_fn *fn, void *arg)
+int corpus_run(const char *const *paths, size_t nfiles, const struct lexicon *lx,
+               const struct ac *ac, const struct corpus_opts *o, const struct sink *sink,
+               corpus_deliver_fn *fn, void *arg)
 {
     struct shared *sh = xcalloc(1, sizeof(*sh));
     unsigned nthreads = o->threads;
@@ -461,6 +695,10 @@ int corpus_count(const char *const *paths, size_t nfiles, const struct lexicon *
     sh->lx = lx;
     sh->ac = ac;
     sh->o = o;
+    sh->sink = sink;
+    sh->positions = (sink->flags & SINK_POSITIONS) != 0;
+    sh->context_bytes = sink->context_bytes < SINK_CONTEXT_MAX ? sink->context_bytes
+                                                                : SINK_CONTEXT_MAX;
     if (!nthreads) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         nthreads = n > 0 ? (unsigned)n : 1;
@@ -470,8 +708,8 @@ int corpus_count(const char *const *paths, size_t nfiles, const struct lexicon *
         if (!strcmp(paths[i], "-"))
             nthreads = 1;
     if (nthreads > 1)
-        split_opts_init(&sh->split, lx, o);
-    /* more threads than files only help to count a large file in chunks */
+        split_opts_init(&sh->split, sh);
+    /* more threads than files only help to scan a large file in chunks */
     if (nthreads > nfiles && !(nthreads > 1 && any_large(paths, nfiles, sh->split.min_bytes)))
         nthreads = nfiles ? (unsigned)nfiles : 1;
 
@@ -479,7 +717,7 @@ int corpus_count(const char *const *paths, size_t nfiles, const struct lexicon *
         struct worker_ctx w;
         worker_init(&w, sh);
         for (size_t i = 0; i < nfiles; i++) {
-            count_one(&w, sh, i, &sh->window[0], 0);
+            scan_one(&w, sh, i, &sh->window[0], 0);
             deliver(&sh->window[0], i, fn, arg);
         }
         worker_release(&w);
@@ -533,16 +771,49 @@ int corpus_count(const char *const *paths, size_t nfiles, const struct lexicon *
     return 0;
 }
 
+/* ---- counting: corpus_run with agg's counting consumer ---- */
+
+struct count_run {
+    corpus_doc_fn *fn;
+    void *arg;
+};
+
+static void count_deliver(size_t index, const struct corpus_doc *doc, void *result,
+                          const struct tifa_err *err, void *arg)
+{
+    struct count_run *run = arg;
+    if (!doc) {
+        run->fn(index, NULL, err, run->arg);
+        return;
+    }
+    struct agg_doc *d = result;
+    d->path = xstrdup(doc->path);
+    snprintf(d->encoding, sizeof(d->encoding), "%s", doc->encoding);
+    d->bytes = doc->bytes;
+    d->chars = doc->chars;
+    d->han = doc->han;
+    d->invalid = doc->invalid;
+    d->first_invalid_off = doc->first_invalid_off;
+    if (doc->head) {
+        d->head = xstrndup(doc->head, doc->head_len);
+        d->head_len = doc->head_len;
+    }
+    run->fn(index, d, NULL, run->arg);
+    agg_doc_release(d);
+    free(d);
+}
+
+int corpus_count(const char *const *paths, size_t nfiles, const struct lexicon *lx,
+                 const struct ac *ac, const struct corpus_opts *o, corpus_doc_fn *fn, void *arg)
+{
+    struct sink sink;
+    struct count_run run = {fn, arg};
+    agg_count_sink(&sink, lx);
+    return corpus_run(paths, nfiles, lx, ac, o, &sink, count_deliver, &run);
+}
+
 int corpus_build_ac(const struct lexicon *lx, enum ac_mode mode, struct ac **out,
                     struct tifa_err *e)
 {
-    struct ac_build_opts opts = {0, mode, 0};
-    struct ac_pattern *p = xmalloc(st_mult(lx->npatterns + 1, sizeof(*p)));
-    for (size_t i = 0; i < lx->npatterns; i++) {
-        p[i].text = lx->patterns[i].text;
-        p[i].term_id = lx->patterns[i].label_id;
-    }
-    int rc = ac_build(out, p, lx->npatterns, &opts, e);
-    free(p);
-    return rc;
+    return matcher_build(lx, mode, out, e);
 }

@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tifa/boundary.h"
 #include "tifa/encoding.h"
 #include "tifa/utf8.h"
 #include "tifa/xalloc.h"
@@ -79,8 +80,7 @@ static ssize_t read_full(int fd, unsigned char *buf, size_t want, long long off)
 struct split_scan {
     int seen_text; /* a non-blank byte was seen: a run's start is known */
     int in_run;    /* inside a run of ASCII white space */
-    unsigned nl;   /* line breaks in the run, counted as the scanner counts them */
-    int prev_cr;
+    struct para_run run; /* its line breaks, counted by the scanner's rule (boundary.h) */
     unsigned char b1, b2; /* the previous byte and the one before it (0 at the start) */
 };
 
@@ -98,19 +98,14 @@ static unsigned long long split_scan_feed(struct split_scan *s, const unsigned c
         if (is_blank(ch)) {
             if (!s->in_run) {
                 s->in_run = 1;
-                s->nl = 0;
-                s->prev_cr = 0;
+                para_run_reset(&s->run);
             }
-            if (ch == '\r') {
-                s->nl++;
-                s->prev_cr = 1;
-            } else {
-                if (ch == '\n' && !s->prev_cr)
-                    s->nl++;
-                s->prev_cr = 0;
-            }
+            if (ch == '\r' || ch == '\n')
+                para_run_line_break(&s->run, ch == '\r');
+            else
+                para_run_space(&s->run);
         } else {
-            if (s->in_run && s->seen_text && s->nl >= 2)
+            if (s->in_run && s->seen_text && s->run.lines >= PARA_BREAK_LINES)
                 return base + i;
             s->in_run = 0;
             s->seen_text = 1;

@@ -2,8 +2,9 @@
  * text: tokenizing decoded text into classified code points with boundaries.
  *
  * How it works: one pass, one code point at a time (utf8_decode), normalized with normalize_cp
- * and classified with normalize_class. Lines: a CR counts a line break, an LF counts one unless
- * it follows a CR. Boundaries are "pending" flags set by what was seen and consumed by the next
+ * and classified with normalize_class. Lines and paragraphs: boundary.h's rule (a line break
+ * counts unless it is the LF of CR LF; a run of white space with two line breaks is a paragraph
+ * break, the place where the scanner ends matches). Boundaries are "pending" flags set by what was seen and consumed by the next
  * token that is not white space: a sentence end sets sent_pending once the closing quotes after
  * it are passed; two line breaks in one white-space run set para_pending. Counters of sentences
  * and paragraphs advance when a pending flag is consumed, so every token knows its sentence and
@@ -13,6 +14,7 @@
 
 #include <string.h>
 
+#include "tifa/boundary.h"
 #include "tifa/utf8.h"
 
 void text_iter_init(struct text_iter *it, const char *utf8, size_t len)
@@ -46,23 +48,21 @@ int text_next(struct text_iter *it, struct text_token *tok)
         tok->flags = 0;
         tok->line = it->line;
         if (tok->cls == CC_NEWLINE) {
-            int counts = !(ncp == '\n' && it->prev_cr);
-            it->prev_cr = ncp == '\r';
-            if (counts) {
+            unsigned lines = it->run.lines;
+            int para = para_run_line_break(&it->run, ncp == '\r');
+            if (it->run.lines != lines) {
                 it->line++;
-                it->nl_run++;
-                if (it->nl_run >= 2 && it->started)
+                if (para && it->started)
                     it->para_pending = 1;
             }
             it->after_sent_end = 0;
             if (it->sent_pending == 0 && it->para_pending)
                 it->sent_pending = 1;
         } else if (tok->cls == CC_SPACE) {
-            it->prev_cr = 0;
+            para_run_space(&it->run);
             it->after_sent_end = 0;
         } else {
-            it->prev_cr = 0;
-            it->nl_run = 0;
+            para_run_reset(&it->run);
             if (it->after_sent_end && tok->cls == CC_QUOTE_CLOSE) {
                 /* a closing quote right after 。 still belongs to the ending sentence */
             } else {
@@ -89,5 +89,75 @@ int text_next(struct text_iter *it, struct text_token *tok)
         tok->sentence = it->sentence;
         tok->paragraph = it->paragraph;
         return 1;
+    }
+}
+
+/* The class of the character at @s[i] for the paragraph rule; sets *@n to its length. */
+static enum char_class para_class(const unsigned char *s, size_t len, size_t i, size_t *n,
+                                  int *is_cr, int *dropped)
+{
+    uint32_t cp;
+    int bad;
+    *n = utf8_decode(s + i, len - i, &cp, &bad);
+    if (bad)
+        *n = 1;
+    uint32_t ncp = bad ? cp : normalize_cp(cp);
+    *dropped = !bad && ncp == NORM_DROP;
+    *is_cr = ncp == '\r';
+    return *dropped ? CC_SPACE : normalize_class(ncp);
+}
+
+void text_paragraph_around(const char *text, size_t len, size_t from, size_t start, size_t end,
+                           size_t to, size_t *b0, size_t *a1)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    struct para_run run;
+    size_t n, i;
+    int is_cr, dropped, broke = 0;
+
+    while (from < start && (s[from] & 0xC0) == 0x80)
+        from++;
+    *b0 = from;
+    para_run_reset(&run);
+    for (i = from; i < start; i += n) {
+        enum char_class c = para_class(s, len, i, &n, &is_cr, &dropped);
+        if (c == CC_NEWLINE) {
+            broke |= para_run_line_break(&run, is_cr);
+        } else if (c == CC_SPACE) {
+            if (!dropped)
+                para_run_space(&run);
+        } else {
+            if (broke)
+                *b0 = i;
+            broke = 0;
+            para_run_reset(&run);
+        }
+    }
+    if (broke)
+        *b0 = start;
+
+    while (to > end && to < len && (s[to] & 0xC0) == 0x80)
+        to--;
+    *a1 = to;
+    size_t run_start = end;
+    int in_run = 0;
+    para_run_reset(&run);
+    for (i = end; i < to; i += n) {
+        enum char_class c = para_class(s, len, i, &n, &is_cr, &dropped);
+        if (c != CC_NEWLINE && c != CC_SPACE) {
+            in_run = 0;
+            para_run_reset(&run);
+            continue;
+        }
+        if (!in_run) {
+            in_run = 1;
+            run_start = i;
+        }
+        if (c == CC_NEWLINE && para_run_line_break(&run, is_cr)) {
+            *a1 = run_start;
+            return;
+        }
+        if (c == CC_SPACE && !dropped)
+            para_run_space(&run);
     }
 }

@@ -2,9 +2,9 @@
  * agg: counts per document and for the whole corpus.
  *
  * Owns: the per-document tally (a dense array indexed by label id plus the list of touched
- * ids, so resetting costs O(terms seen), not O(lexicon)), its sparse frozen form, corpus totals
- * (counts, document frequency, sizes) and the sorted term rows reporters print. Must not: read,
- * match or print.
+ * ids, so resetting costs O(terms seen), not O(lexicon)), its sparse frozen form, the counting
+ * consumer of the pipeline (agg_count_sink), corpus totals (counts, document frequency, sizes)
+ * and the sorted term rows reporters print. Must not: read, match or print.
  *
  * Lifetimes: struct agg_tally is per thread (document lifetime contents); struct agg_doc is a
  * result owned by whoever froze it until agg_doc_release(); struct agg_total is owned by the
@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "tifa/lexicon.h"
+#include "tifa/sink.h"
 
 struct agg_count {
     uint32_t label_id;
@@ -63,11 +64,23 @@ static inline void agg_tally_add(struct agg_tally *t, uint32_t label_id)
     if (!t->counts[label_id]++)
         t->touched[t->ntouched++] = label_id;
 }
+/** Zeroes the touched counts. */
+void agg_tally_clear(struct agg_tally *t);
+/** Adds @n counts (label id, count) into @t. */
+void agg_tally_add_counts(struct agg_tally *t, const struct agg_count *c, size_t n);
 /** Sorts counts by count (desc), then term (by the labels' byte-order rank). */
 void agg_counts_sort(struct agg_count *c, size_t n, const struct lexicon *lx);
 
 /** Moves the tally into @doc->counts (sorted) and resets the tally. */
 void agg_tally_freeze(struct agg_tally *t, const struct lexicon *lx, struct agg_doc *doc);
+
+/**
+ * The counting consumer: fills @s (sink.h) so that each document's result is a malloc'd
+ * struct agg_doc holding its counts only (sorted as agg_tally_freeze sorts; path, statistics
+ * and head unset), to be released with agg_doc_release() and free(). Chunks of a big file are
+ * summed. Retains @lx (run lifetime). Without SINK_POSITIONS: a match costs one increment.
+ */
+void agg_count_sink(struct sink *s, const struct lexicon *lx);
 
 /** Frees path, counts and head. */
 void agg_doc_release(struct agg_doc *doc);

@@ -1,18 +1,21 @@
 /*
- * corpus: the whole per-document pipeline (source -> decode -> scan -> tally) over a list of
- * files, on N threads, delivering results in list order.
+ * corpus: the driver of the per-document pipeline (source -> decode -> scan -> a consumer) over a
+ * list of files, on N threads, delivering each document's result in list order.
  *
- * Owns: the worker threads, per-thread scanners and buffers, and the reorder window that makes
- * output independent of which file finishes first. Must not: print or pick exit codes (the
- * delivery callback, run on the calling thread, does that).
+ * Owns: the worker threads, per-thread scanners and buffers, the reorder window that makes
+ * output independent of which file finishes first, the chunks of big files, and (for consumers
+ * that want positions) the window of decoded text that gives every match its line, surface and
+ * context. Must not: count, print or pick exit codes: what happens to a match is the consumer's
+ * (sink.h); the delivery callback, run on the calling thread, prints.
  *
  * Determinism: results are delivered strictly in index order whatever the thread count; at
  * most CORPUS_WINDOW documents are held waiting, so memory does not grow with the corpus.
  *
- * Large files: with more than one thread, a regular UTF-8 file of 16 MiB or more is counted in
+ * Large files: with more than one thread, a regular UTF-8 file of 16 MiB or more is scanned in
  * chunks of about 8 MiB on all threads, split only where no match can cross (a paragraph
- * break; U+3002 when no pattern holds it), so its document is exactly the one a single thread
- * gives: same counts, chars, han, invalid sequences and first invalid offset. A file without
+ * break; U+3002 when no pattern holds it and the consumer wants no positions), so its document
+ * is exactly the one a single thread gives: same results (merged in chunk order), chars, han,
+ * invalid sequences and first invalid offset. A file without
  * such places, or in another encoding, is counted whole. The hidden environment variable
  * TIFA_CHUNK_BYTES=N (for tests) makes chunks of N bytes and splits files of 2N bytes or more.
  */
@@ -24,8 +27,9 @@
 #include "tifa/ac.h"
 #include "tifa/agg.h"
 #include "tifa/lexicon.h"
+#include "tifa/sink.h"
 
-/** What corpus_count did, for diagnostics (TIFA_DEBUG_TIMING) and tests. */
+/** What corpus_run did, for diagnostics (TIFA_DEBUG_TIMING) and tests. */
 struct corpus_stats {
     size_t split_files; /* files counted in chunks */
     size_t chunks;      /* chunks of those files */
@@ -35,27 +39,55 @@ struct corpus_opts {
     const char *encoding; /* --encoding, NULL = detect (the semantics are the automaton's) */
     unsigned threads;           /* 0 = number of online CPUs */
     size_t head_len;            /* > 0: also keep the first head_len bytes of each decoded text in
-                                   agg_doc.head (cut back to a code-point boundary); `trend` reads
-                                   a year from it */
-    struct corpus_stats *stats; /* not NULL: filled when corpus_count returns */
+                                   corpus_doc.head (cut back to a code-point boundary); `trend`
+                                   reads a year from it */
+    struct corpus_stats *stats; /* not NULL: filled when corpus_run returns */
     const unsigned char *sniff; /* NULL, or per file 1 to apply walk.h's binary rule
-                                   (walk_file.sniff): such a file is not counted but given to
-                                   the callback as an error with code TIFA_ESKIP, "binary" */
+                                   (walk_file.sniff): such a file is not read but delivered
+                                   as an error with code TIFA_ESKIP, "binary" */
+};
+
+/** What the driver knows of a document: its text statistics (all of it, chunks summed). */
+struct corpus_doc {
+    const char *path;
+    char encoding[48];
+    uint64_t bytes, chars, han, invalid;
+    long long first_invalid_off;
+    const char *head;  /* corpus_opts.head_len: the start of the decoded text, else NULL */
+    size_t head_len;   /* bytes in head (NUL-terminated, ends on a code-point boundary) */
 };
 
 /**
- * Called on the calling thread for each file, in order. On success @doc is the document's
- * result (the callback may keep it by copying; it is released after the call) and @err NULL;
- * on failure @doc is NULL and @err says why (the path is in err->path).
+ * Called on the calling thread for each file, in input order. On success @doc describes the
+ * document (borrowed for the call), @result is what the sink's end() (and merge()) made of it,
+ * now owned by the callee, and @err is NULL; on failure @doc and @result are NULL and @err says
+ * why (the path is in err->path).
+ */
+typedef void corpus_deliver_fn(size_t index, const struct corpus_doc *doc, void *result,
+                               const struct tifa_err *err, void *arg);
+
+/**
+ * Reads, decodes and scans @nfiles files with @ac on corpus_opts.threads threads, handing every
+ * match to @sink (sink.h) and each document's result to @fn in input order. @lx gives the
+ * canonical terms of SINK_POSITIONS matches. Returns 0 (document errors go to @fn).
+ */
+int corpus_run(const char *const *paths, size_t nfiles, const struct lexicon *lx,
+               const struct ac *ac, const struct corpus_opts *o, const struct sink *sink,
+               corpus_deliver_fn *fn, void *arg);
+
+/**
+ * Called for each file, in order, by corpus_count. On success @doc is the document's counts and
+ * statistics (the callback may keep it by copying; it is released after the call) and @err
+ * NULL; on failure @doc is NULL and @err says why (the path is in err->path).
  */
 typedef void corpus_doc_fn(size_t index, const struct agg_doc *doc, const struct tifa_err *err,
                            void *arg);
 
-/** Counts @nfiles files; returns 0 (document errors go to @fn, not to the return value). */
+/** corpus_run with the counting consumer (agg_count_sink): per-document counts as agg_docs. */
 int corpus_count(const char *const *paths, size_t nfiles, const struct lexicon *lx,
                  const struct ac *ac, const struct corpus_opts *o, corpus_doc_fn *fn, void *arg);
 
-/** Builds the automaton for every term and alias of @lx (label ids as term ids), for @mode. */
+/** Kept until the commands build their automaton in one place: matcher_build(). */
 int corpus_build_ac(const struct lexicon *lx, enum ac_mode mode, struct ac **out,
                     struct tifa_err *e);
 

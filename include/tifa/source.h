@@ -57,14 +57,13 @@ int source_read(const char *path, const char *force_encoding, struct source_buf 
 
 /*
  * Where a file may be split. A border B is a SPLIT POINT when the text before it ends in
- *  - a paragraph break: a run of ASCII white space (space, tab, CR, LF) holding two line
- *    breaks as the scanner counts them (CR, LF, CR LF = one each), preceded by a non-blank
- *    byte, with B at the first byte after the run. The scanner ends every match at such a
- *    break (ac.h) and white space after it only continues the break;
+ *  - a paragraph break (boundary.h's rule, here over runs of ASCII white space: space, tab, CR,
+ *    LF), preceded by a non-blank byte, with B at the first byte after the run. The scanner
+ *    ends every match at such a break and white space after it only continues the break;
  *  - or, when @split_after_stop is set, the ideographic full stop U+3002 (E3 80 82), with B just
- *    after it. The caller sets this only when the character is in no pattern, not white space,
- *    not a letter or digit and not dropped: then no match contains it, the automaton is back in
- *    its start state after it with nothing pending, exactly as a reset scanner would be.
+ *    after it. The matching layer decides this (matcher_stop_ends_matches): no match contains
+ *    the character, so the automaton is back in its start state after it with nothing pending,
+ *    exactly as a reset scanner would be.
  * The first split point after last border + chunk_bytes is searched for within search_bytes;
  * if there is none, no border is placed there and the search goes on from the end of that
  * window + chunk_bytes (so a file without split points is read once more at most in windows

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tifa/boundary.h"
 #include "tifa/normalize.h"
 
 enum text_flags {
@@ -48,13 +49,23 @@ struct text_iter {
     int sent_pending;      /* the previous sentence ended: the next real token starts one */
     int para_pending;
     int after_sent_end;    /* closing quotes after a sentence end still belong to it */
-    unsigned nl_run;       /* line breaks in the current white-space run */
-    int prev_cr;
+    struct para_run run;   /* the current white-space run (boundary.h) */
 };
 
 void text_iter_init(struct text_iter *it, const char *utf8, size_t len);
 
 /** Fills @tok with the next token; returns 1, or 0 at the end of the text. */
 int text_next(struct text_iter *it, struct text_token *tok);
+
+/**
+ * The context of the span [@start, @end) of @text (@len bytes of valid UTF-8) within its
+ * paragraph, looked for in [@from, @to): *@b0 is where the context before it begins (the first
+ * character after the last paragraph break in [@from, @start), else @from moved forward to a
+ * character boundary), *@a1 where the context after it ends (the first white space of the first
+ * paragraph break in [@end, @to), else @to moved back to a character boundary). A window that
+ * starts inside a run of white space sees only the part of the run inside it.
+ */
+void text_paragraph_around(const char *text, size_t len, size_t from, size_t start, size_t end,
+                           size_t to, size_t *b0, size_t *a1);
 
 #endif

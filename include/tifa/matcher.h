@@ -1,0 +1,35 @@
+/*
+ * matcher: from a lexicon to a scanner-ready automaton, and the lexicon's part of the rule of
+ * where no match runs across.
+ *
+ * Owns: turning every term and alias of a lexicon into an automaton pattern that reports its
+ * label id (ac.h), and deciding whether the ideographic full stop may end a piece of text that is
+ * scanned on its own (boundary.h has the rest of that rule). Must not: read files, count or
+ * print. pcre2 rules, when they come, join here: one scan interface over both.
+ *
+ * Memory: the automaton is run lifetime (the caller frees it with ac_free).
+ */
+#ifndef TIFA_MATCHER_H
+#define TIFA_MATCHER_H
+
+#include "tifa/ac.h"
+#include "tifa/err.h"
+#include "tifa/lexicon.h"
+
+/**
+ * Builds the automaton for every term and alias of @lx (a match reports the label id as its
+ * term id and the index into lx->patterns as its pattern id), for @mode. Returns 0 and sets
+ * *@out, or an error from ac_build in @e.
+ */
+int matcher_build(const struct lexicon *lx, enum ac_mode mode, struct ac **out,
+                  struct tifa_err *e);
+
+/**
+ * 1 when no match of @lx can contain or run across U+3002 (。): it normalizes to itself, is not
+ * white space, a letter or a digit, and no pattern holds it. Text may then be cut just after
+ * it and each piece scanned from a reset scanner with the same matches (source.h's split
+ * points).
+ */
+int matcher_stop_ends_matches(const struct lexicon *lx);
+
+#endif
