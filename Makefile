@@ -138,7 +138,8 @@ valgrind: tifa
 run: tifa
 	./tifa count --glob '*.txt' corpus/
 
-# make bench [BENCH_MB=256] [BENCH_REPEAT=3] [BENCH_SMALL_FILES=100000] [TIFA_BENCH_DIR=/tmp/tifa-bench]:
+# make bench [BENCH_MB=256] [BENCH_REPEAT=3] [BENCH_SMALL_FILES=100000] [TIFA_BENCH_DIR=/tmp/tifa-bench]
+# [TIFA_BASE=/path/to/an/older/tifa]:
 # speed against cat, grep, rg and Hyperscan on a generated corpus; appends the table to bench/RESULTS.md.
 BENCH_MB ?= 256
 $(BUILD)/gencorpus: bench/gencorpus.c $(BUILD)/CFLAGS.stamp
@@ -156,7 +157,7 @@ $(BUILD)/hs_count: bench/hs_count.c $(BUILD)/CFLAGS.stamp
 	    $$($(PKG_CONFIG) --libs libhs) -lpthread
 
 bench: tifa $(BUILD)/gencorpus
-	@TIFA=./tifa GENCORPUS=$(BUILD)/gencorpus HS_COUNT=$(BUILD)/hs_count BENCH_MB=$(BENCH_MB) bash bench/run.sh
+	@TIFA=./tifa TIFA_BASE="$(TIFA_BASE)" GENCORPUS=$(BUILD)/gencorpus HS_COUNT=$(BUILD)/hs_count BENCH_MB=$(BENCH_MB) bash bench/run.sh
 
 golden-update: tifa
 	@TIFA_GOLDEN_UPDATE=1 sh tests/run-cli.sh

@@ -14,7 +14,11 @@
 # Lexicons: "built-in" is tifa's own; "10k" is the built-in one plus the most frequent 4-8
 # character Han substrings of corpus/*.txt (gencorpus terms), 10,000 patterns in all. Because the
 # corpus is made of the same sentences, the 10k lexicon matches far more often than a real one:
-# it is a worst case for match handling, not only for the automaton's size.
+# it is a worst case for match handling, not only for the automaton's size. "dense" is the
+# built-in lexicon plus the 300 most frequent 2-4 character Han strings (gencorpus sterms): a
+# short list of frequent words, whose cost is the cost of each match; the table gives the extra
+# time a match against the built-in lexicon, in ns. TIFA_BASE=BINARY adds rows for another
+# build (the previous landing) on the same corpus in the same run, and their ratios.
 #
 # grep and rg get every pattern tifa matches (terms and aliases, from `tifa lexicon --format
 # tsv`), longest first; their `sort | uniq -c` counts, with aliases mapped to their terms, are
@@ -139,6 +143,10 @@ LEX10K="--lexicon $TMP/lex10k.txt"
 "$GENCORPUS" rterms $((10000 - NPAT)) "$TMP/patterns.txt" $SOURCES > "$TMP/lex10k-rare.txt"
 LEX10KR="--lexicon $TMP/lex10k-rare.txt"
 cat "$TMP/terms.txt" "$TMP/lex10k.txt" > "$TMP/terms10k.txt"  # the same 10,000 patterns for Hyperscan
+# match-dense: the built-in lexicon plus the 300 most frequent 2-4 character strings of the
+# sources, as a user's list of short, frequent words would be (the cost of each match)
+"$GENCORPUS" sterms 300 "$TMP/patterns.txt" $SOURCES > "$TMP/lex-dense.txt"
+LEXDENSE="--lexicon $TMP/lex-dense.txt"
 
 # ---- measuring ----
 # run_timed LABEL BYTES REPEAT CMD...: best wall time of REPEAT runs, peak RSS of that run.
@@ -195,6 +203,20 @@ run_timed "tifa count -j1, 10k rare terms, many files" "$MANY_BYTES" "$R" "$T co
 M10KR=$(tail -1 "$TMP/out" | sed -n 's/.* \([0-9]*\) matches.*/\1/p')
 run_timed "tifa count --overlapping -j1, built-in, many files" "$MANY_BYTES" "$R" \
     "$T count --overlapping -j1 $M"
+run_timed "tifa count -j1, dense 300 terms, many files" "$MANY_BYTES" "$R" "$T count -j1 $LEXDENSE $M"
+MDENSE=$(tail -1 "$TMP/out" | sed -n 's/.* \([0-9]*\) matches.*/\1/p')
+run_timed "tifa count -j1, dense 300 terms, one file" "$ONE_BYTES" "$R" "$T count -j1 $LEXDENSE $O"
+# TIFA_BASE=BINARY: the same rows for another build (the previous landing), in this same run
+if [ -n "${TIFA_BASE:-}" ] && [ -x "$TIFA_BASE" ]; then
+    B=$TIFA_BASE
+    run_timed "base: tifa count -j1, built-in, many files" "$MANY_BYTES" "$R" "$B count -j1 -f tsv $M"
+    run_timed "base: tifa count -j1, built-in, one file" "$ONE_BYTES" "$R" "$B count -j1 $O"
+    run_timed "base: tifa count -j1, 10k terms, many files" "$MANY_BYTES" "$R" "$B count -j1 $LEX10K $M"
+    run_timed "base: tifa count -j1, dense 300 terms, many files" "$MANY_BYTES" "$R" \
+        "$B count -j1 $LEXDENSE $M"
+    run_timed "base: tifa count -j1, dense 300 terms, one file" "$ONE_BYTES" "$R" \
+        "$B count -j1 $LEXDENSE $O"
+fi
 
 # the user's alternatives, once each, on the many files
 ALT=()
@@ -321,6 +343,19 @@ K1R="tifa count -j1, 10k rare terms, many files"
     echo "- 10k rare terms (the same substrings reversed: as big an automaton, few matches):" \
         "$(ratio "${SEC[$K1R]}" "${SEC[$J1]}")x the time of the built-in lexicon (-j1, many files);" \
         "one match per $(awk -v b="$MANY_BYTES" -v m="${M10KR:-0}" 'BEGIN { printf "%.0f", b / (m ? m : 1) }') bytes"
+    D1="tifa count -j1, dense 300 terms, many files"; DO1="tifa count -j1, dense 300 terms, one file"
+    echo "- dense lexicon (built-in + 300 short frequent terms): ${MDENSE:-?} matches, one per" \
+        "$(awk -v b="$MANY_BYTES" -v m="${MDENSE:-0}" 'BEGIN { printf "%.0f", b / (m ? m : 1) }') bytes;" \
+        "$(ratio "${SEC[$D1]}" "${SEC[$J1]}")x the time of the built-in lexicon;" \
+        "the extra time a match: $(awk -v d="${SEC[$D1]}" -v b="${SEC[$J1]}" -v m="${MDENSE:-0}" -v n="$MBUILTIN" \
+            'BEGIN { printf "%.1f", (m > n ? (d - b) * 1e9 / (m - n) : 0) }') ns (many files)," \
+        "$(awk -v d="${SEC[$DO1]}" -v b="${SEC[$O1]}" -v m="${MDENSE:-0}" -v n="$MBUILTIN" \
+            'BEGIN { printf "%.1f", (m > n ? (d - b) * 1e9 / (m - n) : 0) }') ns (one file)"
+    if [ -n "${TIFA_BASE:-}" ] && [ -x "$TIFA_BASE" ]; then
+        for l in "$J1" "$O1" "$K1" "$D1" "$DO1"; do
+            echo "- \`$l\`: this build takes $(ratio "${SEC[$l]}" "${SEC["base: $l"]}")x the time of TIFA_BASE ($TIFA_BASE)"
+        done
+    fi
     echo "- automaton build: built-in $BUILD_BUILTIN_MS ms, 10k terms $BUILD_10K_MS ms; start-up (count on an empty file, best of 100) $STARTUP_MS ms"
     echo "- $NSMALL files of 1 KB: $FPS1 files/s with -j1, $FPSN files/s with -j$NCPU"
     echo "- counts on the built-in patterns: grep $CMP_GREP; rg $CMP_RG; hyperscan $CMP_HS$(
