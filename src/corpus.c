@@ -244,6 +244,7 @@ static void deliver_pending(struct worker_ctx *w, const struct pending *p)
     m.label_id = p->label_id;
     m.pattern_id = p->pattern_id;
     m.term = sh->lx->labels[p->label_id].term;
+    m.entry = &sh->lx->entries[sh->lx->labels[p->label_id].first_entry];
     m.off = p->start;
     m.len = p->end - p->start;
     m.line = win->lines + 1;

@@ -35,6 +35,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tifa/lexicon.h"
+
 /* The largest context a consumer may ask for on each side of a match (bytes). */
 #define SINK_CONTEXT_MAX 4096
 
@@ -56,6 +58,7 @@ struct sink_match {
     uint32_t pattern_id;  /* the lexicon pattern (term or alias) that matched */
     /* with SINK_POSITIONS only: */
     const char *term;     /* the canonical term as the lexicon writes it */
+    const struct lex_entry *entry; /* its lexicon entry (the first sense of the label) */
     uint64_t off, len;    /* bytes in the decoded UTF-8 text (of the chunk, see merge) */
     uint64_t line;        /* 1-based line of the match's first character (LF, CR LF and CR
                              each end a line) */

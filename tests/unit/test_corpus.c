@@ -66,6 +66,7 @@ static void rec_match(void *ts, const struct sink_match *m)
     x->line = m->line;
     x->label_id = m->label_id;
     x->term = m->term;
+    assert_string_equal(m->entry->term, m->term);
     x->surface = xstrndup(m->surface, m->len);
     x->before = xstrndup(m->before, m->before_len);
     x->after = xstrndup(m->after, m->after_len);
