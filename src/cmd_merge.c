@@ -143,11 +143,8 @@ static size_t label_of(const struct strmap *ids, const struct savedreport *r, si
 {
     const char *t = r->terms[term_id];
     size_t *v = strmap_get(ids, t, strlen(t));
-    if (!v) {
-        fprintf(stderr, "tifa: BUG: %s:%d: term '%s' missing from the merged lexicon\n", __FILE__,
-                __LINE__, t);
-        abort();
-    }
+    if (!v)
+        BUG("term '%s' missing from the merged lexicon", t);
     return *v;
 }
 

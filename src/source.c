@@ -326,7 +326,7 @@ int source_read_chunk(const struct source_chunks *c, const char *path, size_t k,
         b->in_alloc = SOURCE_SAMPLE;
     }
     if (decoder_init(&d, "UTF-8", pos, e))
-        return TIFA_EUSAGE; /* cannot happen: UTF-8 needs no iconv */
+        BUG("the UTF-8 decoder needs no iconv and cannot fail to start");
     size_t keep = 0;
     for (;;) {
         size_t want = SOURCE_PIECE - keep;

@@ -58,4 +58,13 @@ const char *tifa_strerror(int errnum, char *buf, size_t len);
  */
 const char *tifa_err_format(const struct tifa_err *e, char *buf, size_t len);
 
+/**
+ * For states that cannot happen (git's BUG()): prints "tifa: BUG: FILE:LINE: MESSAGE" to
+ * stderr and aborts. Not for bad input, which is an error value; the one place below the CLI
+ * that prints, because a broken invariant leaves nothing sensible to return.
+ */
+#define BUG(...) tifa_bug(__FILE__, __LINE__, __VA_ARGS__)
+_Noreturn void tifa_bug(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif
