@@ -107,6 +107,21 @@ static int unknown_long(const struct optparse *p, const char *name, size_t len)
     return OPTPARSE_ERROR;
 }
 
+/* The value of option @s (p->name set): @attached ("--name=VALUE", "-xVALUE"), else the next
+ * word whatever it looks like. Returns @s's id, or OPTPARSE_ERROR when argv ends first. */
+static int take_value(struct optparse *p, const struct optparse_spec *s, const char *attached)
+{
+    if (attached) {
+        p->value = attached;
+    } else if (p->ind < p->argc) {
+        p->value = p->argv[p->ind++];
+    } else {
+        fprintf(stderr, "tifa: option '%s' needs a value\n", p->name);
+        return OPTPARSE_ERROR;
+    }
+    return s->id;
+}
+
 /* A word starting with "--" (not "--" itself). */
 static int next_long(struct optparse *p, const char *word)
 {
@@ -129,15 +144,7 @@ static int next_long(struct optparse *p, const char *word)
         }
         return s->id;
     }
-    if (eq) {
-        p->value = eq + 1;
-    } else if (p->ind < p->argc) {
-        p->value = p->argv[p->ind++];
-    } else {
-        fprintf(stderr, "tifa: option '%s' needs a value\n", p->name);
-        return OPTPARSE_ERROR;
-    }
-    return s->id;
+    return take_value(p, s, eq ? eq + 1 : NULL);
 }
 
 /* The next letter of a short-option cluster (p->cluster points at it). */
@@ -156,16 +163,9 @@ static int next_short(struct optparse *p)
     snprintf(p->name, sizeof(p->name), "-%c", c);
     if (!s->takes_value)
         return s->id;
-    if (p->cluster) {
-        p->value = p->cluster;
-        p->cluster = NULL;
-    } else if (p->ind < p->argc) {
-        p->value = p->argv[p->ind++];
-    } else {
-        fprintf(stderr, "tifa: option '%s' needs a value\n", p->name);
-        return OPTPARSE_ERROR;
-    }
-    return s->id;
+    const char *attached = p->cluster;
+    p->cluster = NULL;
+    return take_value(p, s, attached);
 }
 
 int optparse_next(struct optparse *p)
