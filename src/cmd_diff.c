@@ -5,12 +5,11 @@
  * '{'), whose totals are taken as they are, or texts (a file, a folder, "-"), counted with the
  * shared lexicon options through walk -> corpus_count -> agg totals. Both sides' term counts and
  * Han sizes go into a struct diff, whose rows (stats.h) report_diff prints. The lexicon and
- * automaton are built only when some side is text.
+ * automaton are built (cmd_setup, before either side is read) only when some side is text.
  *
  * Exit status: 3 when an input could not be read (with no output when a whole side is missing:
  * there is nothing to compare), else with --exit-code 1 when some term's count differs, else 0.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +19,6 @@
 #include "tifa/cmd.h"
 #include "tifa/corpus.h"
 #include "tifa/diff.h"
-#include "tifa/encoding.h"
 #include "tifa/report_diff.h"
 #include "tifa/savedreport.h"
 #include "tifa/stats.h"
@@ -39,7 +37,7 @@ static const char diff_usage[] =
     "  --color WHEN          table colours: auto (default, when stdout is a terminal),\n"
     "                        always or never\n";
 
-enum { OPT_FORMAT = 1, OPT_ALPHA, OPT_ALL, OPT_EXIT_CODE, OPT_COLOR, OPT_HELP };
+enum { OPT_FORMAT = 1, OPT_ALPHA, OPT_ALL, OPT_EXIT_CODE, OPT_COLOR };
 
 struct text_run {
     struct diff *d;
@@ -65,42 +63,6 @@ static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_er
     run->nread++;
 }
 
-struct setup {
-    struct common_opts co;
-    struct lexicon lx;
-    struct ac *ac;
-    int loaded;
-};
-
-/* Loads the lexicon and automaton on first use. Returns 0 or an exit status. */
-static int need_lexicon(struct setup *s)
-{
-    struct tifa_err e;
-    char msg[2048];
-    int status;
-    if (s->loaded)
-        return 0;
-    s->loaded = 1;
-    if ((status = cmd_load_lexicon(&s->co, &s->lx)) != 0)
-        return status;
-    tifa_err_init(&e);
-    if (corpus_build_ac(&s->lx, s->co.overlapping ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST,
-                        &s->ac, &e)) {
-        fprintf(stderr, "tifa: %s\n", tifa_err_format(&e, msg, sizeof(msg)));
-        return EXIT_USAGE;
-    }
-    if (s->co.encoding) {
-        struct decoder dec;
-        tifa_err_init(&e);
-        if (decoder_init(&dec, s->co.encoding, 0, &e)) {
-            fprintf(stderr, "tifa: %s\n", e.msg);
-            return EXIT_USAGE;
-        }
-        decoder_release(&dec);
-    }
-    return 0;
-}
-
 /* Fills side @side from a saved report. Returns 0 or EXIT_PARTIAL (message printed). */
 static int load_report_side(struct diff *d, int side, const char *path)
 {
@@ -123,15 +85,14 @@ static int load_report_side(struct diff *d, int side, const char *path)
 
 /* Counts the texts of side @side. Returns 0, EXIT_PARTIAL (some or all inputs unread; *@empty
  * says whether nothing at all was read) or EXIT_USAGE. */
-static int count_text_side(struct setup *s, struct diff *d, int side, char *arg, int *empty)
+static int count_text_side(const struct cmd_setup *s, const struct common_opts *co, struct diff *d,
+                           int side, char *arg, int *empty)
 {
     struct walk_result w;
     struct stat st;
     int status;
     *empty = 0;
-    if ((status = need_lexicon(s)) != 0)
-        return status;
-    if ((status = cmd_walk_inputs(&s->co, &arg, 1, &w)) != 0) {
+    if ((status = cmd_walk_inputs(co, &arg, 1, &w)) != 0) {
         walk_result_release(&w);
         return status;
     }
@@ -146,7 +107,7 @@ static int count_text_side(struct setup *s, struct diff *d, int side, char *arg,
     for (size_t i = 0; i < w.nfiles; i++)
         paths[i] = w.files[i].path;
     unsigned char *sniff = walk_sniff_flags(&w);
-    struct corpus_opts copts = {s->co.encoding, s->co.threads, 0, NULL, sniff};
+    struct corpus_opts copts = {co->encoding, co->threads, 0, NULL, sniff};
     corpus_count(paths, w.nfiles, &s->lx, s->ac, &copts, on_doc, &run);
     free(sniff);
     d->side[side].documents = run.tot.documents;
@@ -163,34 +124,36 @@ static int count_text_side(struct setup *s, struct diff *d, int side, char *arg,
 
 int cmd_diff(int argc, char **argv)
 {
-    struct option longopts[64] = {
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"alpha", required_argument, NULL, OPT_ALPHA},
-        {"all", no_argument, NULL, OPT_ALL},
-        {"exit-code", no_argument, NULL, OPT_EXIT_CODE},
-        {"color", required_argument, NULL, OPT_COLOR},
-        {"help", no_argument, NULL, OPT_HELP},
+    static const struct optparse_spec diff_opts[] = {
+        {OPT_FORMAT, 'f', "format", 1},
+        {OPT_ALPHA, 0, "alpha", 1},
+        {OPT_ALL, 0, "all", 0},
+        {OPT_EXIT_CODE, 0, "exit-code", 0},
+        {OPT_COLOR, 0, "color", 1},
+        {0, 0, NULL, 0},
     };
-    struct setup s;
+    const struct optparse_spec *const tables[] = {diff_opts, common_lexicon_opts,
+                                                  common_input_opts, NULL};
+    struct common_opts co;
+    struct optparse p;
+    struct cmd_setup s;
     enum report_format fmt = FMT_TABLE;
     double alpha = 0.05;
     int all = 0, exit_code = 0, color = -1, c, status = EXIT_OK, missing = 0;
+    int is_report[2];
 
-    memset(&s, 0, sizeof(s));
-    common_opts_init(&s.co);
-    common_opts_longopts(longopts, 6);
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "f:j:0h", longopts, NULL)) != -1) {
+    common_opts_init(&co);
+    optparse_init(&p, "diff", argc, argv, tables);
+    while ((c = optparse_next(&p)) != OPTPARSE_END) {
         switch (c) {
-        case 'f':
         case OPT_FORMAT:
-            if (cmd_parse_format(optarg, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_TSV |
+            if (cmd_parse_format(p.value, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_TSV |
                                                 1u << FMT_CSV, &fmt))
                 goto usage;
             break;
         case OPT_ALPHA:
-            if (stats_alpha_parse(optarg, &alpha)) {
-                fprintf(stderr, "tifa: invalid --alpha '%s' (0.05, 0.01, 0.001 or 0.0001)\n", optarg);
+            if (stats_alpha_parse(p.value, &alpha)) {
+                optparse_bad_value(&p, "0.05, 0.01, 0.001 or 0.0001");
                 goto usage;
             }
             break;
@@ -201,36 +164,44 @@ int cmd_diff(int argc, char **argv)
             exit_code = 1;
             break;
         case OPT_COLOR:
-            if (!strcmp(optarg, "auto")) color = -1;
-            else if (!strcmp(optarg, "always")) color = 1;
-            else if (!strcmp(optarg, "never")) color = 0;
+            if (!strcmp(p.value, "auto")) color = -1;
+            else if (!strcmp(p.value, "always")) color = 1;
+            else if (!strcmp(p.value, "never")) color = 0;
             else {
-                fprintf(stderr, "tifa: invalid --color '%s' (auto, always, never)\n", optarg);
+                optparse_bad_value(&p, "auto, always or never");
                 goto usage;
             }
             break;
-        case 'h':
-        case OPT_HELP:
+        case OPTPARSE_HELP:
             printf("%s\n%s", diff_usage, common_opts_help);
-            common_opts_release(&s.co);
+            common_opts_release(&co);
             return cmd_finish_output(EXIT_OK);
         default:
-            if (common_opts_handle(&s.co, c, optarg) == 1)
+            if (common_opts_handle(&co, c, &p) == 1)
                 break;
             goto usage;
         }
     }
-    if (s.co.files_from) {
+    if (co.files_from) {
         fprintf(stderr, "tifa: diff takes its two sides as arguments, not --files-from\n");
         goto usage;
     }
-    if (argc - optind != 2) {
+    if (p.nargs != 2) {
         fprintf(stderr, "tifa: diff needs exactly two inputs, A and B\n");
         goto usage;
     }
-    if (!strcmp(argv[optind], "-") && !strcmp(argv[optind + 1], "-")) {
+    char **sides = p.argv + 1;
+    if (!strcmp(sides[0], "-") && !strcmp(sides[1], "-")) {
         fprintf(stderr, "tifa: only one side can be standard input\n");
         goto usage;
+    }
+    for (int side = 0; side < 2; side++)
+        is_report[side] = savedreport_sniff(sides[side]);
+    if ((status = cmd_setup(&s, &co, is_report[0] && is_report[1] ? 0 : SETUP_AUTOMATON, NULL,
+                            0)) != 0) {
+        cmd_setup_release(&s);
+        common_opts_release(&co);
+        return status;
     }
     if (color < 0)
         color = isatty(STDOUT_FILENO);
@@ -238,14 +209,14 @@ int cmd_diff(int argc, char **argv)
     struct diff d;
     diff_init(&d);
     for (int side = 0; side < 2; side++) {
-        char *arg = argv[optind + side];
+        char *arg = sides[side];
         int rc, empty = 0;
         d.side[side].path = arg;
-        if (savedreport_sniff(arg)) {
+        if (is_report[side]) {
             rc = load_report_side(&d, side, arg);
             empty = rc != 0;
         } else {
-            rc = count_text_side(&s, &d, side, arg, &empty);
+            rc = count_text_side(&s, &co, &d, side, arg, &empty);
         }
         if (rc == EXIT_USAGE) {
             status = EXIT_USAGE;
@@ -268,14 +239,11 @@ int cmd_diff(int argc, char **argv)
     }
 done:
     diff_release(&d);
-    if (s.loaded) {
-        ac_free(s.ac);
-        lexicon_release(&s.lx);
-    }
-    common_opts_release(&s.co);
+    cmd_setup_release(&s);
+    common_opts_release(&co);
     return cmd_finish_output(status);
 usage:
-    fprintf(stderr, "%s(see tifa diff --help)\n", diff_usage);
-    common_opts_release(&s.co);
+    optparse_usage_error(&p);
+    common_opts_release(&co);
     return EXIT_USAGE;
 }

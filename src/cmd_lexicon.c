@@ -5,7 +5,6 @@
  * three outputs. --check FILE validates a user lexicon alone with the loader's rules and also
  * warns about entries without a gloss or with a category outside the built-in taxonomy.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +22,7 @@ static const char lexicon_usage[] =
     "  --categories          list the categories of the built-in taxonomy\n"
     "  --lexicon FILE, --no-builtin, --category NAME   as for tifa count\n";
 
-enum { OPT_FORMAT = 1, OPT_SEARCH, OPT_CHECK, OPT_CATEGORIES, OPT_HELP };
+enum { OPT_FORMAT = 1, OPT_SEARCH, OPT_CHECK, OPT_CATEGORIES };
 
 static int contains(const char *hay, const char *needle)
 {
@@ -131,74 +130,74 @@ static int check_file(const char *path)
 
 int cmd_lexicon(int argc, char **argv)
 {
-    struct common_opts co;
-    struct option longopts[64] = {
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"search", required_argument, NULL, OPT_SEARCH},
-        {"check", required_argument, NULL, OPT_CHECK},
-        {"categories", no_argument, NULL, OPT_CATEGORIES},
-        {"help", no_argument, NULL, OPT_HELP},
+    static const struct optparse_spec lexicon_opts[] = {
+        {OPT_FORMAT, 'f', "format", 1},
+        {OPT_SEARCH, 0, "search", 1},
+        {OPT_CHECK, 0, "check", 1},
+        {OPT_CATEGORIES, 0, "categories", 0},
+        {0, 0, NULL, 0},
     };
+    const struct optparse_spec *const tables[] = {lexicon_opts, common_lexicon_opts, NULL};
+    struct common_opts co;
+    struct optparse p;
     enum report_format fmt = FMT_TABLE;
     const char *search = NULL, *check = NULL;
     int categories = 0, c, status;
 
     common_opts_init(&co);
-    common_opts_longopts(longopts, 5);
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
+    optparse_init(&p, "lexicon", argc, argv, tables);
+    while ((c = optparse_next(&p)) != OPTPARSE_END) {
         switch (c) {
-        case 'f':
         case OPT_FORMAT:
-            if (cmd_parse_format(optarg, (1u << FMT_TABLE) | (1u << FMT_JSON) | (1u << FMT_TSV), &fmt))
+            if (cmd_parse_format(p.value, (1u << FMT_TABLE) | (1u << FMT_JSON) | (1u << FMT_TSV), &fmt))
                 goto usage;
             break;
         case OPT_SEARCH:
-            search = optarg;
+            search = p.value;
             break;
         case OPT_CHECK:
-            check = optarg;
+            check = p.value;
             break;
         case OPT_CATEGORIES:
             categories = 1;
             break;
-        case 'h':
-        case OPT_HELP:
+        case OPTPARSE_HELP:
             fputs(lexicon_usage, stdout);
             common_opts_release(&co);
             return cmd_finish_output(EXIT_OK);
         default:
-            if (common_opts_handle(&co, c, optarg) == 1)
+            if (common_opts_handle(&co, c, &p) == 1)
                 break;
             goto usage;
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "tifa: lexicon takes no inputs ('%s')\n", argv[optind]);
+    if (p.nargs) {
+        fprintf(stderr, "tifa: lexicon takes no inputs ('%s')\n", p.argv[1]);
         goto usage;
     }
     if (check) {
         common_opts_release(&co);
         return cmd_finish_output(check_file(check));
     }
-    struct lexicon lx;
-    if ((status = cmd_load_lexicon(&co, &lx)) != 0) {
-        lexicon_release(&lx);
+    struct cmd_setup s;
+    if ((status = cmd_setup(&s, &co, SETUP_LEXICON, NULL, 0)) != 0) {
+        cmd_setup_release(&s);
         common_opts_release(&co);
         return status;
     }
+    struct lexicon *lx = &s.lx;
     if (categories) {
-        for (size_t i = 0; i < lx.ncategories; i++)
-            printf("%s\t%s\n", lx.categories[i], lx.category_desc[i]);
+        for (size_t i = 0; i < lx->ncategories; i++)
+            printf("%s\t%s\n", lx->categories[i], lx->category_desc[i]);
     } else if (fmt == FMT_TABLE) {
-        print_table(&lx, search);
+        print_table(lx, search);
     } else {
-        struct lexicon view = lx;
+        struct lexicon view = *lx;
         /* --search narrows the printed entries: mark the others dropped for the writers */
         if (search)
-            for (size_t i = 0; i < lx.nentries; i++)
-                if (!entry_matches(&lx.entries[i], search))
-                    lx.entries[i].dropped = 1;
+            for (size_t i = 0; i < lx->nentries; i++)
+                if (!entry_matches(&lx->entries[i], search))
+                    lx->entries[i].dropped = 1;
         struct sbuf out = SBUF_INIT;
         if (fmt == FMT_JSON)
             lexicon_write_json(&view, &out);
@@ -207,11 +206,11 @@ int cmd_lexicon(int argc, char **argv)
         fwrite(out.buf, 1, out.len, stdout);
         sbuf_release(&out);
     }
-    lexicon_release(&lx);
+    cmd_setup_release(&s);
     common_opts_release(&co);
     return cmd_finish_output(EXIT_OK);
 usage:
-    fputs(lexicon_usage, stderr);
+    optparse_usage_error(&p);
     common_opts_release(&co);
     return EXIT_USAGE;
 }

@@ -13,7 +13,6 @@
  * A report that cannot be read or parsed is reported ("tifa: FILE:LINE:COL: invalid JSON: ..."),
  * listed under "errors" and left out; the exit status is then 3, as for count.
  */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +30,7 @@ static const char merge_usage[] =
     "  -f, --format FMT      json (default), jsonl, table, tsv or csv\n"
     "  --sort KEY            table: summary order count (default), term or docs\n";
 
-enum { OPT_FORMAT = 1, OPT_SORT, OPT_HELP };
+enum { OPT_FORMAT = 1, OPT_SORT };
 
 struct notes {
     struct walk_note *v;
@@ -160,37 +159,36 @@ static void add_source(const char ***v, size_t *n, size_t *alloc, const char *s)
 int cmd_merge(int argc, char **argv)
 {
     static const char *const json_glob[] = {"*.json"};
-    struct option longopts[] = {
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"sort", required_argument, NULL, OPT_SORT},
-        {"help", no_argument, NULL, OPT_HELP},
-        {NULL, 0, NULL, 0},
+    static const struct optparse_spec merge_opts[] = {
+        {OPT_FORMAT, 'f', "format", 1},
+        {OPT_SORT, 0, "sort", 1},
+        {0, 0, NULL, 0},
     };
+    const struct optparse_spec *const tables[] = {merge_opts, NULL};
+    struct optparse p;
     enum report_format fmt = FMT_JSON;
     enum agg_sort sort = AGG_SORT_COUNT;
     int c, status = EXIT_OK;
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
+    optparse_init(&p, "merge", argc, argv, tables);
+    while ((c = optparse_next(&p)) != OPTPARSE_END) {
         switch (c) {
-        case 'f':
         case OPT_FORMAT:
-            if (cmd_parse_format(optarg, 0x1F, &fmt))
+            if (cmd_parse_format(p.value, 0x1F, &fmt))
                 goto usage;
             break;
         case OPT_SORT:
-            if (cmd_parse_sort(optarg, &sort))
+            if (cmd_parse_sort(p.value, &sort))
                 goto usage;
             break;
-        case 'h':
-        case OPT_HELP:
+        case OPTPARSE_HELP:
             fputs(merge_usage, stdout);
             return cmd_finish_output(EXIT_OK);
         default:
             goto usage;
         }
     }
-    if (optind >= argc) {
+    if (!p.nargs) {
         fprintf(stderr, "tifa: merge needs at least one report\n");
         goto usage;
     }
@@ -199,8 +197,8 @@ int cmd_merge(int argc, char **argv)
     struct walk_result w;
     struct notes errors = {0}, skipped = {0};
     walk_result_init(&w);
-    for (int i = optind; i < argc; i++)
-        walk_add_arg(&w, argv[i], &wo);
+    for (size_t i = 1; i <= p.nargs; i++)
+        walk_add_arg(&w, p.argv[i], &wo);
     walk_finish(&w);
     for (size_t i = 0; i < w.nerrors; i++) {
         fprintf(stderr, "tifa: '%s': %s\n", w.errors[i].path, w.errors[i].text);
@@ -326,6 +324,6 @@ done:
     walk_result_release(&w);
     return cmd_finish_output(status);
 usage:
-    fprintf(stderr, "%s(see tifa merge --help)\n", merge_usage);
+    optparse_usage_error(&p);
     return EXIT_USAGE;
 }

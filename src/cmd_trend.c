@@ -7,14 +7,12 @@
  * found, by total count (desc) then term, cut to --top N (the SVG shows the top 10 unless told).
  * Documents without a key are listed as unkeyed, never dropped silently.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tifa/cmd.h"
 #include "tifa/corpus.h"
-#include "tifa/encoding.h"
 #include "tifa/report_trend.h"
 #include "tifa/trend.h"
 #include "tifa/xalloc.h"
@@ -32,7 +30,7 @@ static const char trend_usage[] =
     "  --share               show the share of the period's documents using the term\n"
     "  -f, --format FMT      table (default), json, tsv, csv or svg\n";
 
-enum { OPT_FORMAT = 1, OPT_KEY_REGEX, OPT_TERM, OPT_TOP, OPT_DOCS, OPT_RATE, OPT_SHARE, OPT_HELP };
+enum { OPT_FORMAT = 1, OPT_KEY_REGEX, OPT_TERM, OPT_TOP, OPT_DOCS, OPT_RATE, OPT_SHARE };
 
 
 struct trend_run {
@@ -69,102 +67,104 @@ static int cmp_ranked(const void *a, const void *b)
     return strcmp(x->term, y->term);
 }
 
-/* The rows: --term ids (validated), else the terms found by total count. */
-static int pick_rows(const struct trend *t, const struct lexicon *lx, const char **terms,
-                     size_t nterms, size_t top, uint32_t **out, size_t *nout)
+/* The --term rows in the order given (repeats dropped), checked against the lexicon before
+ * anything is counted. Returns 0 or EXIT_USAGE (message printed). */
+static int term_rows(const struct lexicon *lx, const char **terms, size_t nterms, uint32_t **out,
+                     size_t *nout)
 {
-    uint32_t *ids = xmalloc(st_mult(lx->nlabels + nterms + 1, sizeof(uint32_t)));
+    uint32_t *ids = xmalloc(st_mult(nterms + 1, sizeof(uint32_t)));
     size_t n = 0;
-    if (nterms) {
-        for (size_t k = 0; k < nterms; k++) {
-            size_t id;
-            for (id = 0; id < lx->nlabels && strcmp(lx->labels[id].term, terms[k]); id++)
-                ;
-            if (id == lx->nlabels) {
-                fprintf(stderr, "tifa: '%s' is not a term of the lexicon (see tifa lexicon)\n",
-                        terms[k]);
-                free(ids);
-                return EXIT_USAGE;
-            }
-            size_t j;
-            for (j = 0; j < n && ids[j] != id; j++)
-                ;
-            if (j == n)
-                ids[n++] = (uint32_t)id;
+    for (size_t k = 0; k < nterms; k++) {
+        size_t id;
+        for (id = 0; id < lx->nlabels && strcmp(lx->labels[id].term, terms[k]); id++)
+            ;
+        if (id == lx->nlabels) {
+            fprintf(stderr, "tifa: '%s' is not a term of the lexicon (see tifa lexicon)\n",
+                    terms[k]);
+            free(ids);
+            return EXIT_USAGE;
         }
-    } else {
-        struct ranked *rk = xmalloc(st_mult(lx->nlabels + 1, sizeof(*rk)));
-        for (size_t id = 0; id < lx->nlabels; id++) {
-            uint64_t count, docs;
-            trend_total(t, (uint32_t)id, &count, &docs);
-            if (!count)
-                continue;
-            rk[n].term = lx->labels[id].term;
-            rk[n].id = (uint32_t)id;
-            rk[n].count = count;
-            n++;
-        }
-        qsort(rk, n, sizeof(*rk), cmp_ranked);
-        for (size_t i = 0; i < n; i++)
-            ids[i] = rk[i].id;
-        free(rk);
+        size_t j;
+        for (j = 0; j < n && ids[j] != id; j++)
+            ;
+        if (j == n)
+            ids[n++] = (uint32_t)id;
     }
-    if (top && n > top)
-        n = top;
     *out = ids;
     *nout = n;
     return 0;
 }
 
+/* The rows without --term: every term found, by total count. */
+static void ranked_rows(const struct trend *t, const struct lexicon *lx, uint32_t **out,
+                        size_t *nout)
+{
+    uint32_t *ids = xmalloc(st_mult(lx->nlabels + 1, sizeof(uint32_t)));
+    struct ranked *rk = xmalloc(st_mult(lx->nlabels + 1, sizeof(*rk)));
+    size_t n = 0;
+    for (size_t id = 0; id < lx->nlabels; id++) {
+        uint64_t count, docs;
+        trend_total(t, (uint32_t)id, &count, &docs);
+        if (!count)
+            continue;
+        rk[n].term = lx->labels[id].term;
+        rk[n].id = (uint32_t)id;
+        rk[n].count = count;
+        n++;
+    }
+    qsort(rk, n, sizeof(*rk), cmp_ranked);
+    for (size_t i = 0; i < n; i++)
+        ids[i] = rk[i].id;
+    free(rk);
+    *out = ids;
+    *nout = n;
+}
+
 int cmd_trend(int argc, char **argv)
 {
-    struct common_opts co;
-    struct option longopts[64] = {
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"key-regex", required_argument, NULL, OPT_KEY_REGEX},
-        {"term", required_argument, NULL, OPT_TERM},
-        {"top", required_argument, NULL, OPT_TOP},
-        {"docs", no_argument, NULL, OPT_DOCS},
-        {"rate", no_argument, NULL, OPT_RATE},
-        {"share", no_argument, NULL, OPT_SHARE},
-        {"help", no_argument, NULL, OPT_HELP},
+    static const struct optparse_spec trend_opts[] = {
+        {OPT_FORMAT, 'f', "format", 1},
+        {OPT_KEY_REGEX, 0, "key-regex", 1},
+        {OPT_TERM, 0, "term", 1},
+        {OPT_TOP, 0, "top", 1},
+        {OPT_DOCS, 0, "docs", 0},
+        {OPT_RATE, 0, "rate", 0},
+        {OPT_SHARE, 0, "share", 0},
+        {0, 0, NULL, 0},
     };
+    const struct optparse_spec *const tables[] = {trend_opts, common_lexicon_opts,
+                                                  common_input_opts, NULL};
+    struct common_opts co;
+    struct optparse p;
     enum report_format fmt = FMT_TABLE;
     enum trend_measure measure = TREND_COUNT;
     const char *regex = NULL;
     const char **terms = NULL;
-    size_t nterms = 0, terms_alloc = 0, top = 0;
+    size_t nterms = 0, terms_alloc = 0;
+    uint64_t top = 0;
     int c, status = EXIT_OK, nmeasures = 0, top_given = 0;
 
     common_opts_init(&co);
-    common_opts_longopts(longopts, 8);
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "f:j:0h", longopts, NULL)) != -1) {
+    optparse_init(&p, "trend", argc, argv, tables);
+    while ((c = optparse_next(&p)) != OPTPARSE_END) {
         switch (c) {
-        case 'f':
         case OPT_FORMAT:
-            if (cmd_parse_format(optarg, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_TSV |
+            if (cmd_parse_format(p.value, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_TSV |
                                                 1u << FMT_CSV | 1u << FMT_SVG, &fmt))
                 goto usage;
             break;
         case OPT_KEY_REGEX:
-            regex = optarg;
+            regex = p.value;
             break;
         case OPT_TERM:
             ALLOC_GROW(terms, nterms + 1, terms_alloc);
-            terms[nterms++] = optarg;
+            terms[nterms++] = p.value;
             break;
-        case OPT_TOP: {
-            char *end;
-            unsigned long long v = strtoull(optarg, &end, 10);
-            if (!*optarg || *end || *optarg == '-' || !v) {
-                fprintf(stderr, "tifa: invalid value '%s' for --top\n", optarg);
+        case OPT_TOP:
+            if (optparse_number(&p, 1, SIZE_MAX, &top))
                 goto usage;
-            }
-            top = (size_t)v;
             top_given = 1;
             break;
-        }
         case OPT_DOCS:
             measure = TREND_DOCS;
             nmeasures++;
@@ -177,14 +177,13 @@ int cmd_trend(int argc, char **argv)
             measure = TREND_SHARE;
             nmeasures++;
             break;
-        case 'h':
-        case OPT_HELP:
+        case OPTPARSE_HELP:
             printf("%s\n%s", trend_usage, common_opts_help);
             free(terms);
             common_opts_release(&co);
             return cmd_finish_output(EXIT_OK);
         default:
-            if (common_opts_handle(&co, c, optarg) == 1)
+            if (common_opts_handle(&co, c, &p) == 1)
                 break;
             goto usage;
         }
@@ -193,7 +192,7 @@ int cmd_trend(int argc, char **argv)
         fprintf(stderr, "tifa: choose one of --docs, --rate and --share\n");
         goto usage;
     }
-    if (optind >= argc && !co.files_from) {
+    if (!p.nargs && !co.files_from) {
         fprintf(stderr, "tifa: trend needs at least one input (a file, a folder or -)\n");
         goto usage;
     }
@@ -210,70 +209,44 @@ int cmd_trend(int argc, char **argv)
         common_opts_release(&co);
         return EXIT_USAGE;
     }
-    struct lexicon lx;
-    struct ac *ac = NULL;
-    struct walk_result w;
+    struct cmd_setup s;
     struct trend_run run;
     uint32_t *rows = NULL;
     size_t nrows = 0;
     memset(&run, 0, sizeof(run));
     sbuf_init(&run.key);
-    walk_result_init(&w);
-    if ((status = cmd_load_lexicon(&co, &lx)) != 0)
-        goto done_lx;
-    if (corpus_build_ac(&lx, co.overlapping ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST, &ac, &e)) {
-        fprintf(stderr, "tifa: %s\n", tifa_err_format(&e, msg, sizeof(msg)));
-        status = EXIT_USAGE;
-        goto done_lx;
-    }
-    if (co.encoding) {
-        struct decoder d;
-        if (decoder_init(&d, co.encoding, 0, &e)) {
-            fprintf(stderr, "tifa: %s\n", e.msg);
-            status = EXIT_USAGE;
-            goto done_lx;
-        }
-        decoder_release(&d);
-    }
-    walk_result_release(&w);
-    if ((status = cmd_walk_inputs(&co, argv + optind, (size_t)(argc - optind), &w)) != 0)
-        goto done_lx;
+    if ((status = cmd_setup(&s, &co, SETUP_AUTOMATON | SETUP_INPUTS, p.argv + 1, p.nargs)) != 0 ||
+        (nterms && (status = term_rows(&s.lx, terms, nterms, &rows, &nrows)) != 0))
+        goto done_setup;
+    struct walk_result *w = &s.walk;
 
-    trend_init(&run.t, lx.nlabels);
+    trend_init(&run.t, s.lx.nlabels);
     run.keyer = &keyer;
-    for (size_t i = 0; i < w.nerrors; i++)
-        fprintf(stderr, "tifa: '%s': %s\n", w.errors[i].path, w.errors[i].text);
-    const char **paths = xmalloc(st_mult(w.nfiles + 1, sizeof(char *)));
-    for (size_t i = 0; i < w.nfiles; i++)
-        paths[i] = w.files[i].path;
-    unsigned char *sniff = walk_sniff_flags(&w);
-    struct corpus_opts copts = {co.encoding, co.threads, TREND_HEAD_LEN, NULL, sniff};
-    run.walk = &w;
-    corpus_count(paths, w.nfiles, &lx, ac, &copts, on_doc, &run);
-    walk_sort_notes(&w); /* walk and reader notes together, in path order */
-    free(paths);
-    free(sniff);
+    struct corpus_opts copts = {co.encoding, co.threads, TREND_HEAD_LEN, NULL, s.sniff};
+    run.walk = w;
+    corpus_count(s.paths, w->nfiles, &s.lx, s.ac, &copts, on_doc, &run);
+    walk_sort_notes(w); /* walk and reader notes together, in path order */
     trend_finish(&run.t);
 
-    if ((status = pick_rows(&run.t, &lx, terms, nterms, top, &rows, &nrows)) == 0) {
-        struct report_trend rep = {stdout, fmt, measure, regex ? "regex" : "year", &lx, &run.t,
-                                   rows, nrows, w.skipped, w.errors, w.nskipped, w.nerrors};
-        report_trend(&rep);
-        status = w.nerrors ? EXIT_PARTIAL : EXIT_OK;
-    }
-    free(rows);
+    if (!nterms)
+        ranked_rows(&run.t, &s.lx, &rows, &nrows);
+    if (top && nrows > top)
+        nrows = (size_t)top;
+    struct report_trend rep = {stdout, fmt, measure, regex ? "regex" : "year", &s.lx, &run.t,
+                               rows, nrows, w->skipped, w->errors, w->nskipped, w->nerrors};
+    report_trend(&rep);
+    status = w->nerrors ? EXIT_PARTIAL : EXIT_OK;
     trend_release(&run.t);
-done_lx:
+done_setup:
+    free(rows);
     sbuf_release(&run.key);
-    walk_result_release(&w);
-    ac_free(ac);
-    lexicon_release(&lx);
+    cmd_setup_release(&s);
     trend_keyer_release(&keyer);
     free(terms);
     common_opts_release(&co);
     return cmd_finish_output(status);
 usage:
-    fprintf(stderr, "%s(see tifa trend --help)\n", trend_usage);
+    optparse_usage_error(&p);
     free(terms);
     common_opts_release(&co);
     return EXIT_USAGE;

@@ -1,18 +1,24 @@
 /*
  * opt: the options shared by the counting commands, and the set-up they drive.
  *
- * How it works: each command builds its getopt_long table from its own options plus
- * common_opts_longopts(); unknown ids are offered to common_opts_handle(). The set-up helpers
- * (lexicon loading, input walking, finishing stdout) print in the command voice, which is why
- * they live in the CLI layer and not in the modules they call.
+ * How it works: each command hands optparse its own table of options followed by
+ * common_lexicon_opts and (count, diff, trend) common_input_opts; the ids it does not know it
+ * offers to common_opts_handle(). Then cmd_setup() does, in this order and before the command
+ * writes anything, everything that can fail for a reason the user must fix: --encoding (one
+ * iconv_open), the lexicons, the automaton, the inputs (--files-from). A failure is a usage
+ * error: message printed, EXIT_USAGE, and stdout still empty in every format. The helpers
+ * print in the command voice ("tifa: ..."), which is why they live in the CLI layer and not in
+ * the modules they call.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tifa/cmd.h"
+#include "tifa/corpus.h"
+#include "tifa/encoding.h"
 #include "tifa/xalloc.h"
 
 enum {
@@ -20,18 +26,23 @@ enum {
     OPT_THREADS, OPT_HIDDEN, OPT_BINARY, OPT_GLOB, OPT_FILES_FROM, OPT_NUL
 };
 
-static const struct option common_longopts[] = {
-    {"lexicon", required_argument, NULL, OPT_LEXICON},
-    {"no-builtin", no_argument, NULL, OPT_NO_BUILTIN},
-    {"category", required_argument, NULL, OPT_CATEGORY},
-    {"overlapping", no_argument, NULL, OPT_OVERLAPPING},
-    {"encoding", required_argument, NULL, OPT_ENCODING},
-    {"threads", required_argument, NULL, OPT_THREADS},
-    {"hidden", no_argument, NULL, OPT_HIDDEN},
-    {"binary", no_argument, NULL, OPT_BINARY},
-    {"glob", required_argument, NULL, OPT_GLOB},
-    {"files-from", required_argument, NULL, OPT_FILES_FROM},
-    {"null", no_argument, NULL, OPT_NUL},
+const struct optparse_spec common_lexicon_opts[] = {
+    {OPT_LEXICON, 0, "lexicon", 1},
+    {OPT_NO_BUILTIN, 0, "no-builtin", 0},
+    {OPT_CATEGORY, 0, "category", 1},
+    {0, 0, NULL, 0},
+};
+
+const struct optparse_spec common_input_opts[] = {
+    {OPT_OVERLAPPING, 0, "overlapping", 0},
+    {OPT_ENCODING, 0, "encoding", 1},
+    {OPT_THREADS, 'j', "threads", 1},
+    {OPT_HIDDEN, 0, "hidden", 0},
+    {OPT_BINARY, 0, "binary", 0},
+    {OPT_GLOB, 0, "glob", 1},
+    {OPT_FILES_FROM, 0, "files-from", 1},
+    {OPT_NUL, '0', "null", 0},
+    {0, 0, NULL, 0},
 };
 
 const char common_opts_help[] =
@@ -48,7 +59,7 @@ const char common_opts_help[] =
     "  --no-builtin          leave out the built-in lexicon\n"
     "  --category NAME       count only formulas of this category (repeatable)\n"
     "  --overlapping         report every match, not leftmost-longest ones\n"
-    "  -j, --threads N       worker threads (default: all cores)\n";
+    "  -j, --threads N       worker threads, 0 to 1024 (default 0: one per core)\n";
 
 void common_opts_init(struct common_opts *o)
 {
@@ -63,19 +74,10 @@ void common_opts_release(struct common_opts *o)
     memset(o, 0, sizeof(*o));
 }
 
-size_t common_opts_longopts(void *longopts, size_t n)
+int common_opts_handle(struct common_opts *o, int id, const struct optparse *p)
 {
-    struct option *lo = longopts;
-    for (size_t i = 0; i < sizeof(common_longopts) / sizeof(common_longopts[0]); i++)
-        lo[n++] = common_longopts[i];
-    memset(&lo[n], 0, sizeof(lo[n]));
-    return n;
-}
-
-int common_opts_handle(struct common_opts *o, int id, const char *arg)
-{
-    char *end;
-    long v;
+    const char *arg = p->value;
+    uint64_t v;
     switch (id) {
     case OPT_LEXICON:
         ALLOC_GROW(o->lexicons, o->nlexicons + 1, o->lexicons_alloc);
@@ -94,14 +96,9 @@ int common_opts_handle(struct common_opts *o, int id, const char *arg)
     case OPT_ENCODING:
         o->encoding = arg;
         return 1;
-    case 'j':
     case OPT_THREADS:
-        errno = 0;
-        v = strtol(arg, &end, 10);
-        if (errno || *end || v < 1 || v > 1024) {
-            fprintf(stderr, "tifa: invalid thread count '%s' (1 to 1024)\n", arg);
+        if (optparse_number(p, 0, 1024, &v))
             return -1;
-        }
         o->threads = (unsigned)v;
         return 1;
     case OPT_HIDDEN:
@@ -118,7 +115,6 @@ int common_opts_handle(struct common_opts *o, int id, const char *arg)
     case OPT_FILES_FROM:
         o->files_from = arg;
         return 1;
-    case '0':
     case OPT_NUL:
         o->nul_sep = 1;
         return 1;
@@ -127,12 +123,14 @@ int common_opts_handle(struct common_opts *o, int id, const char *arg)
     }
 }
 
-int cmd_load_lexicon(const struct common_opts *o, struct lexicon *lx)
+/* Loads the lexicons (built-in unless --no-builtin, then each --lexicon) into @lx (initialized)
+ * and restricts them to --category. Prints "tifa: FILE:LINE: reason" and returns EXIT_USAGE on
+ * failure. */
+static int load_lexicon(const struct common_opts *o, struct lexicon *lx)
 {
     struct tifa_err e;
     char msg[2048];
     tifa_err_init(&e);
-    lexicon_init(lx);
     if (!o->no_builtin && lexicon_add_builtin(lx, &e))
         goto fail;
     if (o->no_builtin && !o->nlexicons) {
@@ -156,6 +154,72 @@ int cmd_load_lexicon(const struct common_opts *o, struct lexicon *lx)
 fail:
     fprintf(stderr, "tifa: %s\n", tifa_err_format(&e, msg, sizeof(msg)));
     return EXIT_USAGE;
+}
+
+double cmd_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+int cmd_setup(struct cmd_setup *s, const struct common_opts *o, unsigned need, char **args,
+              size_t nargs)
+{
+    struct tifa_err e;
+    char msg[2048];
+    int status;
+    double t;
+
+    memset(s, 0, sizeof(*s));
+    lexicon_init(&s->lx);
+    walk_result_init(&s->walk);
+    tifa_err_init(&e);
+    if (o->encoding) {
+        struct decoder d;
+        if (decoder_init(&d, o->encoding, 0, &e))
+            goto fail;
+        decoder_release(&d);
+    }
+    if (need & (SETUP_LEXICON | SETUP_AUTOMATON)) {
+        t = cmd_now_ms();
+        if ((status = load_lexicon(o, &s->lx)) != 0)
+            return status;
+        s->lexicon_ms = cmd_now_ms() - t;
+    }
+    if (need & SETUP_AUTOMATON) {
+        t = cmd_now_ms();
+        if (corpus_build_ac(&s->lx, o->overlapping ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST, &s->ac,
+                            &e))
+            goto fail;
+        s->automaton_ms = cmd_now_ms() - t;
+    }
+    if (need & SETUP_INPUTS) {
+        t = cmd_now_ms();
+        if ((status = cmd_walk_inputs(o, args, nargs, &s->walk)) != 0)
+            return status;
+        s->walk_ms = cmd_now_ms() - t;
+        for (size_t i = 0; i < s->walk.nerrors; i++)
+            fprintf(stderr, "tifa: '%s': %s\n", s->walk.errors[i].path, s->walk.errors[i].text);
+        s->paths = xmalloc(st_mult(s->walk.nfiles + 1, sizeof(char *)));
+        for (size_t i = 0; i < s->walk.nfiles; i++)
+            s->paths[i] = s->walk.files[i].path;
+        s->sniff = walk_sniff_flags(&s->walk);
+    }
+    return 0;
+fail:
+    fprintf(stderr, "tifa: %s\n", tifa_err_format(&e, msg, sizeof(msg)));
+    return EXIT_USAGE;
+}
+
+void cmd_setup_release(struct cmd_setup *s)
+{
+    free(s->paths);
+    free(s->sniff);
+    walk_result_release(&s->walk);
+    ac_free(s->ac);
+    lexicon_release(&s->lx);
+    memset(s, 0, sizeof(*s));
 }
 
 int cmd_walk_inputs(const struct common_opts *o, char **args, size_t nargs, struct walk_result *w)

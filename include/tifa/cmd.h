@@ -5,6 +5,11 @@
  * shares (inputs, lexicon, matching, threads) and the code that turns them into a file list, a
  * lexicon and an automaton. Must not: hold algorithms; every cmd_* function only wires modules,
  * prints messages in one voice ("tifa: ...") and picks the exit status.
+ *
+ * A command runs in two halves. First it parses its options (optparse) and calls cmd_setup;
+ * whatever fails there is a usage error: the message, for option and argument errors a last line
+ * "tifa: see 'tifa CMD --help'" (optparse_usage_error), status EXIT_USAGE and nothing on
+ * stdout. Only then does it count and report.
  */
 #ifndef TIFA_CMD_H
 #define TIFA_CMD_H
@@ -14,6 +19,7 @@
 #include "tifa/ac.h"
 #include "tifa/agg.h"
 #include "tifa/lexicon.h"
+#include "tifa/optparse.h"
 #include "tifa/report.h"
 #include "tifa/walk.h"
 
@@ -45,23 +51,59 @@ struct common_opts {
 void common_opts_init(struct common_opts *o);
 void common_opts_release(struct common_opts *o);
 
-/** getopt_long option table entries for the shared options; ids start at COMMON_OPT_BASE. */
+/** Ids of the shared options start here; a command numbers its own from 1. */
 #define COMMON_OPT_BASE 1000
+/** The shared options, as optparse tables: the lexicon ones (--lexicon, --no-builtin,
+ *  --category: count, diff, trend, lexicon), and those of inputs and matching (--overlapping,
+ *  --encoding, -j/--threads, --hidden, --binary, --glob, --files-from, -0/--null: count, diff,
+ *  trend). */
+extern const struct optparse_spec common_lexicon_opts[];
+extern const struct optparse_spec common_input_opts[];
+/** Their help text, for `--help` after the command's own options. */
 extern const char common_opts_help[];
 /**
- * Handles a shared option (@id from getopt_long, @arg its argument). Returns 1 if handled,
- * 0 if not a shared option, -1 on a bad value (message printed).
+ * Handles a shared option @id that optparse_next returned, with @p->value as its value.
+ * Returns 1 if handled, 0 if @id is not a shared option, -1 on a bad value (message printed).
  */
-int common_opts_handle(struct common_opts *o, int id, const char *arg);
-/** Appends the shared long options to @longopts (which must have room); returns the new count. */
-size_t common_opts_longopts(void *longopts, size_t n);
+int common_opts_handle(struct common_opts *o, int id, const struct optparse *p);
 
-/** Loads the lexicons (built-in unless --no-builtin, then each --lexicon) and restricts to
- *  --category. Prints "tifa: FILE:LINE: reason" and returns EXIT_USAGE on failure. */
-int cmd_load_lexicon(const struct common_opts *o, struct lexicon *lx);
+/** What cmd_setup must get ready, besides checking --encoding (always). */
+enum cmd_setup_need {
+    SETUP_LEXICON = 1 << 0,   /* the lexicons, restricted to --category */
+    SETUP_AUTOMATON = 1 << 1, /* the automaton (implies SETUP_LEXICON) */
+    SETUP_INPUTS = 1 << 2     /* the arguments and --files-from walked into a file list */
+};
+
+/**
+ * Everything a counting command needs before it writes a byte. Lifetime: run; owned by the
+ * command, freed by cmd_setup_release.
+ */
+struct cmd_setup {
+    struct lexicon lx;        /* SETUP_LEXICON; empty otherwise */
+    struct ac *ac;            /* SETUP_AUTOMATON; NULL otherwise */
+    struct walk_result walk;  /* SETUP_INPUTS: files in path order, skipped, errors */
+    const char **paths;       /* SETUP_INPUTS: the files' paths, for corpus_count */
+    unsigned char *sniff;     /* SETUP_INPUTS: walk_sniff_flags(&walk), for corpus_count */
+    double lexicon_ms, automaton_ms, walk_ms; /* how long each step took (TIFA_DEBUG_TIMING) */
+};
+
+/**
+ * The one set-up of count, diff, trend and lexicon: checks --encoding (iconv_open), then loads
+ * the lexicons, builds the automaton and walks the inputs (@args, @nargs and --files-from) as
+ * @need (enum cmd_setup_need) asks. Inputs that cannot be read are printed ("tifa: 'PATH':
+ * REASON") and stay in walk.errors: they are not a failure here. Returns 0, or EXIT_USAGE after
+ * printing why ("tifa: unknown encoding 'BOGUS'", "tifa: FILE:LINE: reason"). Call
+ * cmd_setup_release(@s) in both cases.
+ */
+int cmd_setup(struct cmd_setup *s, const struct common_opts *o, unsigned need, char **args,
+              size_t nargs);
+void cmd_setup_release(struct cmd_setup *s);
 
 /** Turns the arguments (and --files-from) into a walk result. Returns 0 or EXIT_USAGE. */
 int cmd_walk_inputs(const struct common_opts *o, char **args, size_t nargs, struct walk_result *w);
+
+/** Milliseconds on the monotonic clock (TIFA_DEBUG_TIMING). */
+double cmd_now_ms(void);
 
 /** Prints the one warning a document with invalid sequences gets (nothing when it has none). */
 void cmd_warn_invalid(const struct agg_doc *doc);
