@@ -812,9 +812,3 @@ int corpus_count(const char *const *paths, size_t nfiles, const struct lexicon *
     agg_count_sink(&sink, lx);
     return corpus_run(paths, nfiles, lx, ac, o, &sink, count_deliver, &run);
 }
-
-int corpus_build_ac(const struct lexicon *lx, enum ac_mode mode, struct ac **out,
-                    struct tifa_err *e)
-{
-    return matcher_build(lx, mode, out, e);
-}

@@ -17,7 +17,7 @@
 #include <time.h>
 
 #include "tifa/cmd.h"
-#include "tifa/corpus.h"
+#include "tifa/matcher.h"
 #include "tifa/encoding.h"
 #include "tifa/xalloc.h"
 
@@ -189,7 +189,7 @@ int cmd_setup(struct cmd_setup *s, const struct common_opts *o, unsigned need, c
     }
     if (need & SETUP_AUTOMATON) {
         t = cmd_now_ms();
-        if (corpus_build_ac(&s->lx, o->overlapping ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST, &s->ac,
+        if (matcher_build(&s->lx, o->overlapping ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST, &s->ac,
                             &e))
             goto fail;
         s->automaton_ms = cmd_now_ms() - t;

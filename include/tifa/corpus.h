@@ -87,8 +87,4 @@ typedef void corpus_doc_fn(size_t index, const struct agg_doc *doc, const struct
 int corpus_count(const char *const *paths, size_t nfiles, const struct lexicon *lx,
                  const struct ac *ac, const struct corpus_opts *o, corpus_doc_fn *fn, void *arg);
 
-/** Kept until the commands build their automaton in one place: matcher_build(). */
-int corpus_build_ac(const struct lexicon *lx, enum ac_mode mode, struct ac **out,
-                    struct tifa_err *e);
-
 #endif

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "tifa/corpus.h"
+#include "tifa/matcher.h"
 
 static size_t reload(const struct sbuf *text, enum lex_format fmt)
 {
@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     lexicon_init(&lx);
     if (!lexicon_load_buf(&lx, buf, size - 1, "fuzz", fmts[data[0] % 4], &e) &&
         !lexicon_finish(&lx, &e) && lx.nlabels) {
-        if (corpus_build_ac(&lx, (enum ac_mode)(data[0] >> 2 & 1), &ac, &e))
+        if (matcher_build(&lx, (enum ac_mode)(data[0] >> 2 & 1), &ac, &e))
             abort();
         ac_free(ac);
         struct sbuf tsv = SBUF_INIT, json = SBUF_INIT;
