@@ -14,6 +14,7 @@
 #include "tifa/cmd.h"
 #include "tifa/corpus.h"
 #include "tifa/encoding.h"
+#include "tifa/report_count.h"
 #include "tifa/xalloc.h"
 
 static const char count_usage[] =
@@ -90,7 +91,7 @@ int cmd_count(int argc, char **argv)
         switch (c) {
         case 'f':
         case OPT_FORMAT:
-            if (cmd_parse_format(optarg, 0x1F, &fmt))
+            if (cmd_parse_format(optarg, &report_count_formats, &fmt))
                 goto usage;
             break;
         case OPT_PER_DOC:
@@ -163,7 +164,7 @@ int cmd_count(int argc, char **argv)
         t_walk = now_ms();
     struct count_run run;
     memset(&run, 0, sizeof(run));
-    report_init(&run.rep, stdout, fmt, &lx, "count");
+    report_init(&run.rep, stdout, report_count_ops(fmt), &lx, "count");
     run.rep.per_doc = per_doc;
     run.rep.top = (size_t)top;
     run.rep.min_count = min_count;

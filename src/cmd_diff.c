@@ -184,8 +184,7 @@ int cmd_diff(int argc, char **argv)
         switch (c) {
         case 'f':
         case OPT_FORMAT:
-            if (cmd_parse_format(optarg, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_TSV |
-                                                1u << FMT_CSV, &fmt))
+            if (cmd_parse_format(optarg, &report_diff_formats, &fmt))
                 goto usage;
             break;
         case OPT_ALPHA:

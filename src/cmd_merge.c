@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "tifa/cmd.h"
+#include "tifa/report_count.h"
 #include "tifa/savedreport.h"
 #include "tifa/strmap.h"
 #include "tifa/xalloc.h"
@@ -178,7 +179,7 @@ int cmd_merge(int argc, char **argv)
         switch (c) {
         case 'f':
         case OPT_FORMAT:
-            if (cmd_parse_format(optarg, 0x1F, &fmt))
+            if (cmd_parse_format(optarg, &report_count_formats, &fmt))
                 goto usage;
             break;
         case OPT_SORT:
@@ -289,7 +290,7 @@ int cmd_merge(int argc, char **argv)
     qsort(refs, nref, sizeof(*refs), cmp_doc_ref);
 
     struct report rep;
-    report_init(&rep, stdout, fmt, &lx, "merge");
+    report_init(&rep, stdout, report_count_ops(fmt), &lx, "merge");
     rep.lexinfo = &li;
     rep.sort = sort;
     report_begin(&rep);

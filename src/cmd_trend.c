@@ -143,8 +143,7 @@ int cmd_trend(int argc, char **argv)
         switch (c) {
         case 'f':
         case OPT_FORMAT:
-            if (cmd_parse_format(optarg, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_TSV |
-                                                1u << FMT_CSV | 1u << FMT_SVG, &fmt))
+            if (cmd_parse_format(optarg, &report_trend_formats, &fmt))
                 goto usage;
             break;
         case OPT_KEY_REGEX:
