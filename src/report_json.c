@@ -15,7 +15,6 @@
  */
 #include "tifa/report_json.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,10 +46,6 @@ static void render_string(struct sbuf *out, const char *s, size_t len)
 static void render_real(struct sbuf *out, double x)
 {
     char buf[40];
-    if (!isfinite(x)) {
-        sbuf_addstr(out, "null");
-        return;
-    }
     if (x == 0.0)
         x = 0.0; /* -0 */
     for (int prec = 15; prec <= 17; prec++) {
@@ -198,13 +193,13 @@ static void json_document(struct report *r, const struct agg_doc *doc)
         put(r, o, r->ndocs ? ",\n  " : "\n  ", "");
 }
 
-static json_t *notes_array(struct report *r, const struct walk_note *n, size_t k, const char *key)
+json_t *report_json_notes(const struct walk_note *n, size_t k, const char *key)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < k; i++) {
         json_t *o = json_object();
-        json_object_set_new(o, "path", jstr(r, n[i].path));
-        json_object_set_new(o, key, jstr(r, n[i].text));
+        json_object_set_new(o, "path", report_json_string(n[i].path));
+        json_object_set_new(o, key, report_json_string(n[i].text));
         json_array_append_new(a, o);
     }
     return a;
@@ -250,16 +245,16 @@ static void json_end(struct report *r, const struct agg_total *tot, const struct
         json_t *last = json_object();
         json_object_set_new(last, "totals", t);
         json_object_set_new(last, "terms", terms);
-        json_object_set_new(last, "skipped", notes_array(r, sk, nsk, "reason"));
-        json_object_set_new(last, "errors", notes_array(r, er, ner, "message"));
+        json_object_set_new(last, "skipped", report_json_notes(sk, nsk, "reason"));
+        json_object_set_new(last, "errors", report_json_notes(er, ner, "message"));
         put(r, last, "", "\n");
         return;
     }
     fputs(r->ndocs ? "],\n" : "],\n", r->out);
     put(r, t, " \"totals\": ", ",\n");
     put(r, terms, " \"terms\": ", ",\n");
-    put(r, notes_array(r, sk, nsk, "reason"), " \"skipped\": ", ",\n");
-    put(r, notes_array(r, er, ner, "message"), " \"errors\": ", "}\n");
+    put(r, report_json_notes(sk, nsk, "reason"), " \"skipped\": ", ",\n");
+    put(r, report_json_notes(er, ner, "message"), " \"errors\": ", "}\n");
 }
 
 const struct report_ops report_json_ops = {{"json", FMT_JSON}, json_begin, json_document, json_end};

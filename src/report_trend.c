@@ -38,18 +38,6 @@ static json_t *seen_json(const struct trend *t, const struct trend_seen *s)
     return o;
 }
 
-static json_t *notes_json(const struct walk_note *n, size_t k, const char *key)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < k; i++) {
-        json_t *o = json_object();
-        json_object_set_new(o, "path", report_json_string(n[i].path));
-        json_object_set_new(o, key, report_json_string(n[i].text));
-        json_array_append_new(a, o);
-    }
-    return a;
-}
-
 static void print_json(const struct report_trend *r)
 {
     const struct trend *t = r->t;
@@ -93,8 +81,8 @@ static void print_json(const struct report_trend *r)
         report_json_put(r->out, o, k ? ",\n  " : "\n  ", "");
     }
     fputs("],\n", r->out);
-    report_json_put(r->out, notes_json(r->skipped, r->nskipped, "reason"), " \"skipped\": ", ",\n");
-    report_json_put(r->out, notes_json(r->errors, r->nerrors, "message"), " \"errors\": ", "}\n");
+    report_json_put(r->out, report_json_notes(r->skipped, r->nskipped, "reason"), " \"skipped\": ", ",\n");
+    report_json_put(r->out, report_json_notes(r->errors, r->nerrors, "message"), " \"errors\": ", "}\n");
 }
 
 static void print_sv(const struct report_trend *r)

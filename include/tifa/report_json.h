@@ -9,7 +9,8 @@
  * that strtod() turns back into the value, so 0.1 prints as 0.1 and 1/3 as 0.3333333333333333
  * (jq and JavaScript print numbers this way). A real always shows it is one: 2.0, not 2
  * (jansson's rule, so that readers keep the type); exponents print without '+' and leading
- * zeros (1e-5, 1e20); -0 prints as 0.0; NaN and infinities, which JSON cannot hold, as null.
+ * zeros (1e-5, 1e20); -0 prints as 0.0. (json_real() refuses NaN and infinities, which JSON
+ * cannot hold, so the writer never sees them.)
  * Numbers are never rounded here: rounding is for the table, TSV and CSV.
  *
  * Only this header and the files that build JSON include jansson.h.
@@ -22,6 +23,7 @@
 #include <jansson.h>
 
 #include "tifa/sbuf.h"
+#include "tifa/walk.h"
 
 /** Appends @v on one line as described above. @v is borrowed. */
 void report_json_render(struct sbuf *out, const json_t *v);
@@ -34,5 +36,8 @@ void report_json_put(FILE *out, json_t *v, const char *prefix, const char *suffi
 
 /** A new JSON string of @s, sanitized as report_utf8_sanitize does (jansson refuses bad UTF-8). */
 json_t *report_json_string(const char *s);
+
+/** A new array of {"path": ..., @key: text} objects for the notes @n[0..k) (skips, errors). */
+json_t *report_json_notes(const struct walk_note *n, size_t k, const char *key);
 
 #endif
