@@ -270,6 +270,14 @@ double agg_per_10k(uint64_t count, uint64_t han)
     return han ? (double)count * 10000.0 / (double)han : 0.0;
 }
 
+uint64_t agg_total_matches(const struct agg_total *tot)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < tot->nlabels; i++)
+        n += tot->counts[i];
+    return n;
+}
+
 struct keyed_row {
     const char *term;
     enum agg_sort sort;

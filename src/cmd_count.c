@@ -11,6 +11,7 @@
 
 #include "tifa/cmd.h"
 #include "tifa/corpus.h"
+#include "tifa/report_count.h"
 
 static const char count_usage[] =
     "usage: tifa count [OPTIONS] INPUT...\n"
@@ -67,7 +68,7 @@ int cmd_count(int argc, char **argv)
     while ((c = optparse_next(&p)) != OPTPARSE_END) {
         switch (c) {
         case OPT_FORMAT:
-            if (cmd_parse_format(p.value, 0x1F, &fmt))
+            if (cmd_parse_format(p.value, &report_count_formats, &fmt))
                 goto usage;
             break;
         case OPT_PER_DOC:
@@ -113,7 +114,7 @@ int cmd_count(int argc, char **argv)
     struct walk_result *w = &s.walk;
     struct count_run run;
     memset(&run, 0, sizeof(run));
-    report_init(&run.rep, stdout, fmt, &s.lx, "count");
+    report_init(&run.rep, stdout, report_count_ops(fmt), &s.lx, "count");
     run.rep.per_doc = per_doc;
     run.rep.top = (size_t)top;
     run.rep.min_count = min_count;

@@ -147,8 +147,7 @@ int cmd_diff(int argc, char **argv)
     while ((c = optparse_next(&p)) != OPTPARSE_END) {
         switch (c) {
         case OPT_FORMAT:
-            if (cmd_parse_format(p.value, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_TSV |
-                                                1u << FMT_CSV, &fmt))
+            if (cmd_parse_format(p.value, &report_diff_formats, &fmt))
                 goto usage;
             break;
         case OPT_ALPHA:

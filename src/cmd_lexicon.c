@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "tifa/cmd.h"
-#include "tifa/utf8.h"
+#include "tifa/table.h"
 #include "tifa/xalloc.h"
 
 static const char lexicon_usage[] =
@@ -23,6 +23,14 @@ static const char lexicon_usage[] =
     "  --lexicon FILE, --no-builtin, --category NAME   as for tifa count\n";
 
 enum { OPT_FORMAT = 1, OPT_SEARCH, OPT_CHECK, OPT_CATEGORIES };
+
+/* The lexicon's formats: the table below, and the lexicon module's own writers. */
+static const struct report_format_def lexicon_table = {"table", FMT_TABLE},
+                                      lexicon_json = {"json", FMT_JSON},
+                                      lexicon_tsv = {"tsv", FMT_TSV};
+static const struct report_format_def *const lexicon_defs[] = {&lexicon_table, &lexicon_json,
+                                                               &lexicon_tsv};
+static const struct report_formats lexicon_formats = {lexicon_defs, 3};
 
 static int contains(const char *hay, const char *needle)
 {
@@ -44,46 +52,35 @@ static int entry_matches(const struct lex_entry *en, const char *q)
 
 static void print_table(const struct lexicon *lx, const char *search)
 {
-    size_t wterm = 4, wcat = 8;
+    static const enum table_align align[] = {TABLE_LEFT, TABLE_LEFT, TABLE_RIGHT, TABLE_LEFT};
+    static const char *const head[] = {"TERM", "CATEGORY", "SINCE", "GLOSS"};
+    struct table t;
+    struct sbuf gloss = SBUF_INIT;
+    table_init(&t, 4, align, 0);
+    table_add_row(&t, head);
     for (size_t i = 0; i < lx->nentries; i++) {
         const struct lex_entry *en = &lx->entries[i];
         if (en->dropped || (search && !entry_matches(en, search)))
             continue;
-        size_t w = utf8_str_cols(en->term, strlen(en->term));
-        if (w > wterm)
-            wterm = w;
-        if (strlen(en->category) > wcat)
-            wcat = strlen(en->category);
-    }
-    struct sbuf line = SBUF_INIT;
-    report_pad(&line, "TERM", wterm, 0);
-    sbuf_addstr(&line, "  ");
-    report_pad(&line, "CATEGORY", wcat, 0);
-    sbuf_addstr(&line, "  SINCE  GLOSS\n");
-    fputs(line.buf, stdout);
-    for (size_t i = 0; i < lx->nentries; i++) {
-        const struct lex_entry *en = &lx->entries[i];
-        if (en->dropped || (search && !entry_matches(en, search)))
-            continue;
-        sbuf_reset(&line);
-        report_pad(&line, en->term, wterm, 0);
-        sbuf_addstr(&line, "  ");
-        report_pad(&line, en->category, wcat, 0);
+        table_add(&t, en->term);
+        table_add(&t, en->category);
         if (en->since)
-            sbuf_addf(&line, "  %5d  ", en->since);
+            table_addf(&t, "%d", en->since);
         else
-            sbuf_addstr(&line, "      -  ");
-        sbuf_addstr(&line, en->gloss);
+            table_add(&t, "-");
+        sbuf_reset(&gloss);
+        sbuf_addstr(&gloss, en->gloss);
         if (en->naliases) {
-            sbuf_addstr(&line, " (also ");
+            sbuf_addstr(&gloss, " (also ");
             for (size_t k = 0; k < en->naliases; k++)
-                sbuf_addf(&line, "%s%s", k ? ", " : "", en->aliases[k]);
-            sbuf_addch(&line, ')');
+                sbuf_addf(&gloss, "%s%s", k ? ", " : "", en->aliases[k]);
+            sbuf_addch(&gloss, ')');
         }
-        sbuf_addch(&line, '\n');
-        fputs(line.buf, stdout);
+        table_add(&t, gloss.buf);
     }
-    sbuf_release(&line);
+    table_print(&t, stdout);
+    table_release(&t);
+    sbuf_release(&gloss);
 }
 
 static int check_file(const char *path)
@@ -149,7 +146,7 @@ int cmd_lexicon(int argc, char **argv)
     while ((c = optparse_next(&p)) != OPTPARSE_END) {
         switch (c) {
         case OPT_FORMAT:
-            if (cmd_parse_format(p.value, (1u << FMT_TABLE) | (1u << FMT_JSON) | (1u << FMT_TSV), &fmt))
+            if (cmd_parse_format(p.value, &lexicon_formats, &fmt))
                 goto usage;
             break;
         case OPT_SEARCH:

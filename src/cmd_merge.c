@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "tifa/cmd.h"
+#include "tifa/report_count.h"
 #include "tifa/savedreport.h"
 #include "tifa/strmap.h"
 #include "tifa/xalloc.h"
@@ -174,7 +175,7 @@ int cmd_merge(int argc, char **argv)
     while ((c = optparse_next(&p)) != OPTPARSE_END) {
         switch (c) {
         case OPT_FORMAT:
-            if (cmd_parse_format(p.value, 0x1F, &fmt))
+            if (cmd_parse_format(p.value, &report_count_formats, &fmt))
                 goto usage;
             break;
         case OPT_SORT:
@@ -284,7 +285,7 @@ int cmd_merge(int argc, char **argv)
     qsort(refs, nref, sizeof(*refs), cmp_doc_ref);
 
     struct report rep;
-    report_init(&rep, stdout, fmt, &lx, "merge");
+    report_init(&rep, stdout, report_count_ops(fmt), &lx, "merge");
     rep.lexinfo = &li;
     rep.sort = sort;
     report_begin(&rep);

@@ -149,8 +149,7 @@ int cmd_trend(int argc, char **argv)
     while ((c = optparse_next(&p)) != OPTPARSE_END) {
         switch (c) {
         case OPT_FORMAT:
-            if (cmd_parse_format(p.value, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_TSV |
-                                                1u << FMT_CSV | 1u << FMT_SVG, &fmt))
+            if (cmd_parse_format(p.value, &report_trend_formats, &fmt))
                 goto usage;
             break;
         case OPT_KEY_REGEX:

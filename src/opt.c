@@ -258,19 +258,17 @@ void cmd_warn_invalid(const struct agg_doc *doc)
             doc->first_invalid_off);
 }
 
-int cmd_parse_format(const char *s, unsigned allowed, enum report_format *out)
+int cmd_parse_format(const char *s, const struct report_formats *allowed, enum report_format *out)
 {
-    if (!report_format_parse(s, allowed, out))
+    const struct report_format_def *def = report_format_find(allowed, s);
+    if (def) {
+        *out = def->format;
         return 0;
-    fprintf(stderr, "tifa: unknown format '%s' (", s);
-    const char *sep = "";
-    for (unsigned f = 0; f <= FMT_SVG; f++) {
-        if (allowed & (1u << f)) {
-            fprintf(stderr, "%s%s", sep, report_format_name((enum report_format)f));
-            sep = ", ";
-        }
     }
-    fputs(")\n", stderr);
+    struct sbuf names = SBUF_INIT;
+    report_format_list(allowed, &names);
+    fprintf(stderr, "tifa: unknown format '%s' (%s)\n", s, names.buf);
+    sbuf_release(&names);
     return -1;
 }
 

@@ -1,37 +1,25 @@
 /*
  * report_diff: table, JSON, TSV and CSV output of `tifa diff`.
  *
- * How it works: every number is first rounded once (round4 / sig6) and then printed by each
- * format, so the formats agree digit for digit. The table is built as strings, measured with
- * utf8_str_cols (a Han character is two columns) and padded with report_pad; colour escapes
- * wrap whole lines after padding, so they never disturb alignment. JSON objects are built with
- * jansson and written one row per line.
+ * How it works: each format is a const struct diff_ops in the diff family's table. The rows
+ * arrive computed (diff.c, stats.c). JSON prints their numbers unrounded; the table, TSV and
+ * CSV print them rounded once (report_round4, report_round_sig6), so those formats agree digit
+ * for digit. The table is a table.h table; colour escapes wrap whole lines outside the padding,
+ * so they never disturb alignment. JSON objects are built with jansson and written one row per
+ * line.
  */
 #include "tifa/report_diff.h"
 
-#include <jansson.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tifa/report.h"
+#include "tifa/report_json.h"
 #include "tifa/stats.h"
-#include "tifa/utf8.h"
-#include "tifa/xalloc.h"
+#include "tifa/table.h"
 
 #define NCOLS 10
 
-static double round4(double x)
-{
-    double r = round(x * 10000.0) / 10000.0;
-    return r == 0.0 ? 0.0 : r; /* no -0 */
-}
-
-static double sig6(double x)
-{
-    char buf[64];
-    snprintf(buf, sizeof(buf), "%.6g", x);
-    return strtod(buf, NULL);
-}
 
 static const char *dir_sign(int dir)
 {
@@ -39,8 +27,9 @@ static const char *dir_sign(int dir)
 }
 
 static void print_json(FILE *out, const struct diff *d, const struct diff_row *rows, size_t n,
-                       double alpha)
+                       double alpha, int color)
 {
+    (void)color;
     fputs("{\"tifa\": 1, \"command\": \"diff\",\n", out);
     for (int s = 0; s < 2; s++) {
         const struct diff_side *sd = &d->side[s];
@@ -61,19 +50,20 @@ static void print_json(FILE *out, const struct diff *d, const struct diff_row *r
         json_object_set_new(o, "direction", json_string(dir_sign(r->direction)));
         json_object_set_new(o, "a_count", json_integer((json_int_t)r->a));
         json_object_set_new(o, "b_count", json_integer((json_int_t)r->b));
-        json_object_set_new(o, "a_per_10k", json_real(round4(r->a_per_10k)));
-        json_object_set_new(o, "b_per_10k", json_real(round4(r->b_per_10k)));
-        json_object_set_new(o, "g2", json_real(round4(r->g2)));
-        json_object_set_new(o, "p", json_real(sig6(r->p)));
-        json_object_set_new(o, "log_ratio", json_real(round4(r->log_ratio)));
-        json_object_set_new(o, "pct_diff", json_real(round4(r->pct_diff)));
+        json_object_set_new(o, "a_per_10k", json_real(r->a_per_10k));
+        json_object_set_new(o, "b_per_10k", json_real(r->b_per_10k));
+        json_object_set_new(o, "g2", json_real(r->g2));
+        json_object_set_new(o, "p", json_real(r->p));
+        json_object_set_new(o, "log_ratio", json_real(r->log_ratio));
+        json_object_set_new(o, "pct_diff", json_real(r->pct_diff));
         json_object_set_new(o, "significant", json_boolean(r->significant));
         report_json_put(out, o, i ? ",\n  " : "\n  ", "");
     }
     fputs("]}\n", out);
 }
 
-static void print_sv(FILE *out, int csv, const struct diff_row *rows, size_t n)
+static void print_sv(FILE *out, const struct diff *d, const struct diff_row *rows, size_t n,
+                     double alpha, int csv)
 {
     static const char *const keys[] = {"term", "direction", "a_count", "b_count", "a_per_10k",
                                        "b_per_10k", "g2", "p", "log_ratio", "pct_diff",
@@ -86,17 +76,30 @@ static void print_sv(FILE *out, int csv, const struct diff_row *rows, size_t n)
     for (size_t i = 0; i < n; i++) {
         const struct diff_row *r = &rows[i];
         sbuf_reset(&sb);
-        if (csv)
-            report_csv_field(&sb, r->term);
-        else
-            report_tsv_escape(&sb, r->term);
+        report_sv_field(&sb, csv, r->term);
         fprintf(out, "%s%s%s%s%llu%s%llu%s%.12g%s%.12g%s%.12g%s%.12g%s%.12g%s%.12g%s%s%s", sb.buf,
                 sep, dir_sign(r->direction), sep, (unsigned long long)r->a, sep,
-                (unsigned long long)r->b, sep, round4(r->a_per_10k), sep, round4(r->b_per_10k),
-                sep, round4(r->g2), sep, sig6(r->p), sep, round4(r->log_ratio), sep,
-                round4(r->pct_diff), sep, r->significant ? "true" : "false", eol);
+                (unsigned long long)r->b, sep, report_round4(r->a_per_10k), sep, report_round4(r->b_per_10k),
+                sep, report_round4(r->g2), sep, report_round_sig6(r->p), sep, report_round4(r->log_ratio), sep,
+                report_round4(r->pct_diff), sep, r->significant ? "true" : "false", eol);
     }
     sbuf_release(&sb);
+    (void)d;
+    (void)alpha;
+}
+
+static void print_tsv(FILE *out, const struct diff *d, const struct diff_row *rows, size_t n,
+                      double alpha, int color)
+{
+    (void)color;
+    print_sv(out, d, rows, n, alpha, 0);
+}
+
+static void print_csv(FILE *out, const struct diff *d, const struct diff_row *rows, size_t n,
+                      double alpha, int color)
+{
+    (void)color;
+    print_sv(out, d, rows, n, alpha, 1);
 }
 
 static void side_line(FILE *out, const char *name, const struct diff_side *s)
@@ -112,97 +115,76 @@ static void side_line(FILE *out, const char *name, const struct diff_side *s)
 static void print_table(FILE *out, const struct diff *d, const struct diff_row *rows, size_t n,
                         double alpha, int color)
 {
+    /* the header's G2 lines up with the numbers, not with their significance mark */
     static const char *const head[NCOLS] = {"", "TERM", "A", "B", "A PER 10K", "B PER 10K",
-                                            "G2", "P", "LOG RATIO", "%DIFF"};
-    static const int right[NCOLS] = {0, 0, 1, 1, 1, 1, 1, 1, 1, 1};
-    size_t ncells = st_mult(n + 1, NCOLS), w[NCOLS] = {0}, nsig = 0;
-    char **cells = xcalloc(ncells, sizeof(char *));
-    char buf[64];
-    struct sbuf line = SBUF_INIT;
+                                            "G2 ", "P", "LOG RATIO", "%DIFF"};
+    static const enum table_align align[NCOLS] = {
+        TABLE_LEFT,  TABLE_LEFT,  TABLE_RIGHT, TABLE_RIGHT, TABLE_RIGHT,
+        TABLE_RIGHT, TABLE_RIGHT, TABLE_RIGHT, TABLE_RIGHT, TABLE_RIGHT};
+    size_t nsig = 0;
+    struct table t;
+    struct sbuf term = SBUF_INIT;
 
     side_line(out, "A", &d->side[0]);
     side_line(out, "B", &d->side[1]);
     fputc('\n', out);
     if (!n) {
         fputs("no differences\n", out);
-        free(cells);
         return;
     }
-    for (size_t c = 0; c < NCOLS; c++)
-        cells[c] = xstrdup(head[c]);
+    table_init(&t, NCOLS, align, 0);
+    table_add_row(&t, head);
     for (size_t i = 0; i < n; i++) {
         const struct diff_row *r = &rows[i];
-        char **row = cells + (i + 1) * NCOLS;
         nsig += r->significant != 0;
-        row[0] = xstrdup(dir_sign(r->direction));
-        sbuf_reset(&line);
-        report_tsv_escape(&line, r->term);
-        row[1] = xstrdup(line.buf);
-        snprintf(buf, sizeof(buf), "%llu", (unsigned long long)r->a);
-        row[2] = xstrdup(buf);
-        snprintf(buf, sizeof(buf), "%llu", (unsigned long long)r->b);
-        row[3] = xstrdup(buf);
-        snprintf(buf, sizeof(buf), "%.2f", round4(r->a_per_10k));
-        row[4] = xstrdup(buf);
-        snprintf(buf, sizeof(buf), "%.2f", round4(r->b_per_10k));
-        row[5] = xstrdup(buf);
-        snprintf(buf, sizeof(buf), "%.2f%s", round4(r->g2), r->significant ? "*" : " ");
-        row[6] = xstrdup(buf);
+        if (color && r->direction)
+            table_wrap_row(&t, r->direction > 0 ? "\033[32m" : "\033[31m", "\033[0m");
+        table_add(&t, dir_sign(r->direction));
+        sbuf_reset(&term);
+        report_tsv_escape(&term, r->term);
+        table_add(&t, term.buf);
+        table_addf(&t, "%llu", (unsigned long long)r->a);
+        table_addf(&t, "%llu", (unsigned long long)r->b);
+        table_addf(&t, "%.2f", report_round4(r->a_per_10k));
+        table_addf(&t, "%.2f", report_round4(r->b_per_10k));
+        table_addf(&t, "%.2f%s", report_round4(r->g2), r->significant ? "*" : " ");
         if (r->p < 0.0001)
-            snprintf(buf, sizeof(buf), "<0.0001");
+            table_add(&t, "<0.0001");
         else
-            snprintf(buf, sizeof(buf), "%.4f", sig6(r->p));
-        row[7] = xstrdup(buf);
-        snprintf(buf, sizeof(buf), "%+.2f", round4(r->log_ratio));
-        row[8] = xstrdup(buf);
-        snprintf(buf, sizeof(buf), "%+.1f", round4(r->pct_diff));
-        row[9] = xstrdup(buf);
+            table_addf(&t, "%.4f", report_round_sig6(r->p));
+        table_addf(&t, "%+.2f", report_round4(r->log_ratio));
+        table_addf(&t, "%+.1f", report_round4(r->pct_diff));
     }
-    /* the header's G2 lines up with the numbers, not with their significance mark */
-    free(cells[6]);
-    cells[6] = xstrdup("G2 ");
-    for (size_t i = 0; i < ncells; i++) {
-        size_t cols = utf8_str_cols(cells[i], strlen(cells[i]));
-        if (cols > w[i % NCOLS])
-            w[i % NCOLS] = cols;
-    }
-    for (size_t i = 0; i <= n; i++) {
-        int dir = i ? rows[i - 1].direction : 0;
-        sbuf_reset(&line);
-        if (color && dir)
-            sbuf_addstr(&line, dir > 0 ? "\033[32m" : "\033[31m");
-        for (size_t c = 0; c < NCOLS; c++) {
-            if (c)
-                sbuf_addstr(&line, "  ");
-            report_pad(&line, cells[i * NCOLS + c], w[c], right[c]);
-        }
-        if (color && dir)
-            sbuf_addstr(&line, "\033[0m");
-        sbuf_addch(&line, '\n');
-        fwrite(line.buf, 1, line.len, out);
-    }
+    table_print(&t, out);
+    table_release(&t);
+    sbuf_release(&term);
     fprintf(out, "\n%zu term%s, %zu significant at p < %g (* G2 >= %.2f); "
                  "+ more in B, - less in B, = same rate\n",
             n, n == 1 ? "" : "s", nsig, alpha, stats_critical_g2(alpha));
-    for (size_t i = 0; i < ncells; i++)
-        free(cells[i]);
-    free(cells);
-    sbuf_release(&line);
 }
+
+/* One format of diff's reporter. */
+struct diff_ops {
+    struct report_format_def def; /* first: the family table points at it */
+    void (*write)(FILE *out, const struct diff *d, const struct diff_row *rows, size_t n,
+                  double alpha, int color);
+};
+
+static const struct diff_ops diff_table = {{"table", FMT_TABLE}, print_table};
+static const struct diff_ops diff_json = {{"json", FMT_JSON}, print_json};
+static const struct diff_ops diff_tsv = {{"tsv", FMT_TSV}, print_tsv};
+static const struct diff_ops diff_csv = {{"csv", FMT_CSV}, print_csv};
+
+static const struct report_format_def *const diff_defs[] = {
+    &diff_table.def, &diff_json.def, &diff_tsv.def, &diff_csv.def,
+};
+
+const struct report_formats report_diff_formats = {diff_defs,
+                                                   sizeof(diff_defs) / sizeof(diff_defs[0])};
 
 void report_diff(FILE *out, enum report_format fmt, const struct diff *d,
                  const struct diff_row *rows, size_t nrows, double alpha, int color)
 {
-    switch (fmt) {
-    case FMT_JSON:
-        print_json(out, d, rows, nrows, alpha);
-        break;
-    case FMT_TSV:
-    case FMT_CSV:
-        print_sv(out, fmt == FMT_CSV, rows, nrows);
-        break;
-    default:
-        print_table(out, d, rows, nrows, alpha, color);
-        break;
-    }
+    const struct report_format_def *def = report_format_get(&report_diff_formats, fmt);
+    ((const struct diff_ops *)def)->write(out, d, rows, nrows, alpha, color);
 }

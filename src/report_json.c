@@ -1,20 +1,125 @@
 /*
- * report_json: the JSON contract of `tifa count` (json) and its line-delimited form (jsonl).
+ * report_json: the JSON writer every reporter shares, and the JSON contract of `tifa count`
+ * (json) and its line-delimited form (jsonl).
  *
- * How it works: every object is built with jansson and dumped on one line; the enclosing
- * object is written around them so documents stream out as they are counted (memory does not
- * grow with the number of documents). Strings that may not be UTF-8 (paths, messages) pass
- * through report_utf8_sanitize first, because jansson rightly refuses invalid UTF-8.
- * Rates are rounded to 4 decimals and printed with 12 significant digits so that 4.56 prints
- * as 4.56.
+ * How it works: values are built with jansson and written on one line by report_json_render,
+ * a small writer of its own over json_t values. It exists because jansson's json_dumps prints
+ * every real with one fixed precision (JSON_REAL_PRECISION): 12 digits lose what G² or a rate
+ * holds, 17 digits print 0.1 as 0.10000000000000001. The writer picks the shortest round-trip
+ * form per value instead (see report_json.h), and otherwise prints what json_dumps printed with
+ * the flags tifa used (no indentation, insertion order, jansson's string escapes), so only the
+ * digits of reals differ from it. The count reporter writes the enclosing object around the
+ * values so documents stream out as they are counted (memory does not grow with the number of
+ * documents). Strings that may not be UTF-8 (paths, messages) pass through
+ * report_utf8_sanitize first, because jansson rightly refuses invalid UTF-8.
  */
-#include <jansson.h>
-#include <math.h>
+#include "tifa/report_json.h"
+
 #include <stdlib.h>
+#include <string.h>
 
 #include "tifa/report.h"
 
-#define DUMP_FLAGS (JSON_REAL_PRECISION(12) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY)
+static void render_string(struct sbuf *out, const char *s, size_t len)
+{
+    sbuf_addch(out, '"');
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '"': sbuf_addstr(out, "\\\""); break;
+        case '\\': sbuf_addstr(out, "\\\\"); break;
+        case '\b': sbuf_addstr(out, "\\b"); break;
+        case '\f': sbuf_addstr(out, "\\f"); break;
+        case '\n': sbuf_addstr(out, "\\n"); break;
+        case '\r': sbuf_addstr(out, "\\r"); break;
+        case '\t': sbuf_addstr(out, "\\t"); break;
+        default:
+            if (c < 0x20)
+                sbuf_addf(out, "\\u%04X", c);
+            else
+                sbuf_addch(out, c);
+        }
+    }
+    sbuf_addch(out, '"');
+}
+
+static void render_real(struct sbuf *out, double x)
+{
+    char buf[40];
+    if (x == 0.0)
+        x = 0.0; /* -0 */
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, sizeof(buf), "%.*g", prec, x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
+    char *e = strchr(buf, 'e');
+    if (!e) {
+        sbuf_addstr(out, buf);
+        if (!strchr(buf, '.'))
+            sbuf_addstr(out, ".0");
+        return;
+    }
+    /* 1e-05 -> 1e-5, 1e+20 -> 1e20, as jansson writes exponents */
+    sbuf_add(out, buf, (size_t)(e + 1 - buf));
+    const char *p = e + 1;
+    if (*p == '-')
+        sbuf_addch(out, *p);
+    if (*p == '-' || *p == '+')
+        p++;
+    while (*p == '0' && p[1])
+        p++;
+    sbuf_addstr(out, p);
+}
+
+void report_json_render(struct sbuf *out, const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        const char *key;
+        json_t *val;
+        const char *sep = "";
+        sbuf_addch(out, '{');
+        /* json_object_foreach takes a non-const object but does not change it */
+        json_object_foreach((json_t *)v, key, val) {
+            sbuf_addstr(out, sep);
+            render_string(out, key, strlen(key));
+            sbuf_addstr(out, ": ");
+            report_json_render(out, val);
+            sep = ", ";
+        }
+        sbuf_addch(out, '}');
+        break;
+    }
+    case JSON_ARRAY:
+        sbuf_addch(out, '[');
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            if (i)
+                sbuf_addstr(out, ", ");
+            report_json_render(out, json_array_get(v, i));
+        }
+        sbuf_addch(out, ']');
+        break;
+    case JSON_STRING:
+        render_string(out, json_string_value(v), json_string_length(v));
+        break;
+    case JSON_INTEGER:
+        sbuf_addf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        break;
+    case JSON_REAL:
+        render_real(out, json_real_value(v));
+        break;
+    case JSON_TRUE:
+        sbuf_addstr(out, "true");
+        break;
+    case JSON_FALSE:
+        sbuf_addstr(out, "false");
+        break;
+    case JSON_NULL:
+        sbuf_addstr(out, "null");
+        break;
+    }
+}
 
 json_t *report_json_string(const char *s)
 {
@@ -32,18 +137,14 @@ static json_t *jstr(struct report *r, const char *s)
     return json_stringn(r->scratch.buf, r->scratch.len);
 }
 
-static json_t *jrate(double x)
-{
-    return json_real(round(x * 10000.0) / 10000.0);
-}
-
 void report_json_put(FILE *out, json_t *v, const char *prefix, const char *suffix)
 {
-    char *s = json_dumps(v, DUMP_FLAGS);
-    fputs(prefix, out);
-    fputs(s, out);
-    fputs(suffix, out);
-    free(s);
+    struct sbuf sb = SBUF_INIT;
+    sbuf_addstr(&sb, prefix);
+    report_json_render(&sb, v);
+    sbuf_addstr(&sb, suffix);
+    fwrite(sb.buf, 1, sb.len, out);
+    sbuf_release(&sb);
     json_decref(v);
 }
 
@@ -52,7 +153,7 @@ static void put(struct report *r, json_t *v, const char *prefix, const char *suf
     report_json_put(r->out, v, prefix, suffix);
 }
 
-void report_json_begin(struct report *r)
+static void json_begin(struct report *r)
 {
     if (r->format == FMT_JSONL)
         return;
@@ -76,7 +177,7 @@ static json_t *counts_object(const struct report *r, const struct agg_count *c, 
     return o;
 }
 
-void report_json_document(struct report *r, const struct agg_doc *doc)
+static void json_document(struct report *r, const struct agg_doc *doc)
 {
     json_t *o = json_object();
     json_object_set_new(o, "path", jstr(r, doc->path));
@@ -92,19 +193,19 @@ void report_json_document(struct report *r, const struct agg_doc *doc)
         put(r, o, r->ndocs ? ",\n  " : "\n  ", "");
 }
 
-static json_t *notes_array(struct report *r, const struct walk_note *n, size_t k, const char *key)
+json_t *report_json_notes(const struct walk_note *n, size_t k, const char *key)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < k; i++) {
         json_t *o = json_object();
-        json_object_set_new(o, "path", jstr(r, n[i].path));
-        json_object_set_new(o, key, jstr(r, n[i].text));
+        json_object_set_new(o, "path", report_json_string(n[i].path));
+        json_object_set_new(o, key, report_json_string(n[i].text));
         json_array_append_new(a, o);
     }
     return a;
 }
 
-void report_json_end(struct report *r, const struct agg_total *tot, const struct walk_note *sk,
+static void json_end(struct report *r, const struct agg_total *tot, const struct walk_note *sk,
                      size_t nsk, const struct walk_note *er, size_t ner)
 {
     struct agg_row *rows;
@@ -135,7 +236,7 @@ void report_json_end(struct report *r, const struct agg_total *tot, const struct
         json_object_set_new(o, "category", json_string(l->category));
         json_object_set_new(o, "count", json_integer((json_int_t)rows[i].count));
         json_object_set_new(o, "documents", json_integer((json_int_t)rows[i].documents));
-        json_object_set_new(o, "per_10k", jrate(rows[i].per_10k));
+        json_object_set_new(o, "per_10k", json_real(rows[i].per_10k));
         json_array_append_new(terms, o);
     }
     free(rows);
@@ -144,14 +245,18 @@ void report_json_end(struct report *r, const struct agg_total *tot, const struct
         json_t *last = json_object();
         json_object_set_new(last, "totals", t);
         json_object_set_new(last, "terms", terms);
-        json_object_set_new(last, "skipped", notes_array(r, sk, nsk, "reason"));
-        json_object_set_new(last, "errors", notes_array(r, er, ner, "message"));
+        json_object_set_new(last, "skipped", report_json_notes(sk, nsk, "reason"));
+        json_object_set_new(last, "errors", report_json_notes(er, ner, "message"));
         put(r, last, "", "\n");
         return;
     }
     fputs(r->ndocs ? "],\n" : "],\n", r->out);
     put(r, t, " \"totals\": ", ",\n");
     put(r, terms, " \"terms\": ", ",\n");
-    put(r, notes_array(r, sk, nsk, "reason"), " \"skipped\": ", ",\n");
-    put(r, notes_array(r, er, ner, "message"), " \"errors\": ", "}\n");
+    put(r, report_json_notes(sk, nsk, "reason"), " \"skipped\": ", ",\n");
+    put(r, report_json_notes(er, ner, "message"), " \"errors\": ", "}\n");
 }
+
+const struct report_ops report_json_ops = {{"json", FMT_JSON}, json_begin, json_document, json_end};
+const struct report_ops report_jsonl_ops = {{"jsonl", FMT_JSONL}, json_begin, json_document,
+                                            json_end};

@@ -1,18 +1,20 @@
 /*
- * report_svg: the `tifa trend --format svg` line chart.
+ * report_svg: an SVG line chart (`tifa trend --format svg` draws with it).
  *
  * How it works: a canvas 860 px wide and 460 px high (taller when the legend needs it): plot area on the left, legend on the right. The y
  * axis runs from 0 to the smallest "nice" number (1, 2, 2.5 or 5 × 10^k) at or above the
- * largest value, with 5 ticks; periods are spaced evenly on the x axis (labels thinned and
- * slanted when there are many). Each term is one polyline plus one <circle> per point carrying
- * data-term / data-period / data-value, in the colour of its legend entry (10 colours, then
+ * largest value, with 5 ticks; x labels (periods) are spaced evenly on the x axis (labels thinned and
+ * slanted when there are many). Each series (term) is one polyline plus one <circle> per point
+ * carrying data-term / data-period / data-value (the value as given, %.12g), in the colour of its legend entry (10 colours, then
  * dashed lines for the next 10, and so on). Text is XML-escaped; strings that are not UTF-8 are
  * sanitized first. No scripts, no external resources: any browser or rsvg-convert renders it.
  */
 #include <math.h>
 #include <string.h>
 
-#include "tifa/report_trend.h"
+#include "tifa/report_svg.h"
+
+#include "tifa/report.h"
 
 #define W 860.0
 #define MIN_H 460.0
@@ -55,37 +57,35 @@ static double nice_max(double v)
     return 10.0 * mag;
 }
 
-void report_trend_svg(const struct report_trend *r)
+void report_svg_chart(FILE *out, const struct report_svg_chart *c)
 {
-    static const char *const ytitle[] = {"occurrences", "documents using the term",
-                                         "occurrences per 10,000 Han characters",
-                                         "share of documents"};
-    const struct trend *t = r->t;
-    size_t np = t->nperiods;
-    double H = TOP + 20.0 * (double)r->nlabels + 20.0;
+    size_t np = c->nx;
+    double H = TOP + 20.0 * (double)c->nseries + 20.0;
     if (H < MIN_H)
         H = MIN_H;
     double pw = W - LEFT - RIGHT, ph = H - TOP - BOTTOM, vmax = 0;
     struct sbuf sb = SBUF_INIT;
 
-    for (size_t k = 0; k < r->nlabels; k++)
-        for (size_t i = 0; i < np; i++) {
-            double v = report_trend_value(t, i, r->labels[k], r->measure);
-            if (v > vmax)
-                vmax = v;
-        }
+    for (size_t k = 0; k < c->nseries; k++)
+        for (size_t i = 0; i < np; i++)
+            if (c->series[k].values[i] > vmax)
+                vmax = c->series[k].values[i];
     double ymax = nice_max(vmax);
-    if (r->measure == TREND_SHARE && ymax > 1.0)
-        ymax = 1.0;
+    if (c->y_cap > 0 && ymax > c->y_cap)
+        ymax = c->y_cap;
 
     sbuf_addf(&sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
                    "viewBox=\"0 0 %.0f %.0f\" font-family=\"%s\" font-size=\"12\">\n",
               W, H, W, H, FONT);
-    sbuf_addf(&sb, "<title>tifa trend: %s per period</title>\n", ytitle[r->measure]);
+    sbuf_addstr(&sb, "<title>");
+    esc(&sb, c->title);
+    sbuf_addstr(&sb, "</title>\n");
     sbuf_addf(&sb, "<rect width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n", W, H);
-    sbuf_addf(&sb, "<text x=\"%.1f\" y=\"24\" font-size=\"15\" text-anchor=\"middle\">%s per period</text>\n",
-              LEFT + pw / 2, ytitle[r->measure]);
+    sbuf_addf(&sb, "<text x=\"%.1f\" y=\"24\" font-size=\"15\" text-anchor=\"middle\">",
+              LEFT + pw / 2);
+    esc(&sb, c->heading);
+    sbuf_addstr(&sb, "</text>\n");
 
     /* y axis: grid lines, ticks and labels */
     sbuf_addstr(&sb, "<g class=\"y-axis\" stroke=\"#dddddd\">\n");
@@ -97,8 +97,10 @@ void report_trend_svg(const struct report_trend *r)
                        "text-anchor=\"end\">%g</text>\n", LEFT - 6, y + 4, v);
     }
     sbuf_addstr(&sb, "</g>\n");
-    sbuf_addf(&sb, "<text transform=\"translate(18 %.1f) rotate(-90)\" text-anchor=\"middle\">%s</text>\n",
-              TOP + ph / 2, ytitle[r->measure]);
+    sbuf_addf(&sb, "<text transform=\"translate(18 %.1f) rotate(-90)\" text-anchor=\"middle\">",
+              TOP + ph / 2);
+    esc(&sb, c->y_title);
+    sbuf_addstr(&sb, "</text>\n");
 
     /* x axis */
     size_t step = np > 25 ? (np + 24) / 25 : 1;
@@ -118,17 +120,17 @@ void report_trend_svg(const struct report_trend *r)
         else
             sbuf_addf(&sb, "<text x=\"%.1f\" y=\"%.1f\" stroke=\"none\" fill=\"#333333\" "
                            "text-anchor=\"middle\">", x, TOP + ph + 18);
-        esc(&sb, t->periods[i].key);
+        esc(&sb, c->x_labels[i]);
         sbuf_addstr(&sb, "</text>\n");
     }
     sbuf_addstr(&sb, "</g>\n");
-    sbuf_addf(&sb, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">period</text>\n",
-              LEFT + pw / 2, H - 12);
+    sbuf_addf(&sb, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", LEFT + pw / 2, H - 12);
+    esc(&sb, c->x_title);
+    sbuf_addstr(&sb, "</text>\n");
 
     /* one line per term, then the legend */
-    for (size_t k = 0; k < r->nlabels; k++) {
-        uint32_t id = r->labels[k];
-        const char *term = r->lx->labels[id].term, *color = palette[k % 10];
+    for (size_t k = 0; k < c->nseries; k++) {
+        const char *term = c->series[k].name, *color = palette[k % 10];
         const char *dash = (k / 10) % 2 ? " stroke-dasharray=\"6 3\"" : "";
         sbuf_addstr(&sb, "<g class=\"series\" data-term=\"");
         esc(&sb, term);
@@ -136,19 +138,19 @@ void report_trend_svg(const struct report_trend *r)
                   color, dash);
         for (size_t i = 0; i < np; i++) {
             double x = np > 1 ? LEFT + pw * (double)i / (double)(np - 1) : LEFT + pw / 2;
-            double y = TOP + ph - ph * report_trend_value(t, i, id, r->measure) / ymax;
+            double y = TOP + ph - ph * c->series[k].values[i] / ymax;
             sbuf_addf(&sb, "%s%.1f,%.1f", i ? " " : "", x, y);
         }
         sbuf_addstr(&sb, "\"/>\n");
         for (size_t i = 0; i < np; i++) {
-            double v = report_trend_value(t, i, id, r->measure);
+            double v = c->series[k].values[i];
             double x = np > 1 ? LEFT + pw * (double)i / (double)(np - 1) : LEFT + pw / 2;
             double y = TOP + ph - ph * v / ymax;
             sbuf_addf(&sb, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\" data-term=\"", x, y,
                       color);
             esc(&sb, term);
             sbuf_addstr(&sb, "\" data-period=\"");
-            esc(&sb, t->periods[i].key);
+            esc(&sb, c->x_labels[i]);
             sbuf_addf(&sb, "\" data-value=\"%.12g\"/>\n", v);
         }
         sbuf_addstr(&sb, "</g>\n");
@@ -159,10 +161,13 @@ void report_trend_svg(const struct report_trend *r)
         esc(&sb, term);
         sbuf_addstr(&sb, "</text></g>\n");
     }
-    if (!r->nlabels)
-        sbuf_addf(&sb, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">no formulas found</text>\n",
-                  LEFT + pw / 2, TOP + ph / 2);
+    if (!c->nseries) {
+        sbuf_addf(&sb, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", LEFT + pw / 2,
+                  TOP + ph / 2);
+        esc(&sb, c->empty);
+        sbuf_addstr(&sb, "</text>\n");
+    }
     sbuf_addstr(&sb, "</svg>\n");
-    fwrite(sb.buf, 1, sb.len, r->out);
+    fwrite(sb.buf, 1, sb.len, out);
     sbuf_release(&sb);
 }

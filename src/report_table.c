@@ -1,67 +1,18 @@
 /*
- * report_table: the human-readable summary, columns aligned by display width.
+ * report_table: count's human-readable summary, columns aligned by display width (table.h).
  *
- * How it works: rows are formatted into strings first, the widest cell of each column is
- * measured with utf8_str_cols (a Han character is two columns), then every cell is padded;
- * numbers are right-aligned, text left-aligned. Per-document rows (--per-doc) are kept until
- * the end so that they align with each other.
+ * How it works: the summary is one table of terms (numbers right-aligned, text left-aligned)
+ * and a line of totals. Per-document rows (--per-doc) are kept until the end so that they align
+ * with each other, and printed as a table of their own before the summary.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "tifa/report.h"
-#include "tifa/utf8.h"
+#include "tifa/table.h"
 #include "tifa/xalloc.h"
 
-#define MAXCOLS 6
-
-struct table {
-    char **cells;    /* nrows * ncols */
-    size_t nrows, alloc, ncols;
-    int right[MAXCOLS];
-};
-
-static void table_add(struct table *t, const char *const *cells)
-{
-    ALLOC_GROW(t->cells, (t->nrows + 1) * t->ncols, t->alloc);
-    for (size_t c = 0; c < t->ncols; c++)
-        t->cells[t->nrows * t->ncols + c] = xstrdup(cells[c]);
-    t->nrows++;
-}
-
-static void table_print(struct table *t, FILE *out)
-{
-    size_t w[MAXCOLS] = {0};
-    struct sbuf line = SBUF_INIT;
-    for (size_t i = 0; i < t->nrows * t->ncols; i++) {
-        size_t cols = utf8_str_cols(t->cells[i], strlen(t->cells[i]));
-        if (cols > w[i % t->ncols])
-            w[i % t->ncols] = cols;
-    }
-    for (size_t r = 0; r < t->nrows; r++) {
-        sbuf_reset(&line);
-        for (size_t c = 0; c < t->ncols; c++) {
-            if (c)
-                sbuf_addstr(&line, "  ");
-            /* the last column is not padded on the right: no trailing blanks */
-            report_pad(&line, t->cells[r * t->ncols + c], c + 1 == t->ncols && !t->right[c] ? 0 : w[c],
-                       t->right[c]);
-        }
-        sbuf_addch(&line, '\n');
-        fwrite(line.buf, 1, line.len, out);
-    }
-    sbuf_release(&line);
-    for (size_t i = 0; i < t->nrows * t->ncols; i++)
-        free(t->cells[i]);
-    free(t->cells);
-}
-
-static void fmt_rate(char *buf, size_t len, double x)
-{
-    snprintf(buf, len, "%.2f", x);
-}
-
-void report_table_document(struct report *r, const struct agg_doc *doc)
+static void table_document(struct report *r, const struct agg_doc *doc)
 {
     if (!r->per_doc)
         return;
@@ -77,25 +28,27 @@ void report_table_document(struct report *r, const struct agg_doc *doc)
 
 static void print_per_doc(struct report *r)
 {
-    struct table t = {NULL, 0, 0, 5, {0, 0, 1, 1, 1}};
-    const char *head[] = {"DOCUMENT", "TERM", "COUNT", "PER 10K", "HAN"};
-    char cnt[32], rate[32], han[32];
+    static const enum table_align align[] = {TABLE_LEFT, TABLE_LEFT, TABLE_RIGHT, TABLE_RIGHT,
+                                             TABLE_RIGHT};
+    static const char *const head[] = {"DOCUMENT", "TERM", "COUNT", "PER 10K", "HAN"};
+    struct table t;
     struct sbuf path = SBUF_INIT;
-    table_add(&t, head);
+    table_init(&t, 5, align, 0);
+    table_add_row(&t, head);
     for (size_t i = 0; i < r->ndocs_buf; i++) {
         const struct agg_doc *d = &r->docs[i];
         sbuf_reset(&path);
         report_tsv_escape(&path, d->path);
-        snprintf(han, sizeof(han), "%llu", (unsigned long long)d->han);
         if (!d->ncounts) {
-            const char *row[] = {path.buf, "-", "0", "0.00", han};
-            table_add(&t, row);
+            table_add(&t, path.buf), table_add(&t, "-"), table_add(&t, "0");
+            table_add(&t, "0.00"), table_addf(&t, "%llu", (unsigned long long)d->han);
         }
         for (size_t k = 0; k < d->ncounts; k++) {
-            snprintf(cnt, sizeof(cnt), "%llu", (unsigned long long)d->counts[k].count);
-            fmt_rate(rate, sizeof(rate), agg_per_10k(d->counts[k].count, d->han));
-            const char *row[] = {path.buf, r->lx->labels[d->counts[k].label_id].term, cnt, rate, han};
-            table_add(&t, row);
+            table_add(&t, path.buf);
+            table_add(&t, r->lx->labels[d->counts[k].label_id].term);
+            table_addf(&t, "%llu", (unsigned long long)d->counts[k].count);
+            table_addf(&t, "%.2f", agg_per_10k(d->counts[k].count, d->han));
+            table_addf(&t, "%llu", (unsigned long long)d->han);
         }
         agg_doc_release(&r->docs[i]);
     }
@@ -103,44 +56,42 @@ static void print_per_doc(struct report *r)
     r->docs = NULL;
     sbuf_release(&path);
     table_print(&t, r->out);
+    table_release(&t);
     fputc('\n', r->out);
 }
 
-void report_table_end(struct report *r, const struct agg_total *tot, const struct walk_note *sk,
+static void table_end(struct report *r, const struct agg_total *tot, const struct walk_note *sk,
                       size_t nsk, const struct walk_note *er, size_t ner)
 {
+    static const enum table_align align[] = {TABLE_LEFT, TABLE_RIGHT, TABLE_RIGHT, TABLE_RIGHT,
+                                             TABLE_LEFT};
+    static const char *const head[] = {"TERM", "COUNT", "DOCS", "PER 10K", "CATEGORY"};
     struct agg_row *rows;
     size_t nrows;
-    struct table t = {NULL, 0, 0, 5, {0, 1, 1, 1, 0}};
-    const char *head[] = {"TERM", "COUNT", "DOCS", "PER 10K", "CATEGORY"};
-    char cnt[32], docs[32], rate[32];
-    uint64_t matches = 0;
+    struct table t;
 
     if (r->per_doc)
         print_per_doc(r);
     agg_rows(tot, r->lx, r->sort, r->min_count, r->top, &rows, &nrows);
-    table_add(&t, head);
+    table_init(&t, 5, align, 0);
+    table_add_row(&t, head);
     for (size_t i = 0; i < nrows; i++) {
         const struct lex_label *l = &r->lx->labels[rows[i].label_id];
-        snprintf(cnt, sizeof(cnt), "%llu", (unsigned long long)rows[i].count);
-        snprintf(docs, sizeof(docs), "%llu", (unsigned long long)rows[i].documents);
-        fmt_rate(rate, sizeof(rate), rows[i].per_10k);
-        const char *row[] = {l->term, cnt, docs, rate, l->category};
-        table_add(&t, row);
+        table_add(&t, l->term);
+        table_addf(&t, "%llu", (unsigned long long)rows[i].count);
+        table_addf(&t, "%llu", (unsigned long long)rows[i].documents);
+        table_addf(&t, "%.2f", rows[i].per_10k);
+        table_add(&t, l->category);
     }
     free(rows);
-    for (size_t i = 0; i < tot->nlabels; i++)
-        matches += tot->counts[i];
     if (nrows)
         table_print(&t, r->out);
-    else {
-        free(t.cells[0]), free(t.cells[1]), free(t.cells[2]), free(t.cells[3]), free(t.cells[4]);
-        free(t.cells);
+    else
         fputs("no formulas found\n", r->out);
-    }
+    table_release(&t);
     fprintf(r->out, "\n%llu document%s, %llu Han characters, %llu matches of %zu terms",
             (unsigned long long)tot->documents, tot->documents == 1 ? "" : "s",
-            (unsigned long long)tot->han, (unsigned long long)matches,
+            (unsigned long long)tot->han, (unsigned long long)agg_total_matches(tot),
             r->lexinfo ? (size_t)r->lexinfo->terms : r->lx->nlabels);
     if (nsk)
         fprintf(r->out, "; %zu skipped", nsk);
@@ -150,3 +101,5 @@ void report_table_end(struct report *r, const struct agg_total *tot, const struc
     (void)sk;
     (void)er;
 }
+
+const struct report_ops report_table_ops = {{"table", FMT_TABLE}, NULL, table_document, table_end};

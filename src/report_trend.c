@@ -1,44 +1,31 @@
 /*
- * report_trend: table, JSON, TSV and CSV output of `tifa trend` (the SVG is in report_svg.c).
+ * report_trend: table, JSON, TSV, CSV and SVG output of `tifa trend`.
  *
- * How it works: the reporter walks the rows (label ids chosen by the command) and periods of a
- * finished struct trend; each number is rounded once by report_trend_value() or round4() so
- * all formats print the same digits. The table is a matrix of strings measured with
- * utf8_str_cols and padded with report_pad (terms left, numbers right). JSON is written one
- * term per line with jansson.
+ * How it works: each format is a const struct trend_ops in the trend family's table. The
+ * reporter walks the rows (label ids chosen by the command) and periods of a finished struct
+ * trend; the numbers come from trend_value(). JSON prints them unrounded; the table, TSV, CSV
+ * and SVG print them rounded once by shown() so they agree digit for digit. The table is a
+ * table.h table (terms left, numbers right, trailing blanks trimmed); the SVG is drawn by
+ * report_svg.c from the rounded values. JSON is written one term per line.
  */
 #include "tifa/report_trend.h"
 
-#include <jansson.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "tifa/utf8.h"
+#include "tifa/report.h"
+#include "tifa/report_json.h"
+#include "tifa/report_svg.h"
+#include "tifa/table.h"
 #include "tifa/xalloc.h"
 
 static const char *const measure_names[] = {"count", "documents", "per_10k", "share"};
 
-static double round4(double x)
+/* The value the table, TSV, CSV and SVG print: rates and shares rounded to 4 decimals. */
+static double shown(const struct trend *t, size_t period, uint32_t label_id, enum trend_measure m)
 {
-    double r = round(x * 10000.0) / 10000.0;
-    return r == 0.0 ? 0.0 : r;
-}
-
-double report_trend_value(const struct trend *t, size_t period, uint32_t label_id,
-                          enum trend_measure m)
-{
-    const struct trend_period *p = &t->periods[period];
-    switch (m) {
-    case TREND_DOCS:
-        return (double)p->docs[label_id];
-    case TREND_RATE:
-        return round4(agg_per_10k(p->count[label_id], p->han));
-    case TREND_SHARE:
-        return p->documents ? round4((double)p->docs[label_id] / (double)p->documents) : 0.0;
-    default:
-        return (double)p->count[label_id];
-    }
+    double v = trend_value(t, period, label_id, m);
+    return m == TREND_RATE || m == TREND_SHARE ? report_round4(v) : v;
 }
 
 static json_t *seen_json(const struct trend *t, const struct trend_seen *s)
@@ -49,18 +36,6 @@ static json_t *seen_json(const struct trend *t, const struct trend_seen *s)
     json_object_set_new(o, "period", report_json_string(t->periods[s->period].key));
     json_object_set_new(o, "document", report_json_string(s->document));
     return o;
-}
-
-static json_t *notes_json(const struct walk_note *n, size_t k, const char *key)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < k; i++) {
-        json_t *o = json_object();
-        json_object_set_new(o, "path", report_json_string(n[i].path));
-        json_object_set_new(o, key, report_json_string(n[i].text));
-        json_array_append_new(a, o);
-    }
-    return a;
 }
 
 static void print_json(const struct report_trend *r)
@@ -98,24 +73,16 @@ static void print_json(const struct report_trend *r)
             json_object_set_new(c, "period", report_json_string(t->periods[i].key));
             json_object_set_new(c, "count", json_integer((json_int_t)t->periods[i].count[id]));
             json_object_set_new(c, "documents", json_integer((json_int_t)t->periods[i].docs[id]));
-            json_object_set_new(c, "per_10k", json_real(report_trend_value(t, i, id, TREND_RATE)));
-            json_object_set_new(c, "share", json_real(report_trend_value(t, i, id, TREND_SHARE)));
+            json_object_set_new(c, "per_10k", json_real(trend_value(t, i, id, TREND_RATE)));
+            json_object_set_new(c, "share", json_real(trend_value(t, i, id, TREND_SHARE)));
             json_array_append_new(cells, c);
         }
         json_object_set_new(o, "cells", cells);
         report_json_put(r->out, o, k ? ",\n  " : "\n  ", "");
     }
     fputs("],\n", r->out);
-    report_json_put(r->out, notes_json(r->skipped, r->nskipped, "reason"), " \"skipped\": ", ",\n");
-    report_json_put(r->out, notes_json(r->errors, r->nerrors, "message"), " \"errors\": ", "}\n");
-}
-
-static void field(struct sbuf *sb, int csv, const char *s)
-{
-    if (csv)
-        report_csv_field(sb, s);
-    else
-        report_tsv_escape(sb, s);
+    report_json_put(r->out, report_json_notes(r->skipped, r->nskipped, "reason"), " \"skipped\": ", ",\n");
+    report_json_put(r->out, report_json_notes(r->errors, r->nerrors, "message"), " \"errors\": ", "}\n");
 }
 
 static void print_sv(const struct report_trend *r)
@@ -129,27 +96,16 @@ static void print_sv(const struct report_trend *r)
         for (size_t i = 0; i < r->t->nperiods; i++) {
             const struct trend_period *p = &r->t->periods[i];
             sbuf_reset(&sb);
-            field(&sb, csv, r->lx->labels[id].term);
+            report_sv_field(&sb, csv, r->lx->labels[id].term);
             sbuf_addstr(&sb, sep);
-            field(&sb, csv, p->key);
+            report_sv_field(&sb, csv, p->key);
             sbuf_addf(&sb, "%s%llu%s%llu%s%.12g%s%.12g%s", sep, (unsigned long long)p->count[id],
                       sep, (unsigned long long)p->docs[id], sep,
-                      report_trend_value(r->t, i, id, TREND_RATE), sep,
-                      report_trend_value(r->t, i, id, TREND_SHARE), eol);
+                      shown(r->t, i, id, TREND_RATE), sep, shown(r->t, i, id, TREND_SHARE), eol);
             fwrite(sb.buf, 1, sb.len, r->out);
         }
     }
     sbuf_release(&sb);
-}
-
-static void fmt_value(char *buf, size_t len, double v, enum trend_measure m)
-{
-    if (m == TREND_COUNT || m == TREND_DOCS)
-        snprintf(buf, len, "%.0f", v);
-    else if (m == TREND_SHARE)
-        snprintf(buf, len, "%.0f%%", v * 100.0);
-    else
-        snprintf(buf, len, "%.2f", v);
 }
 
 static void print_table(const struct report_trend *r)
@@ -159,65 +115,58 @@ static void print_table(const struct report_trend *r)
         "occurrences per 10,000 Han characters per period",
         "share of the period's documents that use the term"};
     const struct trend *t = r->t;
-    size_t ncols = t->nperiods + 3, nrows = r->nlabels + 3;
-    char **cells = xcalloc(st_mult(ncols, nrows), sizeof(char *));
-    size_t *w = xcalloc(ncols, sizeof(size_t));
-    char buf[64];
+    size_t ncols = t->nperiods + 3;
+    enum table_align *align = xmalloc(st_mult(ncols, sizeof(*align)));
+    struct table tb;
     struct sbuf line = SBUF_INIT;
 
-    fprintf(r->out, "%s\n\n", titles[r->measure]);
-    cells[0] = xstrdup("TERM");
+    /* terms, FIRST and LAST left, periods right */
+    for (size_t c = 0; c < ncols; c++)
+        align[c] = c > 0 && c < ncols - 2 ? TABLE_RIGHT : TABLE_LEFT;
+    table_init(&tb, ncols, align, TABLE_TRIM);
+    free(align);
+    /* period keys escaped once: the header and the FIRST/LAST cells */
+    char **keys = xcalloc(t->nperiods + 1, sizeof(char *));
     for (size_t i = 0; i < t->nperiods; i++) {
         sbuf_reset(&line);
         report_tsv_escape(&line, t->periods[i].key);
-        cells[1 + i] = xstrdup(line.buf);
+        keys[i] = xstrdup(line.buf);
     }
-    cells[ncols - 2] = xstrdup("FIRST");
-    cells[ncols - 1] = xstrdup("LAST");
+    fprintf(r->out, "%s\n\n", titles[r->measure]);
+    table_add(&tb, "TERM");
+    for (size_t i = 0; i < t->nperiods; i++)
+        table_add(&tb, keys[i]);
+    table_add(&tb, "FIRST");
+    table_add(&tb, "LAST");
     for (size_t k = 0; k < r->nlabels; k++) {
         uint32_t id = r->labels[k];
-        char **row = cells + (k + 1) * ncols;
         struct trend_seen first, last;
-        row[0] = xstrdup(r->lx->labels[id].term);
+        table_add(&tb, r->lx->labels[id].term);
         for (size_t i = 0; i < t->nperiods; i++) {
-            fmt_value(buf, sizeof(buf), report_trend_value(t, i, id, r->measure), r->measure);
-            row[1 + i] = xstrdup(buf);
+            double v = shown(t, i, id, r->measure);
+            if (r->measure == TREND_COUNT || r->measure == TREND_DOCS)
+                table_addf(&tb, "%.0f", v);
+            else if (r->measure == TREND_SHARE)
+                table_addf(&tb, "%.0f%%", v * 100.0);
+            else
+                table_addf(&tb, "%.2f", v);
         }
         trend_first_last(t, id, &first, &last);
-        row[ncols - 2] = xstrdup(first.document ? cells[1 + first.period] : "-");
-        row[ncols - 1] = xstrdup(last.document ? cells[1 + last.period] : "-");
+        table_add(&tb, first.document ? keys[first.period] : "-");
+        table_add(&tb, last.document ? keys[last.period] : "-");
     }
-    char **docs = cells + (r->nlabels + 1) * ncols, **han = docs + ncols;
-    docs[0] = xstrdup("(documents)");
-    han[0] = xstrdup("(Han characters)");
-    for (size_t i = 0; i < t->nperiods; i++) {
-        snprintf(buf, sizeof(buf), "%llu", (unsigned long long)t->periods[i].documents);
-        docs[1 + i] = xstrdup(buf);
-        snprintf(buf, sizeof(buf), "%llu", (unsigned long long)t->periods[i].han);
-        han[1 + i] = xstrdup(buf);
-    }
-    docs[ncols - 2] = xstrdup("");
-    docs[ncols - 1] = xstrdup("");
-    han[ncols - 2] = xstrdup("");
-    han[ncols - 1] = xstrdup("");
-    for (size_t i = 0; i < ncols * nrows; i++) {
-        size_t c = utf8_str_cols(cells[i], strlen(cells[i]));
-        if (c > w[i % ncols])
-            w[i % ncols] = c;
-    }
-    for (size_t rr = 0; rr < nrows; rr++) {
-        sbuf_reset(&line);
-        for (size_t c = 0; c < ncols; c++) {
-            if (c)
-                sbuf_addstr(&line, "  ");
-            report_pad(&line, cells[rr * ncols + c], c + 1 == ncols ? 0 : w[c],
-                       c > 0 && c < ncols - 2);
-        }
-        while (line.len && line.buf[line.len - 1] == ' ')
-            line.buf[--line.len] = '\0';
-        sbuf_addch(&line, '\n');
-        fwrite(line.buf, 1, line.len, r->out);
-    }
+    table_add(&tb, "(documents)");
+    for (size_t i = 0; i < t->nperiods; i++)
+        table_addf(&tb, "%llu", (unsigned long long)t->periods[i].documents);
+    table_add(&tb, "");
+    table_add(&tb, "");
+    table_add(&tb, "(Han characters)");
+    for (size_t i = 0; i < t->nperiods; i++)
+        table_addf(&tb, "%llu", (unsigned long long)t->periods[i].han);
+    table_add(&tb, "");
+    table_add(&tb, "");
+    table_print(&tb, r->out);
+    table_release(&tb);
     if (!r->nlabels)
         fputs("no formulas found\n", r->out);
     uint64_t ndocs = t->npaths + t->nunkeyed;
@@ -233,28 +182,66 @@ static void print_table(const struct report_trend *r)
     }
     if (r->nskipped || r->nerrors)
         fprintf(r->out, "%zu skipped, %zu not read\n", r->nskipped, r->nerrors);
-    for (size_t i = 0; i < ncols * nrows; i++)
-        free(cells[i]);
-    free(cells);
-    free(w);
+    for (size_t i = 0; i < t->nperiods; i++)
+        free(keys[i]);
+    free(keys);
     sbuf_release(&line);
 }
 
+static void print_svg(const struct report_trend *r)
+{
+    static const char *const ytitle[] = {"occurrences", "documents using the term",
+                                         "occurrences per 10,000 Han characters",
+                                         "share of documents"};
+    const struct trend *t = r->t;
+    struct sbuf title = SBUF_INIT, heading = SBUF_INIT;
+    const char **keys = xcalloc(t->nperiods + 1, sizeof(char *));
+    struct report_svg_series *series = xcalloc(r->nlabels + 1, sizeof(*series));
+    double *values = xcalloc(st_mult(r->nlabels, t->nperiods) + 1, sizeof(double));
+
+    for (size_t i = 0; i < t->nperiods; i++)
+        keys[i] = t->periods[i].key;
+    for (size_t k = 0; k < r->nlabels; k++) {
+        double *v = values + k * t->nperiods;
+        for (size_t i = 0; i < t->nperiods; i++)
+            v[i] = shown(t, i, r->labels[k], r->measure);
+        series[k].name = r->lx->labels[r->labels[k]].term;
+        series[k].values = v;
+    }
+    sbuf_addf(&title, "tifa trend: %s per period", ytitle[r->measure]);
+    sbuf_addf(&heading, "%s per period", ytitle[r->measure]);
+    struct report_svg_chart chart = {title.buf, heading.buf, ytitle[r->measure], "period",
+                                     "no formulas found", keys, t->nperiods, series, r->nlabels,
+                                     r->measure == TREND_SHARE ? 1.0 : 0.0};
+    report_svg_chart(r->out, &chart);
+    sbuf_release(&title);
+    sbuf_release(&heading);
+    free(keys);
+    free(series);
+    free(values);
+}
+
+/* One format of trend's reporter. */
+struct trend_ops {
+    struct report_format_def def; /* first: the family table points at it */
+    void (*write)(const struct report_trend *r);
+};
+
+static const struct trend_ops trend_table = {{"table", FMT_TABLE}, print_table};
+static const struct trend_ops trend_json = {{"json", FMT_JSON}, print_json};
+static const struct trend_ops trend_tsv = {{"tsv", FMT_TSV}, print_sv};
+static const struct trend_ops trend_csv = {{"csv", FMT_CSV}, print_sv};
+static const struct trend_ops trend_svg = {{"svg", FMT_SVG}, print_svg};
+
+static const struct report_format_def *const trend_defs[] = {
+    &trend_table.def, &trend_json.def, &trend_tsv.def, &trend_csv.def, &trend_svg.def,
+};
+
+const struct report_formats report_trend_formats = {trend_defs,
+                                                    sizeof(trend_defs) / sizeof(trend_defs[0])};
+
 void report_trend(const struct report_trend *r)
 {
-    switch (r->format) {
-    case FMT_JSON:
-        print_json(r);
-        break;
-    case FMT_TSV:
-    case FMT_CSV:
-        print_sv(r);
-        break;
-    case FMT_SVG:
-        report_trend_svg(r);
-        break;
-    default:
-        print_table(r);
-        break;
-    }
+    const struct report_format_def *def = report_format_get(&report_trend_formats, r->format);
+    ((const struct trend_ops *)def)->write(r);
 }

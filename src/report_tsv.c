@@ -7,28 +7,24 @@
  */
 #include "tifa/report.h"
 
-void report_tsv_begin(struct report *r)
+static void sv_begin(struct report *r)
 {
     fputs(r->format == FMT_CSV ? "path,term,count\r\n" : "path\tterm\tcount\n", r->out);
 }
 
-void report_tsv_document(struct report *r, const struct agg_doc *doc)
+static void sv_document(struct report *r, const struct agg_doc *doc)
 {
     struct sbuf *sb = &r->scratch;
+    int csv = r->format == FMT_CSV;
     sbuf_reset(sb);
     for (size_t i = 0; i < doc->ncounts; i++) {
-        const char *term = r->lx->labels[doc->counts[i].label_id].term;
-        if (r->format == FMT_CSV) {
-            report_csv_field(sb, doc->path);
-            sbuf_addch(sb, ',');
-            report_csv_field(sb, term);
-            sbuf_addf(sb, ",%llu\r\n", (unsigned long long)doc->counts[i].count);
-        } else {
-            report_tsv_escape(sb, doc->path);
-            sbuf_addch(sb, '\t');
-            report_tsv_escape(sb, term);
-            sbuf_addf(sb, "\t%llu\n", (unsigned long long)doc->counts[i].count);
-        }
+        report_sv_field(sb, csv, doc->path);
+        sbuf_addch(sb, csv ? ',' : '\t');
+        report_sv_field(sb, csv, r->lx->labels[doc->counts[i].label_id].term);
+        sbuf_addf(sb, csv ? ",%llu\r\n" : "\t%llu\n", (unsigned long long)doc->counts[i].count);
     }
     fwrite(sb->buf, 1, sb->len, r->out);
 }
+
+const struct report_ops report_tsv_ops = {{"tsv", FMT_TSV}, sv_begin, sv_document, NULL};
+const struct report_ops report_csv_ops = {{"csv", FMT_CSV}, sv_begin, sv_document, NULL};

@@ -224,3 +224,19 @@ void trend_total(const struct trend *t, uint32_t label_id, uint64_t *count, uint
         *docs += t->periods[i].docs[label_id];
     }
 }
+
+double trend_value(const struct trend *t, size_t period, uint32_t label_id,
+                   enum trend_measure m)
+{
+    const struct trend_period *p = &t->periods[period];
+    switch (m) {
+    case TREND_DOCS:
+        return (double)p->docs[label_id];
+    case TREND_RATE:
+        return agg_per_10k(p->count[label_id], p->han);
+    case TREND_SHARE:
+        return p->documents ? (double)p->docs[label_id] / (double)p->documents : 0.0;
+    default:
+        return (double)p->count[label_id];
+    }
+}

@@ -92,6 +92,9 @@ void agg_total_add(struct agg_total *tot, const struct agg_doc *doc);
 /** Rate per 10,000 Han characters (0 when @han is 0). */
 double agg_per_10k(uint64_t count, uint64_t han);
 
+/** The matches of every term in @tot (the sum of its counts). */
+uint64_t agg_total_matches(const struct agg_total *tot);
+
 /**
  * The rows of the term summary: terms with a non-zero total, at least @min_count, sorted by
  * @sort (count: count desc then term; docs: documents desc then count desc then term; term:

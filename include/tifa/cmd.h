@@ -115,9 +115,10 @@ void cmd_warn_invalid(const struct agg_doc *doc);
  */
 void cmd_doc_failed(const struct tifa_err *err, struct walk_result *w);
 
-/** Parses a --format value among the @allowed formats (mask of 1 << format); prints the error,
- *  naming the allowed ones, and returns -1 when it is not one of them. */
-int cmd_parse_format(const char *s, unsigned allowed, enum report_format *out);
+/** Parses a --format value among the formats of a command family (@allowed: report_count_formats,
+ *  report_diff_formats, ...); prints the error, naming the allowed ones, and returns -1 when it
+ *  is not one of them. */
+int cmd_parse_format(const char *s, const struct report_formats *allowed, enum report_format *out);
 
 /** Parses a --sort value (count, term, docs); prints the error and returns -1 when unknown. */
 int cmd_parse_sort(const char *s, enum agg_sort *out);

@@ -1,10 +1,16 @@
 /*
- * report: one reporter interface for `tifa count` (begin / document / end), one implementation
- * per format: report_json.c (json, jsonl), report_table.c (table), report_tsv.c (tsv, csv).
+ * report: the reporter interface of `tifa count` and `tifa merge` (begin / document / end),
+ * and the escaping and rounding helpers every format of every command shares.
+ *
+ * A reporter is a const struct report_ops, one per format: report_table.c (table),
+ * report_json.c (json, jsonl), report_tsv.c (tsv, csv). report_count.c gathers them in the
+ * count family's table (report_format.h), which is how --format names them. Each operation may
+ * be NULL (nothing to do at that step).
  *
  * Owns: the formatting of results and escaping of paths (JSON stays valid for paths that are
  * not UTF-8; TSV escapes tabs, newlines, backslashes and invalid bytes; CSV quotes as RFC 4180).
- * Must not: compute or reorder results (agg does), decide exit codes, or read input.
+ * Must not: compute or reorder results (agg does), decide exit codes, or read input. jansson
+ * stays out of this header: report_json.h is the JSON side.
  * Output goes to a FILE * the caller owns; write errors are left for the caller to detect with
  * ferror()/fclose().
  */
@@ -13,27 +19,11 @@
 
 #include <stdio.h>
 
-#include <jansson.h>
-
 #include "tifa/agg.h"
 #include "tifa/lexicon.h"
+#include "tifa/report_format.h"
 #include "tifa/sbuf.h"
 #include "tifa/walk.h"
-
-enum report_format { FMT_TABLE = 0, FMT_JSON, FMT_JSONL, FMT_TSV, FMT_CSV, FMT_SVG };
-
-/** Parses a --format value against the formats a command allows (bit mask of 1 << format). */
-int report_format_parse(const char *s, unsigned allowed, enum report_format *out);
-/** The name of a format as --format spells it ("table", "json", ...). */
-const char *report_format_name(enum report_format f);
-
-struct json_t;
-/**
- * Writes @prefix, @v dumped on one line (rates with 12 significant digits, keys in insertion
- * order), then @suffix, to @out; takes the reference to @v. The JSON reporters of every command
- * share it so that their number formatting cannot drift apart.
- */
-void report_json_put(FILE *out, struct json_t *v, const char *prefix, const char *suffix);
 
 /*
  * What the JSON header says about the lexicon. report_json takes it from the lexicon unless
@@ -46,9 +36,22 @@ struct report_lexinfo {
     size_t nsources;
 };
 
+struct report;
+
+/* One format of count's reporter. */
+struct report_ops {
+    struct report_format_def def;   /* first: the family table points at it */
+    void (*begin)(struct report *r);
+    void (*document)(struct report *r, const struct agg_doc *doc);
+    /* totals, terms, skipped and errors */
+    void (*end)(struct report *r, const struct agg_total *tot, const struct walk_note *skipped,
+                size_t nskipped, const struct walk_note *errors, size_t nerrors);
+};
+
 struct report {
     FILE *out;
-    enum report_format format;
+    const struct report_ops *ops;
+    enum report_format format; /* ops->def.format */
     const struct lexicon *lx;
     const char *command;       /* "count" or "merge" */
     const struct report_lexinfo *lexinfo; /* NULL = describe lx (borrowed; see above) */
@@ -63,34 +66,35 @@ struct report {
     size_t ndocs_buf, docs_alloc;
 };
 
-void report_init(struct report *r, FILE *out, enum report_format f, const struct lexicon *lx,
-                 const char *command);
+/** Sets up @r to write @ops's format to @out (see report_count_ops() for --format values). */
+void report_init(struct report *r, FILE *out, const struct report_ops *ops,
+                 const struct lexicon *lx, const char *command);
 void report_begin(struct report *r);
 void report_document(struct report *r, const struct agg_doc *doc);
 /** Writes totals, terms, skipped and errors, then releases the reporter's memory. */
 void report_end(struct report *r, const struct agg_total *tot, const struct walk_note *skipped,
                 size_t nskipped, const struct walk_note *errors, size_t nerrors);
 
-/* Implementations (one file each). */
-void report_json_begin(struct report *r);
-void report_json_document(struct report *r, const struct agg_doc *doc);
-void report_json_end(struct report *r, const struct agg_total *tot, const struct walk_note *sk,
-                     size_t nsk, const struct walk_note *er, size_t ner);
-void report_table_document(struct report *r, const struct agg_doc *doc);
-void report_table_end(struct report *r, const struct agg_total *tot, const struct walk_note *sk,
-                      size_t nsk, const struct walk_note *er, size_t ner);
-void report_tsv_begin(struct report *r);
-void report_tsv_document(struct report *r, const struct agg_doc *doc);
+/* The formats (one file each), gathered in report_count.c. */
+extern const struct report_ops report_table_ops, report_json_ops, report_jsonl_ops,
+    report_tsv_ops, report_csv_ops;
 
 /** Appends @s with each invalid UTF-8 sequence replaced by U+FFFD (for JSON strings). */
 void report_utf8_sanitize(struct sbuf *out, const char *s);
-/** A new JSON string of @s, sanitized as report_utf8_sanitize does (jansson refuses bad UTF-8). */
-json_t *report_json_string(const char *s);
 /** Appends @s escaped for TSV: \t \n \r \\ as backslash escapes, invalid UTF-8 bytes as \xNN. */
 void report_tsv_escape(struct sbuf *out, const char *s);
 /** Appends @s as one CSV field (RFC 4180: quoted when it holds , " CR or LF). */
 void report_csv_field(struct sbuf *out, const char *s);
-/** Appends @s padded with spaces to @cols display columns (left or right aligned). */
-void report_pad(struct sbuf *out, const char *s, size_t cols, int right);
+/** Appends @s as a CSV field when @csv, else escaped for TSV. */
+void report_sv_field(struct sbuf *out, int csv, const char *s);
+
+/*
+ * Rounding as the table, TSV, CSV and SVG print numbers (so that they do not wobble with the
+ * last bits of libm); JSON prints numbers unrounded.
+ */
+/** @x rounded to 4 decimals, never -0: report_round4(4.22484) == 4.2248. */
+double report_round4(double x);
+/** @x rounded to 6 significant digits: report_round_sig6(0.04275361) == 0.0427536. */
+double report_round_sig6(double x);
 
 #endif

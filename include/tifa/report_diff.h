@@ -11,11 +11,12 @@
  *                 "a_per_10k": 4.2248, "b_per_10k": 20.1, "g2": 4.1, "p": 0.0428,
  *                 "log_ratio": 2.25, "pct_diff": 375.9, "significant": true}, ...]}
  *
- * Rates, G², Log Ratio and %DIFF are rounded to 4 decimals and p to 6 significant digits, in
- * every format (so outputs do not wobble with the last bits of libm). TSV and CSV have one
- * header line with the JSON key names, then one line per row. The table marks each row with
- * + (more in B), - (less) or = and, when @color, paints increases green and decreases red; a
- * * marks significant rows. Must not: compute or reorder rows (diff does).
+ * JSON prints every number unrounded, in the shortest form that reads back to the same double
+ * (report_json.h). The table, TSV and CSV round rates, G², Log Ratio and %DIFF to 4 decimals
+ * and p to 6 significant digits (so they do not wobble with the last bits of libm). TSV and CSV
+ * have one header line with the JSON key names, then one line per row. The table marks each
+ * row with + (more in B), - (less) or = and, when @color, paints increases green and decreases
+ * red; a * marks significant rows. Must not: compute or reorder rows (diff does).
  */
 #ifndef TIFA_REPORT_DIFF_H
 #define TIFA_REPORT_DIFF_H
@@ -23,9 +24,12 @@
 #include <stdio.h>
 
 #include "tifa/diff.h"
-#include "tifa/report.h"
+#include "tifa/report_format.h"
 
-/** Writes the rows in @fmt (FMT_TABLE, FMT_JSON, FMT_TSV or FMT_CSV) to @out. */
+/** The formats --format accepts for diff: table, json, tsv, csv. */
+extern const struct report_formats report_diff_formats;
+
+/** Writes the rows in @fmt (one of report_diff_formats) to @out; @color: table colours. */
 void report_diff(FILE *out, enum report_format fmt, const struct diff *d,
                  const struct diff_row *rows, size_t nrows, double alpha, int color);
 

@@ -15,15 +15,16 @@
  *
  * "first"/"last" are null for a term that never appears (asked for with --term). per_10k is
  * per 10,000 Han characters of the period, share the fraction of the period's documents that
- * use the term; both rounded to 4 decimals, in every format. TSV/CSV are long: one line per
+ * use the term; JSON prints them unrounded (report_json.h), the other formats rounded to 4
+ * decimals. TSV/CSV are long: one line per
  * (term, period) with the keys term, period, count, documents, per_10k, share. The table and
  * the SVG show the measure chosen (count, documents, per_10k or share).
  *
  * The SVG is self-contained (no scripts, fonts by family name only): one polyline per term,
  * y axis from 0 to a rounded maximum with 5 ticks, one x tick per period, a legend with the
  * terms, axis titles. Every plotted point is a <circle> carrying data-term, data-period and
- * data-value (the number plotted, formatted as in the JSON), so tests and scripts can check
- * the drawing against the data. Must not: compute (trend does) or reorder.
+ * data-value (the number plotted, rounded as in TSV), so tests and scripts can check the
+ * drawing against the data (report_svg.c draws). Must not: compute (trend does) or reorder.
  */
 #ifndef TIFA_REPORT_TREND_H
 #define TIFA_REPORT_TREND_H
@@ -31,11 +32,12 @@
 #include <stdio.h>
 
 #include "tifa/lexicon.h"
-#include "tifa/report.h"
+#include "tifa/report_format.h"
 #include "tifa/trend.h"
 #include "tifa/walk.h"
 
-enum trend_measure { TREND_COUNT = 0, TREND_DOCS, TREND_RATE, TREND_SHARE };
+/** The formats --format accepts for trend: table, json, tsv, csv, svg. */
+extern const struct report_formats report_trend_formats;
 
 struct report_trend {
     FILE *out;
@@ -50,14 +52,7 @@ struct report_trend {
     size_t nskipped, nerrors;
 };
 
-/** The measure's value for (@period, @label_id), rounded as printed. */
-double report_trend_value(const struct trend *t, size_t period, uint32_t label_id,
-                          enum trend_measure m);
-
-/** Writes the whole trend report. */
+/** Writes the whole trend report in r->format, one of report_trend_formats. */
 void report_trend(const struct report_trend *r);
-
-/** The SVG chart (report_svg.c); report_trend() calls it for FMT_SVG. */
-void report_trend_svg(const struct report_trend *r);
 
 #endif

@@ -97,4 +97,16 @@ void trend_first_last(const struct trend *t, uint32_t label_id, struct trend_see
 /** Total occurrences and documents of @label_id over all periods. */
 void trend_total(const struct trend *t, uint32_t label_id, uint64_t *count, uint64_t *docs);
 
+/* What a trend shows per (period, term). */
+enum trend_measure {
+    TREND_COUNT = 0,    /* occurrences */
+    TREND_DOCS,         /* documents using the term */
+    TREND_RATE,         /* occurrences per 10,000 Han characters of the period (0 without Han) */
+    TREND_SHARE         /* fraction of the period's documents using the term (0 without any) */
+};
+
+/** The measure @m of @label_id in period @period (after trend_finish), unrounded. */
+double trend_value(const struct trend *t, size_t period, uint32_t label_id,
+                   enum trend_measure m);
+
 #endif

@@ -1,0 +1,43 @@
+/*
+ * report_json: JSON output shared by every command's reporter: one writer for jansson values,
+ * and the JSON formats of `tifa count` (report_json_ops, report_jsonl_ops in report.h).
+ *
+ * Invariants of what the writer prints: one line, no indentation, ", " and ": " separators,
+ * object keys in insertion order, strings escaped as jansson escapes them (", \, \b \f \n \r \t,
+ * other control characters as \u00XX, everything else as is), integers as integers, and reals
+ * in the shortest form that reads back to the same double: the first of %.15g, %.16g and %.17g
+ * that strtod() turns back into the value, so 0.1 prints as 0.1 and 1/3 as 0.3333333333333333
+ * (jq and JavaScript print numbers this way). A real always shows it is one: 2.0, not 2
+ * (jansson's rule, so that readers keep the type); exponents print without '+' and leading
+ * zeros (1e-5, 1e20); -0 prints as 0.0. (json_real() refuses NaN and infinities, which JSON
+ * cannot hold, so the writer never sees them.)
+ * Numbers are never rounded here: rounding is for the table, TSV and CSV.
+ *
+ * Only this header and the files that build JSON include jansson.h.
+ */
+#ifndef TIFA_REPORT_JSON_H
+#define TIFA_REPORT_JSON_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "tifa/sbuf.h"
+#include "tifa/walk.h"
+
+/** Appends @v on one line as described above. @v is borrowed. */
+void report_json_render(struct sbuf *out, const json_t *v);
+
+/**
+ * Writes @prefix, @v (report_json_render), then @suffix, to @out; takes the reference to @v.
+ * Every command's JSON reporter writes through it, so their number formatting cannot drift apart.
+ */
+void report_json_put(FILE *out, json_t *v, const char *prefix, const char *suffix);
+
+/** A new JSON string of @s, sanitized as report_utf8_sanitize does (jansson refuses bad UTF-8). */
+json_t *report_json_string(const char *s);
+
+/** A new array of {"path": ..., @key: text} objects for the notes @n[0..k) (skips, errors). */
+json_t *report_json_notes(const struct walk_note *n, size_t k, const char *key);
+
+#endif
