@@ -343,17 +343,7 @@ static void renumber_breadth_first(struct ac *ac, const struct trie *t, struct c
 /* The child of state @s on class @cls (without AC_HDR) in the CSR arrays, UINT32_MAX if none. */
 static uint32_t sparse_goto(const struct ac *ac, uint32_t s, uint32_t cls)
 {
-    uint32_t lo = ac->edge_start[s], hi = ac->edge_start[s + 1];
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (ac->edge_cls[mid] < cls)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo < ac->edge_start[s + 1] && ac->edge_cls[lo] == cls)
-        return ac->edge_next[lo];
-    return UINT32_MAX;
+    return ac_edge_find(ac, ac->edge_start[s], ac->edge_start[s + 1], cls);
 }
 
 /* ac->fail and ac->st[].dict, in BFS order: a state's failure state is computed from its

@@ -239,6 +239,21 @@ static AC_INLINE uint32_t ac_class_entry(const struct ac *ac, const unsigned cha
 
 /* ---- transitions (ac_scan.c; ac_build.c steps the finished part of the table too) ---- */
 
+/* The target of the edge on class @cls (without AC_HDR) among edges [@lo, @hi) of the CSR
+ * arrays (sorted by class), UINT32_MAX if none (no target, id or state word, is that). */
+static inline uint32_t ac_edge_find(const struct ac *ac, uint32_t lo, uint32_t hi, uint32_t cls)
+{
+    uint32_t end = hi;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (ac->edge_cls[mid] < cls)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < end && ac->edge_cls[lo] == cls ? ac->edge_next[lo] : UINT32_MAX;
+}
+
 /* One step from a sparse state (word >= dense_lim): its edges, then failure links until a
  * state has the edge or is dense. @cls is a class-table class (class + AC_HDR). */
 uint32_t ac_step_sparse(const struct ac *ac, uint32_t word, uint32_t cls);

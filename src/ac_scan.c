@@ -266,16 +266,9 @@ AC_NOINLINE uint32_t ac_step_sparse(const struct ac *ac, uint32_t word, uint32_t
                 if (rec[S_CLS + k] == cls)
                     return rec[S_NEXT + k];
         } else {
-            uint32_t lo = rec[S_OVF], hi = lo + n, c = cls - AC_HDR;
-            while (lo < hi) {
-                uint32_t mid = lo + (hi - lo) / 2;
-                if (ac->edge_cls[mid] < c)
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
-            if (lo < rec[S_OVF] + n && ac->edge_cls[lo] == c)
-                return ac->edge_next[lo];
+            uint32_t t = ac_edge_find(ac, rec[S_OVF], rec[S_OVF] + n, cls - AC_HDR);
+            if (t != UINT32_MAX)
+                return t;
         }
         uint32_t f = rec[H_FAIL];
         if (f < ac->dense_lim)
