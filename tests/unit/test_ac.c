@@ -145,7 +145,7 @@ static void test_match_words(void **state)
 }
 
 /* Which scan a lexicon gets: the DFA up to 64 characters a pattern (or dfa_maxlen), the
- * linear candidate scan beyond (see ac.c, Semantics). */
+ * linear candidate scan beyond (see src/ac_internal.h, Semantics). */
 static const char *scan_for(const char *longest, enum ac_mode mode, size_t dfa_maxlen)
 {
     struct ac_pattern pats[2] = {{"四个意识", 0}, {longest, 1}};
