@@ -48,6 +48,7 @@
 #include <string.h>
 
 #include "ac_internal.h"
+#include "tifa/utf8.h"
 #include "tifa/xalloc.h"
 
 #define NONE UINT64_MAX
@@ -88,6 +89,9 @@ void ac_scanner_reset(struct ac_scanner *sc)
     sc->pmin = NONE;
     sc->in_ws = sc->prev_alnum = sc->prev_cr = 0;
     sc->nl_run = 0;
+    sc->nhits = 0;
+    if (sc->twin)
+        sc->twin->nhits = 0; /* the twin's state is copied in per piece, its hits are not */
     memset(&sc->stats, 0, sizeof(sc->stats));
     for (uint32_t i = 0; sc->cand && i <= sc->mask; i++)
         sc->cand[i].start = NONE;
@@ -99,6 +103,7 @@ void ac_scanner_release(struct ac_scanner *sc)
         ac_scanner_release(sc->twin);
         free(sc->twin);
     }
+    free(sc->hits);
     free(sc->ring_off);
     free(sc->ring_end);
     free(sc->ring_cls);
@@ -106,9 +111,22 @@ void ac_scanner_release(struct ac_scanner *sc)
     memset(sc, 0, sizeof(*sc));
 }
 
+static AC_NOINLINE void hits_flush(struct ac_scanner *sc)
+{
+    if (sc->nhits)
+        sc->hits_fn(sc->hits, sc->nhits, sc->hits_arg);
+    sc->nhits = 0;
+}
+
 static void emit(struct ac_scanner *sc, uint32_t pat, uint64_t start_sig, uint64_t end_off)
 {
     struct ac_match m;
+    if (sc->hits) {
+        sc->hits[sc->nhits++] = pat;
+        if (AC_UNLIKELY(sc->nhits == AC_HITS_MAX))
+            hits_flush(sc);
+        return;
+    }
     m.pattern_id = pat;
     m.term_id = sc->ac->pat[pat].term;
     m.start_off = sc->no_offsets ? 0 : sc->ring_off[start_sig & sc->mask];
@@ -529,6 +547,12 @@ static void lane_finish(struct lane *L, const unsigned char *p)
                                          L->sc->prev_alnum);
 }
 
+/* A character in no pattern (class 0) that is neither white space nor a letter or digit. */
+static inline int entry_ends_matches(uint32_t en)
+{
+    return (en & AC_CLASS_MASK) == AC_HDR && !(en & (AC_F_SPECIAL | AC_F_ALNUM));
+}
+
 /* Where the second lane may start: just after a character that no pattern contains (class 0)
  * and that is neither white space nor a letter or digit, at or after the middle of the piece.
  * Reading it takes any scanner to the root with every match before it reported (in
@@ -541,8 +565,7 @@ static size_t lane_split(const struct ac *ac, const unsigned char *p, size_t len
     while (k < lim && (p[k] & 0xC0) == 0x80)
         k++;
     for (; k < lim; k += n) {
-        uint32_t en = ac_class_entry(ac, p + k, &n);
-        if ((en & AC_CLASS_MASK) == AC_HDR && !(en & (AC_F_SPECIAL | AC_F_ALNUM)))
+        if (entry_ends_matches(ac_class_entry(ac, p + k, &n)))
             return k + n;
     }
     return 0;
@@ -611,6 +634,32 @@ void ac_scanner_no_offsets(struct ac_scanner *sc)
     }
 }
 
+void ac_scanner_hits(struct ac_scanner *sc, ac_hits_fn *fn, void *arg)
+{
+    ac_scanner_no_offsets(sc);
+    for (struct ac_scanner *s = sc; s; s = s == sc ? sc->twin : NULL) {
+        if (!s->hits)
+            s->hits = xmalloc(AC_HITS_MAX * sizeof(*s->hits));
+        s->nhits = 0;
+        s->hits_fn = fn;
+        s->hits_arg = arg;
+    }
+}
+
+uint64_t ac_scanner_oldest_off(const struct ac_scanner *sc)
+{
+    uint64_t ring = (uint64_t)sc->mask + 1;
+    return sc->sig > ring ? sc->ring_off[(sc->sig - ring) & sc->mask] : 0;
+}
+
+int ac_cp_ends_matches(const struct ac *ac, uint32_t cp)
+{
+    char utf8[4];
+    size_t n;
+    utf8_encode(cp, utf8);
+    return entry_ends_matches(ac_class_entry(ac, (const unsigned char *)utf8, &n));
+}
+
 void ac_scan(struct ac_scanner *sc, const char *utf8, size_t len)
 {
     const unsigned char *p = (const unsigned char *)utf8;
@@ -635,4 +684,9 @@ void ac_scan(struct ac_scanner *sc, const char *utf8, size_t len)
 void ac_scan_finish(struct ac_scanner *sc)
 {
     break_match(sc);
+    if (sc->hits) {
+        if (sc->twin)
+            hits_flush(sc->twin);
+        hits_flush(sc);
+    }
 }

@@ -173,11 +173,12 @@ static void count_match(void *p, const struct sink_match *m)
     agg_tally_add(&((struct count_ts *)p)->tally, m->label_id);
 }
 
-static void count_match_batch(void *p, const struct sink_match *m, size_t n)
+static void count_match_ids(void *p, const uint32_t *pattern_ids, size_t n)
 {
-    struct agg_tally *t = &((struct count_ts *)p)->tally;
+    struct count_ts *ts = p;
+    const struct lex_pattern *pats = ts->lx->patterns;
     for (size_t i = 0; i < n; i++)
-        agg_tally_add(t, m[i].label_id);
+        agg_tally_add(&ts->tally, pats[pattern_ids[i]].label_id);
 }
 
 static void *count_end(void *p, const struct sink_doc *d)
@@ -219,7 +220,7 @@ void agg_count_sink(struct sink *s, const struct lexicon *lx)
     s->thread_release = count_thread_release;
     s->begin = count_begin;
     s->match = count_match;
-    s->match_batch = count_match_batch;
+    s->match_ids = count_match_ids;
     s->end = count_end;
     s->merge = count_merge;
     s->discard = count_discard;

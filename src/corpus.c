@@ -14,8 +14,8 @@
  * worker wakes it only when it finishes that very document (or publishes chunks). With one
  * thread the same code runs without any worker and nothing is ever split.
  *
- * Matches: a consumer without SINK_POSITIONS gets them in batches of CORPUS_BATCH from a scanner
- * that keeps no offsets (its fastest loop, out of text order). With SINK_POSITIONS the scanner
+ * Matches: a consumer without SINK_POSITIONS gets them from a scanner that keeps no offsets
+ * (its fastest loop, out of text order), as batches of pattern ids when it takes them. With SINK_POSITIONS the scanner
  * keeps offsets and the thread keeps a WINDOW of the document's decoded text: each piece is
  * appended to it before it is scanned; matches wait in a queue until the window holds
  * context_bytes past their end (or the document ends), then go out with their line (counted
@@ -71,8 +71,6 @@
 #define CORPUS_SPLIT_MIN (16ull << 20)
 #define CORPUS_CHUNK (8ull << 20)
 #define CORPUS_SPLIT_SEARCH (1ull << 20)
-/* Matches handed over at once to a consumer without positions. */
-#define CORPUS_BATCH 256
 
 struct shared;
 
@@ -100,8 +98,6 @@ struct worker_ctx {
     struct sbuf head; /* the first o->head_len bytes of the document, when asked */
     size_t head_len;
     struct sink_doc doc;
-    struct sink_match batch[CORPUS_BATCH];
-    size_t nbatch;
     struct window win;
 };
 
@@ -156,30 +152,23 @@ struct shared {
     struct slot window[CORPUS_WINDOW];
 };
 
-/* ---- matches without positions: batches ---- */
+/* ---- matches without positions ---- */
 
-static void flush_batch(struct worker_ctx *w)
+static void on_hits(const uint32_t *pattern_ids, size_t n, void *arg)
 {
-    const struct sink *sk = w->sh->sink;
-    if (!w->nbatch)
-        return;
-    if (sk->match_batch) {
-        sk->match_batch(w->ts, w->batch, w->nbatch);
-    } else {
-        for (size_t i = 0; i < w->nbatch; i++)
-            sk->match(w->ts, &w->batch[i]);
-    }
-    w->nbatch = 0;
+    struct worker_ctx *w = arg;
+    w->sh->sink->match_ids(w->ts, pattern_ids, n);
 }
 
 static void on_match_fast(const struct ac_match *m, void *arg)
 {
     struct worker_ctx *w = arg;
-    struct sink_match *b = &w->batch[w->nbatch];
-    b->label_id = m->term_id;
-    b->pattern_id = m->pattern_id;
-    if (++w->nbatch == CORPUS_BATCH)
-        flush_batch(w);
+    struct sink_match sm;
+    memset(&sm, 0, sizeof(sm));
+    sm.doc_index = w->doc.index;
+    sm.label_id = m->term_id;
+    sm.pattern_id = m->pattern_id;
+    w->sh->sink->match(w->ts, &sm);
 }
 
 /* ---- matches with positions: the window ---- */
@@ -277,14 +266,6 @@ static void window_flush(struct worker_ctx *w, int final)
         win->qhead = win->nq = 0;
 }
 
-/* The byte offset of the oldest character the scanner's ring holds: no match it reports later
- * starts before it (the ring holds at least twice the longest pattern). */
-static uint64_t ac_scanner_oldest_off(const struct ac_scanner *sc)
-{
-    uint64_t ring = (uint64_t)sc->mask + 1;
-    return sc->sig > ring ? sc->ring_off[(sc->sig - ring) & sc->mask] : 0;
-}
-
 /* Drops the text no match yet to be reported can need. */
 static void window_trim(struct worker_ctx *w)
 {
@@ -346,8 +327,11 @@ static void worker_init(struct worker_ctx *w, const struct shared *sh)
     memset(w, 0, sizeof(*w));
     w->sh = sh;
     ac_scanner_init(&w->sc, sh->ac, sh->positions ? on_match_pos : on_match_fast, w);
-    if (!sh->positions)
-        ac_scanner_no_offsets(&w->sc); /* the fastest loop: no offsets, two lanes */
+    /* without positions, the fastest loop: no offsets, two lanes (and batches of ids) */
+    if (!sh->positions && sh->sink->match_ids)
+        ac_scanner_hits(&w->sc, on_hits, w);
+    else if (!sh->positions)
+        ac_scanner_no_offsets(&w->sc);
     w->ts = sh->sink->thread_init ? sh->sink->thread_init(sh->sink->arg) : NULL;
     source_buf_init(&w->buf);
     sbuf_init(&w->head);
@@ -373,7 +357,6 @@ static void scan_begin(struct worker_ctx *w, size_t idx, size_t chunk)
     ac_scanner_reset(&w->sc);
     sbuf_reset(&w->head);
     window_reset(&w->win);
-    w->nbatch = 0;
     if (w->sh->sink->begin)
         w->sh->sink->begin(w->ts, &w->doc);
 }
@@ -387,8 +370,6 @@ static void *scan_end(struct worker_ctx *w, int failed, struct sink_shift *size)
     if (w->sh->positions) {
         window_flush(w, 1);
         window_move_cursor(&w->win, w->win.off + w->win.text.len, 1);
-    } else {
-        flush_batch(w);
     }
     size->off = w->sc.stats.bytes;
     size->lines = w->win.lines;
@@ -670,7 +651,7 @@ static void split_opts_init(struct source_split_opts *so, const struct shared *s
     if (so->chunk_bytes < (unsigned long long)o->head_len + 16)
         so->chunk_bytes = (unsigned long long)o->head_len + 16;
     /* with positions a border is a paragraph break, so that no context crosses it */
-    so->split_after_stop = !sh->positions && matcher_stop_ends_matches(sh->lx);
+    so->split_after_stop = !sh->positions && matcher_stop_ends_matches(sh->ac);
 }
 
 /* Whether any of the (few) paths is a regular file large enough to be split. */

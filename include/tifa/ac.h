@@ -38,6 +38,10 @@ struct ac_match {
 /** Called once per match, in order of start offset (leftmost-longest) or end offset. */
 typedef void ac_match_fn(const struct ac_match *m, void *arg);
 
+/** Called with the pattern ids of @n matches (at most AC_HITS_MAX) at a time: ac_scanner_hits. */
+typedef void ac_hits_fn(const uint32_t *pattern_ids, size_t n, void *arg);
+#define AC_HITS_MAX 256
+
 enum ac_mode { AC_LEFTMOST_LONGEST = 0, AC_OVERLAPPING = 1 };
 
 struct ac;
@@ -100,6 +104,10 @@ struct ac_scanner {
                              the DFA and overlapping */
     int in_ws, prev_alnum, prev_cr;
     int no_offsets;      /* matches are reported with start_off = end_off = 0 */
+    uint32_t *hits;      /* ac_scanner_hits: pattern ids not yet handed to hits_fn */
+    size_t nhits;
+    ac_hits_fn *hits_fn;
+    void *hits_arg;
     struct ac_scanner *twin; /* no_offsets: the second lane's scanner */
     uint64_t nslow;      /* calls of the slow path, to choose between one and two lanes */
     int lanes_off;       /* the last long piece took the slow path too often for two lanes */
@@ -121,6 +129,27 @@ void ac_scanner_init(struct ac_scanner *sc, const struct ac *ac, ac_match_fn *fn
  * ac_scanner_init (it allocates the second half's scanner).
  */
 void ac_scanner_no_offsets(struct ac_scanner *sc);
+/**
+ * Reports matches as batches of pattern ids to @fn instead of one ac_match at a time to the
+ * ac_match_fn: a match then costs a store, and a call is made per AC_HITS_MAX matches. Implies
+ * ac_scanner_no_offsets (no offsets, two lanes, matches not in text order). Batches are handed
+ * over when full and by ac_scan_finish, so every match of a document has been handed over when
+ * ac_scan_finish returns. For consumers that only count.
+ */
+void ac_scanner_hits(struct ac_scanner *sc, ac_hits_fn *fn, void *arg);
+/**
+ * The byte offset of the oldest character the scanner still holds (its ring): no match it
+ * reports later starts before it. Lets a caller that keeps the text for context drop what
+ * comes before. Needs offsets (not after ac_scanner_no_offsets).
+ */
+uint64_t ac_scanner_oldest_off(const struct ac_scanner *sc);
+/**
+ * 1 when @cp (as written: the automaton's class table folds normalization in) is in no pattern
+ * and is a plain character for the scanner (not white space, a line break, dropped, a letter or
+ * a digit): no match contains it or runs across it, and after it a scanner is back at its
+ * start state with every match before it reported.
+ */
+int ac_cp_ends_matches(const struct ac *ac, uint32_t cp);
 /** Starts a new document: state, offsets and statistics back to zero; keeps the memory. */
 void ac_scanner_reset(struct ac_scanner *sc);
 void ac_scanner_release(struct ac_scanner *sc);

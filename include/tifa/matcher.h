@@ -25,11 +25,11 @@ int matcher_build(const struct lexicon *lx, enum ac_mode mode, struct ac **out,
                   struct tifa_err *e);
 
 /**
- * 1 when no match of @lx can contain or run across U+3002 (。): it normalizes to itself, is not
- * white space, a letter or a digit, and no pattern holds it. Text may then be cut just after
+ * 1 when no match of @ac can contain or run across U+3002 (。): no pattern holds it (as
+ * normalized) and it is not white space, dropped, a letter or a digit (ac_cp_ends_matches). Text may then be cut just after
  * it and each piece scanned from a reset scanner with the same matches (source.h's split
  * points).
  */
-int matcher_stop_ends_matches(const struct lexicon *lx);
+int matcher_stop_ends_matches(const struct ac *ac);
 
 #endif

@@ -21,8 +21,8 @@
  * its own start. Merging in order makes positions and match order the same whatever -j is.
  *
  * Positions: a consumer without SINK_POSITIONS gets label_id and pattern_id only (off, len,
- * line are 0, text pointers NULL): the scanner then runs its fastest loop, which reports the
- * matches of a piece out of text order. With SINK_POSITIONS every match carries its byte offset
+ * line are 0, text pointers NULL), or batches of pattern ids (match_ids): the scanner then runs
+ * its fastest loop, which reports the matches of a piece out of text order. With SINK_POSITIONS every match carries its byte offset
  * and length in the document's decoded UTF-8 text, its line, its surface text as written, and
  * up to context_bytes of text on each side within its paragraph (a blank line ends a
  * paragraph); matches come in text order (by start; by end when overlapping), and the context
@@ -88,10 +88,11 @@ struct sink {
     void (*begin)(void *ts, const struct sink_doc *d);
     /** One match (see struct sink_match for what is set). */
     void (*match)(void *ts, const struct sink_match *m);
-    /** Several matches at once; NULL = the driver calls match() for each. Without
-     *  SINK_POSITIONS only label_id and pattern_id are set. Counting uses it: one call a batch
-     *  instead of one a match. */
-    void (*match_batch)(void *ts, const struct sink_match *m, size_t n);
+    /** Without SINK_POSITIONS, when set, instead of match(): the lexicon pattern ids (indices
+     *  into lexicon.patterns, whose label_id is the term) of @n matches at once, from the
+     *  scanner's own buffer. Counting uses it: a match costs the scanner a store and the
+     *  consumer an increment, with no call per match. */
+    void (*match_ids)(void *ts, const uint32_t *pattern_ids, size_t n);
     /** The document or chunk ended; returns its result (may be NULL). */
     void *(*end)(void *ts, const struct sink_doc *d);
     /** Folds @next (the following chunk's result) into @into and frees @next. */
