@@ -448,10 +448,29 @@ static void count_term_offsets(const struct ac_match *m, void *arg)
     counts[m->term_id]++;
 }
 
+/* ac_scanner_hits: counts per term from batches of pattern ids, each batch at most
+ * AC_HITS_MAX. */
+struct hits_ctx {
+    const struct ac_pattern *pats;
+    size_t *counts;
+    size_t batches;
+};
+
+static void count_hits(const uint32_t *ids, size_t n, void *arg)
+{
+    struct hits_ctx *h = arg;
+    assert_true(n >= 1 && n <= AC_HITS_MAX);
+    for (size_t i = 0; i < n; i++)
+        h->counts[h->pats[ids[i]].term_id]++;
+    h->batches++;
+}
+
 /* A scanner without offsets scans long pieces as two lanes; per-term counts and statistics
  * must equal the one-lane scanner's, whatever the piece size: with matches, white space
  * between letters and blank lines cut by piece ends, and pieces that start inside a white-space
- * run or inside a match (the second lane's scanner takes them over). */
+ * run or inside a match (the second lane's scanner takes them over). The same with matches in
+ * batches of pattern ids (ac_scanner_hits), all handed over by ac_scan_finish; a reset drops a
+ * document's batch not yet handed over. */
 static void test_two_lanes(void **state)
 {
     (void)state;
@@ -473,32 +492,72 @@ static void test_two_lanes(void **state)
         /* the DFA, then the candidates (both leftmost-longest algorithms) */
         struct ac_build_opts opts = {0, AC_LEFTMOST_LONGEST, k < 5 ? 0 : 1};
         assert_int_equal(ac_build(&ac, p, 6, &opts, &e), 0);
-        size_t want[6] = {0}, got[6] = {0};
-        struct ac_scanner one, two;
+        size_t want[6] = {0}, got[6] = {0}, hit[6] = {0};
+        struct hits_ctx h = {p, hit, 0};
+        struct ac_scanner one, two, three;
         ac_scanner_init(&one, ac, count_term_offsets, want);
         ac_scanner_init(&two, ac, count_term, got);
         ac_scanner_no_offsets(&two);
         two.lanes_min = 64;
+        ac_scanner_init(&three, ac, count_term, NULL); /* count_term must not be called */
+        ac_scanner_hits(&three, count_hits, &h);
+        three.lanes_min = 64;
+        /* a document abandoned part-way: its batch is dropped by the reset */
+        ac_scan(&three, "两个维护两个维护", strlen("两个维护两个维护"));
+        ac_scanner_reset(&three);
         for (size_t i = 0, n; i < text.len; i += n) {
             n = text.len - i < pieces[k % 5] ? text.len - i : pieces[k % 5];
             while (i + n < text.len && ((unsigned char)text.buf[i + n] & 0xC0) == 0x80)
                 n++;
             ac_scan(&one, text.buf + i, n);
             ac_scan(&two, text.buf + i, n);
+            ac_scan(&three, text.buf + i, n);
         }
         ac_scan_finish(&one);
         ac_scan_finish(&two);
-        for (int t = 0; t < 6; t++)
+        ac_scan_finish(&three);
+        for (int t = 0; t < 6; t++) {
             assert_int_equal(got[t], want[t]);
+            assert_int_equal(hit[t], want[t]);
+        }
+        assert_true(h.batches > 1);
+        assert_int_equal(three.stats.chars, one.stats.chars);
         assert_true(want[2] > 100 && want[4] > 100);
         assert_int_equal(two.stats.chars, one.stats.chars);
         assert_int_equal(two.stats.han, one.stats.han);
         assert_int_equal(two.stats.bytes, one.stats.bytes);
         ac_scanner_release(&one);
         ac_scanner_release(&two);
+        ac_scanner_release(&three);
         ac_free(ac);
     }
     sbuf_release(&text);
+}
+
+/* ac_cp_ends_matches: U+3002 ends every match unless a pattern holds it; white space, letters,
+ * digits and dropped characters never do; a full-width form is asked as written. */
+static void test_cp_ends_matches(void **state)
+{
+    (void)state;
+    static const struct ac_pattern plain[] = {{"两个维护", 0}, {"ab", 1}};
+    static const struct ac_pattern stop[] = {{"两个维护", 0}, {"好。", 1}};
+    struct ac *ac;
+    struct tifa_err e;
+    tifa_err_init(&e);
+    assert_int_equal(ac_build(&ac, plain, 2, NULL, &e), 0);
+    assert_true(ac_cp_ends_matches(ac, 0x3002));
+    assert_true(ac_cp_ends_matches(ac, 0xFF0C)); /* ， */
+    assert_false(ac_cp_ends_matches(ac, 0x4E2A)); /* 个: in a pattern */
+    assert_false(ac_cp_ends_matches(ac, ' '));
+    assert_false(ac_cp_ends_matches(ac, '\n'));
+    assert_false(ac_cp_ends_matches(ac, 'z'));
+    assert_false(ac_cp_ends_matches(ac, '7'));
+    assert_false(ac_cp_ends_matches(ac, 0x200B)); /* zero-width space: dropped */
+    assert_false(ac_cp_ends_matches(ac, 0xFF41)); /* full-width a: folds to a letter */
+    ac_free(ac);
+    assert_int_equal(ac_build(&ac, stop, 2, NULL, &e), 0);
+    assert_false(ac_cp_ends_matches(ac, 0x3002));
+    ac_free(ac);
 }
 
 int main(void)
@@ -515,6 +574,7 @@ int main(void)
         cmocka_unit_test(test_stats_and_errors),
         cmocka_unit_test(test_han_ranges),
         cmocka_unit_test(test_two_lanes),
+        cmocka_unit_test(test_cp_ends_matches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
