@@ -522,7 +522,14 @@ static AC_INLINE void lane_step(struct lane *L, const unsigned char *p, const st
     L->ring_cls[L->sig & L->mask] = en & AC_CLASS_MASK;
     L->sig++;
     if (AC_UNLIKELY(L->state & AC_MATCH)) {
-        emit_best(L->sc, AC_ID(prev), L->sig - 2);
+        struct ac_scanner *sc = L->sc;
+        if (sc->hits) { /* counting: the best match's pattern is all it needs */
+            sc->hits[sc->nhits++] = tab[AC_ID(prev) + H_BPAT];
+            if (AC_UNLIKELY(sc->nhits == AC_HITS_MAX))
+                hits_flush(sc);
+        } else {
+            emit_best(sc, AC_ID(prev), L->sig - 2);
+        }
         L->state = AC_ID(L->state);
     }
     if (AC_UNLIKELY((L->state | L->pend) & AC_OUT)) {
