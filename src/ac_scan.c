@@ -87,8 +87,8 @@ void ac_scanner_reset(struct ac_scanner *sc)
     sc->base = 0;
     sc->cursor = 0;
     sc->pmin = NONE;
-    sc->in_ws = sc->prev_alnum = sc->prev_cr = 0;
-    sc->nl_run = 0;
+    sc->in_ws = sc->prev_alnum = 0;
+    para_run_reset(&sc->run);
     sc->nhits = 0;
     if (sc->twin)
         sc->twin->nhits = 0; /* the twin's state is copied in per piece, its hits are not */
@@ -349,8 +349,7 @@ static AC_NOINLINE size_t ws_run(struct ac_scanner *sc, const unsigned char *p, 
                     after_step(sc, sc->no_offsets ? 0 : sc->base + i);
             }
             sc->in_ws = 0;
-            sc->nl_run = 0;
-            sc->prev_cr = 0;
+            para_run_reset(&sc->run);
             return i;
         }
         i += n;
@@ -358,15 +357,11 @@ static AC_NOINLINE size_t ws_run(struct ac_scanner *sc, const unsigned char *p, 
         if (en & AC_F_DROP)
             continue;
         sc->in_ws = 1;
-        if (en & AC_F_CR) {
-            sc->nl_run++;
-            sc->prev_cr = 1;
-        } else {
-            if (en & AC_F_NL && !sc->prev_cr)
-                sc->nl_run++;
-            sc->prev_cr = 0;
-        }
-        if (sc->nl_run >= 2 && sc->state != 0)
+        if (en & (AC_F_CR | AC_F_NL))
+            para_run_line_break(&sc->run, (en & AC_F_CR) != 0);
+        else
+            para_run_space(&sc->run);
+        if (sc->run.lines >= PARA_BREAK_LINES && sc->state != 0)
             break_match(sc);
     }
     return len;
@@ -596,8 +591,7 @@ static AC_NOINLINE void scan_two_lanes(struct ac_scanner *sc, const unsigned cha
     tw->sig = sc->sig;
     tw->in_ws = sc->in_ws;
     tw->prev_alnum = sc->prev_alnum;
-    tw->prev_cr = sc->prev_cr;
-    tw->nl_run = sc->nl_run;
+    tw->run = sc->run;
     tw->cursor = sc->cursor;
     tw->pmin = sc->pmin;
     memcpy(tw->ring_cls, sc->ring_cls, ((size_t)sc->mask + 1) * sizeof(*sc->ring_cls));
@@ -608,8 +602,8 @@ static AC_NOINLINE void scan_two_lanes(struct ac_scanner *sc, const unsigned cha
     sc->sig += split + 1;
     sc->cursor = sc->sig;
     sc->pmin = NONE;
-    sc->in_ws = sc->prev_alnum = sc->prev_cr = 0;
-    sc->nl_run = 0;
+    sc->in_ws = sc->prev_alnum = 0;
+    para_run_reset(&sc->run);
 
     struct lane a = {tw, p, p + split, 0, NULL, 0, 0, 0, 0, 0, 0};
     struct lane b = {sc, p + split, p + len, split, NULL, 0, 0, 0, 0, 0, 0};

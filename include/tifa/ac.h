@@ -9,7 +9,7 @@
  * Text model seen by the scanner: valid UTF-8 (encoding.h guarantees it), fed in pieces that end
  * on code-point boundaries. Zero-width characters are invisible; runs of white space and single
  * line breaks are skipped inside a match, except that a run between two ASCII letters/digits
- * counts as one space; two or more line breaks in one run (a blank line: a paragraph break) end
+ * counts as one space; a paragraph break (boundary.h's rule: two line breaks in one run) ends
  * any match in progress. Offsets reported are byte offsets in the concatenated pieces.
  *
  * Lifetimes: struct ac is run lifetime (build once, share read-only between threads); struct
@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tifa/boundary.h"
 #include "tifa/err.h"
 
 struct ac_pattern {
@@ -102,7 +103,7 @@ struct ac_scanner {
     uint64_t pmin;       /* ... lowest start of a pending candidate, UINT64_MAX if none */
     struct ac_cand *cand; /* ... the longest candidate starting at i, at [i & mask]; NULL for
                              the DFA and overlapping */
-    int in_ws, prev_alnum, prev_cr;
+    int in_ws, prev_alnum;
     int no_offsets;      /* matches are reported with start_off = end_off = 0 */
     uint32_t *hits;      /* ac_scanner_hits: pattern ids not yet handed to hits_fn */
     size_t nhits;
@@ -113,7 +114,7 @@ struct ac_scanner {
     int lanes_off;       /* the last long piece took the slow path too often for two lanes */
     size_t lanes_min;    /* pieces this long get two lanes (set by ac_scanner_no_offsets;
                             tests lower it to reach the two-lane loop with small inputs) */
-    unsigned nl_run;
+    struct para_run run; /* the white-space run being read (boundary.h) */
     struct ac_text_stats stats;
 };
 
