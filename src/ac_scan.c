@@ -28,8 +28,14 @@
  * longest suffix of the text that is a trie prefix. When the lowest pending start is below the
  * frontier it is committed, the cursor moves past its end, and candidates starting before it
  * are discarded (record_candidates, commit_ready). That costs a slow-path call at every
- * character while a candidate is pending, hence only for long patterns. A paragraph break or
- * the end of the document ends the match in progress (break_match).
+ * character while a candidate is pending, hence only for long patterns. A paragraph break
+ * (boundary.h: ws_run feeds it the run) or the end of the document ends the match in progress
+ * (break_match).
+ *
+ * Reporting. One ac_match at a time to the caller's function; or, for a caller that only counts
+ * (ac_scanner_hits), the pattern ids into a buffer of AC_HITS_MAX handed over when full and at
+ * the end of the document: a match costs a store, and the two-lane loop stores a MATCH word's
+ * pattern inline instead of calling emit_best.
  *
  * Two lanes (scan_two_lanes). The loop is bound by its chain state -> load -> state, not by its
  * instructions, so a caller that wants no offsets (counting) has long pieces scanned as two
@@ -40,7 +46,8 @@
  *
  * Cost: O(text + matches) for overlapping and candidates; the DFA's restarts make it
  * O(text * maxlen) at worst, one or two steps a match in practice. Nothing allocates while
- * scanning: the rings (and the twin) are allocated by ac_scanner_init / ac_scanner_no_offsets.
+ * scanning: the rings (and the twin, and the hit buffers) are allocated by ac_scanner_init /
+ * ac_scanner_no_offsets / ac_scanner_hits.
  * Ownership: a scanner borrows its automaton (read-only, shared between threads) and owns its
  * rings and twin; one scanner per thread, reset per document.
  */
