@@ -99,8 +99,8 @@ static int count_text_side(const struct cmd_setup *s, const struct common_opts *
     d->side[side].kind = strcmp(arg, "-") && !stat(arg, &st) && S_ISDIR(st.st_mode) ? "folder" : "file";
     struct text_run run = {d, side, {0}, &s->lx, 0, 0};
     agg_total_init(&run.tot, s->lx.nlabels);
-    for (size_t i = 0; i < w.nerrors; i++) {
-        fprintf(stderr, "tifa: '%s': %s\n", w.errors[i].path, w.errors[i].text);
+    for (size_t i = 0; i < w.errors.n; i++) {
+        fprintf(stderr, "tifa: '%s': %s\n", w.errors.v[i].path, w.errors.v[i].text);
         run.nerrors++;
     }
     const char **paths = xmalloc(st_mult(w.nfiles + 1, sizeof(char *)));

@@ -33,54 +33,6 @@ static const char merge_usage[] =
 
 enum { OPT_FORMAT = 1, OPT_SORT };
 
-struct notes {
-    struct walk_note *v;
-    size_t n, alloc;
-};
-
-static void note_add(struct notes *ns, const char *path, const char *text)
-{
-    ALLOC_GROW(ns->v, ns->n + 1, ns->alloc);
-    ns->v[ns->n].path = xstrdup(path);
-    ns->v[ns->n].text = xstrdup(text);
-    ns->n++;
-}
-
-static void notes_release(struct notes *ns)
-{
-    for (size_t i = 0; i < ns->n; i++) {
-        free(ns->v[i].path);
-        free(ns->v[i].text);
-    }
-    free(ns->v);
-}
-
-/* qsort is not stable: the original position breaks ties, so equal paths keep input order. */
-struct pos_note {
-    struct walk_note note;
-    size_t pos;
-};
-
-static int cmp_pos_note(const void *a, const void *b)
-{
-    const struct pos_note *x = a, *y = b;
-    int c = strcmp(x->note.path, y->note.path);
-    return c ? c : (x->pos < y->pos ? -1 : x->pos > y->pos);
-}
-
-static void notes_sort(struct notes *ns)
-{
-    struct pos_note *p = xmalloc(st_mult(ns->n + 1, sizeof(*p)));
-    for (size_t i = 0; i < ns->n; i++) {
-        p[i].note = ns->v[i];
-        p[i].pos = i;
-    }
-    qsort(p, ns->n, sizeof(*p), cmp_pos_note);
-    for (size_t i = 0; i < ns->n; i++)
-        ns->v[i] = p[i].note;
-    free(p);
-}
-
 struct doc_ref {
     const struct savedreport *r;
     const struct savedreport_doc *d;
@@ -196,14 +148,14 @@ int cmd_merge(int argc, char **argv)
 
     struct walk_opts wo = {0, 0, json_glob, 1};
     struct walk_result w;
-    struct notes errors = {0}, skipped = {0};
+    struct note_list errors = NOTE_LIST_INIT, skipped = NOTE_LIST_INIT;
     walk_result_init(&w);
     for (size_t i = 1; i <= p.nargs; i++)
         walk_add_arg(&w, p.argv[i], &wo);
     walk_finish(&w);
-    for (size_t i = 0; i < w.nerrors; i++) {
-        fprintf(stderr, "tifa: '%s': %s\n", w.errors[i].path, w.errors[i].text);
-        note_add(&errors, w.errors[i].path, w.errors[i].text);
+    for (size_t i = 0; i < w.errors.n; i++) {
+        fprintf(stderr, "tifa: '%s': %s\n", w.errors.v[i].path, w.errors.v[i].text);
+        note_list_add(&errors, w.errors.v[i].path, w.errors.v[i].text);
         status = EXIT_PARTIAL;
     }
 
@@ -221,7 +173,7 @@ int cmd_merge(int argc, char **argv)
                 snprintf(msg, sizeof(msg), "line %ld, column %ld: %s", e.line, e.col, e.msg);
             else
                 snprintf(msg, sizeof(msg), "%s", e.msg);
-            note_add(&errors, w.files[i].path, msg);
+            note_list_add(&errors, w.files[i].path, msg);
             status = EXIT_PARTIAL;
             continue;
         }
@@ -265,13 +217,13 @@ int cmd_merge(int argc, char **argv)
             tot.counts[id] += rs[k].counts[t];
             tot.doc_freq[id] += rs[k].doc_freq[t];
         }
-        for (size_t s = 0; s < rs[k].nskipped; s++)
-            note_add(&skipped, rs[k].skipped[s].path, rs[k].skipped[s].text);
-        for (size_t s = 0; s < rs[k].nerrors; s++)
-            note_add(&errors, rs[k].errors[s].path, rs[k].errors[s].text);
+        for (size_t s = 0; s < rs[k].skipped.n; s++)
+            note_list_add(&skipped, rs[k].skipped.v[s].path, rs[k].skipped.v[s].text);
+        for (size_t s = 0; s < rs[k].errors.n; s++)
+            note_list_add(&errors, rs[k].errors.v[s].path, rs[k].errors.v[s].text);
     }
-    notes_sort(&skipped);
-    notes_sort(&errors);
+    note_list_sort(&skipped);
+    note_list_sort(&errors);
 
     /* documents in path order */
     struct doc_ref *refs = xmalloc(st_mult(ndocs + 1, sizeof(*refs)));
@@ -310,7 +262,7 @@ int cmd_merge(int argc, char **argv)
         report_document(&rep, &doc);
         free(doc.counts);
     }
-    report_end(&rep, &tot, skipped.v, skipped.n, errors.v, errors.n);
+    report_end(&rep, &tot, &skipped, &errors);
     free(refs);
     agg_total_release(&tot);
     free(sources);
@@ -320,8 +272,8 @@ done:
     for (size_t k = 0; k < nr; k++)
         savedreport_release(&rs[k]);
     free(rs);
-    notes_release(&errors);
-    notes_release(&skipped);
+    note_list_release(&errors);
+    note_list_release(&skipped);
     walk_result_release(&w);
     return cmd_finish_output(status);
 usage:

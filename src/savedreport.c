@@ -255,14 +255,13 @@ static int get_categories(struct ctx *c, json_t *root)
 }
 
 static int get_notes(struct ctx *c, json_t *root, const char *key, const char *textkey,
-                     struct walk_note **out, size_t *nout)
+                     struct note_list *out)
 {
     json_t *a = json_object_get(root, key);
     if (!a)
         return 0;
     if (!json_is_array(a))
         return bad(c, key, "not an array");
-    *out = xcalloc(json_array_size(a) + 1, sizeof(**out));
     for (size_t i = 0; i < json_array_size(a); i++) {
         json_t *o = json_array_get(a, i);
         json_t *p = json_object_get(o, "path"), *t = json_object_get(o, textkey);
@@ -271,9 +270,7 @@ static int get_notes(struct ctx *c, json_t *root, const char *key, const char *t
             snprintf(w, sizeof(w), "%s[%zu]", key, i);
             return bad(c, w, "needs string fields 'path' and the text");
         }
-        (*out)[*nout].path = xstrdup(json_string_value(p));
-        (*out)[*nout].text = xstrdup(json_string_value(t));
-        (*nout)++;
+        note_list_add(out, json_string_value(p), json_string_value(t));
     }
     return 0;
 }
@@ -334,9 +331,9 @@ int savedreport_parse(struct savedreport *r, const char *buf, size_t len, const 
     if (!rc)
         rc = get_categories(&c, root);
     if (!rc)
-        rc = get_notes(&c, root, "skipped", "reason", &r->skipped, &r->nskipped);
+        rc = get_notes(&c, root, "skipped", "reason", &r->skipped);
     if (!rc)
-        rc = get_notes(&c, root, "errors", "message", &r->errors, &r->nerrors);
+        rc = get_notes(&c, root, "errors", "message", &r->errors);
 out:
     json_decref(root);
     if (rc)
@@ -378,15 +375,6 @@ fail:
     return rc;
 }
 
-static void free_notes(struct walk_note *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(v[i].path);
-        free(v[i].text);
-    }
-    free(v);
-}
-
 void savedreport_release(struct savedreport *r)
 {
     free(r->name);
@@ -407,8 +395,8 @@ void savedreport_release(struct savedreport *r)
         free(r->docs[i].counts);
     }
     free(r->docs);
-    free_notes(r->skipped, r->nskipped);
-    free_notes(r->errors, r->nerrors);
+    note_list_release(&r->skipped);
+    note_list_release(&r->errors);
     memset(r, 0, sizeof(*r));
     strmap_init(&r->term_ids);
 }

@@ -40,8 +40,8 @@
 #include <stdint.h>
 
 #include "tifa/err.h"
+#include "tifa/note.h"
 #include "tifa/strmap.h"
-#include "tifa/walk.h"
 
 /* The report schema version this tifa writes and reads (the "tifa" key). */
 #define SAVEDREPORT_VERSION 1
@@ -75,10 +75,8 @@ struct savedreport {
     struct savedreport_doc *docs;
     size_t ndocs;
     uint64_t documents, bytes, chars, han, invalid;   /* totals */
-    struct walk_note *skipped;   /* text = the reason */
-    size_t nskipped;
-    struct walk_note *errors;    /* text = the message */
-    size_t nerrors;
+    struct note_list skipped;    /* text = the reason */
+    struct note_list errors;     /* text = the message */
 };
 
 /**

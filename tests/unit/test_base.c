@@ -1,4 +1,4 @@
-/* Unit tests for the base layer: utf8, sbuf, strmap, normalize, err. */
+/* Unit tests for the base layer: utf8, sbuf, strmap, note, normalize, err. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +11,7 @@
 
 #include "tifa/err.h"
 #include "tifa/normalize.h"
+#include "tifa/note.h"
 #include "tifa/sbuf.h"
 #include "tifa/strmap.h"
 #include "tifa/utf8.h"
@@ -136,6 +137,69 @@ static void test_strmap(void **state)
     strmap_release(&m);
 }
 
+/* The note list's invariants: n <= alloc, v NULL exactly when nothing was allocated, every
+ * note a pair of strings. */
+static void check_notes(const struct note_list *l)
+{
+    assert_true(l->n <= l->alloc);
+    assert_true(!l->v == !l->alloc);
+    for (size_t i = 0; i < l->n; i++) {
+        assert_non_null(l->v[i].path);
+        assert_non_null(l->v[i].text);
+    }
+}
+
+static void test_note_list(void **state)
+{
+    (void)state;
+    struct note_list l = NOTE_LIST_INIT;
+    char path[32], text[32];
+    check_notes(&l);
+    note_list_sort(&l); /* empty: nothing to do */
+    check_notes(&l);
+    /* copies: the caller's buffers can change afterwards */
+    snprintf(path, sizeof(path), "a.txt");
+    note_list_add(&l, path, "binary");
+    path[0] = 'z';
+    check_notes(&l);
+    assert_string_equal(l.v[0].path, "a.txt");
+    note_list_sort(&l);
+    check_notes(&l);
+    assert_int_equal(l.n, 1);
+    /* many notes, paths out of order, each path three times with texts 0, 1, 2 in that order */
+    for (size_t round = 0; round < 3; round++)
+        for (size_t i = 0; i < 200; i++) {
+            snprintf(path, sizeof(path), "p%03zu", (i * 37) % 200);
+            snprintf(text, sizeof(text), "%zu", round);
+            note_list_add(&l, path, text);
+            check_notes(&l);
+        }
+    assert_int_equal(l.n, 601);
+    note_list_sort(&l);
+    check_notes(&l);
+    assert_int_equal(l.n, 601);
+    assert_string_equal(l.v[0].path, "a.txt");
+    for (size_t i = 1; i + 1 < l.n; i++) {
+        int c = strcmp(l.v[i].path, l.v[i + 1].path);
+        assert_true(c <= 0);
+        if (!c) /* stable: equal paths keep the order they were added in */
+            assert_true(strcmp(l.v[i].text, l.v[i + 1].text) < 0);
+    }
+    assert_string_equal(l.v[1].path, "p000");
+    assert_string_equal(l.v[3].text, "2");
+    note_list_release(&l);
+    check_notes(&l);
+    assert_int_equal(l.n, 0);
+    /* reusable after release */
+    note_list_add(&l, "b", "x");
+    note_list_add(&l, "a", "y");
+    note_list_sort(&l);
+    check_notes(&l);
+    assert_string_equal(l.v[0].path, "a");
+    assert_string_equal(l.v[1].text, "x");
+    note_list_release(&l);
+}
+
 static void test_normalize(void **state)
 {
     (void)state;
@@ -186,6 +250,7 @@ int main(void)
         cmocka_unit_test(test_display_width),
         cmocka_unit_test(test_sbuf),
         cmocka_unit_test(test_strmap),
+        cmocka_unit_test(test_note_list),
         cmocka_unit_test(test_normalize),
         cmocka_unit_test(test_err),
     };

@@ -75,10 +75,10 @@ static void test_good_report(void **state)
     assert_int_equal(r.doc_freq[t], 1);
     assert_string_equal(r.categories[t], "party");
     assert_int_equal(savedreport_term(&r, "全过程人民民主"), (size_t)-1);
-    assert_int_equal(r.nskipped, 1);
-    assert_string_equal(r.skipped[0].text, "binary");
-    assert_int_equal(r.nerrors, 1);
-    assert_string_equal(r.errors[0].path, "gone.txt");
+    assert_int_equal(r.skipped.n, 1);
+    assert_string_equal(r.skipped.v[0].text, "binary");
+    assert_int_equal(r.errors.n, 1);
+    assert_string_equal(r.errors.v[0].path, "gone.txt");
     savedreport_release(&r);
     assert_int_equal(r.nterms, 0);
     savedreport_release(&r); /* twice is harmless */
