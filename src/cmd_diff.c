@@ -77,8 +77,8 @@ static int load_report_side(struct diff *d, int side, const char *path)
     d->side[side].kind = "report";
     d->side[side].documents = r.documents;
     d->side[side].han = r.han;
-    for (size_t t = 0; t < r.nterms; t++)
-        diff_add(d, side, r.terms[t], r.counts[t]);
+    for (size_t t = 0; t < r.terms.n; t++)
+        diff_add(d, side, intern_str(&r.terms, t), r.counts[t]);
     savedreport_release(&r);
     return 0;
 }

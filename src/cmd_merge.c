@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "tifa/cmd.h"
+#include "tifa/intern.h"
 #include "tifa/report_count.h"
 #include "tifa/savedreport.h"
 #include "tifa/strmap.h"
@@ -50,28 +51,28 @@ static int cmp_doc_ref(const void *a, const void *b)
 static int union_lexicon(const struct savedreport *rs, size_t nr, struct lexicon *lx,
                          struct strmap *ids)
 {
-    json_t *arr = json_array();
-    struct strmap seen;
+    json_t *arr = json_array(); /* the lexicon's entries, one per id of @seen */
+    struct intern seen;
     struct tifa_err e;
     char msg[2048];
     int rc = 0;
 
-    strmap_init(&seen);
+    intern_init(&seen);
     for (size_t k = 0; k < nr; k++)
-        for (size_t t = 0; t < rs[k].nterms; t++) {
+        for (size_t t = 0; t < rs[k].terms.n; t++) {
+            const char *term = intern_str(&rs[k].terms, t);
             int ins;
-            size_t *v = strmap_put(&seen, rs[k].terms[t], strlen(rs[k].terms[t]),
-                                   json_array_size(arr), &ins);
-            json_t *o = ins ? json_object() : json_array_get(arr, *v);
+            size_t id = intern_id(&seen, term, strlen(term), &ins);
+            json_t *o = ins ? json_object() : json_array_get(arr, id);
             if (ins) {
-                json_object_set_new(o, "term", json_string(rs[k].terms[t]));
+                json_object_set_new(o, "term", json_string(term));
                 json_object_set_new(o, "category", json_string(""));
                 json_array_append_new(arr, o);
             }
             if (!*json_string_value(json_object_get(o, "category")))
                 json_object_set_new(o, "category", json_string(rs[k].categories[t]));
         }
-    strmap_release(&seen);
+    intern_release(&seen);
     lexicon_init(lx);
     strmap_init(ids);
     tifa_err_init(&e);
@@ -93,7 +94,7 @@ static int union_lexicon(const struct savedreport *rs, size_t nr, struct lexicon
 
 static size_t label_of(const struct strmap *ids, const struct savedreport *r, size_t term_id)
 {
-    const char *t = r->terms[term_id];
+    const char *t = intern_str(&r->terms, term_id);
     size_t *v = strmap_get(ids, t, strlen(t));
     if (!v)
         BUG("term '%s' missing from the merged lexicon", t);
@@ -212,7 +213,7 @@ int cmd_merge(int argc, char **argv)
         tot.chars += rs[k].chars;
         tot.han += rs[k].han;
         tot.invalid += rs[k].invalid;
-        for (size_t t = 0; t < rs[k].nterms; t++) {
+        for (size_t t = 0; t < rs[k].terms.n; t++) {
             size_t id = label_of(&ids, &rs[k], t);
             tot.counts[id] += rs[k].counts[t];
             tot.doc_freq[id] += rs[k].doc_freq[t];
