@@ -126,8 +126,8 @@ int cmd_count(int argc, char **argv)
     report_begin(&run.rep);
     corpus_count(s.paths, w->nfiles, &s.lx, s.ac, &copts, on_doc, &run);
     walk_sort_notes(w); /* walk and reader notes together, in path order */
-    report_end(&run.rep, &run.tot, w->skipped, w->nskipped, w->errors, w->nerrors);
-    status = w->nerrors ? EXIT_PARTIAL : EXIT_OK;
+    report_end(&run.rep, &run.tot, &w->skipped, &w->errors);
+    status = w->errors.n ? EXIT_PARTIAL : EXIT_OK;
     if (timing) {
         size_t nst, nde, ncl;
         ac_shape(s.ac, &nst, &nde, &ncl);

@@ -77,8 +77,8 @@ static int load_report_side(struct diff *d, int side, const char *path)
     d->side[side].kind = "report";
     d->side[side].documents = r.documents;
     d->side[side].han = r.han;
-    for (size_t t = 0; t < r.nterms; t++)
-        diff_add(d, side, r.terms[t], r.counts[t]);
+    for (size_t t = 0; t < r.terms.n; t++)
+        diff_add(d, side, intern_str(&r.terms, t), r.counts[t]);
     savedreport_release(&r);
     return 0;
 }
@@ -99,8 +99,8 @@ static int count_text_side(const struct cmd_setup *s, const struct common_opts *
     d->side[side].kind = strcmp(arg, "-") && !stat(arg, &st) && S_ISDIR(st.st_mode) ? "folder" : "file";
     struct text_run run = {d, side, {0}, &s->lx, 0, 0};
     agg_total_init(&run.tot, s->lx.nlabels);
-    for (size_t i = 0; i < w.nerrors; i++) {
-        fprintf(stderr, "tifa: '%s': %s\n", w.errors[i].path, w.errors[i].text);
+    for (size_t i = 0; i < w.errors.n; i++) {
+        fprintf(stderr, "tifa: '%s': %s\n", w.errors.v[i].path, w.errors.v[i].text);
         run.nerrors++;
     }
     const char **paths = xmalloc(st_mult(w.nfiles + 1, sizeof(char *)));

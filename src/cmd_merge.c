@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "tifa/cmd.h"
+#include "tifa/intern.h"
 #include "tifa/report_count.h"
 #include "tifa/savedreport.h"
 #include "tifa/strmap.h"
@@ -32,54 +33,6 @@ static const char merge_usage[] =
     "  --sort KEY            table: summary order count (default), term or docs\n";
 
 enum { OPT_FORMAT = 1, OPT_SORT };
-
-struct notes {
-    struct walk_note *v;
-    size_t n, alloc;
-};
-
-static void note_add(struct notes *ns, const char *path, const char *text)
-{
-    ALLOC_GROW(ns->v, ns->n + 1, ns->alloc);
-    ns->v[ns->n].path = xstrdup(path);
-    ns->v[ns->n].text = xstrdup(text);
-    ns->n++;
-}
-
-static void notes_release(struct notes *ns)
-{
-    for (size_t i = 0; i < ns->n; i++) {
-        free(ns->v[i].path);
-        free(ns->v[i].text);
-    }
-    free(ns->v);
-}
-
-/* qsort is not stable: the original position breaks ties, so equal paths keep input order. */
-struct pos_note {
-    struct walk_note note;
-    size_t pos;
-};
-
-static int cmp_pos_note(const void *a, const void *b)
-{
-    const struct pos_note *x = a, *y = b;
-    int c = strcmp(x->note.path, y->note.path);
-    return c ? c : (x->pos < y->pos ? -1 : x->pos > y->pos);
-}
-
-static void notes_sort(struct notes *ns)
-{
-    struct pos_note *p = xmalloc(st_mult(ns->n + 1, sizeof(*p)));
-    for (size_t i = 0; i < ns->n; i++) {
-        p[i].note = ns->v[i];
-        p[i].pos = i;
-    }
-    qsort(p, ns->n, sizeof(*p), cmp_pos_note);
-    for (size_t i = 0; i < ns->n; i++)
-        ns->v[i] = p[i].note;
-    free(p);
-}
 
 struct doc_ref {
     const struct savedreport *r;
@@ -98,28 +51,28 @@ static int cmp_doc_ref(const void *a, const void *b)
 static int union_lexicon(const struct savedreport *rs, size_t nr, struct lexicon *lx,
                          struct strmap *ids)
 {
-    json_t *arr = json_array();
-    struct strmap seen;
+    json_t *arr = json_array(); /* the lexicon's entries, one per id of @seen */
+    struct intern seen;
     struct tifa_err e;
     char msg[2048];
     int rc = 0;
 
-    strmap_init(&seen);
+    intern_init(&seen);
     for (size_t k = 0; k < nr; k++)
-        for (size_t t = 0; t < rs[k].nterms; t++) {
+        for (size_t t = 0; t < rs[k].terms.n; t++) {
+            const char *term = intern_str(&rs[k].terms, t);
             int ins;
-            size_t *v = strmap_put(&seen, rs[k].terms[t], strlen(rs[k].terms[t]),
-                                   json_array_size(arr), &ins);
-            json_t *o = ins ? json_object() : json_array_get(arr, *v);
+            size_t id = intern_id(&seen, term, strlen(term), &ins);
+            json_t *o = ins ? json_object() : json_array_get(arr, id);
             if (ins) {
-                json_object_set_new(o, "term", json_string(rs[k].terms[t]));
+                json_object_set_new(o, "term", json_string(term));
                 json_object_set_new(o, "category", json_string(""));
                 json_array_append_new(arr, o);
             }
             if (!*json_string_value(json_object_get(o, "category")))
                 json_object_set_new(o, "category", json_string(rs[k].categories[t]));
         }
-    strmap_release(&seen);
+    intern_release(&seen);
     lexicon_init(lx);
     strmap_init(ids);
     tifa_err_init(&e);
@@ -141,7 +94,7 @@ static int union_lexicon(const struct savedreport *rs, size_t nr, struct lexicon
 
 static size_t label_of(const struct strmap *ids, const struct savedreport *r, size_t term_id)
 {
-    const char *t = r->terms[term_id];
+    const char *t = intern_str(&r->terms, term_id);
     size_t *v = strmap_get(ids, t, strlen(t));
     if (!v)
         BUG("term '%s' missing from the merged lexicon", t);
@@ -196,14 +149,14 @@ int cmd_merge(int argc, char **argv)
 
     struct walk_opts wo = {0, 0, json_glob, 1};
     struct walk_result w;
-    struct notes errors = {0}, skipped = {0};
+    struct note_list errors = NOTE_LIST_INIT, skipped = NOTE_LIST_INIT;
     walk_result_init(&w);
     for (size_t i = 1; i <= p.nargs; i++)
         walk_add_arg(&w, p.argv[i], &wo);
     walk_finish(&w);
-    for (size_t i = 0; i < w.nerrors; i++) {
-        fprintf(stderr, "tifa: '%s': %s\n", w.errors[i].path, w.errors[i].text);
-        note_add(&errors, w.errors[i].path, w.errors[i].text);
+    for (size_t i = 0; i < w.errors.n; i++) {
+        fprintf(stderr, "tifa: '%s': %s\n", w.errors.v[i].path, w.errors.v[i].text);
+        note_list_add(&errors, w.errors.v[i].path, w.errors.v[i].text);
         status = EXIT_PARTIAL;
     }
 
@@ -221,7 +174,7 @@ int cmd_merge(int argc, char **argv)
                 snprintf(msg, sizeof(msg), "line %ld, column %ld: %s", e.line, e.col, e.msg);
             else
                 snprintf(msg, sizeof(msg), "%s", e.msg);
-            note_add(&errors, w.files[i].path, msg);
+            note_list_add(&errors, w.files[i].path, msg);
             status = EXIT_PARTIAL;
             continue;
         }
@@ -260,18 +213,18 @@ int cmd_merge(int argc, char **argv)
         tot.chars += rs[k].chars;
         tot.han += rs[k].han;
         tot.invalid += rs[k].invalid;
-        for (size_t t = 0; t < rs[k].nterms; t++) {
+        for (size_t t = 0; t < rs[k].terms.n; t++) {
             size_t id = label_of(&ids, &rs[k], t);
             tot.counts[id] += rs[k].counts[t];
             tot.doc_freq[id] += rs[k].doc_freq[t];
         }
-        for (size_t s = 0; s < rs[k].nskipped; s++)
-            note_add(&skipped, rs[k].skipped[s].path, rs[k].skipped[s].text);
-        for (size_t s = 0; s < rs[k].nerrors; s++)
-            note_add(&errors, rs[k].errors[s].path, rs[k].errors[s].text);
+        for (size_t s = 0; s < rs[k].skipped.n; s++)
+            note_list_add(&skipped, rs[k].skipped.v[s].path, rs[k].skipped.v[s].text);
+        for (size_t s = 0; s < rs[k].errors.n; s++)
+            note_list_add(&errors, rs[k].errors.v[s].path, rs[k].errors.v[s].text);
     }
-    notes_sort(&skipped);
-    notes_sort(&errors);
+    note_list_sort(&skipped);
+    note_list_sort(&errors);
 
     /* documents in path order */
     struct doc_ref *refs = xmalloc(st_mult(ndocs + 1, sizeof(*refs)));
@@ -310,7 +263,7 @@ int cmd_merge(int argc, char **argv)
         report_document(&rep, &doc);
         free(doc.counts);
     }
-    report_end(&rep, &tot, skipped.v, skipped.n, errors.v, errors.n);
+    report_end(&rep, &tot, &skipped, &errors);
     free(refs);
     agg_total_release(&tot);
     free(sources);
@@ -320,8 +273,8 @@ done:
     for (size_t k = 0; k < nr; k++)
         savedreport_release(&rs[k]);
     free(rs);
-    notes_release(&errors);
-    notes_release(&skipped);
+    note_list_release(&errors);
+    note_list_release(&skipped);
     walk_result_release(&w);
     return cmd_finish_output(status);
 usage:

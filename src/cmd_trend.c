@@ -232,9 +232,9 @@ int cmd_trend(int argc, char **argv)
     if (top && nrows > top)
         nrows = (size_t)top;
     struct report_trend rep = {stdout, fmt, measure, regex ? "regex" : "year", &s.lx, &run.t,
-                               rows, nrows, w->skipped, w->errors, w->nskipped, w->nerrors};
+                               rows, nrows, &w->skipped, &w->errors};
     report_trend(&rep);
-    status = w->nerrors ? EXIT_PARTIAL : EXIT_OK;
+    status = w->errors.n ? EXIT_PARTIAL : EXIT_OK;
     trend_release(&run.t);
 done_setup:
     free(rows);

@@ -1,7 +1,7 @@
 /*
  * diff: the two-sided term table and its keyness rows.
  *
- * How it works: terms are interned in a strmap as either side adds counts, giving dense ids
+ * How it works: terms are interned (intern.h) as either side adds counts, giving dense ids
  * and two parallel count arrays. diff_rows() computes each row's statistics with stats.h (pure
  * functions), drops the rows the caller does not want and sorts with a total order (G² desc,
  * |Log Ratio| desc, term bytes), so output never depends on hash or insertion order.
@@ -19,37 +19,28 @@
 void diff_init(struct diff *d)
 {
     memset(d, 0, sizeof(*d));
-    strmap_init(&d->ids);
+    intern_init(&d->terms);
 }
 
 void diff_release(struct diff *d)
 {
-    for (size_t i = 0; i < d->nterms; i++)
-        free(d->terms[i]);
-    free(d->terms);
+    intern_release(&d->terms);
     free(d->count[0]);
     free(d->count[1]);
-    strmap_release(&d->ids);
     memset(d, 0, sizeof(*d));
 }
 
 void diff_add(struct diff *d, int side, const char *term, uint64_t count)
 {
     int inserted;
-    size_t *id = strmap_put(&d->ids, term, strlen(term), d->nterms, &inserted);
-    if (inserted) {
-        if (d->nterms + 1 > d->alloc) {
-            size_t alloc = d->alloc < 8 ? 16 : st_add(d->alloc, d->alloc / 2);
-            d->terms = xreallocarray(d->terms, alloc, sizeof(*d->terms));
-            d->count[0] = xreallocarray(d->count[0], alloc, sizeof(uint64_t));
-            d->count[1] = xreallocarray(d->count[1], alloc, sizeof(uint64_t));
-            d->alloc = alloc;
-        }
-        d->terms[d->nterms] = xstrdup(term);
-        d->count[0][d->nterms] = d->count[1][d->nterms] = 0;
-        d->nterms++;
+    size_t id = intern_id(&d->terms, term, strlen(term), &inserted);
+    if (intern_grow_parallel(&d->terms, &d->alloc)) {
+        d->count[0] = xreallocarray(d->count[0], d->alloc, sizeof(uint64_t));
+        d->count[1] = xreallocarray(d->count[1], d->alloc, sizeof(uint64_t));
     }
-    d->count[side ? 1 : 0][*id] += count;
+    if (inserted)
+        d->count[0][id] = d->count[1][id] = 0;
+    d->count[side ? 1 : 0][id] += count;
 }
 
 static int cmp_row(const void *x, const void *y)
@@ -66,14 +57,14 @@ void diff_rows(const struct diff *d, double alpha, int all, struct diff_row **ro
 {
     uint64_t n1 = d->side[0].han, n2 = d->side[1].han;
     double crit = stats_critical_g2(alpha);
-    struct diff_row *v = xmalloc(st_mult(d->nterms + 1, sizeof(*v)));
+    struct diff_row *v = xmalloc(st_mult(d->terms.n + 1, sizeof(*v)));
     size_t n = 0;
-    for (size_t i = 0; i < d->nterms; i++) {
+    for (size_t i = 0; i < d->terms.n; i++) {
         uint64_t a = d->count[0][i], b = d->count[1][i];
         struct diff_row *r = &v[n];
         if (!a && !b)
             continue;
-        r->term = d->terms[i];
+        r->term = intern_str(&d->terms, i);
         r->a = a;
         r->b = b;
         r->direction = stats_direction(a, b, n1, n2);
@@ -95,7 +86,7 @@ void diff_rows(const struct diff *d, double alpha, int all, struct diff_row **ro
 
 int diff_counts_differ(const struct diff *d)
 {
-    for (size_t i = 0; i < d->nterms; i++)
+    for (size_t i = 0; i < d->terms.n; i++)
         if (d->count[0][i] != d->count[1][i])
             return 1;
     return 0;

@@ -199,8 +199,8 @@ int cmd_setup(struct cmd_setup *s, const struct common_opts *o, unsigned need, c
         if ((status = cmd_walk_inputs(o, args, nargs, &s->walk)) != 0)
             return status;
         s->walk_ms = cmd_now_ms() - t;
-        for (size_t i = 0; i < s->walk.nerrors; i++)
-            fprintf(stderr, "tifa: '%s': %s\n", s->walk.errors[i].path, s->walk.errors[i].text);
+        for (size_t i = 0; i < s->walk.errors.n; i++)
+            fprintf(stderr, "tifa: '%s': %s\n", s->walk.errors.v[i].path, s->walk.errors.v[i].text);
         s->paths = xmalloc(st_mult(s->walk.nfiles + 1, sizeof(char *)));
         for (size_t i = 0; i < s->walk.nfiles; i++)
             s->paths[i] = s->walk.files[i].path;
@@ -241,11 +241,11 @@ int cmd_walk_inputs(const struct common_opts *o, char **args, size_t nargs, stru
 void cmd_doc_failed(const struct tifa_err *err, struct walk_result *w)
 {
     if (err->code == TIFA_ESKIP) {
-        walk_add_skipped(w, err->path, err->msg);
+        note_list_add(&w->skipped, err->path, err->msg);
         return;
     }
     fprintf(stderr, "tifa: '%s': %s\n", err->path, err->msg);
-    walk_add_error(w, err->path, err->msg);
+    note_list_add(&w->errors, err->path, err->msg);
 }
 
 void cmd_warn_invalid(const struct agg_doc *doc)

@@ -41,11 +41,11 @@ void report_document(struct report *r, const struct agg_doc *doc)
     r->ndocs++;
 }
 
-void report_end(struct report *r, const struct agg_total *tot, const struct walk_note *skipped,
-                size_t nskipped, const struct walk_note *errors, size_t nerrors)
+void report_end(struct report *r, const struct agg_total *tot, const struct note_list *skipped,
+                const struct note_list *errors)
 {
     if (r->ops->end)
-        r->ops->end(r, tot, skipped, nskipped, errors, nerrors);
+        r->ops->end(r, tot, skipped, errors);
     sbuf_release(&r->scratch);
 }
 

@@ -193,20 +193,20 @@ static void json_document(struct report *r, const struct agg_doc *doc)
         put(r, o, r->ndocs ? ",\n  " : "\n  ", "");
 }
 
-json_t *report_json_notes(const struct walk_note *n, size_t k, const char *key)
+json_t *report_json_notes(const struct note_list *l, const char *key)
 {
     json_t *a = json_array();
-    for (size_t i = 0; i < k; i++) {
+    for (size_t i = 0; i < l->n; i++) {
         json_t *o = json_object();
-        json_object_set_new(o, "path", report_json_string(n[i].path));
-        json_object_set_new(o, key, report_json_string(n[i].text));
+        json_object_set_new(o, "path", report_json_string(l->v[i].path));
+        json_object_set_new(o, key, report_json_string(l->v[i].text));
         json_array_append_new(a, o);
     }
     return a;
 }
 
-static void json_end(struct report *r, const struct agg_total *tot, const struct walk_note *sk,
-                     size_t nsk, const struct walk_note *er, size_t ner)
+static void json_end(struct report *r, const struct agg_total *tot, const struct note_list *sk,
+                     const struct note_list *er)
 {
     struct agg_row *rows;
     size_t nrows;
@@ -245,16 +245,16 @@ static void json_end(struct report *r, const struct agg_total *tot, const struct
         json_t *last = json_object();
         json_object_set_new(last, "totals", t);
         json_object_set_new(last, "terms", terms);
-        json_object_set_new(last, "skipped", report_json_notes(sk, nsk, "reason"));
-        json_object_set_new(last, "errors", report_json_notes(er, ner, "message"));
+        json_object_set_new(last, "skipped", report_json_notes(sk, "reason"));
+        json_object_set_new(last, "errors", report_json_notes(er, "message"));
         put(r, last, "", "\n");
         return;
     }
     fputs(r->ndocs ? "],\n" : "],\n", r->out);
     put(r, t, " \"totals\": ", ",\n");
     put(r, terms, " \"terms\": ", ",\n");
-    put(r, report_json_notes(sk, nsk, "reason"), " \"skipped\": ", ",\n");
-    put(r, report_json_notes(er, ner, "message"), " \"errors\": ", "}\n");
+    put(r, report_json_notes(sk, "reason"), " \"skipped\": ", ",\n");
+    put(r, report_json_notes(er, "message"), " \"errors\": ", "}\n");
 }
 
 const struct report_ops report_json_ops = {{"json", FMT_JSON}, json_begin, json_document, json_end};

@@ -60,8 +60,8 @@ static void print_per_doc(struct report *r)
     fputc('\n', r->out);
 }
 
-static void table_end(struct report *r, const struct agg_total *tot, const struct walk_note *sk,
-                      size_t nsk, const struct walk_note *er, size_t ner)
+static void table_end(struct report *r, const struct agg_total *tot, const struct note_list *sk,
+                      const struct note_list *er)
 {
     static const enum table_align align[] = {TABLE_LEFT, TABLE_RIGHT, TABLE_RIGHT, TABLE_RIGHT,
                                              TABLE_LEFT};
@@ -93,10 +93,10 @@ static void table_end(struct report *r, const struct agg_total *tot, const struc
             (unsigned long long)tot->documents, tot->documents == 1 ? "" : "s",
             (unsigned long long)tot->han, (unsigned long long)agg_total_matches(tot),
             r->lexinfo ? (size_t)r->lexinfo->terms : r->lx->nlabels);
-    if (nsk)
-        fprintf(r->out, "; %zu skipped", nsk);
-    if (ner)
-        fprintf(r->out, "; %zu not read", ner);
+    if (sk->n)
+        fprintf(r->out, "; %zu skipped", sk->n);
+    if (er->n)
+        fprintf(r->out, "; %zu not read", er->n);
     fputc('\n', r->out);
     (void)sk;
     (void)er;

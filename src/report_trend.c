@@ -81,8 +81,8 @@ static void print_json(const struct report_trend *r)
         report_json_put(r->out, o, k ? ",\n  " : "\n  ", "");
     }
     fputs("],\n", r->out);
-    report_json_put(r->out, report_json_notes(r->skipped, r->nskipped, "reason"), " \"skipped\": ", ",\n");
-    report_json_put(r->out, report_json_notes(r->errors, r->nerrors, "message"), " \"errors\": ", "}\n");
+    report_json_put(r->out, report_json_notes(r->skipped, "reason"), " \"skipped\": ", ",\n");
+    report_json_put(r->out, report_json_notes(r->errors, "message"), " \"errors\": ", "}\n");
 }
 
 static void print_sv(const struct report_trend *r)
@@ -180,8 +180,8 @@ static void print_table(const struct report_trend *r)
         report_tsv_escape(&line, t->unkeyed[i]);
         fprintf(r->out, "  %s\n", line.buf);
     }
-    if (r->nskipped || r->nerrors)
-        fprintf(r->out, "%zu skipped, %zu not read\n", r->nskipped, r->nerrors);
+    if (r->skipped->n || r->errors->n)
+        fprintf(r->out, "%zu skipped, %zu not read\n", r->skipped->n, r->errors->n);
     for (size_t i = 0; i < t->nperiods; i++)
         free(keys[i]);
     free(keys);

@@ -6,7 +6,7 @@
  * syntax error. The tree is then walked once: the version and command are checked first (so a
  * report of another version is refused for that reason, not for a field it lacks), then
  * lexicon, documents, totals, terms (categories only), skipped and errors. Term strings are
- * interned in a strmap as they are met, giving a dense per-report term table; the per-term
+ * interned (intern.h) as they are met, giving a dense per-report term table; the per-term
  * arrays (categories, counts, doc_freq) grow together with it. Cost O(size of the report).
  * Ownership: every string is copied out of the jansson tree, which is freed before returning.
  */
@@ -47,28 +47,23 @@ int savedreport_sniff(const char *path)
 static size_t intern(struct savedreport *r, const char *term)
 {
     int inserted;
-    size_t *v = strmap_put(&r->term_ids, term, strlen(term), r->nterms, &inserted);
-    if (!inserted)
-        return *v;
-    if (r->nterms + 1 > r->terms_alloc) {
-        size_t alloc = r->terms_alloc < 8 ? 16 : st_add(r->terms_alloc, r->terms_alloc / 2);
-        r->terms = xreallocarray(r->terms, alloc, sizeof(*r->terms));
-        r->categories = xreallocarray(r->categories, alloc, sizeof(*r->categories));
-        r->counts = xreallocarray(r->counts, alloc, sizeof(*r->counts));
-        r->doc_freq = xreallocarray(r->doc_freq, alloc, sizeof(*r->doc_freq));
-        r->terms_alloc = alloc;
+    size_t id = intern_id(&r->terms, term, strlen(term), &inserted);
+    if (intern_grow_parallel(&r->terms, &r->terms_alloc)) {
+        r->categories = xreallocarray(r->categories, r->terms_alloc, sizeof(*r->categories));
+        r->counts = xreallocarray(r->counts, r->terms_alloc, sizeof(*r->counts));
+        r->doc_freq = xreallocarray(r->doc_freq, r->terms_alloc, sizeof(*r->doc_freq));
     }
-    r->terms[r->nterms] = xstrdup(term);
-    r->categories[r->nterms] = xstrdup("");
-    r->counts[r->nterms] = 0;
-    r->doc_freq[r->nterms] = 0;
-    return r->nterms++;
+    if (inserted) {
+        r->categories[id] = xstrdup("");
+        r->counts[id] = 0;
+        r->doc_freq[id] = 0;
+    }
+    return id;
 }
 
 size_t savedreport_term(const struct savedreport *r, const char *term)
 {
-    size_t *v = strmap_get(&r->term_ids, term, strlen(term));
-    return v ? *v : (size_t)-1;
+    return intern_get(&r->terms, term, strlen(term));
 }
 
 /* ---- field readers: each returns 0 or fills @e with "WHERE: problem" ---- */
@@ -255,14 +250,13 @@ static int get_categories(struct ctx *c, json_t *root)
 }
 
 static int get_notes(struct ctx *c, json_t *root, const char *key, const char *textkey,
-                     struct walk_note **out, size_t *nout)
+                     struct note_list *out)
 {
     json_t *a = json_object_get(root, key);
     if (!a)
         return 0;
     if (!json_is_array(a))
         return bad(c, key, "not an array");
-    *out = xcalloc(json_array_size(a) + 1, sizeof(**out));
     for (size_t i = 0; i < json_array_size(a); i++) {
         json_t *o = json_array_get(a, i);
         json_t *p = json_object_get(o, "path"), *t = json_object_get(o, textkey);
@@ -271,9 +265,7 @@ static int get_notes(struct ctx *c, json_t *root, const char *key, const char *t
             snprintf(w, sizeof(w), "%s[%zu]", key, i);
             return bad(c, w, "needs string fields 'path' and the text");
         }
-        (*out)[*nout].path = xstrdup(json_string_value(p));
-        (*out)[*nout].text = xstrdup(json_string_value(t));
-        (*nout)++;
+        note_list_add(out, json_string_value(p), json_string_value(t));
     }
     return 0;
 }
@@ -281,7 +273,7 @@ static int get_notes(struct ctx *c, json_t *root, const char *key, const char *t
 static void init(struct savedreport *r, const char *name)
 {
     memset(r, 0, sizeof(*r));
-    strmap_init(&r->term_ids);
+    intern_init(&r->terms);
     r->name = xstrdup(name);
 }
 
@@ -334,9 +326,9 @@ int savedreport_parse(struct savedreport *r, const char *buf, size_t len, const 
     if (!rc)
         rc = get_categories(&c, root);
     if (!rc)
-        rc = get_notes(&c, root, "skipped", "reason", &r->skipped, &r->nskipped);
+        rc = get_notes(&c, root, "skipped", "reason", &r->skipped);
     if (!rc)
-        rc = get_notes(&c, root, "errors", "message", &r->errors, &r->nerrors);
+        rc = get_notes(&c, root, "errors", "message", &r->errors);
 out:
     json_decref(root);
     if (rc)
@@ -378,37 +370,25 @@ fail:
     return rc;
 }
 
-static void free_notes(struct walk_note *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(v[i].path);
-        free(v[i].text);
-    }
-    free(v);
-}
-
 void savedreport_release(struct savedreport *r)
 {
     free(r->name);
     for (size_t i = 0; i < r->nsources; i++)
         free(r->sources[i]);
     free(r->sources);
-    for (size_t i = 0; i < r->nterms; i++) {
-        free(r->terms[i]);
+    for (size_t i = 0; i < r->terms.n; i++)
         free(r->categories[i]);
-    }
-    free(r->terms);
+    intern_release(&r->terms);
     free(r->categories);
     free(r->counts);
     free(r->doc_freq);
-    strmap_release(&r->term_ids);
     for (size_t i = 0; i < r->ndocs; i++) {
         free(r->docs[i].path);
         free(r->docs[i].counts);
     }
     free(r->docs);
-    free_notes(r->skipped, r->nskipped);
-    free_notes(r->errors, r->nerrors);
+    note_list_release(&r->skipped);
+    note_list_release(&r->errors);
     memset(r, 0, sizeof(*r));
-    strmap_init(&r->term_ids);
+    intern_init(&r->terms);
 }

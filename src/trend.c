@@ -1,12 +1,13 @@
 /*
  * trend: period keys and per-period tallies.
  *
- * How it works: a period is created the first time its key is met (strmap key -> index) with
+ * How it works: a period is created the first time its key is met (interned: key -> index) with
  * dense per-label arrays (count, documents, first and last document), so adding a document
  * costs O(its distinct terms). Documents arrive in path order (corpus delivers in order), so
  * the first document of a (period, term) is the first one added and the last the latest.
- * trend_finish() sorts the periods by key; the strmap's indices are stale afterwards and are not
- * used again. Year detection scans digit runs once: O(length).
+ * trend_finish() sorts the periods by key; the intern's ids are stale afterwards and are not
+ * used again (its strings stay: they are the periods' keys). Year detection scans digit runs
+ * once: O(length).
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "tifa/trend.h"
@@ -125,14 +126,13 @@ void trend_init(struct trend *t, size_t nlabels)
 {
     memset(t, 0, sizeof(*t));
     t->nlabels = nlabels;
-    strmap_init(&t->ids);
+    intern_init(&t->keys);
 }
 
 void trend_release(struct trend *t)
 {
     for (size_t i = 0; i < t->nperiods; i++) {
         struct trend_period *p = &t->periods[i];
-        free(p->key);
         free(p->count);
         free(p->docs);
         free(p->first_doc);
@@ -145,7 +145,7 @@ void trend_release(struct trend *t)
     for (size_t i = 0; i < t->nunkeyed; i++)
         free(t->unkeyed[i]);
     free(t->unkeyed);
-    strmap_release(&t->ids);
+    intern_release(&t->keys);
     memset(t, 0, sizeof(*t));
 }
 
@@ -157,12 +157,12 @@ void trend_add(struct trend *t, const char *key, const struct agg_doc *doc)
         return;
     }
     int inserted;
-    size_t idx = *strmap_put(&t->ids, key, strlen(key), t->nperiods, &inserted);
+    size_t idx = intern_id(&t->keys, key, strlen(key), &inserted);
     if (inserted) {
         size_t n = t->nlabels ? t->nlabels : 1;
         ALLOC_GROW(t->periods, t->nperiods + 1, t->periods_alloc);
         struct trend_period *p = &t->periods[t->nperiods++];
-        p->key = xstrdup(key);
+        p->key = intern_str(&t->keys, idx);
         p->documents = p->han = 0;
         p->count = xcalloc(n, sizeof(uint64_t));
         p->docs = xcalloc(n, sizeof(uint64_t));

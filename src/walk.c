@@ -69,22 +69,13 @@ void walk_result_init(struct walk_result *r)
     memset(r, 0, sizeof(*r));
 }
 
-static void notes_release(struct walk_note *n, size_t nr)
-{
-    for (size_t i = 0; i < nr; i++) {
-        free(n[i].path);
-        free(n[i].text);
-    }
-    free(n);
-}
-
 void walk_result_release(struct walk_result *r)
 {
     for (size_t i = 0; i < r->nfiles; i++)
         free(r->files[i].path);
     free(r->files);
-    notes_release(r->skipped, r->nskipped);
-    notes_release(r->errors, r->nerrors);
+    note_list_release(&r->skipped);
+    note_list_release(&r->errors);
     walk_result_init(r);
 }
 
@@ -97,28 +88,13 @@ static void add_file(struct walk_result *r, const char *path, int explicit_, int
     r->nfiles++;
 }
 
-static void add_skipped(struct walk_result *r, const char *path, const char *why)
-{
-    ALLOC_GROW(r->skipped, r->nskipped + 1, r->skipped_alloc);
-    r->skipped[r->nskipped].path = xstrdup(path);
-    r->skipped[r->nskipped].text = xstrdup(why);
-    r->nskipped++;
-}
-
-static void add_error(struct walk_result *r, const char *path, const char *msg)
-{
-    ALLOC_GROW(r->errors, r->nerrors + 1, r->errors_alloc);
-    r->errors[r->nerrors].path = xstrdup(path);
-    r->errors[r->nerrors].text = xstrdup(msg);
-    r->nerrors++;
-}
 
 static void add_errno(struct walk_result *r, const char *path, int errnum)
 {
     char msg[256];
 
     tifa_strerror(errnum, msg, sizeof(msg));
-    add_error(r, path, msg);
+    note_list_add(&r->errors, path, msg);
 }
 
 /* Records why stat() of @path failed with @errnum, telling dangling symlinks apart. */
@@ -127,9 +103,9 @@ static void add_stat_error(struct walk_result *r, const char *path, int errnum)
     struct stat lst;
 
     if (errnum == ELOOP)
-        add_error(r, path, "symlink loop");
+        note_list_add(&r->errors, path, "symlink loop");
     else if (errnum == ENOENT && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
-        add_error(r, path, "dangling symlink");
+        note_list_add(&r->errors, path, "dangling symlink");
     else
         add_errno(r, path, errnum);
 }
@@ -209,7 +185,7 @@ static void visit(struct walker *w, unsigned char type)
     if (!walk_glob_ok(w->o, path + w->rel_off))
         return;
     if (type != DT_REG) {
-        add_skipped(w->r, path, "not a regular file");
+        note_list_add(&w->r->skipped, path, "not a regular file");
         return;
     }
     add_file(w->r, path, 0, !w->o->binary);
@@ -226,7 +202,7 @@ static void walk_dir(struct walker *w)
     DIR *d;
 
     if (w->depth > WALK_MAX_DEPTH) {
-        add_error(w->r, w->path.buf, "too deep");
+        note_list_add(&w->r->errors, w->path.buf, "too deep");
         return;
     }
     d = opendir(w->path.buf);
@@ -241,7 +217,7 @@ static void walk_dir(struct walker *w)
     }
     for (size_t i = 0; i < w->depth; i++) {
         if (w->stack[i].dev == st.st_dev && w->stack[i].ino == st.st_ino) {
-            add_error(w->r, w->path.buf, "symlink loop");
+            note_list_add(&w->r->errors, w->path.buf, "symlink loop");
             closedir(d);
             return;
         }
@@ -393,21 +369,21 @@ static int cmp_file(const void *a, const void *b)
 
 static int cmp_note(const void *a, const void *b)
 {
-    const struct walk_note *x = a, *y = b;
+    const struct note *x = a, *y = b;
     int c = strcmp(x->path, y->path);
 
     return c ? c : strcmp(x->text, y->text);
 }
 
 /* Sorts notes, drops repeated (path, text) pairs and notes about a path in @files (sorted). */
-static void notes_finish(struct walk_note *n, size_t *nr, const struct walk_file *files,
-                         size_t nfiles)
+static void notes_finish(struct note_list *l, const struct walk_file *files, size_t nfiles)
 {
+    struct note *n = l->v;
     size_t j = 0, f = 0;
 
-    if (*nr > 1)
-        qsort(n, *nr, sizeof(*n), cmp_note);
-    for (size_t i = 0; i < *nr; i++) {
+    if (l->n > 1)
+        qsort(n, l->n, sizeof(*n), cmp_note);
+    for (size_t i = 0; i < l->n; i++) {
         int in_files;
 
         while (f < nfiles && strcmp(files[f].path, n[i].path) < 0)
@@ -420,7 +396,7 @@ static void notes_finish(struct walk_note *n, size_t *nr, const struct walk_file
         }
         n[j++] = n[i];
     }
-    *nr = j;
+    l->n = j;
 }
 
 void walk_finish(struct walk_result *r)
@@ -439,31 +415,14 @@ void walk_finish(struct walk_result *r)
         r->files[j++] = r->files[i];
     }
     r->nfiles = j;
-    notes_finish(r->skipped, &r->nskipped, r->files, r->nfiles);
-    notes_finish(r->errors, &r->nerrors, r->files, r->nfiles);
-}
-
-void walk_add_skipped(struct walk_result *r, const char *path, const char *why)
-{
-    add_skipped(r, path, why);
-}
-
-static int cmp_note_path(const void *a, const void *b)
-{
-    return strcmp(((const struct walk_note *)a)->path, ((const struct walk_note *)b)->path);
-}
-
-void walk_add_error(struct walk_result *r, const char *path, const char *msg)
-{
-    add_error(r, path, msg);
+    notes_finish(&r->skipped, r->files, r->nfiles);
+    notes_finish(&r->errors, r->files, r->nfiles);
 }
 
 void walk_sort_notes(struct walk_result *r)
 {
-    if (r->nskipped > 1)
-        qsort(r->skipped, r->nskipped, sizeof(*r->skipped), cmp_note_path);
-    if (r->nerrors > 1)
-        qsort(r->errors, r->nerrors, sizeof(*r->errors), cmp_note_path);
+    note_list_sort(&r->skipped);
+    note_list_sort(&r->errors);
 }
 
 unsigned char *walk_sniff_flags(const struct walk_result *r)

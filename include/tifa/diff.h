@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tifa/strmap.h"
+#include "tifa/intern.h"
 
 struct diff_side {
     const char *path;       /* what the user named (borrowed) */
@@ -29,10 +29,9 @@ struct diff_side {
 
 struct diff {
     struct diff_side side[2];   /* A, B */
-    char **terms;
-    uint64_t *count[2];         /* per term, per side */
-    size_t nterms, alloc;
-    struct strmap ids;
+    struct intern terms;        /* term <-> dense id */
+    uint64_t *count[2];         /* per term id, per side */
+    size_t alloc;               /* of each count array */
 };
 
 struct diff_row {

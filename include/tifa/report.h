@@ -21,9 +21,9 @@
 
 #include "tifa/agg.h"
 #include "tifa/lexicon.h"
+#include "tifa/note.h"
 #include "tifa/report_format.h"
 #include "tifa/sbuf.h"
-#include "tifa/walk.h"
 
 /*
  * What the JSON header says about the lexicon. report_json takes it from the lexicon unless
@@ -44,8 +44,8 @@ struct report_ops {
     void (*begin)(struct report *r);
     void (*document)(struct report *r, const struct agg_doc *doc);
     /* totals, terms, skipped and errors */
-    void (*end)(struct report *r, const struct agg_total *tot, const struct walk_note *skipped,
-                size_t nskipped, const struct walk_note *errors, size_t nerrors);
+    void (*end)(struct report *r, const struct agg_total *tot, const struct note_list *skipped,
+                const struct note_list *errors);
 };
 
 struct report {
@@ -72,8 +72,8 @@ void report_init(struct report *r, FILE *out, const struct report_ops *ops,
 void report_begin(struct report *r);
 void report_document(struct report *r, const struct agg_doc *doc);
 /** Writes totals, terms, skipped and errors, then releases the reporter's memory. */
-void report_end(struct report *r, const struct agg_total *tot, const struct walk_note *skipped,
-                size_t nskipped, const struct walk_note *errors, size_t nerrors);
+void report_end(struct report *r, const struct agg_total *tot, const struct note_list *skipped,
+                const struct note_list *errors);
 
 /* The formats (one file each), gathered in report_count.c. */
 extern const struct report_ops report_table_ops, report_json_ops, report_jsonl_ops,

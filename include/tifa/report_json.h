@@ -22,8 +22,8 @@
 
 #include <jansson.h>
 
+#include "tifa/note.h"
 #include "tifa/sbuf.h"
-#include "tifa/walk.h"
 
 /** Appends @v on one line as described above. @v is borrowed. */
 void report_json_render(struct sbuf *out, const json_t *v);
@@ -37,7 +37,7 @@ void report_json_put(FILE *out, json_t *v, const char *prefix, const char *suffi
 /** A new JSON string of @s, sanitized as report_utf8_sanitize does (jansson refuses bad UTF-8). */
 json_t *report_json_string(const char *s);
 
-/** A new array of {"path": ..., @key: text} objects for the notes @n[0..k) (skips, errors). */
-json_t *report_json_notes(const struct walk_note *n, size_t k, const char *key);
+/** A new array of {"path": ..., @key: text} objects for the notes of @l (skips, errors). */
+json_t *report_json_notes(const struct note_list *l, const char *key);
 
 #endif

@@ -32,9 +32,9 @@
 #include <stdio.h>
 
 #include "tifa/lexicon.h"
+#include "tifa/note.h"
 #include "tifa/report_format.h"
 #include "tifa/trend.h"
-#include "tifa/walk.h"
 
 /** The formats --format accepts for trend: table, json, tsv, csv, svg. */
 extern const struct report_formats report_trend_formats;
@@ -48,8 +48,7 @@ struct report_trend {
     const struct trend *t;
     const uint32_t *labels;         /* the rows, in order */
     size_t nlabels;
-    const struct walk_note *skipped, *errors;
-    size_t nskipped, nerrors;
+    const struct note_list *skipped, *errors;
 };
 
 /** Writes the whole trend report in r->format, one of report_trend_formats. */

@@ -29,8 +29,8 @@
  *     struct tifa_err e;
  *     tifa_err_init(&e);
  *     if (savedreport_load(&r, "old.json", &e)) { ... print e ...; }
- *     for (size_t t = 0; t < r.nterms; t++)
- *         printf("%s %llu\n", r.terms[t], (unsigned long long)r.counts[t]);
+ *     for (size_t t = 0; t < r.terms.n; t++)
+ *         printf("%s %llu\n", intern_str(&r.terms, t), (unsigned long long)r.counts[t]);
  *     savedreport_release(&r);
  */
 #ifndef TIFA_SAVEDREPORT_H
@@ -40,8 +40,8 @@
 #include <stdint.h>
 
 #include "tifa/err.h"
-#include "tifa/strmap.h"
-#include "tifa/walk.h"
+#include "tifa/intern.h"
+#include "tifa/note.h"
 
 /* The report schema version this tifa writes and reads (the "tifa" key). */
 #define SAVEDREPORT_VERSION 1
@@ -65,20 +65,17 @@ struct savedreport {
     uint64_t lexicon_terms, lexicon_entries;   /* 0 when the report has no "lexicon" */
     char **sources;
     size_t nsources;
-    /* every term named anywhere in the report, in order of first appearance */
-    char **terms;
-    char **categories;           /* per term; "" when the report does not say */
-    uint64_t *counts;            /* per term: totals.counts (0 when absent) */
-    uint64_t *doc_freq;          /* per term: totals.doc_freq (0 when absent) */
-    size_t nterms, terms_alloc;
-    struct strmap term_ids;      /* term -> index */
+    /* every term named anywhere in the report, ids in order of first appearance */
+    struct intern terms;         /* term <-> id: terms.n terms, intern_str(&terms, id) */
+    char **categories;           /* per term id; "" when the report does not say */
+    uint64_t *counts;            /* per term id: totals.counts (0 when absent) */
+    uint64_t *doc_freq;          /* per term id: totals.doc_freq (0 when absent) */
+    size_t terms_alloc;          /* of categories, counts and doc_freq */
     struct savedreport_doc *docs;
     size_t ndocs;
     uint64_t documents, bytes, chars, han, invalid;   /* totals */
-    struct walk_note *skipped;   /* text = the reason */
-    size_t nskipped;
-    struct walk_note *errors;    /* text = the message */
-    size_t nerrors;
+    struct note_list skipped;    /* text = the reason */
+    struct note_list errors;     /* text = the message */
 };
 
 /**
@@ -98,7 +95,7 @@ int savedreport_load(struct savedreport *r, const char *path, struct tifa_err *e
 int savedreport_parse(struct savedreport *r, const char *buf, size_t len, const char *name,
                       struct tifa_err *e);
 
-/** Returns the index of @term in @r->terms, or (size_t)-1 when the report never names it. */
+/** Returns the id of @term in @r->terms, or (size_t)-1 when the report never names it. */
 size_t savedreport_term(const struct savedreport *r, const char *term);
 
 /** Frees everything; @r is empty afterwards. */

@@ -28,7 +28,7 @@
 #include "tifa/agg.h"
 #include "tifa/err.h"
 #include "tifa/sbuf.h"
-#include "tifa/strmap.h"
+#include "tifa/intern.h"
 
 #define TREND_HEAD_LEN 2048
 #define TREND_HEAD_LINES 5
@@ -56,7 +56,7 @@ int trend_key(const struct trend_keyer *k, const char *path, const char *head, s
 int trend_year(const char *s, size_t len, char out[5]);
 
 struct trend_period {
-    char *key;
+    const char *key;          /* owned by trend.keys */
     uint64_t documents, han;
     uint64_t *count;          /* per label: occurrences */
     uint64_t *docs;           /* per label: documents with at least one */
@@ -68,7 +68,7 @@ struct trend {
     size_t nlabels;
     struct trend_period *periods;   /* sorted by trend_finish() */
     size_t nperiods, periods_alloc;
-    struct strmap ids;              /* key -> index (before sorting only) */
+    struct intern keys;             /* period key <-> index in periods (before sorting only) */
     char **paths;                   /* every keyed document, in the order added */
     size_t npaths, paths_alloc;
     char **unkeyed;                 /* documents without a key, in the order added */

@@ -45,7 +45,7 @@
  *     for (i = 0; i < argc; i++)
  *         walk_add_arg(&r, argv[i], &o);
  *     walk_finish(&r);
- *     ... read r.files[0..r.nfiles), warn about r.errors ...
+ *     ... read r.files[0..r.nfiles), warn about r.errors.v[0..r.errors.n) ...
  *     walk_result_release(&r);
  */
 #ifndef TIFA_WALK_H
@@ -54,6 +54,7 @@
 #include <stddef.h>
 
 #include "tifa/err.h"
+#include "tifa/note.h"
 
 /* Bytes read from each file found in a folder to look for a NUL byte. */
 #define WALK_SNIFF_LEN 8192
@@ -74,18 +75,11 @@ struct walk_file {
                       its first WALK_SNIFF_LEN bytes hold a NUL byte (the reader checks) */
 };
 
-struct walk_note {
-    char *path;
-    char *text;    /* skipped: the reason ("binary"); errors: the message ("no such file or directory") */
-};
-
 struct walk_result {
     struct walk_file *files;
     size_t nfiles, files_alloc;
-    struct walk_note *skipped;
-    size_t nskipped, skipped_alloc;
-    struct walk_note *errors;
-    size_t nerrors, errors_alloc;
+    struct note_list skipped; /* text = the reason ("not a regular file", "binary") */
+    struct note_list errors;  /* text = the message ("no such file or directory") */
 };
 
 /** Sets @r to three empty lists. */
@@ -143,12 +137,11 @@ void walk_finish(struct walk_result *r);
 int walk_glob_ok(const struct walk_opts *o, const char *relpath);
 
 /**
- * Add notes to a finished result: what the reader found (a "binary" file, walk_file.sniff, is
- * skipped; a file it could not read is an error), so the commands report one list of each.
- * walk_sort_notes() puts both lists back in path order afterwards.
+ * Puts r->skipped and r->errors back in path order (note_list_sort: notes about the same path
+ * keep the order they were added in). The commands add what the reader found to a finished
+ * result with note_list_add (a "binary" file, walk_file.sniff, is skipped; a file it could not
+ * read is an error), so they report one list of each, and call this when reading is over.
  */
-void walk_add_skipped(struct walk_result *r, const char *path, const char *why);
-void walk_add_error(struct walk_result *r, const char *path, const char *msg);
 void walk_sort_notes(struct walk_result *r);
 
 /** Per-file walk_file.sniff flags for corpus_opts.sniff (malloc'ed; NULL when none is set). */

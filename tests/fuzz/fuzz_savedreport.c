@@ -15,12 +15,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(buf, data, size);
     tifa_err_init(&e);
     if (!savedreport_parse(&r, buf, size, "fuzz", &e)) {
-        for (size_t t = 0; t < r.nterms; t++)
-            if (savedreport_term(&r, r.terms[t]) != t)
+        for (size_t t = 0; t < r.terms.n; t++)
+            if (savedreport_term(&r, intern_str(&r.terms, t)) != t)
                 abort();
         for (size_t d = 0; d < r.ndocs; d++)
             for (size_t c = 0; c < r.docs[d].ncounts; c++)
-                if (r.docs[d].counts[c].term_id >= r.nterms || !r.docs[d].counts[c].count)
+                if (r.docs[d].counts[c].term_id >= r.terms.n || !r.docs[d].counts[c].count)
                     abort();
     } else if (!e.code || !e.msg[0]) {
         abort(); /* a rejection must say why */

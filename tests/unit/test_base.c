@@ -1,4 +1,4 @@
-/* Unit tests for the base layer: utf8, sbuf, strmap, normalize, err. */
+/* Unit tests for the base layer: utf8, sbuf, strmap, note, intern, normalize, err. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,10 +10,13 @@
 #include <cmocka.h>
 
 #include "tifa/err.h"
+#include "tifa/intern.h"
 #include "tifa/normalize.h"
+#include "tifa/note.h"
 #include "tifa/sbuf.h"
 #include "tifa/strmap.h"
 #include "tifa/utf8.h"
+#include "tifa/xalloc.h"
 
 /* The vector validator must give the scalar one's exact prefix wherever the first bad byte
  * falls relative to its 32-byte blocks: texts of Chinese, ASCII and 2- and 4-byte characters,
@@ -136,6 +139,145 @@ static void test_strmap(void **state)
     strmap_release(&m);
 }
 
+/* The note list's invariants: n <= alloc, v NULL exactly when nothing was allocated, every
+ * note a pair of strings. */
+static void check_notes(const struct note_list *l)
+{
+    assert_true(l->n <= l->alloc);
+    assert_true(!l->v == !l->alloc);
+    for (size_t i = 0; i < l->n; i++) {
+        assert_non_null(l->v[i].path);
+        assert_non_null(l->v[i].text);
+    }
+}
+
+static void test_note_list(void **state)
+{
+    (void)state;
+    struct note_list l = NOTE_LIST_INIT;
+    char path[32], text[32];
+    check_notes(&l);
+    note_list_sort(&l); /* empty: nothing to do */
+    check_notes(&l);
+    /* copies: the caller's buffers can change afterwards */
+    snprintf(path, sizeof(path), "a.txt");
+    note_list_add(&l, path, "binary");
+    path[0] = 'z';
+    check_notes(&l);
+    assert_string_equal(l.v[0].path, "a.txt");
+    note_list_sort(&l);
+    check_notes(&l);
+    assert_int_equal(l.n, 1);
+    /* many notes, paths out of order, each path three times with texts 0, 1, 2 in that order */
+    for (size_t round = 0; round < 3; round++)
+        for (size_t i = 0; i < 200; i++) {
+            snprintf(path, sizeof(path), "p%03zu", (i * 37) % 200);
+            snprintf(text, sizeof(text), "%zu", round);
+            note_list_add(&l, path, text);
+            check_notes(&l);
+        }
+    assert_int_equal(l.n, 601);
+    note_list_sort(&l);
+    check_notes(&l);
+    assert_int_equal(l.n, 601);
+    assert_string_equal(l.v[0].path, "a.txt");
+    for (size_t i = 1; i + 1 < l.n; i++) {
+        int c = strcmp(l.v[i].path, l.v[i + 1].path);
+        assert_true(c <= 0);
+        if (!c) /* stable: equal paths keep the order they were added in */
+            assert_true(strcmp(l.v[i].text, l.v[i + 1].text) < 0);
+    }
+    assert_string_equal(l.v[1].path, "p000");
+    assert_string_equal(l.v[3].text, "2");
+    note_list_release(&l);
+    check_notes(&l);
+    assert_int_equal(l.n, 0);
+    /* reusable after release */
+    note_list_add(&l, "b", "x");
+    note_list_add(&l, "a", "y");
+    note_list_sort(&l);
+    check_notes(&l);
+    assert_string_equal(l.v[0].path, "a");
+    assert_string_equal(l.v[1].text, "x");
+    note_list_release(&l);
+}
+
+/* The intern's invariants: n == map.n <= alloc; string i maps back to id i. */
+static void check_intern(const struct intern *in)
+{
+    assert_int_equal(in->map.n, in->n);
+    assert_true(in->n <= in->alloc);
+    for (size_t i = 0; i < in->n; i++) {
+        const char *s = intern_str(in, i);
+        assert_non_null(s);
+        assert_int_equal(intern_get(in, s, strlen(s)), i);
+    }
+}
+
+static void test_intern(void **state)
+{
+    (void)state;
+    struct intern in;
+    size_t *count = NULL, count_alloc = 0;
+    char key[32];
+    int ins;
+    intern_init(&in);
+    check_intern(&in);
+    assert_int_equal(intern_get(&in, "x", 1), INTERN_NONE);
+    /* 300 distinct keys, each met 1 + (i % 3) times in a mixed order */
+    for (size_t round = 0; round < 3; round++)
+        for (size_t i = 0; i < 300; i++) {
+            if (i % 3 < round)
+                continue;
+            snprintf(key, sizeof(key), "k%zu", i);
+            size_t before = in.n;
+            size_t id = intern_id(&in, key, strlen(key), &ins);
+            assert_int_equal(ins, in.n > before);
+            if (ins)
+                assert_int_equal(id, before); /* dense, in order of first appearance */
+            if (intern_grow_parallel(&in, &count_alloc))
+                count = xreallocarray(count, count_alloc, sizeof(*count));
+            assert_true(count_alloc >= in.n);
+            if (ins)
+                count[id] = 0;
+            count[id]++;
+            assert_string_equal(intern_str(&in, id), key);
+            check_intern(&in);
+        }
+    assert_int_equal(in.n, 300);
+    for (size_t i = 0; i < 300; i++) {
+        snprintf(key, sizeof(key), "k%zu", i);
+        size_t id = intern_get(&in, key, strlen(key));
+        assert_int_equal(id, i);
+        assert_int_equal(count[id], 1 + i % 3);
+    }
+    /* a pointer from intern_str stays valid while the table grows */
+    const char *first = intern_str(&in, 0);
+    for (size_t i = 300; i < 2000; i++) {
+        snprintf(key, sizeof(key), "k%zu", i);
+        intern_id(&in, key, strlen(key), NULL);
+    }
+    check_intern(&in);
+    assert_ptr_equal(first, intern_str(&in, 0));
+    assert_string_equal(first, "k0");
+    /* the length counts, not a NUL: "ab" and "abc" given as 2 bytes are one string */
+    assert_int_equal(intern_id(&in, "abc", 2, &ins), 2000);
+    assert_true(ins);
+    assert_int_equal(intern_id(&in, "ab", 2, &ins), 2000);
+    assert_false(ins);
+    assert_string_equal(intern_str(&in, 2000), "ab");
+    check_intern(&in);
+    free(count);
+    intern_release(&in);
+    check_intern(&in);
+    assert_int_equal(in.n, 0);
+    /* reusable after release */
+    assert_int_equal(intern_id(&in, "y", 1, &ins), 0);
+    assert_true(ins);
+    check_intern(&in);
+    intern_release(&in);
+}
+
 static void test_normalize(void **state)
 {
     (void)state;
@@ -186,6 +328,8 @@ int main(void)
         cmocka_unit_test(test_display_width),
         cmocka_unit_test(test_sbuf),
         cmocka_unit_test(test_strmap),
+        cmocka_unit_test(test_note_list),
+        cmocka_unit_test(test_intern),
         cmocka_unit_test(test_normalize),
         cmocka_unit_test(test_err),
     };

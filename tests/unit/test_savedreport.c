@@ -34,14 +34,15 @@ static const char good[] =
 
 static void check_invariants(const struct savedreport *r)
 {
-    for (size_t t = 0; t < r->nterms; t++) {
-        assert_int_equal(savedreport_term(r, r->terms[t]), t);
+    for (size_t t = 0; t < r->terms.n; t++) {
+        assert_int_equal(savedreport_term(r, intern_str(&r->terms, t)), t);
         assert_non_null(r->categories[t]);
     }
-    assert_int_equal(r->term_ids.n, r->nterms);
+    assert_int_equal(r->terms.map.n, r->terms.n);
+    assert_true(r->terms.n <= r->terms_alloc);
     for (size_t d = 0; d < r->ndocs; d++)
         for (size_t k = 0; k < r->docs[d].ncounts; k++) {
-            assert_true(r->docs[d].counts[k].term_id < r->nterms);
+            assert_true(r->docs[d].counts[k].term_id < r->terms.n);
             assert_true(r->docs[d].counts[k].count > 0);
         }
 }
@@ -68,19 +69,19 @@ static void test_good_report(void **state)
     assert_int_equal(r.docs[0].ncounts, 2);
     assert_int_equal(r.documents, 2);
     assert_int_equal(r.han, 17);
-    assert_int_equal(r.nterms, 2);
+    assert_int_equal(r.terms.n, 2);
     size_t t = savedreport_term(&r, "四个意识");
-    assert_true(t < r.nterms);
+    assert_true(t < r.terms.n);
     assert_int_equal(r.counts[t], 2);
     assert_int_equal(r.doc_freq[t], 1);
     assert_string_equal(r.categories[t], "party");
     assert_int_equal(savedreport_term(&r, "全过程人民民主"), (size_t)-1);
-    assert_int_equal(r.nskipped, 1);
-    assert_string_equal(r.skipped[0].text, "binary");
-    assert_int_equal(r.nerrors, 1);
-    assert_string_equal(r.errors[0].path, "gone.txt");
+    assert_int_equal(r.skipped.n, 1);
+    assert_string_equal(r.skipped.v[0].text, "binary");
+    assert_int_equal(r.errors.n, 1);
+    assert_string_equal(r.errors.v[0].path, "gone.txt");
     savedreport_release(&r);
-    assert_int_equal(r.nterms, 0);
+    assert_int_equal(r.terms.n, 0);
     savedreport_release(&r); /* twice is harmless */
 }
 
@@ -97,7 +98,7 @@ static void expect_fail(const char *json, const char *name, int code, const char
         fail_msg("message '%s' lacks '%s'", e.msg, msg_part);
     assert_int_equal(e.line, line);
     assert_int_equal(e.col, col);
-    assert_int_equal(r.nterms, 0); /* left empty */
+    assert_int_equal(r.terms.n, 0); /* left empty */
     assert_null(r.docs);
     savedreport_release(&r);
 }

@@ -120,17 +120,17 @@ static void check_invariants(const struct walk_result *r)
         if (i)
             assert_true(strcmp(r->files[i - 1].path, r->files[i].path) < 0);
     }
-    for (size_t i = 0; i < r->nskipped; i++) {
-        assert_non_null(r->skipped[i].path);
-        assert_non_null(r->skipped[i].text);
+    for (size_t i = 0; i < r->skipped.n; i++) {
+        assert_non_null(r->skipped.v[i].path);
+        assert_non_null(r->skipped.v[i].text);
         if (i)
-            assert_true(strcmp(r->skipped[i - 1].path, r->skipped[i].path) <= 0);
+            assert_true(strcmp(r->skipped.v[i - 1].path, r->skipped.v[i].path) <= 0);
     }
-    for (size_t i = 0; i < r->nerrors; i++) {
-        assert_non_null(r->errors[i].path);
-        assert_non_null(r->errors[i].text);
+    for (size_t i = 0; i < r->errors.n; i++) {
+        assert_non_null(r->errors.v[i].path);
+        assert_non_null(r->errors.v[i].text);
         if (i)
-            assert_true(strcmp(r->errors[i - 1].path, r->errors[i].path) <= 0);
+            assert_true(strcmp(r->errors.v[i - 1].path, r->errors.v[i].path) <= 0);
     }
     assert_true(r->nfiles <= r->files_alloc || !r->files);
 }
@@ -144,14 +144,14 @@ static void expect_files(const struct fix *f, const struct walk_result *r, const
     assert_int_equal(r->nfiles, n);
 }
 
-static void expect_notes(const struct fix *f, const struct walk_note *notes, size_t nnotes,
+static void expect_notes(const struct fix *f, const struct note_list *notes,
                          const char *const *rel, const char *const *text, size_t n)
 {
-    for (size_t i = 0; i < n && i < nnotes; i++) {
-        assert_string_equal(notes[i].path, P(f, rel[i]));
-        assert_string_equal(notes[i].text, text[i]);
+    for (size_t i = 0; i < n && i < notes->n; i++) {
+        assert_string_equal(notes->v[i].path, P(f, rel[i]));
+        assert_string_equal(notes->v[i].text, text[i]);
     }
-    assert_int_equal(nnotes, n);
+    assert_int_equal(notes->n, n);
 }
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -189,8 +189,8 @@ static void test_sorted_nested(void **state)
     expect_files(f, &r, want, N(want));
     for (size_t i = 0; i < r.nfiles; i++)
         assert_int_equal(r.files[i].explicit_, 0);
-    assert_int_equal(r.nskipped, 0);
-    assert_int_equal(r.nerrors, 0);
+    assert_int_equal(r.skipped.n, 0);
+    assert_int_equal(r.errors.n, 0);
     walk_result_release(&r);
     assert_int_equal(r.nfiles, 0);
     assert_null(r.files);
@@ -213,8 +213,8 @@ static void test_hidden(void **state)
 
     walk_root(f, &r, &o);
     expect_files(f, &r, want_default, N(want_default));
-    assert_int_equal(r.nskipped, 0);
-    assert_int_equal(r.nerrors, 0);
+    assert_int_equal(r.skipped.n, 0);
+    assert_int_equal(r.errors.n, 0);
     walk_result_release(&r);
 
     o.hidden = 1;
@@ -314,13 +314,13 @@ static void test_globs_walk(void **state)
     o.globs = inc, o.nglobs = N(inc);
     walk_root(f, &r, &o);
     expect_files(f, &r, want_inc, N(want_inc));
-    assert_int_equal(r.nskipped, 0);
+    assert_int_equal(r.skipped.n, 0);
     walk_result_release(&r);
 
     o.globs = exc, o.nglobs = N(exc);
     walk_root(f, &r, &o);
     expect_files(f, &r, want_exc, N(want_exc));
-    assert_int_equal(r.nskipped, 0);
+    assert_int_equal(r.skipped.n, 0);
     walk_result_release(&r);
 
     o.globs = last1, o.nglobs = N(last1);
@@ -373,22 +373,22 @@ static void test_binary(void **state)
     expect_files(f, &r, want, N(want));
     assert_int_equal(r.files[0].sniff, 1);
     assert_int_equal(r.files[1].sniff, 1);
-    assert_int_equal(r.nskipped, 0);
-    assert_int_equal(r.nerrors, 0);
+    assert_int_equal(r.skipped.n, 0);
+    assert_int_equal(r.errors.n, 0);
     unsigned char *flags = walk_sniff_flags(&r);
     assert_non_null(flags);
     assert_int_equal(flags[0], 1);
     free(flags);
     /* the reader's verdicts join the lists, in path order */
-    walk_add_skipped(&r, P(f, "text"), "binary");
-    walk_add_skipped(&r, P(f, "bin"), "binary");
-    walk_add_error(&r, P(f, "text"), "read error at byte 0: input/output error");
-    walk_add_error(&r, P(f, "bin"), "cannot open: permission denied");
+    note_list_add(&r.skipped, P(f, "text"), "binary");
+    note_list_add(&r.skipped, P(f, "bin"), "binary");
+    note_list_add(&r.errors, P(f, "text"), "read error at byte 0: input/output error");
+    note_list_add(&r.errors, P(f, "bin"), "cannot open: permission denied");
     walk_sort_notes(&r);
-    assert_string_equal(r.skipped[0].path, P(f, "bin"));
-    assert_string_equal(r.skipped[1].path, P(f, "text"));
-    assert_string_equal(r.errors[0].path, P(f, "bin"));
-    assert_string_equal(r.errors[1].text, "read error at byte 0: input/output error");
+    assert_string_equal(r.skipped.v[0].path, P(f, "bin"));
+    assert_string_equal(r.skipped.v[1].path, P(f, "text"));
+    assert_string_equal(r.errors.v[0].path, P(f, "bin"));
+    assert_string_equal(r.errors.v[1].text, "read error at byte 0: input/output error");
     walk_result_release(&r);
 
     o.binary = 1;
@@ -406,7 +406,7 @@ static void test_binary(void **state)
     assert_string_equal(r.files[0].path, P(f, "bin"));
     assert_int_equal(r.files[0].explicit_, 1);
     assert_int_equal(r.files[0].sniff, 0);
-    assert_int_equal(r.nskipped, 0);
+    assert_int_equal(r.skipped.n, 0);
     walk_result_release(&r);
 }
 
@@ -428,7 +428,7 @@ static void test_symlink_file_and_folder(void **state)
     walk_finish(&r);
     check_invariants(&r);
     expect_files(f, &r, want, N(want));
-    assert_int_equal(r.nerrors, 0);
+    assert_int_equal(r.errors.n, 0);
     walk_result_release(&r);
 }
 
@@ -448,7 +448,7 @@ static void test_symlink_loop(void **state)
 
     walk_root(f, &r, NULL);
     expect_files(f, &r, want, N(want));
-    expect_notes(f, r.errors, r.nerrors, err1, loop, 1);
+    expect_notes(f, &r.errors, err1, loop, 1);
     walk_result_release(&r);
 
     /* starting below the loop: a/b leads to root, whose a is already on the path */
@@ -457,7 +457,7 @@ static void test_symlink_loop(void **state)
     walk_finish(&r);
     check_invariants(&r);
     expect_files(f, &r, want, N(want));
-    expect_notes(f, r.errors, r.nerrors, err2, loop, 1);
+    expect_notes(f, &r.errors, err2, loop, 1);
     walk_result_release(&r);
 
     /* a symlink to itself (ELOOP), explicit and found */
@@ -465,12 +465,12 @@ static void test_symlink_loop(void **state)
     symlink_rel(f, "self", "self");
     walk_root(f, &r, NULL);
     expect_files(f, &r, want, N(want));
-    expect_notes(f, r.errors, r.nerrors, err3, loop, 1);
+    expect_notes(f, &r.errors, err3, loop, 1);
     walk_result_release(&r);
     walk_result_init(&r);
     walk_add_arg(&r, P(f, "self"), NULL);
     walk_finish(&r);
-    expect_notes(f, r.errors, r.nerrors, err3, loop, 1);
+    expect_notes(f, &r.errors, err3, loop, 1);
     assert_int_equal(r.nfiles, 0);
     walk_result_release(&r);
 }
@@ -488,7 +488,7 @@ static void test_dangling_and_missing(void **state)
 
     walk_root(f, &r, NULL);
     expect_files(f, &r, want, N(want));
-    expect_notes(f, r.errors, r.nerrors, err_rel, err_txt, 1);
+    expect_notes(f, &r.errors, err_rel, err_txt, 1);
     walk_result_release(&r);
 
     walk_result_init(&r);
@@ -497,7 +497,7 @@ static void test_dangling_and_missing(void **state)
     walk_finish(&r);
     check_invariants(&r);
     assert_int_equal(r.nfiles, 0);
-    expect_notes(f, r.errors, r.nerrors, err_rel, err_txt, 2);
+    expect_notes(f, &r.errors, err_rel, err_txt, 2);
     walk_result_release(&r);
 }
 
@@ -520,7 +520,7 @@ static void test_permission_denied(void **state)
     walk_root(f, &r, NULL);
     chmod(P(f, "locked"), 0755);
     expect_files(f, &r, want, N(want));
-    expect_notes(f, r.errors, r.nerrors, err_rel, err_txt, 2);
+    expect_notes(f, &r.errors, err_rel, err_txt, 2);
     walk_result_release(&r);
 }
 
@@ -536,7 +536,7 @@ static void test_special_files(void **state)
     assert_int_equal(mkfifo(P(f, "fifo"), 0644), 0);
     walk_root(f, &r, NULL);
     expect_files(f, &r, want, N(want));
-    expect_notes(f, r.skipped, r.nskipped, skip_rel, skip_why, 1);
+    expect_notes(f, &r.skipped, skip_rel, skip_why, 1);
     walk_result_release(&r);
 
     /* named explicitly, a FIFO is a file to read (and walk must not open it: no hang) */
@@ -547,7 +547,7 @@ static void test_special_files(void **state)
     assert_int_equal(r.nfiles, 2);
     assert_string_equal(r.files[0].path, "/dev/stdin");
     assert_string_equal(r.files[1].path, P(f, "fifo"));
-    assert_int_equal(r.nskipped + r.nerrors, 0);
+    assert_int_equal(r.skipped.n + r.errors.n, 0);
     walk_result_release(&r);
 }
 
@@ -598,7 +598,7 @@ static void test_files_from_lines(void **state)
     assert_int_equal(r.files[0].explicit_, 1);
     assert_int_equal(r.files[1].explicit_, 1);
     assert_int_equal(r.files[2].explicit_, 0);
-    expect_notes(f, r.errors, r.nerrors, err_rel, err_txt, 1);
+    expect_notes(f, &r.errors, err_rel, err_txt, 1);
     walk_result_release(&r);
 
     /* the same list on standard input */
@@ -614,7 +614,7 @@ static void test_files_from_lines(void **state)
     close(saved);
     walk_finish(&r);
     expect_files(f, &r, want, N(want));
-    expect_notes(f, r.errors, r.nerrors, err_rel, err_txt, 1);
+    expect_notes(f, &r.errors, err_rel, err_txt, 1);
     walk_result_release(&r);
 
     /* a list that cannot be read is the only error, and nothing is added */
@@ -627,7 +627,7 @@ static void test_files_from_lines(void **state)
     tifa_err_init(&e);
     assert_int_equal(walk_add_files_from(&r, P(f, "d"), 0, NULL, &e), TIFA_EIO);
     assert_string_equal(e.msg, "is a directory");
-    assert_int_equal(r.nfiles + r.nskipped + r.nerrors, 0);
+    assert_int_equal(r.nfiles + r.skipped.n + r.errors.n, 0);
     walk_result_release(&r);
 }
 
@@ -651,7 +651,7 @@ static void test_files_from_nul(void **state)
     walk_finish(&r);
     check_invariants(&r);
     expect_files(f, &r, want, N(want));
-    assert_int_equal(r.nerrors, 0);
+    assert_int_equal(r.errors.n, 0);
     walk_result_release(&r);
 }
 
@@ -685,8 +685,8 @@ static void test_dedup(void **state)
     assert_int_equal(r.files[2].explicit_, 1); /* bin.dat */
     assert_int_equal(r.files[2].sniff, 0);     /* found in the folder too: explicit wins */
     assert_int_equal(r.files[3].explicit_, 0); /* c.txt: found twice */
-    assert_int_equal(r.nskipped, 0);           /* bin.dat named explicitly */
-    assert_int_equal(r.nerrors, 1);            /* dang, reported once */
+    assert_int_equal(r.skipped.n, 0);           /* bin.dat named explicitly */
+    assert_int_equal(r.errors.n, 1);            /* dang, reported once */
     walk_result_release(&r);
 
     /* found first, named later: still explicit */
@@ -771,7 +771,7 @@ static void test_many_files(void **state)
     t2 = now_sec();
     check_invariants(&r);
     assert_int_equal(r.nfiles, n);
-    assert_int_equal(r.nskipped + r.nerrors, 0);
+    assert_int_equal(r.skipped.n + r.errors.n, 0);
     snprintf(name, sizeof(name), "many/f%06zu.txt", (size_t)0);
     assert_string_equal(r.files[0].path, P(f, name));
     snprintf(name, sizeof(name), "many/f%06zu.txt", n - 1);
