@@ -54,7 +54,7 @@
 /* ---- the trie under construction: a uint64 -> uint32 hash for its edges ---- */
 
 struct edge_table {
-    uint64_t *keys;   /* (parent << 24 | class) + 1; 0 = empty */
+    uint64_t *keys; /* (parent << 24 | class) + 1; 0 = empty */
     uint32_t *vals;
     size_t cap, n;
 };
@@ -98,9 +98,9 @@ static size_t edge_find(const struct edge_table *t, uint64_t key, int *found)
 
 /* The trie while patterns are inserted: nodes numbered in order of creation, node 0 the root. */
 struct trie {
-    struct ac_class_alloc ca;  /* the classes of the patterns' characters */
-    struct edge_table et;      /* (parent, class) -> child */
-    uint32_t *depth, *own;     /* per node: depth, first pattern ending there (UINT32_MAX: none) */
+    struct ac_class_alloc ca; /* the classes of the patterns' characters */
+    struct edge_table et;     /* (parent, class) -> child */
+    uint32_t *depth, *own;    /* per node: depth, first pattern ending there (UINT32_MAX: none) */
     size_t nodes, depth_alloc, own_alloc;
 };
 
@@ -251,7 +251,7 @@ static uint32_t *number_classes(struct ac *ac, struct trie *t)
 /* Children lists in CSR form, by node in creation order, each sorted by class (the new
  * classes): the trie's edges out of their hash table. */
 struct children {
-    uint32_t *start;  /* nodes + 1 */
+    uint32_t *start; /* nodes + 1 */
     uint32_t *cls, *child;
 };
 
@@ -301,8 +301,8 @@ static void renumber_breadth_first(struct ac *ac, const struct trie *t, struct c
 {
     size_t nodes = t->nodes;
 
-    uint32_t *order = xmalloc(st_mult(nodes, sizeof(uint32_t)));  /* new -> old */
-    uint32_t *newid = xmalloc(st_mult(nodes, sizeof(uint32_t)));  /* old -> new */
+    uint32_t *order = xmalloc(st_mult(nodes, sizeof(uint32_t))); /* new -> old */
+    uint32_t *newid = xmalloc(st_mult(nodes, sizeof(uint32_t))); /* old -> new */
     size_t head = 0, tail = 0;
     order[tail++] = 0;
     newid[0] = 0;
@@ -389,9 +389,9 @@ static void flag_outputs(struct ac *ac)
 /* BEST(q) of every state, by state id (ac_internal.h, Semantics); NULL arrays for the other
  * scans. */
 struct best {
-    uint32_t *back;  /* its start is this many characters back from q's last one */
-    uint32_t *len;   /* its length */
-    uint32_t *pat;   /* its pattern, UINT32_MAX if q has no best match */
+    uint32_t *back; /* its start is this many characters back from q's last one */
+    uint32_t *len;  /* its length */
+    uint32_t *pat;  /* its pattern, UINT32_MAX if q has no best match */
 };
 
 /* Leftmost-longest DFA: BEST(q) of every state, parents first (BFS order). */
@@ -493,8 +493,7 @@ static void spelling_release(struct spelling *sp)
  * restarted after state @s's best match reaches on the characters of s's path after that match
  * (the last @n, spelled through @sp), or UINT32_MAX when that restart would itself report a
  * match. Every state it steps through is shallower than s, so its record is written. */
-static uint32_t restart_word(const struct ac *ac, uint32_t s, uint32_t n,
-                             const struct spelling *sp)
+static uint32_t restart_word(const struct ac *ac, uint32_t s, uint32_t n, const struct spelling *sp)
 {
     for (uint32_t k = n; k > 0; k--, s = sp->par[s])
         sp->buf[k - 1] = sp->lab[s];
@@ -656,12 +655,9 @@ void ac_free(struct ac *ac)
 const char *ac_scan_name(const struct ac *ac)
 {
     switch (ac->algo) {
-    case ALGO_OVERLAPPING:
-        return "overlapping";
-    case ALGO_CANDIDATES:
-        return "leftmost-longest candidates";
-    case ALGO_DFA:
-        break;
+    case ALGO_OVERLAPPING: return "overlapping";
+    case ALGO_CANDIDATES: return "leftmost-longest candidates";
+    case ALGO_DFA: break;
     }
     return "leftmost-longest DFA";
 }

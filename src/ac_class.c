@@ -45,17 +45,12 @@ static uint32_t base_entry(uint32_t cp)
         return AC_F_DROP;
     switch (normalize_class(n)) {
     case CC_HAN:
-    case CC_CNNUM:
-        return AC_F_HAN;
+    case CC_CNNUM: return AC_F_HAN;
     case CC_LATIN:
-    case CC_DIGIT:
-        return AC_F_ALNUM;
-    case CC_SPACE:
-        return AC_F_SPACE;
-    case CC_NEWLINE:
-        return n == '\r' ? AC_F_CR : AC_F_NL;
-    default:
-        return 0;
+    case CC_DIGIT: return AC_F_ALNUM;
+    case CC_SPACE: return AC_F_SPACE;
+    case CC_NEWLINE: return n == '\r' ? AC_F_CR : AC_F_NL;
+    default: return 0;
     }
 }
 

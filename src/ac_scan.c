@@ -252,15 +252,9 @@ static AC_NOINLINE void after_step(struct ac_scanner *sc, uint64_t end_off)
 {
     sc->nslow++;
     switch (sc->ac->algo) {
-    case ALGO_OVERLAPPING:
-        report_all(sc, AC_ID(sc->state), end_off);
-        break;
-    case ALGO_DFA:
-        rescan(sc, emit_best(sc, AC_ID(sc->state), sc->sig - 2) + 1);
-        break;
-    case ALGO_CANDIDATES:
-        record_candidates(sc, end_off);
-        break;
+    case ALGO_OVERLAPPING: report_all(sc, AC_ID(sc->state), end_off); break;
+    case ALGO_DFA: rescan(sc, emit_best(sc, AC_ID(sc->state), sc->sig - 2) + 1); break;
+    case ALGO_CANDIDATES: record_candidates(sc, end_off); break;
     }
 }
 
@@ -391,7 +385,7 @@ static AC_INLINE void scan_range_body(struct ac_scanner *sc, const unsigned char
     const unsigned char *q, *qend = p + end;
     uint32_t state, pend;
     uint64_t sig, sig0, han = 0;
-    int run_at_end = 0;  /* the range ended inside ws_run: sc->prev_alnum is already right */
+    int run_at_end = 0; /* the range ended inside ws_run: sc->prev_alnum is already right */
 
     if (sc->in_ws && i < end) {
         i = ws_run(sc, p, from, i, end);
@@ -457,8 +451,8 @@ static AC_INLINE void scan_range_body(struct ac_scanner *sc, const unsigned char
 
 /* The loop twice: with the ring store of start offsets, and without it for callers that only
  * count (6 of 43 instructions a character; 3% of `count`'s time on the built-in lexicon). */
-static AC_NOINLINE void scan_range_offsets(struct ac_scanner *sc, const unsigned char *p,
-                                           size_t i, size_t end)
+static AC_NOINLINE void scan_range_offsets(struct ac_scanner *sc, const unsigned char *p, size_t i,
+                                           size_t end)
 {
     scan_range_body(sc, p, i, i, end, 1);
 }
@@ -552,8 +546,8 @@ static void lane_finish(struct lane *L, const unsigned char *p)
     if (L->q < L->qend)
         scan_range_no_offsets(L->sc, p, L->from, (size_t)(L->q - p), (size_t)(L->qend - p));
     else if (!L->sc->in_ws)
-        L->sc->prev_alnum = alnum_before(L->sc->ac, p, L->from, (size_t)(L->qend - p),
-                                         L->sc->prev_alnum);
+        L->sc->prev_alnum =
+            alnum_before(L->sc->ac, p, L->from, (size_t)(L->qend - p), L->sc->prev_alnum);
 }
 
 /* A character in no pattern (class 0) that is neither white space nor a letter or digit. */

@@ -47,12 +47,8 @@ static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_er
 int cmd_count(int argc, char **argv)
 {
     static const struct optparse_spec count_opts[] = {
-        {OPT_FORMAT, 'f', "format", 1},
-        {OPT_PER_DOC, 0, "per-doc", 0},
-        {OPT_TOP, 0, "top", 1},
-        {OPT_MIN_COUNT, 0, "min-count", 1},
-        {OPT_SORT, 0, "sort", 1},
-        {0, 0, NULL, 0},
+        {OPT_FORMAT, 'f', "format", 1},     {OPT_PER_DOC, 0, "per-doc", 0}, {OPT_TOP, 0, "top", 1},
+        {OPT_MIN_COUNT, 0, "min-count", 1}, {OPT_SORT, 0, "sort", 1},       {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {count_opts, common_lexicon_opts,
                                                   common_input_opts, NULL};
@@ -71,9 +67,7 @@ int cmd_count(int argc, char **argv)
             if (cmd_parse_format(p.value, &report_count_formats, &fmt))
                 goto usage;
             break;
-        case OPT_PER_DOC:
-            per_doc = 1;
-            break;
+        case OPT_PER_DOC: per_doc = 1; break;
         case OPT_TOP:
             if (optparse_number(&p, 0, SIZE_MAX, &top))
                 goto usage;
@@ -132,7 +126,8 @@ int cmd_count(int argc, char **argv)
         size_t nst, nde, ncl;
         ac_shape(s.ac, &nst, &nde, &ncl);
         fprintf(stderr,
-                "tifa: timing: lexicon %.3f ms, automaton %.3f ms (%zu patterns, %zu states, %zu dense, "
+                "tifa: timing: lexicon %.3f ms, automaton %.3f ms (%zu patterns, %zu states, %zu "
+                "dense, "
                 "%zu classes, %s), walk %.3f ms (%zu files), count %.3f ms (%zu split in %zu "
                 "chunks)\n",
                 s.lexicon_ms, s.automaton_ms, s.lx.npatterns, nst, nde, ncl, ac_scan_name(s.ac),

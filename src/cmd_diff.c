@@ -96,7 +96,8 @@ static int count_text_side(const struct cmd_setup *s, const struct common_opts *
         walk_result_release(&w);
         return status;
     }
-    d->side[side].kind = strcmp(arg, "-") && !stat(arg, &st) && S_ISDIR(st.st_mode) ? "folder" : "file";
+    d->side[side].kind =
+        strcmp(arg, "-") && !stat(arg, &st) && S_ISDIR(st.st_mode) ? "folder" : "file";
     struct text_run run = {d, side, {0}, &s->lx, 0, 0};
     agg_total_init(&run.tot, s->lx.nlabels);
     for (size_t i = 0; i < w.errors.n; i++) {
@@ -125,15 +126,11 @@ static int count_text_side(const struct cmd_setup *s, const struct common_opts *
 int cmd_diff(int argc, char **argv)
 {
     static const struct optparse_spec diff_opts[] = {
-        {OPT_FORMAT, 'f', "format", 1},
-        {OPT_ALPHA, 0, "alpha", 1},
-        {OPT_ALL, 0, "all", 0},
-        {OPT_EXIT_CODE, 0, "exit-code", 0},
-        {OPT_COLOR, 0, "color", 1},
-        {0, 0, NULL, 0},
+        {OPT_FORMAT, 'f', "format", 1},     {OPT_ALPHA, 0, "alpha", 1}, {OPT_ALL, 0, "all", 0},
+        {OPT_EXIT_CODE, 0, "exit-code", 0}, {OPT_COLOR, 0, "color", 1}, {0, 0, NULL, 0},
     };
-    const struct optparse_spec *const tables[] = {diff_opts, common_lexicon_opts,
-                                                  common_input_opts, NULL};
+    const struct optparse_spec *const tables[] = {diff_opts, common_lexicon_opts, common_input_opts,
+                                                  NULL};
     struct common_opts co;
     struct optparse p;
     struct cmd_setup s;
@@ -156,16 +153,15 @@ int cmd_diff(int argc, char **argv)
                 goto usage;
             }
             break;
-        case OPT_ALL:
-            all = 1;
-            break;
-        case OPT_EXIT_CODE:
-            exit_code = 1;
-            break;
+        case OPT_ALL: all = 1; break;
+        case OPT_EXIT_CODE: exit_code = 1; break;
         case OPT_COLOR:
-            if (!strcmp(p.value, "auto")) color = -1;
-            else if (!strcmp(p.value, "always")) color = 1;
-            else if (!strcmp(p.value, "never")) color = 0;
+            if (!strcmp(p.value, "auto"))
+                color = -1;
+            else if (!strcmp(p.value, "always"))
+                color = 1;
+            else if (!strcmp(p.value, "never"))
+                color = 0;
             else {
                 optparse_bad_value(&p, "auto, always or never");
                 goto usage;

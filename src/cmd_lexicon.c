@@ -149,15 +149,9 @@ int cmd_lexicon(int argc, char **argv)
             if (cmd_parse_format(p.value, &lexicon_formats, &fmt))
                 goto usage;
             break;
-        case OPT_SEARCH:
-            search = p.value;
-            break;
-        case OPT_CHECK:
-            check = p.value;
-            break;
-        case OPT_CATEGORIES:
-            categories = 1;
-            break;
+        case OPT_SEARCH: search = p.value; break;
+        case OPT_CHECK: check = p.value; break;
+        case OPT_CATEGORIES: categories = 1; break;
         case OPTPARSE_HELP:
             fputs(lexicon_usage, stdout);
             common_opts_release(&co);

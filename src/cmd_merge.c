@@ -135,11 +135,8 @@ int cmd_merge(int argc, char **argv)
             if (cmd_parse_sort(p.value, &sort))
                 goto usage;
             break;
-        case OPTPARSE_HELP:
-            fputs(merge_usage, stdout);
-            return cmd_finish_output(EXIT_OK);
-        default:
-            goto usage;
+        case OPTPARSE_HELP: fputs(merge_usage, stdout); return cmd_finish_output(EXIT_OK);
+        default: goto usage;
         }
     }
     if (!p.nargs) {

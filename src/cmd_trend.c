@@ -32,7 +32,6 @@ static const char trend_usage[] =
 
 enum { OPT_FORMAT = 1, OPT_KEY_REGEX, OPT_TERM, OPT_TOP, OPT_DOCS, OPT_RATE, OPT_SHARE };
 
-
 struct trend_run {
     struct trend t;
     const struct trend_keyer *keyer;
@@ -123,14 +122,10 @@ static void ranked_rows(const struct trend *t, const struct lexicon *lx, uint32_
 int cmd_trend(int argc, char **argv)
 {
     static const struct optparse_spec trend_opts[] = {
-        {OPT_FORMAT, 'f', "format", 1},
-        {OPT_KEY_REGEX, 0, "key-regex", 1},
-        {OPT_TERM, 0, "term", 1},
-        {OPT_TOP, 0, "top", 1},
-        {OPT_DOCS, 0, "docs", 0},
-        {OPT_RATE, 0, "rate", 0},
-        {OPT_SHARE, 0, "share", 0},
-        {0, 0, NULL, 0},
+        {OPT_FORMAT, 'f', "format", 1}, {OPT_KEY_REGEX, 0, "key-regex", 1},
+        {OPT_TERM, 0, "term", 1},       {OPT_TOP, 0, "top", 1},
+        {OPT_DOCS, 0, "docs", 0},       {OPT_RATE, 0, "rate", 0},
+        {OPT_SHARE, 0, "share", 0},     {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {trend_opts, common_lexicon_opts,
                                                   common_input_opts, NULL};
@@ -152,9 +147,7 @@ int cmd_trend(int argc, char **argv)
             if (cmd_parse_format(p.value, &report_trend_formats, &fmt))
                 goto usage;
             break;
-        case OPT_KEY_REGEX:
-            regex = p.value;
-            break;
+        case OPT_KEY_REGEX: regex = p.value; break;
         case OPT_TERM:
             ALLOC_GROW(terms, nterms + 1, terms_alloc);
             terms[nterms++] = p.value;
@@ -231,8 +224,9 @@ int cmd_trend(int argc, char **argv)
         ranked_rows(&run.t, &s.lx, &rows, &nrows);
     if (top && nrows > top)
         nrows = (size_t)top;
-    struct report_trend rep = {stdout, fmt, measure, regex ? "regex" : "year", &s.lx, &run.t,
-                               rows, nrows, &w->skipped, &w->errors};
+    struct report_trend rep = {stdout,      fmt,       measure, regex ? "regex" : "year",
+                               &s.lx,       &run.t,    rows,    nrows,
+                               &w->skipped, &w->errors};
     report_trend(&rep);
     status = w->errors.n ? EXIT_PARTIAL : EXIT_OK;
     trend_release(&run.t);

@@ -15,10 +15,10 @@
  * thread the same code runs without any worker and nothing is ever split.
  *
  * Matches: a consumer without SINK_POSITIONS gets them from a scanner that keeps no offsets
- * (its fastest loop, out of text order), as batches of pattern ids when it takes them. With SINK_POSITIONS the scanner
- * keeps offsets and the thread keeps a WINDOW of the document's decoded text: each piece is
- * appended to it before it is scanned; matches wait in a queue until the window holds
- * context_bytes past their end (or the document ends), then go out with their line (counted
+ * (its fastest loop, out of text order), as batches of pattern ids when it takes them. With
+ * SINK_POSITIONS the scanner keeps offsets and the thread keeps a WINDOW of the document's decoded
+ * text: each piece is appended to it before it is scanned; matches wait in a queue until the window
+ * holds context_bytes past their end (or the document ends), then go out with their line (counted
  * forward through the window from a cursor), surface and context cut at paragraph breaks
  * (text_paragraph_around). The window is then trimmed to context_bytes before the earliest
  * byte a match yet to be reported may start at (the oldest character the scanner's ring holds,
@@ -82,11 +82,11 @@ struct pending {
 
 /* The decoded text of the current document that matches may still need (positions only). */
 struct window {
-    struct sbuf text;   /* document bytes [off, off + text.len) */
+    struct sbuf text; /* document bytes [off, off + text.len) */
     uint64_t off;
-    uint64_t line_off;  /* the line cursor: line breaks before line_off are in lines */
+    uint64_t line_off; /* the line cursor: line breaks before line_off are in lines */
     uint64_t lines;
-    struct pending *q;  /* matches in report order, [qhead, nq) not yet delivered */
+    struct pending *q; /* matches in report order, [qhead, nq) not yet delivered */
     size_t qhead, nq, qalloc;
 };
 
@@ -116,8 +116,8 @@ struct split {
     size_t idx;
     struct source_chunks chunks;
     size_t next_chunk, ndone;
-    void **results;            /* one a chunk, merged in chunk order at the end */
-    struct sink_shift *sizes;  /* per chunk: decoded bytes and line breaks */
+    void **results;           /* one a chunk, merged in chunk order at the end */
+    struct sink_shift *sizes; /* per chunk: decoded bytes and line breaks */
     uint64_t bytes, chars, han, invalid;
     long long first_invalid_off;
     char *head; /* chunk 0's head, when asked */
@@ -679,8 +679,8 @@ int corpus_run(const char *const *paths, size_t nfiles, const struct lexicon *lx
     sh->o = o;
     sh->sink = sink;
     sh->positions = (sink->flags & SINK_POSITIONS) != 0;
-    sh->context_bytes = sink->context_bytes < SINK_CONTEXT_MAX ? sink->context_bytes
-                                                                : SINK_CONTEXT_MAX;
+    sh->context_bytes =
+        sink->context_bytes < SINK_CONTEXT_MAX ? sink->context_bytes : SINK_CONTEXT_MAX;
     if (!nthreads) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         nthreads = n > 0 ? (unsigned)n : 1;

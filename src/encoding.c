@@ -86,17 +86,17 @@ static int utf8_plausible_prefix(const unsigned char *s, size_t len, int complet
 
 /* Costs in quarter bits (about -4 * log2 p). */
 enum {
-    COST_RANK_BASE = 16,  /* 4 bits + log2(rank) */
-    COST_TRAD_EXTRA = 4,  /* a listed traditional form: 1 bit more than its simplified rank */
-    COST_HAN_OTHER = 84,  /* unlisted Han in U+4E00..U+9FFF */
-    COST_HAN_RARE = 96,   /* extension A/B..., compatibility ideographs */
-    COST_SPACE = 16,      /* \t \n \r, space, U+3000 */
-    COST_PUNCT = 20,      /* ，。、；：？！“”‘’《》（）—… and friends */
-    COST_ASCII = 24,      /* ASCII letters, digits, punctuation */
-    COST_SYMBOL = 48,     /* other CJK symbols, fullwidth forms, general punctuation */
-    COST_OTHER = 72,      /* anything else */
-    COST_ODD = 100,       /* typical of misdecoding: kana, Greek, Cyrillic, box drawing, PUA, ... */
-    COST_INVALID = 120    /* an invalid sequence or U+FFFD */
+    COST_RANK_BASE = 16, /* 4 bits + log2(rank) */
+    COST_TRAD_EXTRA = 4, /* a listed traditional form: 1 bit more than its simplified rank */
+    COST_HAN_OTHER = 84, /* unlisted Han in U+4E00..U+9FFF */
+    COST_HAN_RARE = 96,  /* extension A/B..., compatibility ideographs */
+    COST_SPACE = 16,     /* \t \n \r, space, U+3000 */
+    COST_PUNCT = 20,     /* ，。、；：？！“”‘’《》（）—… and friends */
+    COST_ASCII = 24,     /* ASCII letters, digits, punctuation */
+    COST_SYMBOL = 48,    /* other CJK symbols, fullwidth forms, general punctuation */
+    COST_OTHER = 72,     /* anything else */
+    COST_ODD = 100,      /* typical of misdecoding: kana, Greek, Cyrillic, box drawing, PUA, ... */
+    COST_INVALID = 120   /* an invalid sequence or U+FFFD */
 };
 
 struct han_costs {
@@ -164,25 +164,40 @@ static unsigned cp_cost(const struct han_costs *hc, uint32_t cp)
         return COST_ASCII;
     }
     switch (cp) {
-    case 0x3000: /* ideographic space */
-        return COST_SPACE;
-    case 0xFF0C: case 0x3002: case 0x3001: case 0xFF1B: case 0xFF1A: case 0xFF1F: case 0xFF01:
-    case 0x201C: case 0x201D: case 0x2018: case 0x2019: case 0x300A: case 0x300B: case 0xFF08:
-    case 0xFF09: case 0x2014: case 0x2026: case 0x00B7: case 0x300C: case 0x300D: case 0x3010:
-    case 0x3011: case 0xFF05:
-        return COST_PUNCT;
-    case UTF8_REPLACEMENT:
-        return COST_INVALID;
-    default:
-        break;
+    case 0x3000: /* ideographic space */ return COST_SPACE;
+    case 0xFF0C:
+    case 0x3002:
+    case 0x3001:
+    case 0xFF1B:
+    case 0xFF1A:
+    case 0xFF1F:
+    case 0xFF01:
+    case 0x201C:
+    case 0x201D:
+    case 0x2018:
+    case 0x2019:
+    case 0x300A:
+    case 0x300B:
+    case 0xFF08:
+    case 0xFF09:
+    case 0x2014:
+    case 0x2026:
+    case 0x00B7:
+    case 0x300C:
+    case 0x300D:
+    case 0x3010:
+    case 0x3011:
+    case 0xFF05: return COST_PUNCT;
+    case UTF8_REPLACEMENT: return COST_INVALID;
+    default: break;
     }
-    if (cp < 0xA0                                  /* C1 controls */
-        || (cp >= 0x0100 && cp <= 0x024F)          /* Latin extended: pinyin letters in GBK */
-        || (cp >= 0x0370 && cp <= 0x052F)          /* Greek, Cyrillic */
-        || (cp >= 0x2500 && cp <= 0x259F)          /* box drawing, block elements */
-        || (cp >= 0x3040 && cp <= 0x30FF)          /* kana */
-        || (cp >= 0x3100 && cp <= 0x312F)          /* bopomofo */
-        || (cp >= 0xE000 && cp <= 0xF8FF)          /* private use: GBK user-defined areas */
+    if (cp < 0xA0                         /* C1 controls */
+        || (cp >= 0x0100 && cp <= 0x024F) /* Latin extended: pinyin letters in GBK */
+        || (cp >= 0x0370 && cp <= 0x052F) /* Greek, Cyrillic */
+        || (cp >= 0x2500 && cp <= 0x259F) /* box drawing, block elements */
+        || (cp >= 0x3040 && cp <= 0x30FF) /* kana */
+        || (cp >= 0x3100 && cp <= 0x312F) /* bopomofo */
+        || (cp >= 0xE000 && cp <= 0xF8FF) /* private use: GBK user-defined areas */
         || (cp >= 0xFE10 && cp <= 0xFE1F) || cp >= 0xF0000)
         return COST_ODD;
     if ((cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0xF900 && cp <= 0xFAFF) ||

@@ -26,10 +26,19 @@
 #include "tifa/utf8.h"
 #include "tifa/xalloc.h"
 
-enum col { COL_ID, COL_TERM, COL_CATEGORY, COL_ALIASES, COL_EXPANSION, COL_GLOSS, COL_SINCE,
-           COL_SOURCE, NCOLS };
-static const char *const col_names[NCOLS] = {"id", "term", "category", "aliases", "expansion",
-                                             "gloss", "since", "source"};
+enum col {
+    COL_ID,
+    COL_TERM,
+    COL_CATEGORY,
+    COL_ALIASES,
+    COL_EXPANSION,
+    COL_GLOSS,
+    COL_SINCE,
+    COL_SOURCE,
+    NCOLS
+};
+static const char *const col_names[NCOLS] = {"id",        "term",  "category", "aliases",
+                                             "expansion", "gloss", "since",    "source"};
 
 void lexicon_init(struct lexicon *lx)
 {
@@ -167,8 +176,8 @@ static int check_text(const char *s, const char *what, const char *path, long li
     size_t len = strlen(s);
     size_t ok = utf8_valid_prefix((const unsigned char *)s, len);
     if (ok != len)
-        return tifa_err_set(e, TIFA_EDATA, path, line, -1, "invalid UTF-8 in %s at byte %zu",
-                            what, ok);
+        return tifa_err_set(e, TIFA_EDATA, path, line, -1, "invalid UTF-8 in %s at byte %zu", what,
+                            ok);
     return 0;
 }
 
@@ -197,8 +206,10 @@ static int validate_entry(const struct lex_entry *en, struct sbuf *key, struct t
     for (size_t i = 0; i < en->nexpansion; i++)
         if (check_pattern_text(en->expansion[i], "expansion component", key, p, en->line, e))
             return TIFA_EDATA;
-    if (check_text(en->id, "id", p, en->line, e) || check_text(en->category, "category", p, en->line, e) ||
-        check_text(en->gloss, "gloss", p, en->line, e) || check_text(en->source, "source", p, en->line, e))
+    if (check_text(en->id, "id", p, en->line, e) ||
+        check_text(en->category, "category", p, en->line, e) ||
+        check_text(en->gloss, "gloss", p, en->line, e) ||
+        check_text(en->source, "source", p, en->line, e))
         return TIFA_EDATA;
     return 0;
 }
@@ -307,7 +318,8 @@ static int load_tsv(struct lexicon *lx, const char *buf, size_t len, const char 
                 colmap[i] = c;
             }
             if (!seen[COL_TERM])
-                return tifa_err_set(e, TIFA_EDATA, origin, it.line, -1, "no 'term' column in header");
+                return tifa_err_set(e, TIFA_EDATA, origin, it.line, -1,
+                                    "no 'term' column in header");
             ncols = nf;
             have_header = 1;
             continue;
@@ -369,8 +381,8 @@ static int json_list_field(json_t *v, const char *k, char ***out, size_t *n, con
     if (json_is_string(v))
         return split_bar(json_string_value(v), out, n, k, path, 0, e);
     if (!json_is_array(v))
-        return tifa_err_set(e, TIFA_EDATA, path, 0, -1, "entry %ld: '%s' must be an array of strings",
-                            idx, k);
+        return tifa_err_set(e, TIFA_EDATA, path, 0, -1,
+                            "entry %ld: '%s' must be an array of strings", idx, k);
     *n = json_array_size(v);
     *out = xcalloc(*n ? *n : 1, sizeof(char *));
     for (size_t i = 0; i < *n; i++) {
@@ -396,7 +408,8 @@ static int load_json(struct lexicon *lx, const char *buf, size_t len, const char
         return tifa_err_set(e, TIFA_EDATA, origin, je.line > 0 ? je.line : 0, -1, "%s", je.text);
     if (!json_is_array(root)) {
         json_decref(root);
-        return tifa_err_set(e, TIFA_EDATA, origin, 1, -1, "a JSON lexicon must be an array of objects");
+        return tifa_err_set(e, TIFA_EDATA, origin, 1, -1,
+                            "a JSON lexicon must be an array of objects");
     }
     for (size_t i = 0; i < json_array_size(root) && !rc; i++) {
         json_t *obj = json_array_get(root, i), *v;
@@ -408,27 +421,36 @@ static int load_json(struct lexicon *lx, const char *buf, size_t len, const char
         }
         struct lex_entry *en = new_entry(lx, origin, 0);
         en->line = -idx; /* negative: an entry number, see lex_where() */
-        json_object_foreach(obj, k, v) {
+        json_object_foreach(obj, k, v)
+        {
             if (rc)
                 break;
-            if (!strcmp(k, "term")) rc = json_str_field(v, k, &en->term, origin, idx, e);
-            else if (!strcmp(k, "id")) rc = json_str_field(v, k, &en->id, origin, idx, e);
-            else if (!strcmp(k, "category")) rc = json_str_field(v, k, &en->category, origin, idx, e);
-            else if (!strcmp(k, "gloss")) rc = json_str_field(v, k, &en->gloss, origin, idx, e);
-            else if (!strcmp(k, "source")) rc = json_str_field(v, k, &en->source, origin, idx, e);
+            if (!strcmp(k, "term"))
+                rc = json_str_field(v, k, &en->term, origin, idx, e);
+            else if (!strcmp(k, "id"))
+                rc = json_str_field(v, k, &en->id, origin, idx, e);
+            else if (!strcmp(k, "category"))
+                rc = json_str_field(v, k, &en->category, origin, idx, e);
+            else if (!strcmp(k, "gloss"))
+                rc = json_str_field(v, k, &en->gloss, origin, idx, e);
+            else if (!strcmp(k, "source"))
+                rc = json_str_field(v, k, &en->source, origin, idx, e);
             else if (!strcmp(k, "aliases"))
                 rc = json_list_field(v, k, &en->aliases, &en->naliases, origin, idx, e);
             else if (!strcmp(k, "expansion"))
                 rc = json_list_field(v, k, &en->expansion, &en->nexpansion, origin, idx, e);
             else if (!strcmp(k, "since")) {
-                if (json_is_integer(v) && json_integer_value(v) >= 1000 && json_integer_value(v) <= 2999)
+                if (json_is_integer(v) && json_integer_value(v) >= 1000 &&
+                    json_integer_value(v) <= 2999)
                     en->since = (int)json_integer_value(v);
                 else if (json_is_string(v))
                     rc = parse_since(json_string_value(v), &en->since, origin, 0, e);
                 else if (!json_is_null(v))
-                    rc = tifa_err_set(e, TIFA_EDATA, origin, 0, -1, "entry %ld: invalid since year", idx);
+                    rc = tifa_err_set(e, TIFA_EDATA, origin, 0, -1, "entry %ld: invalid since year",
+                                      idx);
             } else
-                rc = tifa_err_set(e, TIFA_EDATA, origin, 0, -1, "entry %ld: unknown key '%s'", idx, k);
+                rc = tifa_err_set(e, TIFA_EDATA, origin, 0, -1, "entry %ld: unknown key '%s'", idx,
+                                  k);
         }
         if (!en->term)
             en->term = xstrdup("");
@@ -486,17 +508,15 @@ int lexicon_load_buf(struct lexicon *lx, const char *buf, size_t len, const char
         long line = 1;
         for (const char *p = buf; p < nul; p++)
             line += *p == '\n';
-        return tifa_err_set(e, TIFA_EDATA, name, line, (long long)(nul - buf), "NUL byte in lexicon");
+        return tifa_err_set(e, TIFA_EDATA, name, line, (long long)(nul - buf),
+                            "NUL byte in lexicon");
     }
     if (fmt == LEX_AUTO)
         fmt = sniff(buf, len);
     switch (fmt) {
-    case LEX_JSON:
-        return load_json(lx, buf, len, origin, e);
-    case LEX_TSV:
-        return load_tsv(lx, buf, len, origin, e);
-    default:
-        return load_list(lx, buf, len, origin, e);
+    case LEX_JSON: return load_json(lx, buf, len, origin, e);
+    case LEX_TSV: return load_tsv(lx, buf, len, origin, e);
+    default: return load_list(lx, buf, len, origin, e);
     }
 }
 
@@ -509,11 +529,13 @@ int lexicon_load_file(struct lexicon *lx, const char *path, enum lex_format fmt,
     size_t n;
     int rc;
     if (!f)
-        return tifa_err_set(e, TIFA_EIO, path, 0, -1, "cannot open lexicon: %s", tifa_strerror(errno, ebuf, sizeof(ebuf)));
+        return tifa_err_set(e, TIFA_EIO, path, 0, -1, "cannot open lexicon: %s",
+                            tifa_strerror(errno, ebuf, sizeof(ebuf)));
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
         sbuf_add(&sb, chunk, n);
     if (ferror(f)) {
-        rc = tifa_err_set(e, TIFA_EIO, path, 0, -1, "cannot read lexicon: %s", tifa_strerror(errno, ebuf, sizeof(ebuf)));
+        rc = tifa_err_set(e, TIFA_EIO, path, 0, -1, "cannot read lexicon: %s",
+                          tifa_strerror(errno, ebuf, sizeof(ebuf)));
     } else {
         rc = lexicon_load_buf(lx, sb.buf, sb.len, path, fmt, e);
     }
@@ -525,7 +547,8 @@ int lexicon_load_file(struct lexicon *lx, const char *path, enum lex_format fmt,
 
 static int load_categories(struct lexicon *lx, struct tifa_err *e)
 {
-    struct line_iter it = {builtin_categories_tsv, builtin_categories_tsv + builtin_categories_tsv_len, 0};
+    struct line_iter it = {builtin_categories_tsv,
+                           builtin_categories_tsv + builtin_categories_tsv_len, 0};
     const char *s;
     size_t n, alloc = 0, alloc2 = 0;
     int header = 1;
@@ -552,7 +575,8 @@ int lexicon_add_builtin(struct lexicon *lx, struct tifa_err *e)
 {
     if (!lx->ncategories && load_categories(lx, e))
         return TIFA_EDATA;
-    return lexicon_load_buf(lx, builtin_lexicon_tsv, builtin_lexicon_tsv_len, "builtin", LEX_TSV, e);
+    return lexicon_load_buf(lx, builtin_lexicon_tsv, builtin_lexicon_tsv_len, "builtin", LEX_TSV,
+                            e);
 }
 
 size_t lexicon_keep_categories(struct lexicon *lx, const char *const *names, size_t n)
@@ -729,8 +753,8 @@ int lexicon_finish(struct lexicon *lx, struct tifa_err *e)
                     lx->patterns[lx->npatterns++].label_id = en->label_id;
                 } else if (*owner != en->label_id) {
                     where(&lx->entries[lx->labels[*owner].first_entry], loc, sizeof(loc));
-                    rc = entry_err(en, e, "alias '%s' is already a term or alias of '%s' (%s)", text,
-                                   lx->labels[*owner].term, loc);
+                    rc = entry_err(en, e, "alias '%s' is already a term or alias of '%s' (%s)",
+                                   text, lx->labels[*owner].term, loc);
                 }
             }
         }

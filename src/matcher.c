@@ -13,8 +13,7 @@
 
 #include "tifa/xalloc.h"
 
-int matcher_build(const struct lexicon *lx, enum ac_mode mode, struct ac **out,
-                  struct tifa_err *e)
+int matcher_build(const struct lexicon *lx, enum ac_mode mode, struct ac **out, struct tifa_err *e)
 {
     struct ac_build_opts opts = {0, mode, 0};
     struct ac_pattern *p = xmalloc(st_mult(lx->npatterns + 1, sizeof(*p)));

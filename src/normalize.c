@@ -63,14 +63,24 @@ uint32_t normalize_cp(uint32_t cp)
 static int is_cnnum(uint32_t c)
 {
     switch (c) {
-    case 0x3007: /* 〇 */ case 0x4E00: /* 一 */ case 0x4E8C: /* 二 */ case 0x4E09: /* 三 */
-    case 0x56DB: /* 四 */ case 0x4E94: /* 五 */ case 0x516D: /* 六 */ case 0x4E03: /* 七 */
-    case 0x516B: /* 八 */ case 0x4E5D: /* 九 */ case 0x5341: /* 十 */ case 0x767E: /* 百 */
-    case 0x5343: /* 千 */ case 0x4E07: /* 万 */ case 0x4EBF: /* 亿 */ case 0x4E24: /* 两 */
-    case 0x96F6: /* 零 */
-        return 1;
-    default:
-        return 0;
+    case 0x3007: /* 〇 */
+    case 0x4E00: /* 一 */
+    case 0x4E8C: /* 二 */
+    case 0x4E09: /* 三 */
+    case 0x56DB: /* 四 */
+    case 0x4E94: /* 五 */
+    case 0x516D: /* 六 */
+    case 0x4E03: /* 七 */
+    case 0x516B: /* 八 */
+    case 0x4E5D: /* 九 */
+    case 0x5341: /* 十 */
+    case 0x767E: /* 百 */
+    case 0x5343: /* 千 */
+    case 0x4E07: /* 万 */
+    case 0x4EBF: /* 亿 */
+    case 0x4E24: /* 两 */
+    case 0x96F6: /* 零 */ return 1;
+    default: return 0;
     }
 }
 
@@ -95,16 +105,18 @@ enum char_class normalize_class(uint32_t c)
         if (c >= '0' && c <= '9')
             return CC_DIGIT;
         switch (c) {
-        case '\n': case '\r':
-            return CC_NEWLINE;
-        case ' ': case '\t': case '\v': case '\f':
-            return CC_SPACE;
-        case '!': case '?': case ';':
-            return CC_SENT_END;
-        case ',':
-            return CC_COMMA;
-        case '"': case '\'':
-            return CC_QUOTE_OPEN;
+        case '\n':
+        case '\r': return CC_NEWLINE;
+        case ' ':
+        case '\t':
+        case '\v':
+        case '\f': return CC_SPACE;
+        case '!':
+        case '?':
+        case ';': return CC_SENT_END;
+        case ',': return CC_COMMA;
+        case '"':
+        case '\'': return CC_QUOTE_OPEN;
         }
         if (c >= 0x21 && c <= 0x7E)
             return CC_PUNCT;
@@ -119,19 +131,26 @@ enum char_class normalize_class(uint32_t c)
     if (is_han_range(c))
         return CC_HAN;
     switch (c) {
-    case 0x3002: case 0xFF01: case 0xFF1F: case 0xFF1B: case 0x2026: /* 。！？；… */
-        return CC_SENT_END;
-    case 0x3001: /* 、 */
-        return CC_ENUM;
-    case 0xFF0C: /* ， */
-        return CC_COMMA;
-    case 0x201C: case 0x2018: case 0x300C: case 0x300E: case 0x300A: /* “‘「『《 */
-        return CC_QUOTE_OPEN;
-    case 0x201D: case 0x2019: case 0x300D: case 0x300F: case 0x300B: /* ”’」』》 */
-        return CC_QUOTE_CLOSE;
+    case 0x3002:
+    case 0xFF01:
+    case 0xFF1F:
+    case 0xFF1B:
+    case 0x2026: /* 。！？；… */ return CC_SENT_END;
+    case 0x3001: /* 、 */ return CC_ENUM;
+    case 0xFF0C: /* ， */ return CC_COMMA;
+    case 0x201C:
+    case 0x2018:
+    case 0x300C:
+    case 0x300E:
+    case 0x300A: /* “‘「『《 */ return CC_QUOTE_OPEN;
+    case 0x201D:
+    case 0x2019:
+    case 0x300D:
+    case 0x300F:
+    case 0x300B: /* ”’」』》 */ return CC_QUOTE_CLOSE;
     }
-    if ((c >= 0x2010 && c <= 0x206F) || (c >= 0x3000 && c <= 0x303F) || (c >= 0xFE30 && c <= 0xFE4F) ||
-        (c >= 0xFF00 && c <= 0xFF65) || c == 0xB7)
+    if ((c >= 0x2010 && c <= 0x206F) || (c >= 0x3000 && c <= 0x303F) ||
+        (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF65) || c == 0xB7)
         return CC_PUNCT;
     return CC_OTHER;
 }
@@ -144,7 +163,12 @@ int normalize_is_han(uint32_t ncp)
 size_t normalize_preimages(uint32_t ncp, uint32_t *out, size_t max)
 {
     size_t n = 0;
-#define PUT(x) do { if (n < max) out[n] = (x); n++; } while (0)
+#define PUT(x)                                                                                     \
+    do {                                                                                           \
+        if (n < max)                                                                               \
+            out[n] = (x);                                                                          \
+        n++;                                                                                       \
+    } while (0)
     if (ncp == NORM_DROP)
         return 0;
     if (normalize_cp(ncp) == ncp)

@@ -22,8 +22,17 @@
 #include "tifa/xalloc.h"
 
 enum {
-    OPT_LEXICON = COMMON_OPT_BASE, OPT_NO_BUILTIN, OPT_CATEGORY, OPT_OVERLAPPING, OPT_ENCODING,
-    OPT_THREADS, OPT_HIDDEN, OPT_BINARY, OPT_GLOB, OPT_FILES_FROM, OPT_NUL
+    OPT_LEXICON = COMMON_OPT_BASE,
+    OPT_NO_BUILTIN,
+    OPT_CATEGORY,
+    OPT_OVERLAPPING,
+    OPT_ENCODING,
+    OPT_THREADS,
+    OPT_HIDDEN,
+    OPT_BINARY,
+    OPT_GLOB,
+    OPT_FILES_FROM,
+    OPT_NUL
 };
 
 const struct optparse_spec common_lexicon_opts[] = {
@@ -83,43 +92,28 @@ int common_opts_handle(struct common_opts *o, int id, const struct optparse *p)
         ALLOC_GROW(o->lexicons, o->nlexicons + 1, o->lexicons_alloc);
         o->lexicons[o->nlexicons++] = arg;
         return 1;
-    case OPT_NO_BUILTIN:
-        o->no_builtin = 1;
-        return 1;
+    case OPT_NO_BUILTIN: o->no_builtin = 1; return 1;
     case OPT_CATEGORY:
         ALLOC_GROW(o->categories, o->ncategories + 1, o->categories_alloc);
         o->categories[o->ncategories++] = arg;
         return 1;
-    case OPT_OVERLAPPING:
-        o->overlapping = 1;
-        return 1;
-    case OPT_ENCODING:
-        o->encoding = arg;
-        return 1;
+    case OPT_OVERLAPPING: o->overlapping = 1; return 1;
+    case OPT_ENCODING: o->encoding = arg; return 1;
     case OPT_THREADS:
         if (optparse_number(p, 0, 1024, &v))
             return -1;
         o->threads = (unsigned)v;
         return 1;
-    case OPT_HIDDEN:
-        o->walk.hidden = 1;
-        return 1;
-    case OPT_BINARY:
-        o->walk.binary = 1;
-        return 1;
+    case OPT_HIDDEN: o->walk.hidden = 1; return 1;
+    case OPT_BINARY: o->walk.binary = 1; return 1;
     case OPT_GLOB:
         ALLOC_GROW(o->globs, o->walk.nglobs + 1, o->globs_alloc);
         o->globs[o->walk.nglobs++] = arg;
         o->walk.globs = o->globs;
         return 1;
-    case OPT_FILES_FROM:
-        o->files_from = arg;
-        return 1;
-    case OPT_NUL:
-        o->nul_sep = 1;
-        return 1;
-    default:
-        return 0;
+    case OPT_FILES_FROM: o->files_from = arg; return 1;
+    case OPT_NUL: o->nul_sep = 1; return 1;
+    default: return 0;
     }
 }
 
@@ -190,7 +184,7 @@ int cmd_setup(struct cmd_setup *s, const struct common_opts *o, unsigned need, c
     if (need & SETUP_AUTOMATON) {
         t = cmd_now_ms();
         if (matcher_build(&s->lx, o->overlapping ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST, &s->ac,
-                            &e))
+                          &e))
             goto fail;
         s->automaton_ms = cmd_now_ms() - t;
     }
@@ -253,9 +247,10 @@ void cmd_warn_invalid(const struct agg_doc *doc)
     if (!doc->invalid)
         return;
     fprintf(stderr,
-            "tifa: warning: '%s': %llu invalid %s sequence%s replaced by U+FFFD, the first at byte %lld\n",
-            doc->path, (unsigned long long)doc->invalid, doc->encoding, doc->invalid == 1 ? "" : "s",
-            doc->first_invalid_off);
+            "tifa: warning: '%s': %llu invalid %s sequence%s replaced by U+FFFD, the first at byte "
+            "%lld\n",
+            doc->path, (unsigned long long)doc->invalid, doc->encoding,
+            doc->invalid == 1 ? "" : "s", doc->first_invalid_off);
 }
 
 int cmd_parse_format(const char *s, const struct report_formats *allowed, enum report_format *out)
@@ -291,7 +286,8 @@ int cmd_finish_output(int status)
 {
     char ebuf[128];
     if (fflush(stdout) || ferror(stdout)) {
-        fprintf(stderr, "tifa: error writing output: %s\n", tifa_strerror(errno ? errno : EIO, ebuf, sizeof(ebuf)));
+        fprintf(stderr, "tifa: error writing output: %s\n",
+                tifa_strerror(errno ? errno : EIO, ebuf, sizeof(ebuf)));
         return EXIT_SYSTEM;
     }
     return status;

@@ -9,8 +9,8 @@
  * is scored by optparse_closeness and the closest (the first on a tie) is offered.
  *
  * optparse_closeness is the optimal-string-alignment distance (Levenshtein plus swaps of
- * neighbours, so "fromat" is one edit from "format"), O(|a|·|b|) time on three rows of the table; words
- * longer than OPTPARSE_MAXLEN are never close.
+ * neighbours, so "fromat" is one edit from "format"), O(|a|·|b|) time on three rows of the table;
+ * words longer than OPTPARSE_MAXLEN are never close.
  */
 #include <stdio.h>
 #include <string.h>
@@ -30,8 +30,7 @@ void optparse_init(struct optparse *p, const char *cmd, int argc, char **argv,
     p->ind = 1;
 }
 
-static const struct optparse_spec *find_long(const struct optparse *p, const char *name,
-                                             size_t len)
+static const struct optparse_spec *find_long(const struct optparse *p, const char *name, size_t len)
 {
     for (size_t t = 0; p->tables[t]; t++)
         for (const struct optparse_spec *s = p->tables[t]; s->id; s++)
@@ -101,7 +100,8 @@ static int unknown_long(const struct optparse *p, const char *name, size_t len)
             }
     }
     if (best)
-        fprintf(stderr, "tifa: unknown option '--%.*s' (did you mean --%s?)\n", (int)len, name, best);
+        fprintf(stderr, "tifa: unknown option '--%.*s' (did you mean --%s?)\n", (int)len, name,
+                best);
     else
         fprintf(stderr, "tifa: unknown option '--%.*s'\n", (int)len, name);
     return OPTPARSE_ERROR;

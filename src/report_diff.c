@@ -20,7 +20,6 @@
 
 #define NCOLS 10
 
-
 static const char *dir_sign(int dir)
 {
     return dir > 0 ? "+" : dir < 0 ? "-" : "=";
@@ -65,9 +64,9 @@ static void print_json(FILE *out, const struct diff *d, const struct diff_row *r
 static void print_sv(FILE *out, const struct diff *d, const struct diff_row *rows, size_t n,
                      double alpha, int csv)
 {
-    static const char *const keys[] = {"term", "direction", "a_count", "b_count", "a_per_10k",
-                                       "b_per_10k", "g2", "p", "log_ratio", "pct_diff",
-                                       "significant"};
+    static const char *const keys[] = {"term",      "direction", "a_count",    "b_count",
+                                       "a_per_10k", "b_per_10k", "g2",         "p",
+                                       "log_ratio", "pct_diff",  "significant"};
     const char *sep = csv ? "," : "\t", *eol = csv ? "\r\n" : "\n";
     struct sbuf sb = SBUF_INIT;
     for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
@@ -79,8 +78,9 @@ static void print_sv(FILE *out, const struct diff *d, const struct diff_row *row
         report_sv_field(&sb, csv, r->term);
         fprintf(out, "%s%s%s%s%llu%s%llu%s%.12g%s%.12g%s%.12g%s%.12g%s%.12g%s%.12g%s%s%s", sb.buf,
                 sep, dir_sign(r->direction), sep, (unsigned long long)r->a, sep,
-                (unsigned long long)r->b, sep, report_round4(r->a_per_10k), sep, report_round4(r->b_per_10k),
-                sep, report_round4(r->g2), sep, report_round_sig6(r->p), sep, report_round4(r->log_ratio), sep,
+                (unsigned long long)r->b, sep, report_round4(r->a_per_10k), sep,
+                report_round4(r->b_per_10k), sep, report_round4(r->g2), sep,
+                report_round_sig6(r->p), sep, report_round4(r->log_ratio), sep,
                 report_round4(r->pct_diff), sep, r->significant ? "true" : "false", eol);
     }
     sbuf_release(&sb);
@@ -116,8 +116,8 @@ static void print_table(FILE *out, const struct diff *d, const struct diff_row *
                         double alpha, int color)
 {
     /* the header's G2 lines up with the numbers, not with their significance mark */
-    static const char *const head[NCOLS] = {"", "TERM", "A", "B", "A PER 10K", "B PER 10K",
-                                            "G2 ", "P", "LOG RATIO", "%DIFF"};
+    static const char *const head[NCOLS] = {"",          "TERM", "A", "B",         "A PER 10K",
+                                            "B PER 10K", "G2 ",  "P", "LOG RATIO", "%DIFF"};
     static const enum table_align align[NCOLS] = {
         TABLE_LEFT,  TABLE_LEFT,  TABLE_RIGHT, TABLE_RIGHT, TABLE_RIGHT,
         TABLE_RIGHT, TABLE_RIGHT, TABLE_RIGHT, TABLE_RIGHT, TABLE_RIGHT};
@@ -158,8 +158,9 @@ static void print_table(FILE *out, const struct diff *d, const struct diff_row *
     table_print(&t, out);
     table_release(&t);
     sbuf_release(&term);
-    fprintf(out, "\n%zu term%s, %zu significant at p < %g (* G2 >= %.2f); "
-                 "+ more in B, - less in B, = same rate\n",
+    fprintf(out,
+            "\n%zu term%s, %zu significant at p < %g (* G2 >= %.2f); "
+            "+ more in B, - less in B, = same rate\n",
             n, n == 1 ? "" : "s", nsig, alpha, stats_critical_g2(alpha));
 }
 
@@ -176,7 +177,10 @@ static const struct diff_ops diff_tsv = {{"tsv", FMT_TSV}, print_tsv};
 static const struct diff_ops diff_csv = {{"csv", FMT_CSV}, print_csv};
 
 static const struct report_format_def *const diff_defs[] = {
-    &diff_table.def, &diff_json.def, &diff_tsv.def, &diff_csv.def,
+    &diff_table.def,
+    &diff_json.def,
+    &diff_tsv.def,
+    &diff_csv.def,
 };
 
 const struct report_formats report_diff_formats = {diff_defs,

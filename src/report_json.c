@@ -81,7 +81,8 @@ void report_json_render(struct sbuf *out, const json_t *v)
         const char *sep = "";
         sbuf_addch(out, '{');
         /* json_object_foreach takes a non-const object but does not change it */
-        json_object_foreach((json_t *)v, key, val) {
+        json_object_foreach((json_t *)v, key, val)
+        {
             sbuf_addstr(out, sep);
             render_string(out, key, strlen(key));
             sbuf_addstr(out, ": ");
@@ -100,24 +101,12 @@ void report_json_render(struct sbuf *out, const json_t *v)
         }
         sbuf_addch(out, ']');
         break;
-    case JSON_STRING:
-        render_string(out, json_string_value(v), json_string_length(v));
-        break;
-    case JSON_INTEGER:
-        sbuf_addf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        break;
-    case JSON_REAL:
-        render_real(out, json_real_value(v));
-        break;
-    case JSON_TRUE:
-        sbuf_addstr(out, "true");
-        break;
-    case JSON_FALSE:
-        sbuf_addstr(out, "false");
-        break;
-    case JSON_NULL:
-        sbuf_addstr(out, "null");
-        break;
+    case JSON_STRING: render_string(out, json_string_value(v), json_string_length(v)); break;
+    case JSON_INTEGER: sbuf_addf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v)); break;
+    case JSON_REAL: render_real(out, json_real_value(v)); break;
+    case JSON_TRUE: sbuf_addstr(out, "true"); break;
+    case JSON_FALSE: sbuf_addstr(out, "false"); break;
+    case JSON_NULL: sbuf_addstr(out, "null"); break;
     }
 }
 
@@ -173,7 +162,8 @@ static json_t *counts_object(const struct report *r, const struct agg_count *c, 
 {
     json_t *o = json_object();
     for (size_t i = 0; i < n; i++)
-        json_object_set_new(o, r->lx->labels[c[i].label_id].term, json_integer((json_int_t)c[i].count));
+        json_object_set_new(o, r->lx->labels[c[i].label_id].term,
+                            json_integer((json_int_t)c[i].count));
     return o;
 }
 
@@ -258,5 +248,5 @@ static void json_end(struct report *r, const struct agg_total *tot, const struct
 }
 
 const struct report_ops report_json_ops = {{"json", FMT_JSON}, json_begin, json_document, json_end};
-const struct report_ops report_jsonl_ops = {{"jsonl", FMT_JSONL}, json_begin, json_document,
-                                            json_end};
+const struct report_ops report_jsonl_ops = {
+    {"jsonl", FMT_JSONL}, json_begin, json_document, json_end};

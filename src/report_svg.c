@@ -1,13 +1,14 @@
 /*
  * report_svg: an SVG line chart (`tifa trend --format svg` draws with it).
  *
- * How it works: a canvas 860 px wide and 460 px high (taller when the legend needs it): plot area on the left, legend on the right. The y
- * axis runs from 0 to the smallest "nice" number (1, 2, 2.5 or 5 × 10^k) at or above the
- * largest value, with 5 ticks; x labels (periods) are spaced evenly on the x axis (labels thinned and
- * slanted when there are many). Each series (term) is one polyline plus one <circle> per point
- * carrying data-term / data-period / data-value (the value as given, %.12g), in the colour of its legend entry (10 colours, then
- * dashed lines for the next 10, and so on). Text is XML-escaped; strings that are not UTF-8 are
- * sanitized first. No scripts, no external resources: any browser or rsvg-convert renders it.
+ * How it works: a canvas 860 px wide and 460 px high (taller when the legend needs it): plot area
+ * on the left, legend on the right. The y axis runs from 0 to the smallest "nice" number (1, 2, 2.5
+ * or 5 × 10^k) at or above the largest value, with 5 ticks; x labels (periods) are spaced evenly on
+ * the x axis (labels thinned and slanted when there are many). Each series (term) is one polyline
+ * plus one <circle> per point carrying data-term / data-period / data-value (the value as given,
+ * %.12g), in the colour of its legend entry (10 colours, then dashed lines for the next 10, and so
+ * on). Text is XML-escaped; strings that are not UTF-8 are sanitized first. No scripts, no external
+ * resources: any browser or rsvg-convert renders it.
  */
 #include <math.h>
 #include <string.h>
@@ -22,7 +23,8 @@
 #define TOP 50.0
 #define RIGHT 240.0
 #define BOTTOM 90.0
-#define FONT "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, sans-serif"
+#define FONT                                                                                       \
+    "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, sans-serif"
 
 static const char *const palette[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
                                       "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
@@ -74,9 +76,10 @@ void report_svg_chart(FILE *out, const struct report_svg_chart *c)
     if (c->y_cap > 0 && ymax > c->y_cap)
         ymax = c->y_cap;
 
-    sbuf_addf(&sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-                   "viewBox=\"0 0 %.0f %.0f\" font-family=\"%s\" font-size=\"12\">\n",
+    sbuf_addf(&sb,
+              "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+              "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+              "viewBox=\"0 0 %.0f %.0f\" font-family=\"%s\" font-size=\"12\">\n",
               W, H, W, H, FONT);
     sbuf_addstr(&sb, "<title>");
     esc(&sb, c->title);
@@ -93,8 +96,10 @@ void report_svg_chart(FILE *out, const struct report_svg_chart *c)
         double v = ymax * j / 5.0, y = TOP + ph - ph * j / 5.0;
         sbuf_addf(&sb, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", LEFT, y,
                   LEFT + pw, y);
-        sbuf_addf(&sb, "<text x=\"%.1f\" y=\"%.1f\" stroke=\"none\" fill=\"#333333\" "
-                       "text-anchor=\"end\">%g</text>\n", LEFT - 6, y + 4, v);
+        sbuf_addf(&sb,
+                  "<text x=\"%.1f\" y=\"%.1f\" stroke=\"none\" fill=\"#333333\" "
+                  "text-anchor=\"end\">%g</text>\n",
+                  LEFT - 6, y + 4, v);
     }
     sbuf_addstr(&sb, "</g>\n");
     sbuf_addf(&sb, "<text transform=\"translate(18 %.1f) rotate(-90)\" text-anchor=\"middle\">",
@@ -105,21 +110,27 @@ void report_svg_chart(FILE *out, const struct report_svg_chart *c)
     /* x axis */
     size_t step = np > 25 ? (np + 24) / 25 : 1;
     int slant = np > 10;
-    sbuf_addf(&sb, "<g class=\"x-axis\" stroke=\"#333333\">\n<line x1=\"%.1f\" y1=\"%.1f\" "
-                   "x2=\"%.1f\" y2=\"%.1f\"/>\n<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
-              LEFT, TOP + ph, LEFT + pw, TOP + ph, LEFT, TOP, LEFT, TOP + ph);
+    sbuf_addf(
+        &sb,
+        "<g class=\"x-axis\" stroke=\"#333333\">\n<line x1=\"%.1f\" y1=\"%.1f\" "
+        "x2=\"%.1f\" y2=\"%.1f\"/>\n<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
+        LEFT, TOP + ph, LEFT + pw, TOP + ph, LEFT, TOP, LEFT, TOP + ph);
     for (size_t i = 0; i < np; i++) {
         double x = np > 1 ? LEFT + pw * (double)i / (double)(np - 1) : LEFT + pw / 2;
-        sbuf_addf(&sb, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", x, TOP + ph,
-                  x, TOP + ph + 4);
+        sbuf_addf(&sb, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", x, TOP + ph, x,
+                  TOP + ph + 4);
         if (i % step)
             continue;
         if (slant)
-            sbuf_addf(&sb, "<text transform=\"translate(%.1f %.1f) rotate(-45)\" stroke=\"none\" "
-                           "fill=\"#333333\" text-anchor=\"end\">", x + 4, TOP + ph + 16);
+            sbuf_addf(&sb,
+                      "<text transform=\"translate(%.1f %.1f) rotate(-45)\" stroke=\"none\" "
+                      "fill=\"#333333\" text-anchor=\"end\">",
+                      x + 4, TOP + ph + 16);
         else
-            sbuf_addf(&sb, "<text x=\"%.1f\" y=\"%.1f\" stroke=\"none\" fill=\"#333333\" "
-                           "text-anchor=\"middle\">", x, TOP + ph + 18);
+            sbuf_addf(&sb,
+                      "<text x=\"%.1f\" y=\"%.1f\" stroke=\"none\" fill=\"#333333\" "
+                      "text-anchor=\"middle\">",
+                      x, TOP + ph + 18);
         esc(&sb, c->x_labels[i]);
         sbuf_addstr(&sb, "</text>\n");
     }
@@ -155,8 +166,9 @@ void report_svg_chart(FILE *out, const struct report_svg_chart *c)
         }
         sbuf_addstr(&sb, "</g>\n");
         double ly = TOP + 10 + 20.0 * (double)k;
-        sbuf_addf(&sb, "<g class=\"legend\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-                       "stroke=\"%s\" stroke-width=\"2\"%s/><text x=\"%.1f\" y=\"%.1f\">",
+        sbuf_addf(&sb,
+                  "<g class=\"legend\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                  "stroke=\"%s\" stroke-width=\"2\"%s/><text x=\"%.1f\" y=\"%.1f\">",
                   W - RIGHT + 20, ly, W - RIGHT + 44, ly, color, dash, W - RIGHT + 50, ly + 4);
         esc(&sb, term);
         sbuf_addstr(&sb, "</text></g>\n");

@@ -90,7 +90,8 @@ static void print_sv(const struct report_trend *r)
     int csv = r->format == FMT_CSV;
     const char *sep = csv ? "," : "\t", *eol = csv ? "\r\n" : "\n";
     struct sbuf sb = SBUF_INIT;
-    fprintf(r->out, "term%speriod%scount%sdocuments%sper_10k%sshare%s", sep, sep, sep, sep, sep, eol);
+    fprintf(r->out, "term%speriod%scount%sdocuments%sper_10k%sshare%s", sep, sep, sep, sep, sep,
+            eol);
     for (size_t k = 0; k < r->nlabels; k++) {
         uint32_t id = r->labels[k];
         for (size_t i = 0; i < r->t->nperiods; i++) {
@@ -100,8 +101,8 @@ static void print_sv(const struct report_trend *r)
             sbuf_addstr(&sb, sep);
             report_sv_field(&sb, csv, p->key);
             sbuf_addf(&sb, "%s%llu%s%llu%s%.12g%s%.12g%s", sep, (unsigned long long)p->count[id],
-                      sep, (unsigned long long)p->docs[id], sep,
-                      shown(r->t, i, id, TREND_RATE), sep, shown(r->t, i, id, TREND_SHARE), eol);
+                      sep, (unsigned long long)p->docs[id], sep, shown(r->t, i, id, TREND_RATE),
+                      sep, shown(r->t, i, id, TREND_SHARE), eol);
             fwrite(sb.buf, 1, sb.len, r->out);
         }
     }
@@ -110,10 +111,10 @@ static void print_sv(const struct report_trend *r)
 
 static void print_table(const struct report_trend *r)
 {
-    static const char *const titles[] = {
-        "occurrences per period", "documents using the term per period",
-        "occurrences per 10,000 Han characters per period",
-        "share of the period's documents that use the term"};
+    static const char *const titles[] = {"occurrences per period",
+                                         "documents using the term per period",
+                                         "occurrences per 10,000 Han characters per period",
+                                         "share of the period's documents that use the term"};
     const struct trend *t = r->t;
     size_t ncols = t->nperiods + 3;
     enum table_align *align = xmalloc(st_mult(ncols, sizeof(*align)));
@@ -210,9 +211,11 @@ static void print_svg(const struct report_trend *r)
     }
     sbuf_addf(&title, "tifa trend: %s per period", ytitle[r->measure]);
     sbuf_addf(&heading, "%s per period", ytitle[r->measure]);
-    struct report_svg_chart chart = {title.buf, heading.buf, ytitle[r->measure], "period",
-                                     "no formulas found", keys, t->nperiods, series, r->nlabels,
-                                     r->measure == TREND_SHARE ? 1.0 : 0.0};
+    struct report_svg_chart chart = {title.buf,           heading.buf,
+                                     ytitle[r->measure],  "period",
+                                     "no formulas found", keys,
+                                     t->nperiods,         series,
+                                     r->nlabels,          r->measure == TREND_SHARE ? 1.0 : 0.0};
     report_svg_chart(r->out, &chart);
     sbuf_release(&title);
     sbuf_release(&heading);

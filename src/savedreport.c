@@ -107,7 +107,8 @@ static int get_counts(struct ctx *c, json_t *obj, const char *where,
     char w[256];
     if (!json_is_object(obj))
         return bad(c, where, obj ? "not an object" : "missing");
-    json_object_foreach(obj, k, v) {
+    json_object_foreach(obj, k, v)
+    {
         if (!*k) {
             snprintf(w, sizeof(w), "%s", where);
             return bad(c, w, "empty term");
@@ -301,7 +302,8 @@ int savedreport_parse(struct savedreport *r, const char *buf, size_t len, const 
     }
     v = json_object_get(root, "tifa");
     if (!json_is_integer(v)) {
-        rc = tifa_err_set(e, TIFA_EDATA, name, 0, -1, "not a tifa report (no \"tifa\" version key)");
+        rc =
+            tifa_err_set(e, TIFA_EDATA, name, 0, -1, "not a tifa report (no \"tifa\" version key)");
         goto out;
     }
     if (json_integer_value(v) != SAVEDREPORT_VERSION) {
@@ -347,13 +349,15 @@ int savedreport_load(struct savedreport *r, const char *path, struct tifa_err *e
 
     init(r, path);
     if (!f) {
-        rc = tifa_err_set(e, TIFA_EIO, path, 0, -1, "cannot open: %s", tifa_strerror(errno, ebuf, sizeof(ebuf)));
+        rc = tifa_err_set(e, TIFA_EIO, path, 0, -1, "cannot open: %s",
+                          tifa_strerror(errno, ebuf, sizeof(ebuf)));
         goto fail;
     }
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
         sbuf_add(&sb, chunk, n);
     if (ferror(f)) {
-        rc = tifa_err_set(e, TIFA_EIO, path, 0, -1, "read error: %s", tifa_strerror(errno ? errno : EIO, ebuf, sizeof(ebuf)));
+        rc = tifa_err_set(e, TIFA_EIO, path, 0, -1, "read error: %s",
+                          tifa_strerror(errno ? errno : EIO, ebuf, sizeof(ebuf)));
         if (f != stdin)
             fclose(f);
         goto fail;

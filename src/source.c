@@ -78,9 +78,9 @@ static ssize_t read_full(int fd, unsigned char *buf, size_t want, long long off)
 
 /* The split-point search over consecutive bytes (see source_split_opts in source.h). */
 struct split_scan {
-    int seen_text; /* a non-blank byte was seen: a run's start is known */
-    int in_run;    /* inside a run of ASCII white space */
-    struct para_run run; /* its line breaks, counted by the scanner's rule (boundary.h) */
+    int seen_text;        /* a non-blank byte was seen: a run's start is known */
+    int in_run;           /* inside a run of ASCII white space */
+    struct para_run run;  /* its line breaks, counted by the scanner's rule (boundary.h) */
     unsigned char b1, b2; /* the previous byte and the one before it (0 at the start) */
 };
 

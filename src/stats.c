@@ -132,10 +132,9 @@ double stats_g2(uint64_t a, uint64_t b, uint64_t n1, uint64_t n2)
     r1 = (long double)a + (long double)b;
     r2 = (long double)(n1 - a) + (long double)(n2 - b);
 
-    sum = g2_term((long double)a, d, r1 * c1 / n)
-        + g2_term((long double)b, -d, r1 * c2 / n)
-        + g2_term((long double)(n1 - a), -d, r2 * c1 / n)
-        + g2_term((long double)(n2 - b), d, r2 * c2 / n);
+    sum = g2_term((long double)a, d, r1 * c1 / n) + g2_term((long double)b, -d, r1 * c2 / n) +
+          g2_term((long double)(n1 - a), -d, r2 * c1 / n) +
+          g2_term((long double)(n2 - b), d, r2 * c2 / n);
     /* Mathematically > 0 here; never let rounding print "-0.0000". */
     return sum > 0.0L ? (double)(2.0L * sum) : 0.0;
 }
@@ -183,10 +182,9 @@ static const struct {
     double alpha;
     double critical;
 } alpha_table[] = {
-    { "0.05", 0.05, 3.84 },       { ".05", 0.05, 3.84 },
-    { "0.01", 0.01, 6.63 },       { ".01", 0.01, 6.63 },
-    { "0.001", 0.001, 10.83 },    { ".001", 0.001, 10.83 },
-    { "0.0001", 0.0001, 15.14 },  { ".0001", 0.0001, 15.14 },
+    {"0.05", 0.05, 3.84},      {".05", 0.05, 3.84},      {"0.01", 0.01, 6.63},
+    {".01", 0.01, 6.63},       {"0.001", 0.001, 10.83},  {".001", 0.001, 10.83},
+    {"0.0001", 0.0001, 15.14}, {".0001", 0.0001, 15.14},
 };
 
 double stats_critical_g2(double alpha)

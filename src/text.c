@@ -4,11 +4,11 @@
  * How it works: one pass, one code point at a time (utf8_decode), normalized with normalize_cp
  * and classified with normalize_class. Lines and paragraphs: boundary.h's rule (a line break
  * counts unless it is the LF of CR LF; a run of white space with two line breaks is a paragraph
- * break, the place where the scanner ends matches). Boundaries are "pending" flags set by what was seen and consumed by the next
- * token that is not white space: a sentence end sets sent_pending once the closing quotes after
- * it are passed; two line breaks in one white-space run set para_pending. Counters of sentences
- * and paragraphs advance when a pending flag is consumed, so every token knows its sentence and
- * paragraph index. O(1) per code point, no allocation.
+ * break, the place where the scanner ends matches). Boundaries are "pending" flags set by what was
+ * seen and consumed by the next token that is not white space: a sentence end sets sent_pending
+ * once the closing quotes after it are passed; two line breaks in one white-space run set
+ * para_pending. Counters of sentences and paragraphs advance when a pending flag is consumed, so
+ * every token knows its sentence and paragraph index. O(1) per code point, no allocation.
  */
 #include "tifa/text.h"
 

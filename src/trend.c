@@ -36,7 +36,8 @@ int trend_year(const char *s, size_t len, char out[5])
             j++;
         size_t run = j - i;
         if (run == 4 || run == 6 || run == 8) {
-            int y = (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
+            int y = (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 +
+                    (s[i + 3] - '0');
             int ok = y >= 1949 && y <= 2099;
             if (ok && run > 4) {
                 int m = (s[i + 4] - '0') * 10 + (s[i + 5] - '0');
@@ -225,18 +226,13 @@ void trend_total(const struct trend *t, uint32_t label_id, uint64_t *count, uint
     }
 }
 
-double trend_value(const struct trend *t, size_t period, uint32_t label_id,
-                   enum trend_measure m)
+double trend_value(const struct trend *t, size_t period, uint32_t label_id, enum trend_measure m)
 {
     const struct trend_period *p = &t->periods[period];
     switch (m) {
-    case TREND_DOCS:
-        return (double)p->docs[label_id];
-    case TREND_RATE:
-        return agg_per_10k(p->count[label_id], p->han);
-    case TREND_SHARE:
-        return p->documents ? (double)p->docs[label_id] / (double)p->documents : 0.0;
-    default:
-        return (double)p->count[label_id];
+    case TREND_DOCS: return (double)p->docs[label_id];
+    case TREND_RATE: return agg_per_10k(p->count[label_id], p->han);
+    case TREND_SHARE: return p->documents ? (double)p->docs[label_id] / (double)p->documents : 0.0;
+    default: return (double)p->count[label_id];
     }
 }

@@ -121,8 +121,8 @@ static int four_3byte(const unsigned char *s)
     if ((w1 & m1) != v1 || (w2 & m2) != v2)
         return 0;
     /* E0 and ED leads need a range check on the second byte: leave them to the slow path. */
-    unsigned bits = (1u << (s[0] & 15)) | (1u << (s[3] & 15)) | (1u << (s[6] & 15)) |
-                    (1u << (s[9] & 15));
+    unsigned bits =
+        (1u << (s[0] & 15)) | (1u << (s[3] & 15)) | (1u << (s[6] & 15)) | (1u << (s[9] & 15));
     return !(bits & ((1u << 0) | (1u << 0xD)));
 }
 
@@ -174,40 +174,69 @@ size_t utf8_valid_prefix_scalar(const unsigned char *s, size_t len)
  * pair of continuation bytes (TWO_CONTS) is expected where the byte two or three back started a
  * 3- or 4-byte sequence, which is checked separately and cancels that bit. */
 enum {
-    V_TOO_SHORT = 1 << 0,    /* a lead byte not followed by a continuation byte */
-    V_TOO_LONG = 1 << 1,     /* a continuation byte after an ASCII byte */
-    V_OVERLONG_3 = 1 << 2,   /* E0 80..9F */
-    V_TOO_LARGE = 1 << 3,    /* F4 90..BF, F5..FF */
-    V_SURROGATE = 1 << 4,    /* ED A0..BF */
-    V_OVERLONG_2 = 1 << 5,   /* C0, C1 */
+    V_TOO_SHORT = 1 << 0,  /* a lead byte not followed by a continuation byte */
+    V_TOO_LONG = 1 << 1,   /* a continuation byte after an ASCII byte */
+    V_OVERLONG_3 = 1 << 2, /* E0 80..9F */
+    V_TOO_LARGE = 1 << 3,  /* F4 90..BF, F5..FF */
+    V_SURROGATE = 1 << 4,  /* ED A0..BF */
+    V_OVERLONG_2 = 1 << 5, /* C0, C1 */
     V_TOO_LARGE_1000 = 1 << 6,
-    V_OVERLONG_4 = 1 << 6,   /* F0 80..8F */
-    V_TWO_CONTS = 1 << 7,    /* two continuation bytes in a row */
+    V_OVERLONG_4 = 1 << 6, /* F0 80..8F */
+    V_TWO_CONTS = 1 << 7,  /* two continuation bytes in a row */
     V_CARRY = V_TOO_SHORT | V_TOO_LONG | V_TWO_CONTS,
 };
 
 /* Indexed by the high nibble of the previous byte, its low nibble, and this byte's high nibble. */
-static const uint8_t v_prev_high[16] = {
-    V_TOO_LONG, V_TOO_LONG, V_TOO_LONG, V_TOO_LONG, V_TOO_LONG, V_TOO_LONG, V_TOO_LONG, V_TOO_LONG,
-    V_TWO_CONTS, V_TWO_CONTS, V_TWO_CONTS, V_TWO_CONTS, V_TOO_SHORT | V_OVERLONG_2, V_TOO_SHORT,
-    V_TOO_SHORT | V_OVERLONG_3 | V_SURROGATE,
-    V_TOO_SHORT | V_TOO_LARGE | V_TOO_LARGE_1000 | V_OVERLONG_4};
-static const uint8_t v_prev_low[16] = {
-    V_CARRY | V_OVERLONG_3 | V_OVERLONG_2 | V_OVERLONG_4, V_CARRY | V_OVERLONG_2, V_CARRY, V_CARRY,
-    V_CARRY | V_TOO_LARGE, V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000,
-    V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000, V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000,
-    V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000, V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000,
-    V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000, V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000,
-    V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000, V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000 | V_SURROGATE,
-    V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000, V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000};
+static const uint8_t v_prev_high[16] = {V_TOO_LONG,
+                                        V_TOO_LONG,
+                                        V_TOO_LONG,
+                                        V_TOO_LONG,
+                                        V_TOO_LONG,
+                                        V_TOO_LONG,
+                                        V_TOO_LONG,
+                                        V_TOO_LONG,
+                                        V_TWO_CONTS,
+                                        V_TWO_CONTS,
+                                        V_TWO_CONTS,
+                                        V_TWO_CONTS,
+                                        V_TOO_SHORT | V_OVERLONG_2,
+                                        V_TOO_SHORT,
+                                        V_TOO_SHORT | V_OVERLONG_3 | V_SURROGATE,
+                                        V_TOO_SHORT | V_TOO_LARGE | V_TOO_LARGE_1000 |
+                                            V_OVERLONG_4};
+static const uint8_t v_prev_low[16] = {V_CARRY | V_OVERLONG_3 | V_OVERLONG_2 | V_OVERLONG_4,
+                                       V_CARRY | V_OVERLONG_2,
+                                       V_CARRY,
+                                       V_CARRY,
+                                       V_CARRY | V_TOO_LARGE,
+                                       V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000,
+                                       V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000,
+                                       V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000,
+                                       V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000,
+                                       V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000,
+                                       V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000,
+                                       V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000,
+                                       V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000,
+                                       V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000 | V_SURROGATE,
+                                       V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000,
+                                       V_CARRY | V_TOO_LARGE | V_TOO_LARGE_1000};
 static const uint8_t v_this_high[16] = {
-    V_TOO_SHORT, V_TOO_SHORT, V_TOO_SHORT, V_TOO_SHORT, V_TOO_SHORT, V_TOO_SHORT, V_TOO_SHORT,
+    V_TOO_SHORT,
+    V_TOO_SHORT,
+    V_TOO_SHORT,
+    V_TOO_SHORT,
+    V_TOO_SHORT,
+    V_TOO_SHORT,
+    V_TOO_SHORT,
     V_TOO_SHORT,
     V_TOO_LONG | V_OVERLONG_2 | V_TWO_CONTS | V_OVERLONG_3 | V_TOO_LARGE_1000 | V_OVERLONG_4,
     V_TOO_LONG | V_OVERLONG_2 | V_TWO_CONTS | V_OVERLONG_3 | V_TOO_LARGE,
     V_TOO_LONG | V_OVERLONG_2 | V_TWO_CONTS | V_SURROGATE | V_TOO_LARGE,
-    V_TOO_LONG | V_OVERLONG_2 | V_TWO_CONTS | V_SURROGATE | V_TOO_LARGE, V_TOO_SHORT, V_TOO_SHORT,
-    V_TOO_SHORT, V_TOO_SHORT};
+    V_TOO_LONG | V_OVERLONG_2 | V_TWO_CONTS | V_SURROGATE | V_TOO_LARGE,
+    V_TOO_SHORT,
+    V_TOO_SHORT,
+    V_TOO_SHORT,
+    V_TOO_SHORT};
 
 #define V_TABLE(t) _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(t)))
 
@@ -216,7 +245,7 @@ static const uint8_t v_this_high[16] = {
  * first 32-byte block where a pair or triple is ill-formed; the caller finishes with the scalar
  * validator from the last character boundary before i. */
 __attribute__((target("avx2"))) static size_t checked_prefix_avx2(const unsigned char *s,
-                                                                    size_t len)
+                                                                  size_t len)
 {
     const __m256i prev_high = V_TABLE(v_prev_high);
     const __m256i prev_low = V_TABLE(v_prev_low);
@@ -235,17 +264,15 @@ __attribute__((target("avx2"))) static size_t checked_prefix_avx2(const unsigned
         __m256i prev2 = _mm256_alignr_epi8(in, carry, 14);
         __m256i prev3 = _mm256_alignr_epi8(in, carry, 13);
         __m256i special = _mm256_and_si256(
-            _mm256_and_si256(
-                _mm256_shuffle_epi8(prev_high,
-                                    _mm256_and_si256(_mm256_srli_epi16(prev1, 4), nibble)),
-                _mm256_shuffle_epi8(prev_low, _mm256_and_si256(prev1, nibble))),
+            _mm256_and_si256(_mm256_shuffle_epi8(
+                                 prev_high, _mm256_and_si256(_mm256_srli_epi16(prev1, 4), nibble)),
+                             _mm256_shuffle_epi8(prev_low, _mm256_and_si256(prev1, nibble))),
             _mm256_shuffle_epi8(this_high, _mm256_and_si256(_mm256_srli_epi16(in, 4), nibble)));
         /* 0x80 where the byte two back is E0..FF or three back is F0..FF: a continuation
          * pair is required there */
-        __m256i must_cont = _mm256_and_si256(
-            _mm256_or_si256(_mm256_subs_epu8(prev2, third_lead),
-                            _mm256_subs_epu8(prev3, fourth_lead)),
-            top_bit);
+        __m256i must_cont = _mm256_and_si256(_mm256_or_si256(_mm256_subs_epu8(prev2, third_lead),
+                                                             _mm256_subs_epu8(prev3, fourth_lead)),
+                                             top_bit);
         __m256i error = _mm256_xor_si256(must_cont, special);
         if (!_mm256_testz_si256(error, error))
             break;

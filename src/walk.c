@@ -88,7 +88,6 @@ static void add_file(struct walk_result *r, const char *path, int explicit_, int
     r->nfiles++;
 }
 
-
 static void add_errno(struct walk_result *r, const char *path, int errnum)
 {
     char msg[256];

@@ -25,15 +25,15 @@
 #include "tifa/err.h"
 
 struct ac_pattern {
-    const char *text;   /* UTF-8; normalized by the builder */
-    uint32_t term_id;   /* what a match reports (e.g. a lexicon label id) */
+    const char *text; /* UTF-8; normalized by the builder */
+    uint32_t term_id; /* what a match reports (e.g. a lexicon label id) */
 };
 
 struct ac_match {
     uint32_t term_id;
-    uint32_t pattern_id;   /* index into the pattern array given to ac_build */
-    uint64_t start_off;    /* byte offset of the first character of the match */
-    uint64_t end_off;      /* byte offset just past its last character */
+    uint32_t pattern_id; /* index into the pattern array given to ac_build */
+    uint64_t start_off;  /* byte offset of the first character of the match */
+    uint64_t end_off;    /* byte offset just past its last character */
 };
 
 /** Called once per match, in order of start offset (leftmost-longest) or end offset. */
@@ -48,15 +48,15 @@ enum ac_mode { AC_LEFTMOST_LONGEST = 0, AC_OVERLAPPING = 1 };
 struct ac;
 
 struct ac_build_opts {
-    size_t dense_budget;  /* bytes for dense transition rows; 0 = default (2 MiB + 1 KiB per
-                             pattern, at most 16 MiB) */
-    enum ac_mode mode;    /* the semantics of every scanner on this automaton: the tables
-                             differ (leftmost-longest has DEAD transitions); default 0 =
-                             AC_LEFTMOST_LONGEST */
-    size_t dfa_maxlen;    /* leftmost-longest: lexicons whose longest pattern has at most this
-                             many characters are scanned as a DFA with restarts (fastest, but
-                             O(text * longest pattern) at worst), longer ones by pending
-                             candidates (linear); 0 = default, 64 */
+    size_t dense_budget; /* bytes for dense transition rows; 0 = default (2 MiB + 1 KiB per
+                            pattern, at most 16 MiB) */
+    enum ac_mode mode;   /* the semantics of every scanner on this automaton: the tables
+                            differ (leftmost-longest has DEAD transitions); default 0 =
+                            AC_LEFTMOST_LONGEST */
+    size_t dfa_maxlen;   /* leftmost-longest: lexicons whose longest pattern has at most this
+                            many characters are scanned as a DFA with restarts (fastest, but
+                            O(text * longest pattern) at worst), longer ones by pending
+                            candidates (linear); 0 = default, 64 */
 };
 
 /**
@@ -77,44 +77,44 @@ const char *ac_scan_name(const struct ac *ac);
 
 /** Text statistics gathered while scanning (they cost nothing extra). */
 struct ac_text_stats {
-    uint64_t bytes;   /* bytes scanned */
-    uint64_t chars;   /* code points */
-    uint64_t han;     /* Han characters (CJK unified and compatibility ideographs, all planes) */
+    uint64_t bytes; /* bytes scanned */
+    uint64_t chars; /* code points */
+    uint64_t han;   /* Han characters (CJK unified and compatibility ideographs, all planes) */
 };
 
 struct ac_cand {
-    uint64_t start, endsig, endoff;  /* start and end as significant indices; end byte offset */
+    uint64_t start, endsig, endoff; /* start and end as significant indices; end byte offset */
     uint32_t pat;
 };
 
 struct ac_scanner {
     const struct ac *ac;
-    enum ac_mode mode;   /* the automaton's */
+    enum ac_mode mode; /* the automaton's */
     ac_match_fn *fn;
     void *arg;
-    uint32_t state;      /* current state, with the output flag bit */
-    uint64_t sig;        /* index of the next significant (non-skipped) character */
-    uint64_t base;       /* byte offset of the piece being scanned */
-    uint32_t mask;       /* ring size - 1 (rings hold at least 2 * maxlen + 4 characters) */
-    uint64_t *ring_off;  /* start byte offset of significant character i, at [i & mask] */
-    uint64_t *ring_end;  /* byte offset just past it (both only when offsets are wanted) */
-    uint32_t *ring_cls;  /* its class, for the leftmost-longest restart after a match */
-    uint64_t cursor;     /* leftmost by candidates: no match may start before this index */
-    uint64_t pmin;       /* ... lowest start of a pending candidate, UINT64_MAX if none */
+    uint32_t state;       /* current state, with the output flag bit */
+    uint64_t sig;         /* index of the next significant (non-skipped) character */
+    uint64_t base;        /* byte offset of the piece being scanned */
+    uint32_t mask;        /* ring size - 1 (rings hold at least 2 * maxlen + 4 characters) */
+    uint64_t *ring_off;   /* start byte offset of significant character i, at [i & mask] */
+    uint64_t *ring_end;   /* byte offset just past it (both only when offsets are wanted) */
+    uint32_t *ring_cls;   /* its class, for the leftmost-longest restart after a match */
+    uint64_t cursor;      /* leftmost by candidates: no match may start before this index */
+    uint64_t pmin;        /* ... lowest start of a pending candidate, UINT64_MAX if none */
     struct ac_cand *cand; /* ... the longest candidate starting at i, at [i & mask]; NULL for
                              the DFA and overlapping */
     int in_ws, prev_alnum;
-    int no_offsets;      /* matches are reported with start_off = end_off = 0 */
-    uint32_t *hits;      /* ac_scanner_hits: pattern ids not yet handed to hits_fn */
+    int no_offsets; /* matches are reported with start_off = end_off = 0 */
+    uint32_t *hits; /* ac_scanner_hits: pattern ids not yet handed to hits_fn */
     size_t nhits;
     ac_hits_fn *hits_fn;
     void *hits_arg;
     struct ac_scanner *twin; /* no_offsets: the second lane's scanner */
-    uint64_t nslow;      /* calls of the slow path, to choose between one and two lanes */
-    int lanes_off;       /* the last long piece took the slow path too often for two lanes */
-    size_t lanes_min;    /* pieces this long get two lanes (set by ac_scanner_no_offsets;
-                            tests lower it to reach the two-lane loop with small inputs) */
-    struct para_run run; /* the white-space run being read (boundary.h) */
+    uint64_t nslow;          /* calls of the slow path, to choose between one and two lanes */
+    int lanes_off;           /* the last long piece took the slow path too often for two lanes */
+    size_t lanes_min;        /* pieces this long get two lanes (set by ac_scanner_no_offsets;
+                                tests lower it to reach the two-lane loop with small inputs) */
+    struct para_run run;     /* the white-space run being read (boundary.h) */
     struct ac_text_stats stats;
 };
 

@@ -25,7 +25,7 @@ struct agg_count {
 };
 
 struct agg_tally {
-    uint64_t *counts;   /* nlabels, zero except at touched ids */
+    uint64_t *counts; /* nlabels, zero except at touched ids */
     uint32_t *touched;
     size_t ntouched;
     size_t nlabels;
@@ -36,17 +36,17 @@ struct agg_doc {
     char encoding[48];
     uint64_t bytes, chars, han, invalid;
     long long first_invalid_off;
-    struct agg_count *counts;  /* non-zero only, sorted by count (desc), then term (bytes) */
+    struct agg_count *counts; /* non-zero only, sorted by count (desc), then term (bytes) */
     size_t ncounts;
-    char *head;        /* the start of the decoded text (corpus_opts.head_len), else NULL */
-    size_t head_len;   /* bytes in head (NUL-terminated, ends on a code-point boundary) */
+    char *head;      /* the start of the decoded text (corpus_opts.head_len), else NULL */
+    size_t head_len; /* bytes in head (NUL-terminated, ends on a code-point boundary) */
 };
 
 struct agg_total {
     size_t nlabels;
     uint64_t documents, bytes, chars, han, invalid;
-    uint64_t *counts;    /* nlabels */
-    uint64_t *doc_freq;  /* nlabels */
+    uint64_t *counts;   /* nlabels */
+    uint64_t *doc_freq; /* nlabels */
 };
 
 enum agg_sort { AGG_SORT_COUNT = 0, AGG_SORT_TERM, AGG_SORT_DOCS };

@@ -24,11 +24,11 @@
 #include "tifa/walk.h"
 
 enum tifa_exit {
-    EXIT_OK = 0,          /* every input was read */
-    EXIT_DIFFERENT = 1,   /* only `diff --exit-code`: some count differs */
-    EXIT_USAGE = 2,       /* usage, lexicon or rule error: nothing was done */
-    EXIT_PARTIAL = 3,     /* some inputs could not be read; the rest were reported */
-    EXIT_SYSTEM = 4       /* system or output error (e.g. a failed write to stdout) */
+    EXIT_OK = 0,        /* every input was read */
+    EXIT_DIFFERENT = 1, /* only `diff --exit-code`: some count differs */
+    EXIT_USAGE = 2,     /* usage, lexicon or rule error: nothing was done */
+    EXIT_PARTIAL = 3,   /* some inputs could not be read; the rest were reported */
+    EXIT_SYSTEM = 4     /* system or output error (e.g. a failed write to stdout) */
 };
 
 /* Options shared by the counting commands (count, diff, trend). */
@@ -79,11 +79,11 @@ enum cmd_setup_need {
  * command, freed by cmd_setup_release.
  */
 struct cmd_setup {
-    struct lexicon lx;        /* SETUP_LEXICON; empty otherwise */
-    struct ac *ac;            /* SETUP_AUTOMATON; NULL otherwise */
-    struct walk_result walk;  /* SETUP_INPUTS: files in path order, skipped, errors */
-    const char **paths;       /* SETUP_INPUTS: the files' paths, for corpus_count */
-    unsigned char *sniff;     /* SETUP_INPUTS: walk_sniff_flags(&walk), for corpus_count */
+    struct lexicon lx;       /* SETUP_LEXICON; empty otherwise */
+    struct ac *ac;           /* SETUP_AUTOMATON; NULL otherwise */
+    struct walk_result walk; /* SETUP_INPUTS: files in path order, skipped, errors */
+    const char **paths;      /* SETUP_INPUTS: the files' paths, for corpus_count */
+    unsigned char *sniff;    /* SETUP_INPUTS: walk_sniff_flags(&walk), for corpus_count */
     double lexicon_ms, automaton_ms, walk_ms; /* how long each step took (TIFA_DEBUG_TIMING) */
 };
 

@@ -36,7 +36,7 @@ struct corpus_stats {
 };
 
 struct corpus_opts {
-    const char *encoding; /* --encoding, NULL = detect (the semantics are the automaton's) */
+    const char *encoding;       /* --encoding, NULL = detect (the semantics are the automaton's) */
     unsigned threads;           /* 0 = number of online CPUs */
     size_t head_len;            /* > 0: also keep the first head_len bytes of each decoded text in
                                    corpus_doc.head (cut back to a code-point boundary); `trend`
@@ -53,8 +53,8 @@ struct corpus_doc {
     char encoding[48];
     uint64_t bytes, chars, han, invalid;
     long long first_invalid_off;
-    const char *head;  /* corpus_opts.head_len: the start of the decoded text, else NULL */
-    size_t head_len;   /* bytes in head (NUL-terminated, ends on a code-point boundary) */
+    const char *head; /* corpus_opts.head_len: the start of the decoded text, else NULL */
+    size_t head_len;  /* bytes in head (NUL-terminated, ends on a code-point boundary) */
 };
 
 /**

@@ -21,17 +21,17 @@
 #include "tifa/intern.h"
 
 struct diff_side {
-    const char *path;       /* what the user named (borrowed) */
-    const char *kind;       /* "file", "folder" or "report" */
+    const char *path; /* what the user named (borrowed) */
+    const char *kind; /* "file", "folder" or "report" */
     uint64_t documents;
-    uint64_t han;           /* the corpus size of every statistic */
+    uint64_t han; /* the corpus size of every statistic */
 };
 
 struct diff {
-    struct diff_side side[2];   /* A, B */
-    struct intern terms;        /* term <-> dense id */
-    uint64_t *count[2];         /* per term id, per side */
-    size_t alloc;               /* of each count array */
+    struct diff_side side[2]; /* A, B */
+    struct intern terms;      /* term <-> dense id */
+    uint64_t *count[2];       /* per term id, per side */
+    size_t alloc;             /* of each count array */
 };
 
 struct diff_row {
@@ -39,8 +39,8 @@ struct diff_row {
     uint64_t a, b;
     double a_per_10k, b_per_10k;
     double g2, p, log_ratio, pct_diff;
-    int direction;              /* +1 more in B, -1 less, 0 same relative frequency */
-    int significant;            /* g2 >= the critical value of alpha */
+    int direction;   /* +1 more in B, -1 less, 0 same relative frequency */
+    int significant; /* g2 >= the critical value of alpha */
 };
 
 void diff_init(struct diff *d);

@@ -26,12 +26,12 @@
 #include "tifa/sbuf.h"
 
 struct enc_guess {
-    char name[48];   /* canonical iconv name: "UTF-8", "UTF-16LE", "GB18030", "BIG5", ... */
-    size_t bom_len;  /* bytes of byte-order mark at the start of the file, to skip */
-    size_t valid_len;/* bytes after the BOM that detection already found to be valid UTF-8,
-                        ending on a code-point boundary (0 unless name is "UTF-8"): the caller
-                        may use them as they are and tell the decoder with decoder_skip_valid(),
-                        so that the common case validates each byte once */
+    char name[48];    /* canonical iconv name: "UTF-8", "UTF-16LE", "GB18030", "BIG5", ... */
+    size_t bom_len;   /* bytes of byte-order mark at the start of the file, to skip */
+    size_t valid_len; /* bytes after the BOM that detection already found to be valid UTF-8,
+                         ending on a code-point boundary (0 unless name is "UTF-8"): the caller
+                         may use them as they are and tell the decoder with decoder_skip_valid(),
+                         so that the common case validates each byte once */
 };
 
 /**
@@ -42,12 +42,12 @@ void encoding_detect(const unsigned char *sample, size_t len, int complete, stru
 
 struct decoder {
     char name[48];
-    int is_utf8;               /* UTF-8 input: validated in place, no iconv */
-    iconv_t cd;                /* (iconv_t)-1 when is_utf8 */
-    unsigned char carry[16];   /* an incomplete sequence held back from the previous piece */
+    int is_utf8;             /* UTF-8 input: validated in place, no iconv */
+    iconv_t cd;              /* (iconv_t)-1 when is_utf8 */
+    unsigned char carry[16]; /* an incomplete sequence held back from the previous piece */
     size_t ncarry;
-    unsigned long long in_off; /* input bytes consumed so far (for offsets in messages) */
-    size_t invalid;            /* invalid input sequences replaced so far */
+    unsigned long long in_off;   /* input bytes consumed so far (for offsets in messages) */
+    size_t invalid;              /* invalid input sequences replaced so far */
     long long first_invalid_off; /* input byte offset of the first one, -1 while none */
 };
 

@@ -17,21 +17,21 @@
 
 enum tifa_errcode {
     TIFA_OK = 0,
-    TIFA_EIO = -1,      /* open/read/stat failed: errno-style system failure */
-    TIFA_EDATA = -2,    /* malformed input data (lexicon, report, pattern) */
-    TIFA_ENOMEM = -3,   /* allocation failed or a size would overflow */
-    TIFA_EUSAGE = -4,   /* invalid argument or option value */
-    TIFA_ELIMIT = -5,   /* a built-in limit was exceeded */
-    TIFA_ESKIP = -6     /* not a failure: the input was left out on purpose, msg says why */
+    TIFA_EIO = -1,    /* open/read/stat failed: errno-style system failure */
+    TIFA_EDATA = -2,  /* malformed input data (lexicon, report, pattern) */
+    TIFA_ENOMEM = -3, /* allocation failed or a size would overflow */
+    TIFA_EUSAGE = -4, /* invalid argument or option value */
+    TIFA_ELIMIT = -5, /* a built-in limit was exceeded */
+    TIFA_ESKIP = -6   /* not a failure: the input was left out on purpose, msg says why */
 };
 
 struct tifa_err {
-    int code;            /* 0 while no error has been recorded */
-    char msg[512];       /* lower case, no trailing full stop, no path prefix */
-    char path[1024];     /* file the error is about, "" when none */
-    long line;           /* 1-based line, 0 when unknown */
-    long col;            /* 1-based column on that line, 0 when unknown (set it after tifa_err_set) */
-    long long byte_off;  /* byte offset in the file, -1 when unknown */
+    int code;        /* 0 while no error has been recorded */
+    char msg[512];   /* lower case, no trailing full stop, no path prefix */
+    char path[1024]; /* file the error is about, "" when none */
+    long line;       /* 1-based line, 0 when unknown */
+    long col;        /* 1-based column on that line, 0 when unknown (set it after tifa_err_set) */
+    long long byte_off; /* byte offset in the file, -1 when unknown */
 };
 
 /** Resets @e to "no error". */

@@ -29,33 +29,33 @@
 #include "tifa/sbuf.h"
 
 struct lex_entry {
-    char *id;          /* "" when the file gave none */
+    char *id; /* "" when the file gave none */
     char *term;
-    char *category;    /* "" when none */
+    char *category; /* "" when none */
     char **aliases;
     size_t naliases;
     char **expansion;
     size_t nexpansion;
     char *gloss;
-    int since;         /* year, 0 when unknown */
+    int since; /* year, 0 when unknown */
     char *source;
-    uint32_t label_id; /* dense index into lexicon.labels, set by lexicon_finish */
-    const char *origin;/* the file it came from ("builtin" for the built-in lexicon) */
-    long line;         /* line (TSV/list) or entry number (JSON) in origin */
-    int dropped;       /* redefined by a later file, or excluded */
-    int excluded;      /* left out by lexicon_keep_categories */
+    uint32_t label_id;  /* dense index into lexicon.labels, set by lexicon_finish */
+    const char *origin; /* the file it came from ("builtin" for the built-in lexicon) */
+    long line;          /* line (TSV/list) or entry number (JSON) in origin */
+    int dropped;        /* redefined by a later file, or excluded */
+    int excluded;       /* left out by lexicon_keep_categories */
 };
 
 struct lex_label {
-    char *term;          /* canonical term as written in the first sense */
-    const char *category;/* category of the first sense */
-    size_t first_entry;  /* index of its first sense in entries */
-    uint32_t rank;       /* position of term in byte order among all labels: sorting by rank
-                            is sorting by term without a string comparison */
+    char *term;           /* canonical term as written in the first sense */
+    const char *category; /* category of the first sense */
+    size_t first_entry;   /* index of its first sense in entries */
+    uint32_t rank;        /* position of term in byte order among all labels: sorting by rank
+                             is sorting by term without a string comparison */
 };
 
 struct lex_pattern {
-    const char *text;    /* UTF-8 term or alias (borrowed from the entry) */
+    const char *text; /* UTF-8 term or alias (borrowed from the entry) */
     uint32_t label_id;
 };
 
@@ -66,9 +66,9 @@ struct lexicon {
     size_t nlabels;
     struct lex_pattern *patterns; /* every distinct normalized term and alias */
     size_t npatterns;
-    char **sources;      /* "builtin" and the user's files, in load order */
+    char **sources; /* "builtin" and the user's files, in load order */
     size_t nsources, sources_alloc;
-    char **categories;   /* the built-in taxonomy, from lexicon/categories.tsv */
+    char **categories; /* the built-in taxonomy, from lexicon/categories.tsv */
     char **category_desc;
     size_t ncategories;
 };
@@ -85,7 +85,8 @@ int lexicon_add_builtin(struct lexicon *lx, struct tifa_err *e);
  * Reads a lexicon file. LEX_AUTO picks JSON when the first non-blank byte is '[', TSV when the
  * first non-comment line contains a tab and a "term" column, else a plain list (one term a line).
  */
-int lexicon_load_file(struct lexicon *lx, const char *path, enum lex_format fmt, struct tifa_err *e);
+int lexicon_load_file(struct lexicon *lx, const char *path, enum lex_format fmt,
+                      struct tifa_err *e);
 
 /** Parses a lexicon held in memory; @name is used in messages and in sources. */
 int lexicon_load_buf(struct lexicon *lx, const char *buf, size_t len, const char *name,

@@ -21,14 +21,13 @@
  * term id and the index into lx->patterns as its pattern id), for @mode. Returns 0 and sets
  * *@out, or an error from ac_build in @e.
  */
-int matcher_build(const struct lexicon *lx, enum ac_mode mode, struct ac **out,
-                  struct tifa_err *e);
+int matcher_build(const struct lexicon *lx, enum ac_mode mode, struct ac **out, struct tifa_err *e);
 
 /**
  * 1 when no match of @ac can contain or run across U+3002 (。): no pattern holds it (as
- * normalized) and it is not white space, dropped, a letter or a digit (ac_cp_ends_matches). Text may then be cut just after
- * it and each piece scanned from a reset scanner with the same matches (source.h's split
- * points).
+ * normalized) and it is not white space, dropped, a letter or a digit (ac_cp_ends_matches). Text
+ * may then be cut just after it and each piece scanned from a reset scanner with the same matches
+ * (source.h's split points).
  */
 int matcher_stop_ends_matches(const struct ac *ac);
 

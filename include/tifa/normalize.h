@@ -24,18 +24,18 @@
 
 enum char_class {
     CC_OTHER = 0,
-    CC_HAN,          /* CJK unified ideographs (all blocks) and normalized compatibility forms */
-    CC_LATIN,        /* ASCII letters, after case folding */
-    CC_DIGIT,        /* ASCII digits */
-    CC_CNNUM,        /* Chinese numerals: 〇一二三四五六七八九十百千万亿两零 (also Han) */
-    CC_SENT_END,     /* 。！？!?；; and … */
-    CC_ENUM,         /* 、 */
-    CC_COMMA,        /* ，, */
-    CC_QUOTE_OPEN,   /* “‘「『《 and the ASCII quotes " ' */
-    CC_QUOTE_CLOSE,  /* ”’」』》 */
-    CC_PUNCT,        /* other punctuation: ：:（）()—·. and the like */
-    CC_SPACE,        /* horizontal white space (after U+3000 became a space) */
-    CC_NEWLINE       /* LF, CR, and the Unicode line/paragraph separators */
+    CC_HAN,   /* CJK unified ideographs (all blocks) and normalized compatibility forms */
+    CC_LATIN, /* ASCII letters, after case folding */
+    CC_DIGIT, /* ASCII digits */
+    CC_CNNUM, /* Chinese numerals: 〇一二三四五六七八九十百千万亿两零 (also Han) */
+    CC_SENT_END,    /* 。！？!?；; and … */
+    CC_ENUM,        /* 、 */
+    CC_COMMA,       /* ，, */
+    CC_QUOTE_OPEN,  /* “‘「『《 and the ASCII quotes " ' */
+    CC_QUOTE_CLOSE, /* ”’」』》 */
+    CC_PUNCT,       /* other punctuation: ：:（）()—·. and the like */
+    CC_SPACE,       /* horizontal white space (after U+3000 became a space) */
+    CC_NEWLINE      /* LF, CR, and the Unicode line/paragraph separators */
 };
 
 /**

@@ -35,7 +35,10 @@ struct note_list {
     size_t n, alloc;
 };
 
-#define NOTE_LIST_INIT {NULL, 0, 0}
+#define NOTE_LIST_INIT                                                                             \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 /** Sets @l to an empty list (no allocation). */
 void note_list_init(struct note_list *l);

@@ -50,17 +50,17 @@ enum {
 };
 
 struct optparse {
-    const char *cmd;                          /* the subcommand, for messages */
+    const char *cmd; /* the subcommand, for messages */
     int argc;
-    char **argv;                              /* argv[0] is the subcommand's name */
+    char **argv;                               /* argv[0] is the subcommand's name */
     const struct optparse_spec *const *tables; /* NULL-terminated */
-    int ind;                                  /* next word to read */
-    const char *cluster;                      /* rest of a short-option cluster, or NULL */
-    int dashdash;                             /* "--" was read: only arguments follow */
-    size_t nargs;                             /* arguments so far, in argv[1..nargs] */
+    int ind;                                   /* next word to read */
+    const char *cluster;                       /* rest of a short-option cluster, or NULL */
+    int dashdash;                              /* "--" was read: only arguments follow */
+    size_t nargs;                              /* arguments so far, in argv[1..nargs] */
     /* the option optparse_next just returned */
-    const char *value;                        /* its value, NULL for a switch */
-    char name[48];                            /* as the user spelled it: "-j" or "--threads" */
+    const char *value; /* its value, NULL for a switch */
+    char name[48];     /* as the user spelled it: "-j" or "--threads" */
 };
 
 /** Starts parsing @argv (argv[0] = the subcommand, which @cmd names in messages). The tables

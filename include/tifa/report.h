@@ -40,7 +40,7 @@ struct report;
 
 /* One format of count's reporter. */
 struct report_ops {
-    struct report_format_def def;   /* first: the family table points at it */
+    struct report_format_def def; /* first: the family table points at it */
     void (*begin)(struct report *r);
     void (*document)(struct report *r, const struct agg_doc *doc);
     /* totals, terms, skipped and errors */
@@ -53,13 +53,13 @@ struct report {
     const struct report_ops *ops;
     enum report_format format; /* ops->def.format */
     const struct lexicon *lx;
-    const char *command;       /* "count" or "merge" */
+    const char *command;                  /* "count" or "merge" */
     const struct report_lexinfo *lexinfo; /* NULL = describe lx (borrowed; see above) */
-    int per_doc;               /* table: per-document rows */
+    int per_doc;                          /* table: per-document rows */
     enum agg_sort sort;
     uint64_t min_count;
     size_t top;
-    size_t ndocs;              /* documents reported so far */
+    size_t ndocs; /* documents reported so far */
     struct sbuf scratch;
     /* table: per-document rows are buffered to align them */
     struct agg_doc *docs;
@@ -76,8 +76,8 @@ void report_end(struct report *r, const struct agg_total *tot, const struct note
                 const struct note_list *errors);
 
 /* The formats (one file each), gathered in report_count.c. */
-extern const struct report_ops report_table_ops, report_json_ops, report_jsonl_ops,
-    report_tsv_ops, report_csv_ops;
+extern const struct report_ops report_table_ops, report_json_ops, report_jsonl_ops, report_tsv_ops,
+    report_csv_ops;
 
 /** Appends @s with each invalid UTF-8 sequence replaced by U+FFFD (for JSON strings). */
 void report_utf8_sanitize(struct sbuf *out, const char *s);

@@ -14,20 +14,20 @@
 #include <stdio.h>
 
 struct report_svg_series {
-    const char *name;           /* legend text and data-term */
-    const double *values;       /* one per x label, >= 0 */
+    const char *name;     /* legend text and data-term */
+    const double *values; /* one per x label, >= 0 */
 };
 
 struct report_svg_chart {
-    const char *title;          /* the document's <title> */
-    const char *heading;        /* the line above the plot */
+    const char *title;   /* the document's <title> */
+    const char *heading; /* the line above the plot */
     const char *y_title, *x_title;
-    const char *empty;          /* written in the plot when there is no series */
+    const char *empty; /* written in the plot when there is no series */
     const char *const *x_labels;
     size_t nx;
     const struct report_svg_series *series;
     size_t nseries;
-    double y_cap;               /* the y axis ends at most here (shares: 1); 0 = no cap */
+    double y_cap; /* the y axis ends at most here (shares: 1); 0 = no cap */
 };
 
 /** Writes the chart to @out; every string is borrowed and XML-escaped as written. */

@@ -41,12 +41,12 @@ extern const struct report_formats report_trend_formats;
 
 struct report_trend {
     FILE *out;
-    enum report_format format;      /* table, json, tsv, csv or svg */
+    enum report_format format; /* table, json, tsv, csv or svg */
     enum trend_measure measure;
-    const char *key_rule;           /* "year" or "regex" */
+    const char *key_rule; /* "year" or "regex" */
     const struct lexicon *lx;
     const struct trend *t;
-    const uint32_t *labels;         /* the rows, in order */
+    const uint32_t *labels; /* the rows, in order */
     size_t nlabels;
     const struct note_list *skipped, *errors;
 };

@@ -47,7 +47,7 @@
 #define SAVEDREPORT_VERSION 1
 
 struct savedreport_count {
-    size_t term_id;   /* index into savedreport.terms */
+    size_t term_id; /* index into savedreport.terms */
     uint64_t count;
 };
 
@@ -55,27 +55,27 @@ struct savedreport_doc {
     char *path;
     char encoding[48];
     uint64_t bytes, chars, han, invalid;
-    struct savedreport_count *counts;   /* in the report's order; counts of 0 are dropped */
+    struct savedreport_count *counts; /* in the report's order; counts of 0 are dropped */
     size_t ncounts;
 };
 
 struct savedreport {
-    char *name;                  /* the file it was read from ("-" = standard input) */
-    char command[16];            /* "count" or "merge" */
-    uint64_t lexicon_terms, lexicon_entries;   /* 0 when the report has no "lexicon" */
+    char *name;                              /* the file it was read from ("-" = standard input) */
+    char command[16];                        /* "count" or "merge" */
+    uint64_t lexicon_terms, lexicon_entries; /* 0 when the report has no "lexicon" */
     char **sources;
     size_t nsources;
     /* every term named anywhere in the report, ids in order of first appearance */
-    struct intern terms;         /* term <-> id: terms.n terms, intern_str(&terms, id) */
-    char **categories;           /* per term id; "" when the report does not say */
-    uint64_t *counts;            /* per term id: totals.counts (0 when absent) */
-    uint64_t *doc_freq;          /* per term id: totals.doc_freq (0 when absent) */
-    size_t terms_alloc;          /* of categories, counts and doc_freq */
+    struct intern terms; /* term <-> id: terms.n terms, intern_str(&terms, id) */
+    char **categories;   /* per term id; "" when the report does not say */
+    uint64_t *counts;    /* per term id: totals.counts (0 when absent) */
+    uint64_t *doc_freq;  /* per term id: totals.doc_freq (0 when absent) */
+    size_t terms_alloc;  /* of categories, counts and doc_freq */
     struct savedreport_doc *docs;
     size_t ndocs;
-    uint64_t documents, bytes, chars, han, invalid;   /* totals */
-    struct note_list skipped;    /* text = the reason */
-    struct note_list errors;     /* text = the message */
+    uint64_t documents, bytes, chars, han, invalid; /* totals */
+    struct note_list skipped;                       /* text = the reason */
+    struct note_list errors;                        /* text = the message */
 };
 
 /**

@@ -18,7 +18,10 @@ struct sbuf {
     size_t alloc;
 };
 
-#define SBUF_INIT { sbuf_empty, 0, 0 }
+#define SBUF_INIT                                                                                  \
+    {                                                                                              \
+        sbuf_empty, 0, 0                                                                           \
+    }
 extern char sbuf_empty[];
 
 void sbuf_init(struct sbuf *sb);
@@ -32,8 +35,7 @@ void sbuf_add(struct sbuf *sb, const void *data, size_t len);
 void sbuf_addstr(struct sbuf *sb, const char *s);
 void sbuf_addch(struct sbuf *sb, int c);
 void sbuf_addf(struct sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sbuf_vaddf(struct sbuf *sb, const char *fmt, va_list ap)
-    __attribute__((format(printf, 2, 0)));
+void sbuf_vaddf(struct sbuf *sb, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /** Caller now owns the returned malloc'd string; @sb is reset to empty. */
 char *sbuf_detach(struct sbuf *sb, size_t *len);
 

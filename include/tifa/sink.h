@@ -22,12 +22,12 @@
  *
  * Positions: a consumer without SINK_POSITIONS gets label_id and pattern_id only (off, len,
  * line are 0, text pointers NULL), or batches of pattern ids (match_ids): the scanner then runs
- * its fastest loop, which reports the matches of a piece out of text order. With SINK_POSITIONS every match carries its byte offset
- * and length in the document's decoded UTF-8 text, its line, its surface text as written, and
- * up to context_bytes of text on each side within its paragraph (a blank line ends a
- * paragraph); matches come in text order (by start; by end when overlapping), and the context
- * is whole also when a match stands at a 1 MiB piece border of a big file. A big file is then
- * cut into chunks only at paragraph breaks, so no context is ever cut by a chunk border.
+ * its fastest loop, which reports the matches of a piece out of text order. With SINK_POSITIONS
+ * every match carries its byte offset and length in the document's decoded UTF-8 text, its line,
+ * its surface text as written, and up to context_bytes of text on each side within its paragraph (a
+ * blank line ends a paragraph); matches come in text order (by start; by end when overlapping), and
+ * the context is whole also when a match stands at a 1 MiB piece border of a big file. A big file
+ * is then cut into chunks only at paragraph breaks, so no context is ever cut by a chunk border.
  */
 #ifndef TIFA_SINK_H
 #define TIFA_SINK_H
@@ -46,26 +46,26 @@ enum sink_flags {
 
 /** The document (or chunk of one) being scanned. */
 struct sink_doc {
-    size_t index;     /* position in the input list */
+    size_t index; /* position in the input list */
     const char *path;
-    size_t chunk;     /* 0 for a whole file, k for the k-th chunk of a big one */
+    size_t chunk; /* 0 for a whole file, k for the k-th chunk of a big one */
 };
 
 /** One match. Pointers are borrowed for the call only. */
 struct sink_match {
     size_t doc_index;
-    uint32_t label_id;    /* the canonical term (lexicon label id) */
-    uint32_t pattern_id;  /* the lexicon pattern (term or alias) that matched */
+    uint32_t label_id;   /* the canonical term (lexicon label id) */
+    uint32_t pattern_id; /* the lexicon pattern (term or alias) that matched */
     /* with SINK_POSITIONS only: */
-    const char *term;     /* the canonical term as the lexicon writes it */
+    const char *term;              /* the canonical term as the lexicon writes it */
     const struct lex_entry *entry; /* its lexicon entry (the first sense of the label) */
-    uint64_t off, len;    /* bytes in the decoded UTF-8 text (of the chunk, see merge) */
-    uint64_t line;        /* 1-based line of the match's first character (LF, CR LF and CR
-                             each end a line) */
-    const char *surface;  /* the match as written: len bytes, line breaks and all */
-    const char *before;   /* up to context_bytes before the match, within its paragraph */
+    uint64_t off, len;             /* bytes in the decoded UTF-8 text (of the chunk, see merge) */
+    uint64_t line;                 /* 1-based line of the match's first character (LF, CR LF and CR
+                                      each end a line) */
+    const char *surface;           /* the match as written: len bytes, line breaks and all */
+    const char *before;            /* up to context_bytes before the match, within its paragraph */
     size_t before_len;
-    const char *after;    /* up to context_bytes after it, within its paragraph */
+    const char *after; /* up to context_bytes after it, within its paragraph */
     size_t after_len;
 };
 
@@ -76,10 +76,10 @@ struct sink_shift {
 };
 
 struct sink {
-    unsigned flags;        /* enum sink_flags */
-    size_t context_bytes;  /* with SINK_POSITIONS: context wanted each side (clamped to
-                              SINK_CONTEXT_MAX) */
-    void *arg;             /* the consumer's own, given to thread_init and deliver */
+    unsigned flags;       /* enum sink_flags */
+    size_t context_bytes; /* with SINK_POSITIONS: context wanted each side (clamped to
+                             SINK_CONTEXT_MAX) */
+    void *arg;            /* the consumer's own, given to thread_init and deliver */
 
     /** Per-thread state; the driver calls it once per thread it runs. */
     void *(*thread_init)(void *arg);

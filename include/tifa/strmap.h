@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 struct strmap_slot {
-    char *key;     /* NULL when empty; NUL-terminated copy */
+    char *key; /* NULL when empty; NUL-terminated copy */
     size_t len;
     uint64_t hash;
     size_t value;
@@ -22,7 +22,7 @@ struct strmap_slot {
 
 struct strmap {
     struct strmap_slot *slots;
-    size_t cap;    /* power of two, 0 before the first insert */
+    size_t cap; /* power of two, 0 before the first insert */
     size_t n;
 };
 

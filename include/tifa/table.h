@@ -29,19 +29,19 @@
 enum table_align { TABLE_LEFT = 0, TABLE_RIGHT };
 
 enum table_flags {
-    TABLE_TRIM = 1 << 0     /* strip trailing blanks from every line */
+    TABLE_TRIM = 1 << 0 /* strip trailing blanks from every line */
 };
 
 struct table {
     size_t ncols;
-    enum table_align *align;    /* ncols */
+    enum table_align *align; /* ncols */
     unsigned flags;
-    struct sbuf text;           /* every cell, NUL-terminated, one after another */
-    size_t *cell_off;           /* ncells offsets into text */
+    struct sbuf text; /* every cell, NUL-terminated, one after another */
+    size_t *cell_off; /* ncells offsets into text */
     size_t ncells, cells_alloc;
-    struct table_wrap {         /* per row: written before and after the line (borrowed) */
+    struct table_wrap { /* per row: written before and after the line (borrowed) */
         const char *pre, *post;
-    } *wrap;
+    } * wrap;
     size_t wrap_alloc;
 };
 

@@ -24,20 +24,20 @@
 #include "tifa/normalize.h"
 
 enum text_flags {
-    TEXT_SENT_START = 1 << 0,  /* first token of a sentence */
-    TEXT_PARA_START = 1 << 1   /* first token of a paragraph (also a sentence start) */
+    TEXT_SENT_START = 1 << 0, /* first token of a sentence */
+    TEXT_PARA_START = 1 << 1  /* first token of a paragraph (also a sentence start) */
 };
 
 struct text_token {
-    uint32_t cp;             /* normalized code point */
-    uint32_t raw_cp;         /* code point as written */
-    uint64_t off;            /* byte offset in the text */
-    uint32_t len;            /* bytes */
-    uint64_t line;           /* 1-based line number */
+    uint32_t cp;     /* normalized code point */
+    uint32_t raw_cp; /* code point as written */
+    uint64_t off;    /* byte offset in the text */
+    uint32_t len;    /* bytes */
+    uint64_t line;   /* 1-based line number */
     enum char_class cls;
-    unsigned flags;          /* enum text_flags */
-    uint64_t sentence;       /* 0-based index of the sentence the token belongs to */
-    uint64_t paragraph;      /* 0-based index of the paragraph */
+    unsigned flags;     /* enum text_flags */
+    uint64_t sentence;  /* 0-based index of the sentence the token belongs to */
+    uint64_t paragraph; /* 0-based index of the paragraph */
 };
 
 struct text_iter {
@@ -45,11 +45,11 @@ struct text_iter {
     size_t len, pos;
     uint64_t line;
     uint64_t sentence, paragraph;
-    int started;           /* a non-white-space token has been returned */
-    int sent_pending;      /* the previous sentence ended: the next real token starts one */
+    int started;      /* a non-white-space token has been returned */
+    int sent_pending; /* the previous sentence ended: the next real token starts one */
     int para_pending;
-    int after_sent_end;    /* closing quotes after a sentence end still belong to it */
-    struct para_run run;   /* the current white-space run (boundary.h) */
+    int after_sent_end;  /* closing quotes after a sentence end still belong to it */
+    struct para_run run; /* the current white-space run (boundary.h) */
 };
 
 void text_iter_init(struct text_iter *it, const char *utf8, size_t len);

@@ -34,8 +34,8 @@
 #define TREND_HEAD_LINES 5
 
 struct trend_keyer {
-    void *re;      /* pcre2_code *, NULL for the default year rule */
-    void *md;      /* pcre2_match_data * */
+    void *re; /* pcre2_code *, NULL for the default year rule */
+    void *md; /* pcre2_match_data * */
 };
 
 /**
@@ -56,22 +56,22 @@ int trend_key(const struct trend_keyer *k, const char *path, const char *head, s
 int trend_year(const char *s, size_t len, char out[5]);
 
 struct trend_period {
-    const char *key;          /* owned by trend.keys */
+    const char *key; /* owned by trend.keys */
     uint64_t documents, han;
-    uint64_t *count;          /* per label: occurrences */
-    uint64_t *docs;           /* per label: documents with at least one */
-    size_t *first_doc;        /* per label: index in trend.paths of the first such document */
-    size_t *last_doc;         /* per label: ... and of the last (valid where docs > 0) */
+    uint64_t *count;   /* per label: occurrences */
+    uint64_t *docs;    /* per label: documents with at least one */
+    size_t *first_doc; /* per label: index in trend.paths of the first such document */
+    size_t *last_doc;  /* per label: ... and of the last (valid where docs > 0) */
 };
 
 struct trend {
     size_t nlabels;
-    struct trend_period *periods;   /* sorted by trend_finish() */
+    struct trend_period *periods; /* sorted by trend_finish() */
     size_t nperiods, periods_alloc;
-    struct intern keys;             /* period key <-> index in periods (before sorting only) */
-    char **paths;                   /* every keyed document, in the order added */
+    struct intern keys; /* period key <-> index in periods (before sorting only) */
+    char **paths;       /* every keyed document, in the order added */
     size_t npaths, paths_alloc;
-    char **unkeyed;                 /* documents without a key, in the order added */
+    char **unkeyed; /* documents without a key, in the order added */
     size_t nunkeyed, unkeyed_alloc;
 };
 
@@ -99,14 +99,13 @@ void trend_total(const struct trend *t, uint32_t label_id, uint64_t *count, uint
 
 /* What a trend shows per (period, term). */
 enum trend_measure {
-    TREND_COUNT = 0,    /* occurrences */
-    TREND_DOCS,         /* documents using the term */
-    TREND_RATE,         /* occurrences per 10,000 Han characters of the period (0 without Han) */
-    TREND_SHARE         /* fraction of the period's documents using the term (0 without any) */
+    TREND_COUNT = 0, /* occurrences */
+    TREND_DOCS,      /* documents using the term */
+    TREND_RATE,      /* occurrences per 10,000 Han characters of the period (0 without Han) */
+    TREND_SHARE      /* fraction of the period's documents using the term (0 without any) */
 };
 
 /** The measure @m of @label_id in period @period (after trend_finish), unrounded. */
-double trend_value(const struct trend *t, size_t period, uint32_t label_id,
-                   enum trend_measure m);
+double trend_value(const struct trend *t, size_t period, uint32_t label_id, enum trend_measure m);
 
 #endif

@@ -127,8 +127,8 @@ void walk_finish(struct walk_result *r);
  *    "*.txt" and "c.txt" both match "sub/c.txt".
  *  - A pattern with '/' matches the whole @relpath only: "sub/t*" matches "sub/t.txt" and
  *    "sub/tmp/c.txt" (the star crosses '/') but not "t.txt" or "x/sub/t.txt". A leading "/"
- *    is ignored ("/sub/t*" = "sub/t*"). A pattern that starts with two stars and a slash also matches
- *    at the top level: "**" followed by "/c.txt" matches "c.txt" as well as "x/c.txt".
+ *    is ignored ("/sub/t*" = "sub/t*"). A pattern that starts with two stars and a slash also
+ * matches at the top level: "**" followed by "/c.txt" matches "c.txt" as well as "x/c.txt".
  *  - The last matching pattern wins; with at least one non-negated pattern, a path matching
  *    none is excluded. With no patterns everything passes.
  * Globs filter files found in folders only; folders are always entered (exclude a folder's

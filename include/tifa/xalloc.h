@@ -28,15 +28,15 @@ size_t st_mult(size_t a, size_t b);
 size_t st_add(size_t a, size_t b);
 
 /** Grows array @p (with @alloc elements) so that it holds at least @nr; git's ALLOC_GROW. */
-#define ALLOC_GROW(p, nr, alloc)                                                \
-    do {                                                                        \
-        if ((size_t)(nr) > (size_t)(alloc)) {                                   \
-            size_t alloc_new_ = (alloc) < 8 ? 16 : st_add((alloc), (alloc) / 2); \
-            if (alloc_new_ < (size_t)(nr))                                      \
-                alloc_new_ = (nr);                                              \
-            (p) = xreallocarray((p), alloc_new_, sizeof(*(p)));                 \
-            (alloc) = alloc_new_;                                               \
-        }                                                                       \
+#define ALLOC_GROW(p, nr, alloc)                                                                   \
+    do {                                                                                           \
+        if ((size_t)(nr) > (size_t)(alloc)) {                                                      \
+            size_t alloc_new_ = (alloc) < 8 ? 16 : st_add((alloc), (alloc) / 2);                   \
+            if (alloc_new_ < (size_t)(nr))                                                         \
+                alloc_new_ = (nr);                                                                 \
+            (p) = xreallocarray((p), alloc_new_, sizeof(*(p)));                                    \
+            (alloc) = alloc_new_;                                                                  \
+        }                                                                                          \
     } while (0)
 
 #endif

@@ -14,7 +14,7 @@
 #include "tifa/sbuf.h"
 
 struct collect {
-    struct sbuf out;  /* "term:start-end;" per match */
+    struct sbuf out; /* "term:start-end;" per match */
     size_t n;
 };
 
@@ -32,8 +32,8 @@ static void on_match(const struct ac_match *m, void *arg)
 
 /* Scans @text (optionally in pieces of @piece bytes, on code-point boundaries) with @algo and
  * returns the match list as a string the caller frees. */
-static char *scan(const char *const *terms, size_t nterms, const char *text, int algo,
-                  size_t piece, size_t dense_budget)
+static char *scan(const char *const *terms, size_t nterms, const char *text, int algo, size_t piece,
+                  size_t dense_budget)
 {
     struct ac_pattern pats[64];
     struct ac *ac;
@@ -77,10 +77,10 @@ static void expect_scan(const char *const *terms, size_t nterms, const char *tex
 #define NTERMS(terms) (sizeof(terms) / sizeof(terms[0]))
 
 /* Leftmost-longest cases run with both algorithms, whole and in pieces of 1 to 3 bytes. */
-#define EXPECT(terms, text, mode, want)                                                   \
-    for (size_t piece_ = 0; piece_ < ((mode) == AC_LEFTMOST_LONGEST ? 8 : 4); piece_++)   \
-    expect_scan(terms, NTERMS(terms), text, piece_ >= 4 ? LL_CANDIDATES : (mode), piece_ % 4, \
-                0, want)
+#define EXPECT(terms, text, mode, want)                                                            \
+    for (size_t piece_ = 0; piece_ < ((mode) == AC_LEFTMOST_LONGEST ? 8 : 4); piece_++)            \
+    expect_scan(terms, NTERMS(terms), text, piece_ >= 4 ? LL_CANDIDATES : (mode), piece_ % 4, 0,   \
+                want)
 
 static void test_leftmost_longest(void **state)
 {
@@ -114,8 +114,8 @@ static void test_leftmost_longest(void **state)
 }
 
 /* The DFA with all states dense (budget 0 here) and with only the root dense (1 byte). */
-#define EXPECT_DFA(terms, text, want)                                                     \
-    for (size_t budget_ = 0; budget_ < 2; budget_++)                                       \
+#define EXPECT_DFA(terms, text, want)                                                              \
+    for (size_t budget_ = 0; budget_ < 2; budget_++)                                               \
     expect_scan(terms, NTERMS(terms), text, AC_LEFTMOST_LONGEST, 0, budget_, want)
 
 /* MATCH words: a step that kills the state reports its best match and goes on in the state the
@@ -284,8 +284,8 @@ static void test_differential(void **state)
             sbuf_addstr(&text, alphabet[rnd(7)]);
         for (int mode = 0; mode < 3; mode++) {
             struct sbuf want = SBUF_INIT;
-            naive(terms, nt, text.buf, mode == AC_OVERLAPPING ? AC_OVERLAPPING
-                                                              : AC_LEFTMOST_LONGEST, &want);
+            naive(terms, nt, text.buf,
+                  mode == AC_OVERLAPPING ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST, &want);
             /* small dense budgets force the sparse path and mixed tables */
             size_t budget = round % 3 == 0 ? 1 : round % 3 == 1 ? 64 : 0;
             char *got = scan((const char *const *)terms, nt, text.buf, mode, round % 5, budget);
@@ -308,8 +308,8 @@ static void test_differential(void **state)
  * characters: the white-space state (a run in progress, the last significant character being a
  * letter or digit) crosses piece borders in the scanner; fuzz_ac checks the whole against a
  * naive matcher. */
-static const char *const ws_alphabet[] = {"四", "个", "意", "识", "a", "b", "两",
-                                          " ", "\n", "\r\n", "\u200b", "\n\n", "\r"};
+static const char *const ws_alphabet[] = {"四", "个", "意",   "识",     "a",    "b", "两",
+                                          " ",  "\n", "\r\n", "\u200b", "\n\n", "\r"};
 
 static void test_pieces_whitespace(void **state)
 {
@@ -335,8 +335,7 @@ static void test_pieces_whitespace(void **state)
             size_t budget = round % 3 == 0 ? 1 : round % 3 == 1 ? 64 : 0;
             char *want = scan((const char *const *)terms, nt, text.buf,
                               mode == LL_CANDIDATES ? AC_LEFTMOST_LONGEST : mode, 0, budget);
-            char *got = scan((const char *const *)terms, nt, text.buf, mode, 1 + round % 7,
-                             budget);
+            char *got = scan((const char *const *)terms, nt, text.buf, mode, 1 + round % 7, budget);
             if (strcmp(got, want)) {
                 for (size_t k = 0; k < nt; k++)
                     print_message("term %zu: %s\n", k, terms[k]);
@@ -474,10 +473,18 @@ static void count_hits(const uint32_t *ids, size_t n, void *arg)
 static void test_two_lanes(void **state)
 {
     (void)state;
-    static const struct ac_pattern p[] = {
-        {"两个维护", 0}, {"四个意识", 1}, {"六个必须坚持", 2}, {"必须坚持", 3}, {"ab cd", 4}, {"坚持", 5}};
-    static const char *const parts[] = {"坚持两个维护和四个意识，", "六个必须坚持。", "ab \n cd",
-                                        "六个必须坚", "\n\n持", "两个\n维护", "ab", "  ", "cd。", "好"};
+    static const struct ac_pattern p[] = {{"两个维护", 0}, {"四个意识", 1}, {"六个必须坚持", 2},
+                                          {"必须坚持", 3}, {"ab cd", 4},    {"坚持", 5}};
+    static const char *const parts[] = {"坚持两个维护和四个意识，",
+                                        "六个必须坚持。",
+                                        "ab \n cd",
+                                        "六个必须坚",
+                                        "\n\n持",
+                                        "两个\n维护",
+                                        "ab",
+                                        "  ",
+                                        "cd。",
+                                        "好"};
     struct ac *ac;
     struct tifa_err e;
     tifa_err_init(&e);
@@ -546,7 +553,7 @@ static void test_cp_ends_matches(void **state)
     tifa_err_init(&e);
     assert_int_equal(ac_build(&ac, plain, 2, NULL, &e), 0);
     assert_true(ac_cp_ends_matches(ac, 0x3002));
-    assert_true(ac_cp_ends_matches(ac, 0xFF0C)); /* ， */
+    assert_true(ac_cp_ends_matches(ac, 0xFF0C));  /* ， */
     assert_false(ac_cp_ends_matches(ac, 0x4E2A)); /* 个: in a pattern */
     assert_false(ac_cp_ends_matches(ac, ' '));
     assert_false(ac_cp_ends_matches(ac, '\n'));
@@ -563,18 +570,12 @@ static void test_cp_ends_matches(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_leftmost_longest),
-        cmocka_unit_test(test_match_words),
-        cmocka_unit_test(test_scan_choice),
-        cmocka_unit_test(test_whitespace_and_lines),
-        cmocka_unit_test(test_space_between_alnum),
-        cmocka_unit_test(test_compat_ideograph),
-        cmocka_unit_test(test_differential),
-        cmocka_unit_test(test_pieces_whitespace),
-        cmocka_unit_test(test_stats_and_errors),
-        cmocka_unit_test(test_han_ranges),
-        cmocka_unit_test(test_two_lanes),
-        cmocka_unit_test(test_cp_ends_matches),
+        cmocka_unit_test(test_leftmost_longest),    cmocka_unit_test(test_match_words),
+        cmocka_unit_test(test_scan_choice),         cmocka_unit_test(test_whitespace_and_lines),
+        cmocka_unit_test(test_space_between_alnum), cmocka_unit_test(test_compat_ideograph),
+        cmocka_unit_test(test_differential),        cmocka_unit_test(test_pieces_whitespace),
+        cmocka_unit_test(test_stats_and_errors),    cmocka_unit_test(test_han_ranges),
+        cmocka_unit_test(test_two_lanes),           cmocka_unit_test(test_cp_ends_matches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -54,10 +54,10 @@ static void check_sorted(size_t n, uint64_t big)
 static void test_counts_sort(void **state)
 {
     (void)state;
-    check_sorted(10, 1000);                    /* qsort */
-    check_sorted(5000, 123456);                /* radix sort */
-    check_sorted(5000, (uint64_t)1 << 33);     /* a count past 32 bits: qsort again */
-    check_sorted(300, UINT32_MAX);             /* the largest count the radix key holds */
+    check_sorted(10, 1000);                /* qsort */
+    check_sorted(5000, 123456);            /* radix sort */
+    check_sorted(5000, (uint64_t)1 << 33); /* a count past 32 bits: qsort again */
+    check_sorted(300, UINT32_MAX);         /* the largest count the radix key holds */
 }
 
 int main(void)

@@ -25,9 +25,11 @@
 static void test_utf8_valid_prefix_vector(void **state)
 {
     (void)state;
-    static const char *const pieces[] = {"两个维护", "ab", "\xC3\xA9", "\xF0\x9F\x98\x80", "，", "\n"};
-    static const char *const bad[] = {"\x80", "\xE4\xB8", "\xC0\xAF", "\xED\xA0\x80",
-                                      "\xF4\x90\x80\x80", "\xF8", "\xE0\x80\x80", "\xF0\x80\x80\x80", "\xE4"};
+    static const char *const pieces[] = {"两个维护",         "ab", "\xC3\xA9",
+                                         "\xF0\x9F\x98\x80", "，", "\n"};
+    static const char *const bad[] = {"\x80",         "\xE4\xB8",         "\xC0\xAF",
+                                      "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xF8",
+                                      "\xE0\x80\x80", "\xF0\x80\x80\x80", "\xE4"};
     unsigned seed = 12345;
     unsigned char buf[600];
     for (size_t round = 0; round < 4000; round++) {
@@ -76,7 +78,10 @@ static void test_utf8_decode(void **state)
     assert_int_equal(utf8_decode((const unsigned char *)"\x80", 1, &cp, &bad), 1);
     assert_int_equal(cp, UTF8_REPLACEMENT);
     /* a sequence broken by ASCII is one invalid subpart of the bytes before it */
-    assert_int_equal(utf8_decode((const unsigned char *)"\xE5\x9B" "A", 3, &cp, &bad), 2);
+    assert_int_equal(utf8_decode((const unsigned char *)"\xE5\x9B"
+                                                        "A",
+                                 3, &cp, &bad),
+                     2);
     assert_int_equal(bad, 1);
     /* cut off at the end: "truncated", so a streaming caller can wait */
     assert_int_equal(utf8_decode((const unsigned char *)"\xE5\x9B", 2, &cp, &bad), 2);
@@ -323,14 +328,10 @@ static void test_err(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_utf8_decode),
-        cmocka_unit_test(test_utf8_valid_prefix_vector),
-        cmocka_unit_test(test_display_width),
-        cmocka_unit_test(test_sbuf),
-        cmocka_unit_test(test_strmap),
-        cmocka_unit_test(test_note_list),
-        cmocka_unit_test(test_intern),
-        cmocka_unit_test(test_normalize),
+        cmocka_unit_test(test_utf8_decode),   cmocka_unit_test(test_utf8_valid_prefix_vector),
+        cmocka_unit_test(test_display_width), cmocka_unit_test(test_sbuf),
+        cmocka_unit_test(test_strmap),        cmocka_unit_test(test_note_list),
+        cmocka_unit_test(test_intern),        cmocka_unit_test(test_normalize),
         cmocka_unit_test(test_err),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

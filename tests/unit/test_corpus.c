@@ -181,7 +181,8 @@ static void put_term(struct gen *g)
 
 static void generate(struct gen *g)
 {
-    static const char *const filler[] = {"的", "是", "在", "了", "和", "人民", "发展", "abc", "，", "。"};
+    static const char *const filler[] = {"的",   "是",   "在",  "了", "和",
+                                         "人民", "发展", "abc", "，", "。"};
     memset(g, 0, sizeof(*g));
     sbuf_init(&g->text);
     g->rng = 7;
@@ -373,8 +374,7 @@ static void test_positions_in_chunks(void **state)
     recs_free(d.r);
 }
 
-static void on_count(size_t index, const struct agg_doc *doc, const struct tifa_err *err,
-                     void *arg)
+static void on_count(size_t index, const struct agg_doc *doc, const struct tifa_err *err, void *arg)
 {
     (void)index;
     (void)err;

@@ -126,8 +126,8 @@ static void assert_detect(const unsigned char *s, size_t len, int complete, cons
     memset(&g, 'x', sizeof(g));
     encoding_detect(s, len, complete, &g);
     if (strcmp(g.name, name) || g.bom_len != bom_len)
-        fail_msg("detected %s/%zu on %zu bytes (complete=%d), expected %s/%zu", g.name,
-                 g.bom_len, len, complete, name, bom_len);
+        fail_msg("detected %s/%zu on %zu bytes (complete=%d), expected %s/%zu", g.name, g.bom_len,
+                 len, complete, name, bom_len);
 }
 
 /* ---- detection ---- */
@@ -139,8 +139,10 @@ static void test_detect_bom(void **state)
         const char *file, *name;
         size_t bom_len;
     } cases[] = {
-        {"utf8-bom.txt", "UTF-8", 3},       {"utf16le-bom.txt", "UTF-16LE", 2},
-        {"utf16be-bom.txt", "UTF-16BE", 2}, {"utf32le-bom.txt", "UTF-32LE", 4},
+        {"utf8-bom.txt", "UTF-8", 3},
+        {"utf16le-bom.txt", "UTF-16LE", 2},
+        {"utf16be-bom.txt", "UTF-16BE", 2},
+        {"utf32le-bom.txt", "UTF-32LE", 4},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         size_t len;
@@ -254,10 +256,10 @@ static void test_detect_needs_frequencies(void **state)
 {
     (void)state;
     static const char big5[] = "\xB9\xCE\xB5\xB2\xBE\xC4\xB0\xAB\xC3\xF6\xC1\xE4\xB0\xDD\xC3\x44"
-        "\xB8\x67\xC0\xD9\xB5\x6F\xAE\x69";
+                               "\xB8\x67\xC0\xD9\xB5\x6F\xAE\x69";
     static const char gbk[] = "\xBC\xE1\xB3\xD6\xB5\xB3\xB5\xC4\xC1\xEC\xB5\xBC\xBE\xAD\xBC\xC3"
-        "\xB7\xA2\xD5\xB9\xC1\xBD\xB8\xF6\xCE\xAC\xBB\xA4\xCB\xC4\xB8\xF6"
-        "\xD2\xE2\xCA\xB6";
+                              "\xB7\xA2\xD5\xB9\xC1\xBD\xB8\xF6\xCE\xAC\xBB\xA4\xCB\xC4\xB8\xF6"
+                              "\xD2\xE2\xCA\xB6";
     assert_detect((const unsigned char *)big5, sizeof(big5) - 1, 1, "BIG5", 0);
     assert_detect((const unsigned char *)gbk, sizeof(gbk) - 1, 1, "GB18030", 0);
     static const char trad[] = "\xBF\xEF\xC1\x7C\xB5\xB2\xBD\xD7\xC4\x7E\xC4\xF2\xBE\xC4\xB0\xAB";
@@ -372,26 +374,53 @@ static void test_decode_invalid(void **state)
     static const struct bad_case cases[] = {
         /* UTF-8: maximal subparts */
         {"UTF-8", "a\x80z", 3, "a\xEF\xBF\xBDz", 1, 1},
-        {"UTF-8", "\xE4\xB8" "A", 3, "\xEF\xBF\xBD" "A", 1, 0},
+        {"UTF-8",
+         "\xE4\xB8"
+         "A",
+         3,
+         "\xEF\xBF\xBD"
+         "A",
+         1, 0},
         {"UTF-8", "A\xE4\xB8", 3, "A\xEF\xBF\xBD", 1, 1}, /* cut off at the end */
         {"UTF-8", "\xF0\x9F\x98", 3, "\xEF\xBF\xBD", 1, 0},
         {"UTF-8", "\xED\xA0\x80", 3, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", 3, 0},
-        {"UTF-8", "\xC0\xAF" "x", 3, "\xEF\xBF\xBD\xEF\xBF\xBDx", 2, 0},
+        {"UTF-8",
+         "\xC0\xAF"
+         "x",
+         3, "\xEF\xBF\xBD\xEF\xBF\xBDx", 2, 0},
         /* GB18030: an invalid byte is one U+FFFD; a cut-off sequence at the end is one */
-        {"GB18030", "A\x80" "B", 3, "A\xEF\xBF\xBD" "B", 1, 1},
+        {"GB18030",
+         "A\x80"
+         "B",
+         3,
+         "A\xEF\xBF\xBD"
+         "B",
+         1, 1},
         {"GB18030", "\xD6\xD0\xFF\xD6\xD0", 5, "中\xEF\xBF\xBD中", 1, 2},
         {"GB18030", "\xD6\xD0\x81\x30", 4, "中\xEF\xBF\xBD", 1, 2},
         {"GB18030", "\xD6\xD0\xD6", 3, "中\xEF\xBF\xBD", 1, 2},
         /* BIG5 */
         {"BIG5", "\xA4\xA4\xA4", 3, "中\xEF\xBF\xBD", 1, 2},
-        {"BIG5", "\xFF" "A\xA4\x40", 4, "\xEF\xBF\xBD" "A一", 1, 0},
+        {"BIG5",
+         "\xFF"
+         "A\xA4\x40",
+         4,
+         "\xEF\xBF\xBD"
+         "A一",
+         1, 0},
         /* UTF-16: a lone surrogate skips one code unit; an odd final byte is one U+FFFD */
-        {"UTF-16LE", "\x2D\x4E\x00\xD8\x41\x00", 6, "中\xEF\xBF\xBD" "A", 1, 2},
+        {"UTF-16LE", "\x2D\x4E\x00\xD8\x41\x00", 6,
+         "中\xEF\xBF\xBD"
+         "A",
+         1, 2},
         {"UTF-16LE", "\x2D\x4E\x41", 3, "中\xEF\xBF\xBD", 1, 2},
         {"UTF-16LE", "\x3D\xD8\x00\xDE", 4, "\xF0\x9F\x98\x80", 0, -1},
         {"UTF-16BE", "\x4E\x2D\xDC\x00", 4, "中\xEF\xBF\xBD", 1, 2},
         /* UTF-32: a value past U+10FFFF skips 4 bytes; a cut-off unit is one U+FFFD */
-        {"UTF-32LE", "\x00\x00\x11\x00\x41\x00\x00\x00", 8, "\xEF\xBF\xBD" "A", 1, 0},
+        {"UTF-32LE", "\x00\x00\x11\x00\x41\x00\x00\x00", 8,
+         "\xEF\xBF\xBD"
+         "A",
+         1, 0},
         {"UTF-32LE", "\x41\x00\x00\x00\x42\x00", 6, "A\xEF\xBF\xBD", 1, 4},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -444,8 +473,8 @@ static void test_split_independence(void **state)
     } files[] = {
         {"gb18030.txt", "GB18030", 0, "\xFF", 1},
         {"big5.txt", "BIG5", 0, "\xFF", 1},
-        {"utf16le-bom.txt", "UTF-16LE", 2, "\x00\xD8", 2},     /* lone high surrogate */
-        {"utf16be-bom.txt", "UTF-16BE", 2, "\xDC\x00", 2},     /* lone low surrogate */
+        {"utf16le-bom.txt", "UTF-16LE", 2, "\x00\xD8", 2},         /* lone high surrogate */
+        {"utf16be-bom.txt", "UTF-16BE", 2, "\xDC\x00", 2},         /* lone low surrogate */
         {"utf32le-bom.txt", "UTF-32LE", 4, "\x00\x00\x11\x00", 4}, /* past U+10FFFF */
     };
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
@@ -473,8 +502,8 @@ static void test_split_independence(void **state)
         struct result r;
         decode(files[i].enc, bad + files[i].skip, n - files[i].skip, 0, files[i].skip, &r);
         if (r.invalid < 3)
-            fail_msg("%s: %zu invalid sequences in the spliced input, expected >= 3",
-                     files[i].enc, r.invalid);
+            fail_msg("%s: %zu invalid sequences in the spliced input, expected >= 3", files[i].enc,
+                     r.invalid);
         sbuf_release(&r.out);
         free(bad);
         free(buf);
@@ -577,8 +606,7 @@ static void test_detect_utf8_with_errors_not_chinese(void **state)
             sbuf_addstr(&s, "overlong slash: \xC0\xAF = \"\xC0\xAF\"\n");
         for (int i = 0; i < nlong; i++)
             sbuf_addstr(&s, i % 2 ? "arrow \xE2\x86\x92\n" : "clef \xF0\x9D\x84\x9E\n");
-        assert_detect((const unsigned char *)s.buf, s.len, 1, nlong == 16 ? "UTF-8" : "GB18030",
-                      0);
+        assert_detect((const unsigned char *)s.buf, s.len, 1, nlong == 16 ? "UTF-8" : "GB18030", 0);
         sbuf_release(&s);
     }
 }
@@ -699,8 +727,7 @@ static void test_kuhn_sections_3(void **state)
             struct result r;
             decode("UTF-8", (const unsigned char *)cases[i].in, cases[i].len, chunk, 0, &r);
             if (r.invalid != cases[i].ffffd || count_fffd(r.out.buf, r.out.len) != cases[i].ffffd)
-                fail_msg("%s: %zu invalid, expected %zu", cases[i].what, r.invalid,
-                         cases[i].ffffd);
+                fail_msg("%s: %zu invalid, expected %zu", cases[i].what, r.invalid, cases[i].ffffd);
             sbuf_release(&r.out);
         }
     }
@@ -712,8 +739,9 @@ static void test_fast_path_matches_reference(void **state)
     (void)state;
     unsigned char buf[4096];
     unsigned x = 12345;
-    static const char *const atoms[] = {"中", "a", "\n", "，", "é", "😀", "\xE0\xA4\x85",
-                                        "\xED\x9F\xBF", "\x80", "\xED\xA0\x80", "\xE0\x80"};
+    static const char *const atoms[] = {
+        "中",           "a",    "\n",           "，",      "é", "😀", "\xE0\xA4\x85",
+        "\xED\x9F\xBF", "\x80", "\xED\xA0\x80", "\xE0\x80"};
     for (int round = 0; round < 200; round++) {
         size_t n = 0;
         while (n + 8 < sizeof(buf)) {

@@ -44,9 +44,12 @@ static void test_formats(void **state)
     lexicon_release(&lx);
 
     lexicon_init(&lx);
-    assert_int_equal(load(&lx, "term\tcategory\taliases\texpansion\n"
-                               "一个中心、两个基本点\thistory\t一个中心两个基本点\t以经济建设为中心|坚持四项基本原则|坚持改革开放\n",
-                          LEX_AUTO, &e), 0);
+    assert_int_equal(load(&lx,
+                          "term\tcategory\taliases\texpansion\n"
+                          "一个中心、两个基本点\thistory\t一个中心两个基本点\t以经济建设为中心|"
+                          "坚持四项基本原则|坚持改革开放\n",
+                          LEX_AUTO, &e),
+                     0);
     assert_int_equal(lx.nentries, 1);
     assert_int_equal(lx.entries[0].naliases, 1);
     assert_int_equal(lx.entries[0].nexpansion, 3);
@@ -55,9 +58,12 @@ static void test_formats(void **state)
     lexicon_release(&lx);
 
     lexicon_init(&lx);
-    assert_int_equal(load(&lx, "[{\"term\": \"四个自信\", \"aliases\": [\"四自信\"], \"since\": 2016,"
-                               " \"expansion\": [\"道路自信\", \"理论自信\", \"制度自信\", \"文化自信\"]}]",
-                          LEX_AUTO, &e), 0);
+    assert_int_equal(
+        load(&lx,
+             "[{\"term\": \"四个自信\", \"aliases\": [\"四自信\"], \"since\": 2016,"
+             " \"expansion\": [\"道路自信\", \"理论自信\", \"制度自信\", \"文化自信\"]}]",
+             LEX_AUTO, &e),
+        0);
     assert_int_equal(lx.entries[0].since, 2016);
     assert_int_equal(lx.entries[0].nexpansion, 4);
     lexicon_release(&lx);
@@ -67,8 +73,10 @@ static void test_errors(void **state)
 {
     (void)state;
     expect_error("term\tcolour\nx\ty\n", LEX_TSV, 1, "unknown column 'colour'");
-    expect_error("term\tgloss\n四个意识\ta\tb\n", LEX_TSV, 2, "wrong column count: expected 2, found 3");
-    expect_error("term\n四个意识\n\n四个意识\n", LEX_TSV, 4, "duplicate term '四个意识' (first at t.tsv:2)");
+    expect_error("term\tgloss\n四个意识\ta\tb\n", LEX_TSV, 2,
+                 "wrong column count: expected 2, found 3");
+    expect_error("term\n四个意识\n\n四个意识\n", LEX_TSV, 4,
+                 "duplicate term '四个意识' (first at t.tsv:2)");
     expect_error("term\tgloss\n\tx\n", LEX_TSV, 2, "empty term");
     expect_error("a\n\xff\xfe\n", LEX_LIST, 2, "term: invalid UTF-8 at byte 0");
     expect_error("term\taliases\n四个意识\t\n两个维护\t四个意识\n", LEX_TSV, 3,
@@ -86,10 +94,12 @@ static void test_senses_and_redefinition(void **state)
     struct tifa_err e;
     lexicon_init(&lx);
     /* two senses of one label, with distinct ids: one label, counted together */
-    assert_int_equal(load(&lx, "id\tterm\taliases\n"
-                               "a-2014\t四个全面\t\n"
-                               "a-2020\t四个全面\t\n",
-                          LEX_TSV, &e), 0);
+    assert_int_equal(load(&lx,
+                          "id\tterm\taliases\n"
+                          "a-2014\t四个全面\t\n"
+                          "a-2020\t四个全面\t\n",
+                          LEX_TSV, &e),
+                     0);
     assert_int_equal(lx.nentries, 2);
     assert_int_equal(lx.nlabels, 1);
     assert_int_equal(lx.npatterns, 1);
@@ -100,7 +110,8 @@ static void test_senses_and_redefinition(void **state)
     /* a later file redefines an earlier one's term */
     lexicon_init(&lx);
     tifa_err_init(&e);
-    assert_int_equal(lexicon_load_buf(&lx, "term\tcategory\n两个维护\tparty\n", 29, "a", LEX_TSV, &e), 0);
+    assert_int_equal(
+        lexicon_load_buf(&lx, "term\tcategory\n两个维护\tparty\n", 29, "a", LEX_TSV, &e), 0);
     const char *b = "term\tcategory\n两个维护\tmine\n";
     assert_int_equal(lexicon_load_buf(&lx, b, strlen(b), "b", LEX_TSV, &e), 0);
     assert_int_equal(lexicon_finish(&lx, &e), 0);

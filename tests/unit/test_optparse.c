@@ -58,8 +58,8 @@ static void test_forms(void **state)
 {
     char out[512];
     (void)state;
-    const char *a[] = {"count", "a", "--format=json", "-", "--per-doc", "-j2", "b", "-0fcsv", "--",
-                 "--format", "-j", NULL};
+    const char *a[] = {"count",  "a",  "--format=json", "-",  "--per-doc", "-j2", "b",
+                       "-0fcsv", "--", "--format",      "-j", NULL};
     assert_int_equal(walk(a, out, sizeof(out)), OPTPARSE_END);
     assert_string_equal(out, "1Lformat=json 2Lper-doc=- 3Sj=2 4S0=- 1Sf=csv "
                              "[a][-][b][--format][-j]");
@@ -105,8 +105,17 @@ static void test_numbers(void **state)
     assert_int_equal(optparse_parse_u64("18446744073709551615", 0, UINT64_MAX, &v), 0);
     assert_true(v == UINT64_MAX);
     v = 7;
-    const char *bad[] = {"", "-1", "+1", " 1", "1 ", "1k", "x", "0x10", "1.5",
-                         "18446744073709551616", "99999999999999999999999"};
+    const char *bad[] = {"",
+                         "-1",
+                         "+1",
+                         " 1",
+                         "1 ",
+                         "1k",
+                         "x",
+                         "0x10",
+                         "1.5",
+                         "18446744073709551616",
+                         "99999999999999999999999"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         assert_int_equal(optparse_parse_u64(bad[i], 0, UINT64_MAX, &v), -1);
     assert_int_equal(optparse_parse_u64("1025", 0, 1024, &v), -1);

@@ -61,7 +61,7 @@ static void test_table_trim_and_wrap(void **state)
     table_add(&t, "1"), table_add(&t, "");
     table_add(&t, "bb"), table_add(&t, "22"), table_add(&t, "333");
     table_wrap_row(&t, "[", "]"); /* the last complete row */
-    table_add(&t, "c"); /* incomplete rows are not rendered */
+    table_add(&t, "c");           /* incomplete rows are not rendered */
     char *s = render_table(&t);
     assert_string_equal(s, "<a    1>\n[bb  22  333]\n");
     free(s);
@@ -88,11 +88,11 @@ static char *render_json(json_t *v)
     return sbuf_detach(&sb, NULL);
 }
 
-#define EXPECT_REAL(x, want)                                                                   \
-    do {                                                                                       \
-        char *got_ = render_json(json_real(x));                                                \
-        assert_string_equal(got_, want);                                                       \
-        free(got_);                                                                            \
+#define EXPECT_REAL(x, want)                                                                       \
+    do {                                                                                           \
+        char *got_ = render_json(json_real(x));                                                    \
+        assert_string_equal(got_, want);                                                           \
+        free(got_);                                                                                \
     } while (0)
 
 static void test_json_reals_shortest(void **state)
@@ -163,12 +163,9 @@ static void test_format_tables(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_table_align_and_width),
-        cmocka_unit_test(test_table_trim_and_wrap),
-        cmocka_unit_test(test_table_empty),
-        cmocka_unit_test(test_json_reals_shortest),
-        cmocka_unit_test(test_json_like_jansson),
-        cmocka_unit_test(test_format_tables),
+        cmocka_unit_test(test_table_align_and_width), cmocka_unit_test(test_table_trim_and_wrap),
+        cmocka_unit_test(test_table_empty),           cmocka_unit_test(test_json_reals_shortest),
+        cmocka_unit_test(test_json_like_jansson),     cmocka_unit_test(test_format_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,7 +26,8 @@ static const char good[] =
     "  {\"path\": \"b.txt\", \"encoding\": \"GB18030\", \"bytes\": 20, \"chars\": 10, \"han\": 8,"
     " \"invalid\": 1, \"counts\": {}}],\n"
     " \"totals\": {\"documents\": 2, \"bytes\": 50, \"chars\": 20, \"han\": 17, \"invalid\": 1,"
-    " \"counts\": {\"四个意识\": 2, \"两个维护\": 1}, \"doc_freq\": {\"四个意识\": 1, \"两个维护\": 1}},\n"
+    " \"counts\": {\"四个意识\": 2, \"两个维护\": 1}, \"doc_freq\": {\"四个意识\": 1, "
+    "\"两个维护\": 1}},\n"
     " \"terms\": [{\"term\": \"四个意识\", \"category\": \"party\", \"count\": 2},"
     " {\"term\": \"两个维护\", \"category\": \"party\", \"count\": 1}],\n"
     " \"skipped\": [{\"path\": \"x.bin\", \"reason\": \"binary\"}],\n"
@@ -106,10 +107,11 @@ static void expect_fail(const char *json, const char *name, int code, const char
 static void test_wrong_version(void **state)
 {
     (void)state;
-    expect_fail("{\"tifa\": 2, \"command\": \"count\", \"documents\": [], \"totals\": {}}", "v2.json",
-                TIFA_EDATA, "unsupported report version 2", 0, 0);
+    expect_fail("{\"tifa\": 2, \"command\": \"count\", \"documents\": [], \"totals\": {}}",
+                "v2.json", TIFA_EDATA, "unsupported report version 2", 0, 0);
     expect_fail("{\"tifa\": 0}", "v0.json", TIFA_EDATA, "unsupported report version 0", 0, 0);
-    expect_fail("{\"command\": \"count\"}", "nover.json", TIFA_EDATA, "no \"tifa\" version key", 0, 0);
+    expect_fail("{\"command\": \"count\"}", "nover.json", TIFA_EDATA, "no \"tifa\" version key", 0,
+                0);
     expect_fail("{\"tifa\": 1, \"command\": \"diff\"}", "diff.json", TIFA_EDATA,
                 "not a count report: command 'diff'", 0, 0);
     expect_fail("[1, 2]", "array.json", TIFA_EDATA, "not a JSON object", 0, 0);
@@ -139,15 +141,18 @@ static void test_bad_fields(void **state)
     (void)state;
     expect_fail("{\"tifa\": 1, \"command\": \"count\", \"totals\": {}}", "nodocs.json", TIFA_EDATA,
                 "documents: missing", 0, 0);
-    expect_fail("{\"tifa\": 1, \"command\": \"count\", \"documents\": [{\"path\": \"a\", \"han\": -3,"
-                " \"counts\": {}}], \"totals\": {}}",
-                "neg.json", TIFA_EDATA, "documents[0].han: not a non-negative integer", 0, 0);
-    expect_fail("{\"tifa\": 1, \"command\": \"count\", \"documents\": [{\"path\": \"a\", \"han\": 3,"
-                " \"counts\": {\"x\": 1.5}}], \"totals\": {}}",
-                "real.json", TIFA_EDATA, "documents[0].counts['x']", 0, 0);
-    expect_fail("{\"tifa\": 1, \"command\": \"count\", \"documents\": [], \"totals\": {\"documents\": 0,"
-                " \"han\": 0, \"counts\": {}}}",
-                "nodf.json", TIFA_EDATA, "totals.doc_freq: missing", 0, 0);
+    expect_fail(
+        "{\"tifa\": 1, \"command\": \"count\", \"documents\": [{\"path\": \"a\", \"han\": -3,"
+        " \"counts\": {}}], \"totals\": {}}",
+        "neg.json", TIFA_EDATA, "documents[0].han: not a non-negative integer", 0, 0);
+    expect_fail(
+        "{\"tifa\": 1, \"command\": \"count\", \"documents\": [{\"path\": \"a\", \"han\": 3,"
+        " \"counts\": {\"x\": 1.5}}], \"totals\": {}}",
+        "real.json", TIFA_EDATA, "documents[0].counts['x']", 0, 0);
+    expect_fail(
+        "{\"tifa\": 1, \"command\": \"count\", \"documents\": [], \"totals\": {\"documents\": 0,"
+        " \"han\": 0, \"counts\": {}}}",
+        "nodf.json", TIFA_EDATA, "totals.doc_freq: missing", 0, 0);
 }
 
 static void test_load_file_errors(void **state)
@@ -174,14 +179,14 @@ static void test_trend_year(void **state)
     assert_string_equal(y, "2021");
     assert_int_equal(trend_year("20210315.txt", 12, y), 1);
     assert_string_equal(y, "2021");
-    assert_int_equal(trend_year("202113.txt", 10, y), 0);        /* month 13 */
-    assert_int_equal(trend_year("1921_cpc01.txt", 14, y), 0);    /* before 1949 */
-    assert_int_equal(trend_year("2100.txt", 8, y), 0);           /* after 2099 */
+    assert_int_equal(trend_year("202113.txt", 10, y), 0);     /* month 13 */
+    assert_int_equal(trend_year("1921_cpc01.txt", 14, y), 0); /* before 1949 */
+    assert_int_equal(trend_year("2100.txt", 8, y), 0);        /* after 2099 */
     assert_int_equal(trend_year("000_34a5f8082b9599c1.txt", 24, y), 0);
-    assert_int_equal(trend_year("v12019x", 7, y), 0);            /* 5 digits */
+    assert_int_equal(trend_year("v12019x", 7, y), 0); /* 5 digits */
     assert_int_equal(trend_year("x1949y2000", 10, y), 1);
     assert_string_equal(y, "1949");
-    assert_int_equal(trend_year("2099", 3, y), 0);               /* length respected */
+    assert_int_equal(trend_year("2099", 3, y), 0); /* length respected */
     assert_int_equal(trend_year("", 0, y), 0);
 }
 
@@ -195,10 +200,11 @@ static void test_trend_key(void **state)
     tifa_err_init(&e);
     assert_int_equal(trend_keyer_init(&k, NULL, &e), 0);
     assert_int_equal(trend_key(&k, "d/2019/notes-2018.txt", NULL, 0, &key), 1);
-    assert_string_equal(key.buf, "2018");                       /* base name only */
+    assert_string_equal(key.buf, "2018"); /* base name only */
     assert_int_equal(trend_key(&k, "d/notes.txt", head, strlen(head), &key), 1);
     assert_string_equal(key.buf, "2020");
-    assert_int_equal(trend_key(&k, "d/notes.txt", "a\nb\nc\nd\ne\n2020\n", 16, &key), 0); /* line 6 */
+    assert_int_equal(trend_key(&k, "d/notes.txt", "a\nb\nc\nd\ne\n2020\n", 16, &key),
+                     0); /* line 6 */
     trend_keyer_release(&k);
     assert_int_equal(trend_keyer_init(&k, "speeches/([^/]+)/", &e), 0);
     assert_int_equal(trend_key(&k, "x/speeches/shanghai/a.txt", NULL, 0, &key), 1);
@@ -220,12 +226,9 @@ static void test_trend_key(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_good_report),
-        cmocka_unit_test(test_wrong_version),
-        cmocka_unit_test(test_malformed_position),
-        cmocka_unit_test(test_bad_fields),
-        cmocka_unit_test(test_load_file_errors),
-        cmocka_unit_test(test_trend_year),
+        cmocka_unit_test(test_good_report),        cmocka_unit_test(test_wrong_version),
+        cmocka_unit_test(test_malformed_position), cmocka_unit_test(test_bad_fields),
+        cmocka_unit_test(test_load_file_errors),   cmocka_unit_test(test_trend_year),
         cmocka_unit_test(test_trend_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -39,8 +39,8 @@ static void check_rel(double got, double want, double rel, const char *expr, con
     if (!ok) {
         double err = want == 0.0 ? fabs(got) : fabs(got - want) / fabs(want);
 
-        print_error("%s:%d: %s = %.17g, want %.17g (relative error %.3g, allowed %.3g)\n",
-                    file, line, expr, got, want, err, rel);
+        print_error("%s:%d: %s = %.17g, want %.17g (relative error %.3g, allowed %.3g)\n", file,
+                    line, expr, got, want, err, rel);
         fail();
     }
 }
@@ -198,9 +198,9 @@ static void test_g2_big_corpus(void **state)
 static void check_g2_textbook(uint64_t a, uint64_t b, uint64_t n1, uint64_t n2)
 {
     long double N = (long double)n1 + n2, r1 = (long double)a + b, r2 = N - r1;
-    long double o[4] = { (long double)a, (long double)b, (long double)(n1 - a),
-                         (long double)(n2 - b) };
-    long double e[4] = { r1 * n1 / N, r1 * n2 / N, r2 * n1 / N, r2 * n2 / N };
+    long double o[4] = {(long double)a, (long double)b, (long double)(n1 - a),
+                        (long double)(n2 - b)};
+    long double e[4] = {r1 * n1 / N, r1 * n2 / N, r2 * n1 / N, r2 * n2 / N};
     long double sum = 0.0L, scale = 0.0L;
     double want, allowed, got = stats_g2(a, b, n1, n2);
     int i;
@@ -363,12 +363,12 @@ static void test_alpha_parse(void **state)
         const char *s;
         double want;
     } good[] = {
-        { "0.05", 0.05 },   { ".05", 0.05 },   { "0.01", 0.01 },     { ".01", 0.01 },
-        { "0.001", 0.001 }, { ".001", 0.001 }, { "0.0001", 0.0001 }, { ".0001", 0.0001 },
+        {"0.05", 0.05},   {".05", 0.05},   {"0.01", 0.01},     {".01", 0.01},
+        {"0.001", 0.001}, {".001", 0.001}, {"0.0001", 0.0001}, {".0001", 0.0001},
     };
     static const char *const bad[] = {
-        "", "0.1", ".1", "0.050", "5%", " 0.05", "0.05 ", "+.05", "-0.05", "5e-2", "0,05",
-        "0.005", "1", "0", "05", ".0",
+        "",      "0.1",  ".1",   "0.050", "5%", " 0.05", "0.05 ", "+.05",
+        "-0.05", "5e-2", "0,05", "0.005", "1",  "0",     "05",    ".0",
     };
     size_t i;
     double alpha;
@@ -403,7 +403,7 @@ static void test_direction(void **state)
     (void)state;
     assert_int_equal(stats_direction(10, 20, 1000, 1000), 1);
     assert_int_equal(stats_direction(20, 10, 1000, 1000), -1);
-    assert_int_equal(stats_direction(3, 3, 1000, 2000), -1);  /* 3/2000 < 3/1000 */
+    assert_int_equal(stats_direction(3, 3, 1000, 2000), -1); /* 3/2000 < 3/1000 */
     assert_int_equal(stats_direction(0, 5, 10000, 20000), 1);
     assert_int_equal(stats_direction(5, 0, 10000, 20000), -1);
     assert_int_equal(stats_direction(7, 14, 500, 1000), 0);
@@ -424,8 +424,7 @@ static void test_direction(void **state)
      * needs the carry out of the middle 32-bit partial sums (found by a search against
      * Python's exact integers); dropping that carry flips the answer.
      */
-    assert_int_equal(stats_direction(UINT64_C(11679837837360162093),
-                                     UINT64_C(11679837837360162093),
+    assert_int_equal(stats_direction(UINT64_C(11679837837360162093), UINT64_C(11679837837360162093),
                                      UINT64_C(16618914958951241982),
                                      UINT64_C(16618914958951241981)),
                      1);

@@ -24,7 +24,8 @@ static void test_classes_and_normalization(void **state)
     (void)state;
     struct text_token t[32];
     /* full-width A, U+3000, zero-width space (dropped), compatibility 不 (U+F967), 四, 、 */
-    size_t n = tokens("\xEF\xBC\xA1\xE3\x80\x80\xE2\x80\x8B\xEF\xA5\xA7\xE5\x9B\x9B\xE3\x80\x81", t, 32);
+    size_t n =
+        tokens("\xEF\xBC\xA1\xE3\x80\x80\xE2\x80\x8B\xEF\xA5\xA7\xE5\x9B\x9B\xE3\x80\x81", t, 32);
     assert_int_equal(n, 5);
     assert_int_equal(t[0].cp, 'a');
     assert_int_equal(t[0].raw_cp, 0xFF21);
@@ -67,7 +68,7 @@ static void test_sentences_and_paragraphs(void **state)
     size_t n = tokens("甲。”乙！丙\n丁\n \n戊", t, 64);
     assert_int_equal(n, 12);
     assert_int_equal(t[0].flags, TEXT_SENT_START | TEXT_PARA_START);
-    assert_int_equal(t[2].flags, 0);               /* ” closes the first sentence */
+    assert_int_equal(t[2].flags, 0); /* ” closes the first sentence */
     assert_int_equal(t[2].sentence, 0);
     assert_int_equal(t[3].flags, TEXT_SENT_START); /* 乙 */
     assert_int_equal(t[3].sentence, 1);

@@ -144,8 +144,8 @@ static void expect_files(const struct fix *f, const struct walk_result *r, const
     assert_int_equal(r->nfiles, n);
 }
 
-static void expect_notes(const struct fix *f, const struct note_list *notes,
-                         const char *const *rel, const char *const *text, size_t n)
+static void expect_notes(const struct fix *f, const struct note_list *notes, const char *const *rel,
+                         const char *const *text, size_t n)
 {
     for (size_t i = 0; i < n && i < notes->n; i++) {
         assert_string_equal(notes->v[i].path, P(f, rel[i]));
@@ -200,10 +200,10 @@ static void test_hidden(void **state)
 {
     const struct fix *f = *state;
     struct walk_result r;
-    struct walk_opts o = { 0 };
-    static const char *const want_default[] = { "v.txt" };
-    static const char *const want_hidden[] = { ".h.txt", ".hd/.y.txt", ".hd/x.txt", "v.txt" };
-    static const char *const want_in_hd[] = { ".hd/x.txt" };
+    struct walk_opts o = {0};
+    static const char *const want_default[] = {"v.txt"};
+    static const char *const want_hidden[] = {".h.txt", ".hd/.y.txt", ".hd/x.txt", "v.txt"};
+    static const char *const want_in_hd[] = {".hd/x.txt"};
 
     touch_rel(f, ".h.txt");
     touch_rel(f, "v.txt");
@@ -232,22 +232,22 @@ static void test_hidden(void **state)
     assert_int_equal(r.nfiles, 2);
     assert_string_equal(r.files[0].path, P(f, ".h.txt"));
     assert_int_equal(r.files[0].explicit_, 1);
-    expect_files(f, &(struct walk_result){ .files = r.files + 1, .nfiles = 1 }, want_in_hd, 1);
+    expect_files(f, &(struct walk_result){.files = r.files + 1, .nfiles = 1}, want_in_hd, 1);
     assert_int_equal(r.files[1].explicit_, 0);
     walk_result_release(&r);
 }
 
 static void test_glob_ok(void **state)
 {
-    static const char *const g1[] = { "*.txt" };
-    static const char *const g2[] = { "!*.md" };
-    static const char *const g3[] = { "*.txt", "!sub/*" };
-    static const char *const g4[] = { "!sub/*", "*.txt" };
-    static const char *const g5[] = { "c.txt" };
-    static const char *const g6[] = { "sub/c*" };
-    static const char *const g7[] = { "**/c.txt" };
-    static const char *const g8[] = { "/c.txt" };
-    struct walk_opts o = { 0 };
+    static const char *const g1[] = {"*.txt"};
+    static const char *const g2[] = {"!*.md"};
+    static const char *const g3[] = {"*.txt", "!sub/*"};
+    static const char *const g4[] = {"!sub/*", "*.txt"};
+    static const char *const g5[] = {"c.txt"};
+    static const char *const g6[] = {"sub/c*"};
+    static const char *const g7[] = {"**/c.txt"};
+    static const char *const g8[] = {"/c.txt"};
+    struct walk_opts o = {0};
 
     (void)state;
     assert_true(walk_glob_ok(NULL, "x"));
@@ -292,16 +292,16 @@ static void test_globs_walk(void **state)
 {
     const struct fix *f = *state;
     struct walk_result r;
-    struct walk_opts o = { 0 };
-    static const char *const inc[] = { "*.txt" };
-    static const char *const exc[] = { "!*.md" };
-    static const char *const last1[] = { "*.txt", "!sub/*" };
-    static const char *const last2[] = { "!sub/*", "*.txt" };
-    static const char *const base[] = { "c.txt" };
-    static const char *const want_inc[] = { "a.txt", "sub/c.txt" };
-    static const char *const want_exc[] = { "a.txt", "sub/c.txt", "sub/keep.bak" };
-    static const char *const want_last1[] = { "a.txt" };
-    static const char *const want_base[] = { "sub/c.txt" };
+    struct walk_opts o = {0};
+    static const char *const inc[] = {"*.txt"};
+    static const char *const exc[] = {"!*.md"};
+    static const char *const last1[] = {"*.txt", "!sub/*"};
+    static const char *const last2[] = {"!sub/*", "*.txt"};
+    static const char *const base[] = {"c.txt"};
+    static const char *const want_inc[] = {"a.txt", "sub/c.txt"};
+    static const char *const want_exc[] = {"a.txt", "sub/c.txt", "sub/keep.bak"};
+    static const char *const want_last1[] = {"a.txt"};
+    static const char *const want_base[] = {"sub/c.txt"};
 
     touch_rel(f, "a.txt");
     touch_rel(f, "b.md");
@@ -348,7 +348,7 @@ static void test_globs_walk(void **state)
     walk_result_release(&r);
 
     /* globs see the path relative to the argument, not to the root of the file system */
-    static const char *const rel[] = { "sub/*" };
+    static const char *const rel[] = {"sub/*"};
     o.globs = rel, o.nglobs = N(rel);
     walk_result_init(&r);
     walk_add_arg(&r, P(f, "sub/"), &o);
@@ -363,8 +363,8 @@ static void test_binary(void **state)
 {
     const struct fix *f = *state;
     struct walk_result r;
-    struct walk_opts o = { 0 };
-    static const char *const want[] = { "bin", "text" };
+    struct walk_opts o = {0};
+    static const char *const want[] = {"bin", "text"};
 
     write_rel(f, "bin", "a\0b", 3);
     write_rel(f, "text", "hello\n", 6);
@@ -414,7 +414,7 @@ static void test_symlink_file_and_folder(void **state)
 {
     const struct fix *f = *state;
     struct walk_result r;
-    static const char *const want[] = { "d/link.txt", "d/real.txt", "d/to-o/x.txt" };
+    static const char *const want[] = {"d/link.txt", "d/real.txt", "d/to-o/x.txt"};
 
     mkdir_rel(f, "d");
     mkdir_rel(f, "o");
@@ -436,11 +436,11 @@ static void test_symlink_loop(void **state)
 {
     const struct fix *f = *state;
     struct walk_result r;
-    static const char *const want[] = { "a/f.txt" };
-    static const char *const err1[] = { "a/b" };
-    static const char *const err2[] = { "a/b/a" };
-    static const char *const err3[] = { "self" };
-    static const char *const loop[] = { "symlink loop" };
+    static const char *const want[] = {"a/f.txt"};
+    static const char *const err1[] = {"a/b"};
+    static const char *const err2[] = {"a/b/a"};
+    static const char *const err3[] = {"self"};
+    static const char *const loop[] = {"symlink loop"};
 
     mkdir_rel(f, "a");
     touch_rel(f, "a/f.txt");
@@ -479,9 +479,9 @@ static void test_dangling_and_missing(void **state)
 {
     const struct fix *f = *state;
     struct walk_result r;
-    static const char *const want[] = { "ok.txt" };
-    static const char *const err_rel[] = { "dang", "nope" };
-    static const char *const err_txt[] = { "dangling symlink", "no such file or directory" };
+    static const char *const want[] = {"ok.txt"};
+    static const char *const err_rel[] = {"dang", "nope"};
+    static const char *const err_txt[] = {"dangling symlink", "no such file or directory"};
 
     touch_rel(f, "ok.txt");
     symlink_rel(f, "does-not-exist", "dang");
@@ -505,9 +505,9 @@ static void test_permission_denied(void **state)
 {
     const struct fix *f = *state;
     struct walk_result r;
-    static const char *const want[] = { "ok.txt" };
-    static const char *const err_rel[] = { "locked", "secret.txt" };
-    static const char *const err_txt[] = { "permission denied", "permission denied" };
+    static const char *const want[] = {"ok.txt"};
+    static const char *const err_rel[] = {"locked", "secret.txt"};
+    static const char *const err_txt[] = {"permission denied", "permission denied"};
 
     if (geteuid() == 0)
         skip(); /* root reads anything: permission bits cannot be tested */
@@ -528,9 +528,9 @@ static void test_special_files(void **state)
 {
     const struct fix *f = *state;
     struct walk_result r;
-    static const char *const want[] = { "ok.txt" };
-    static const char *const skip_rel[] = { "fifo" };
-    static const char *const skip_why[] = { "not a regular file" };
+    static const char *const want[] = {"ok.txt"};
+    static const char *const skip_rel[] = {"fifo"};
+    static const char *const skip_why[] = {"not a regular file"};
 
     touch_rel(f, "ok.txt");
     assert_int_equal(mkfifo(P(f, "fifo"), 0644), 0);
@@ -577,10 +577,10 @@ static void test_files_from_lines(void **state)
     const struct fix *f = *state;
     struct walk_result r;
     struct tifa_err e;
-    static const char *const want[] = { "a.txt", "b.txt", "d/x.txt" };
-    static const char *const err_rel[] = { "nope" };
-    static const char *const err_txt[] = { "no such file or directory" };
-    static const char *const items[] = { "a.txt", "", "d\r", "nope", "b.txt" };
+    static const char *const want[] = {"a.txt", "b.txt", "d/x.txt"};
+    static const char *const err_rel[] = {"nope"};
+    static const char *const err_txt[] = {"no such file or directory"};
+    static const char *const items[] = {"a.txt", "", "d\r", "nope", "b.txt"};
 
     touch_rel(f, "a.txt");
     touch_rel(f, "b.txt");
@@ -636,8 +636,8 @@ static void test_files_from_nul(void **state)
     const struct fix *f = *state;
     struct walk_result r;
     struct tifa_err e;
-    static const char *const want[] = { "a.txt", "d/x.txt", "x\ny.txt\r" };
-    static const char *const items[] = { "x\ny.txt\r", "a.txt", "", "d" };
+    static const char *const want[] = {"a.txt", "d/x.txt", "x\ny.txt\r"};
+    static const char *const items[] = {"x\ny.txt\r", "a.txt", "", "d"};
 
     touch_rel(f, "a.txt");
     touch_rel(f, "x\ny.txt\r");
@@ -659,7 +659,7 @@ static void test_dedup(void **state)
 {
     const struct fix *f = *state;
     struct walk_result r;
-    static const char *const want[] = { "a.txt", "bin.dat", "c.txt" };
+    static const char *const want[] = {"a.txt", "bin.dat", "c.txt"};
 
     touch_rel(f, "a.txt");
     touch_rel(f, "c.txt");
@@ -679,14 +679,14 @@ static void test_dedup(void **state)
     assert_int_equal(r.nfiles, N(want) + 1);
     assert_string_equal(r.files[0].path, "-");
     assert_int_equal(r.files[0].explicit_, 1);
-    expect_files(f, &(struct walk_result){ .files = r.files + 1, .nfiles = r.nfiles - 1 }, want,
+    expect_files(f, &(struct walk_result){.files = r.files + 1, .nfiles = r.nfiles - 1}, want,
                  N(want));
     assert_int_equal(r.files[1].explicit_, 1); /* a.txt: explicit wins */
     assert_int_equal(r.files[2].explicit_, 1); /* bin.dat */
     assert_int_equal(r.files[2].sniff, 0);     /* found in the folder too: explicit wins */
     assert_int_equal(r.files[3].explicit_, 0); /* c.txt: found twice */
-    assert_int_equal(r.skipped.n, 0);           /* bin.dat named explicitly */
-    assert_int_equal(r.errors.n, 1);            /* dang, reported once */
+    assert_int_equal(r.skipped.n, 0);          /* bin.dat named explicitly */
+    assert_int_equal(r.errors.n, 1);           /* dang, reported once */
     walk_result_release(&r);
 
     /* found first, named later: still explicit */
@@ -695,7 +695,7 @@ static void test_dedup(void **state)
     walk_add_arg(&r, P(f, "c.txt"), NULL);
     walk_finish(&r);
     check_invariants(&r);
-    static const char *const want2[] = { "a.txt", "bin.dat", "c.txt" }; /* bin.dat: .sniff */
+    static const char *const want2[] = {"a.txt", "bin.dat", "c.txt"}; /* bin.dat: .sniff */
     expect_files(f, &r, want2, N(want2));
     assert_int_equal(r.files[0].explicit_, 0);
     assert_int_equal(r.files[1].sniff, 1);
@@ -708,9 +708,9 @@ static void test_join(void **state)
 {
     const struct fix *f = *state;
     struct walk_result r;
-    static const char *const args[] = { ".", "./", "sub", "sub/", "sub//" };
-    static const char *const want[] = { "./sub/x.txt", "./sub/x.txt", "sub/x.txt", "sub/x.txt",
-                                        "sub//x.txt" };
+    static const char *const args[] = {".", "./", "sub", "sub/", "sub//"};
+    static const char *const want[] = {"./sub/x.txt", "./sub/x.txt", "sub/x.txt", "sub/x.txt",
+                                       "sub//x.txt"};
 
     mkdir_rel(f, "sub");
     touch_rel(f, "sub/x.txt");
