@@ -34,7 +34,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ac_internal.h"
+#include "ac_class.h"
+#include "ac_scan.h"
 #include "tifa/normalize.h"
 #include "tifa/xalloc.h"
 

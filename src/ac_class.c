@@ -33,7 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ac_internal.h"
+#include "ac_class.h"
 #include "tifa/normalize.h"
 #include "tifa/xalloc.h"
 

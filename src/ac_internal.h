@@ -10,8 +10,10 @@
  * failure links and best matches and freezes them into one array of words, ac->table; ac_scan.c
  * reads both a character at a time and reports matches. struct ac is written only while it is
  * built and read-only afterwards (shared between threads). What the scan loop does per character
- * lives here as static inline (ac_class_entry, ac_step) or in ac_scan.c, never behind a call into
- * another file: the loop's helpers must be inlined for its variables to stay in registers.
+ * lives as static inline in the private headers beside this one (ac_class.h: ac_class_entry;
+ * ac_scan.h: ac_step) or in ac_scan.c, never behind a call into another file: the loop's
+ * helpers must be inlined for its variables to stay in registers. This header holds the layout
+ * alone, so that no header depends on the files that include it.
  *
  * Transitions and state words. All states live in one array of words, ac->table, and what the
  * scanner holds and the tables store is a STATE WORD: the offset of the state's record there
@@ -191,52 +193,6 @@ static inline uint32_t ac_lut3_index(uint32_t lead_low, uint32_t b1_low, uint32_
     return lead_low << 14 | b1_low << 8 | b2_low;
 }
 
-/* Construction: the class of each normalized code point of the patterns, in order of first
- * appearance until ac_class_renumber. */
-struct ac_class_alloc {
-    uint32_t *bmp;        /* 65536 entries, 0 = unassigned */
-    uint32_t *astral_cp, *astral_cls;
-    size_t nastral, astral_alloc, astral_cls_alloc;
-    uint32_t next;        /* the next class to assign; classes are 1..next-1 */
-};
-
-/* Sets up @ca with no class assigned (class 0 is every character of no pattern). */
-void ac_class_alloc_init(struct ac_class_alloc *ca);
-void ac_class_alloc_release(struct ac_class_alloc *ca);
-/* The class of normalized code point @cp, assigning the next one when @cp is new. */
-uint32_t ac_class_assign(struct ac_class_alloc *ca, uint32_t cp);
-/* Renumbers the classes of @ca by @uses[class] descending (ties by number; class 0 stays 0)
- * and returns the map old -> new (ca->next entries; the caller frees it). */
-uint32_t *ac_class_renumber(struct ac_class_alloc *ca, const uint32_t *uses);
-/* Writes the class table of @ac (lut, lut3, astral_cp/astral_val) from the classes of @ca. */
-void ac_class_table_build(struct ac *ac, const struct ac_class_alloc *ca);
-/* The class-table entry of any code point; out of line, for code points past the BMP. */
-uint32_t ac_class_lookup(const struct ac *ac, uint32_t cp);
-
-/* The class-table entry of the character at @p (valid UTF-8) and its length in *@n. The BMP
- * table is indexed by cp >> 6 and cp & 63, which for 2- and 3-byte sequences come straight
- * from the bytes, so the code point itself is never assembled. */
-static AC_INLINE uint32_t ac_class_entry(const struct ac *ac, const unsigned char *p, size_t *n)
-{
-    const uint32_t *lut = ac->lut;
-    uint32_t c = p[0];
-    if (c - 0xE0 < 0x10) {
-        *n = 3;
-        return lut[lut[((c & 0x0F) << 6) | (p[1] & 0x3F)] + (p[2] & 0x3F)];
-    }
-    if (c < 0x80) {
-        *n = 1;
-        return lut[lut[c >> 6] + (c & 63)];
-    }
-    if (c < 0xE0) {
-        *n = 2;
-        return lut[lut[c & 0x1F] + (p[1] & 0x3F)];
-    }
-    *n = 4;
-    return ac_class_lookup(ac, ((c & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
-                                   ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F));
-}
-
 /* ---- transitions (ac_scan.c; ac_build.c steps the finished part of the table too) ---- */
 
 /* The target of the edge on class @cls (without AC_HDR) among edges [@lo, @hi) of the CSR
@@ -252,20 +208,6 @@ static inline uint32_t ac_edge_find(const struct ac *ac, uint32_t lo, uint32_t h
             hi = mid;
     }
     return lo < end && ac->edge_cls[lo] == cls ? ac->edge_next[lo] : UINT32_MAX;
-}
-
-/* One step from a sparse state (word >= dense_lim): its edges, then failure links until a
- * state has the edge or is dense. @cls is a class-table class (class + AC_HDR). */
-uint32_t ac_step_sparse(const struct ac *ac, uint32_t word, uint32_t cls);
-
-/* One step from state word @word (its flags ignored) on class-table class @cls; the result
- * may carry AC_OUT or AC_MATCH. @tab and @dense_lim are ac's, passed so that the scan loop
- * keeps them in registers. */
-static AC_INLINE uint32_t ac_step(const uint32_t *tab, uint32_t dense_lim, const struct ac *ac,
-                                  uint32_t word, uint32_t cls)
-{
-    word = AC_ID(word);
-    return AC_LIKELY(word < dense_lim) ? tab[word + cls] : ac_step_sparse(ac, word, cls);
 }
 
 #endif
