@@ -149,30 +149,56 @@ cat "$TMP/terms.txt" "$TMP/lex10k.txt" > "$TMP/terms10k.txt"  # the same 10,000 
 LEXDENSE="--lexicon $TMP/lex-dense.txt"
 
 # ---- measuring ----
-# run_timed LABEL BYTES REPEAT CMD...: best wall time of REPEAT runs, peak RSS of that run.
+# time_once CMD...: sets T_SEC (wall seconds) and T_RSS (peak RSS in KB) of one run.
+time_once() {
+    local t0=$EPOCHREALTIME
+    /usr/bin/time -f "%M" -o "$TMP/time" bash -c "$*" > "$TMP/out" 2> "$TMP/err" ||
+        { echo "bench: '$*' failed:" >&2; cat "$TMP/err" >&2; }
+    local t1=$EPOCHREALTIME
+    T_SEC=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+    T_RSS=$(tail -1 "$TMP/time")
+}
+
+# add_row LABEL BYTES SECONDS RSS_KB: one row of the table.
 declare -a ROW_LABEL ROW_SEC ROW_MBS ROW_RSS
 declare -A SEC
-run_timed() {
-    local label=$1 bytes=$2 rep=$3; shift 3
-    local best="" rss="" i s m
-    for ((i = 0; i < rep; i++)); do
-        local t0=$EPOCHREALTIME
-        /usr/bin/time -f "%M" -o "$TMP/time" bash -c "$*" > "$TMP/out" 2> "$TMP/err" ||
-            { echo "bench: '$label' failed:" >&2; cat "$TMP/err" >&2; }
-        local t1=$EPOCHREALTIME
-        s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-        m=$(tail -1 "$TMP/time")
-        if [ -z "$best" ] || awk -v a="$s" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-            best=$s; rss=$m
-        fi
-    done
+add_row() {
+    local label=$1 bytes=$2 best=$3 rss=$4 mbs
     awk -v s="$best" 'BEGIN { if (s < 0.001) exit 1 }' || best=0.001
-    local mbs
     mbs=$(awk -v b="$bytes" -v s="$best" 'BEGIN { printf "%.0f", b / 1048576 / s }')
     ROW_LABEL+=("$label"); ROW_SEC+=("$best"); ROW_MBS+=("$mbs")
     ROW_RSS+=("$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')")
     SEC[$label]=$best
     printf '  %-56s %7.2f s %7s MB/s %8s MB\n' "$label" "$best" "$mbs" "${ROW_RSS[-1]}" >&2
+}
+
+faster() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+
+# run_timed LABEL BYTES REPEAT CMD...: best wall time of REPEAT runs, peak RSS of that run.
+run_timed() {
+    local label=$1 bytes=$2 rep=$3; shift 3
+    local best="" rss="" i
+    for ((i = 0; i < rep; i++)); do
+        time_once "$@"
+        if [ -z "$best" ] || faster "$T_SEC" "$best"; then best=$T_SEC; rss=$T_RSS; fi
+    done
+    add_row "$label" "$bytes" "$best" "$rss"
+}
+
+# run_paired LABEL_A LABEL_B BYTES REPEAT CMD_A CMD_B: A and B in turn (A B A B ...), best of
+# each, as the rows LABEL_A and LABEL_B. Taking them in turn keeps a drift of the machine's
+# speed out of their ratio.
+run_paired() {
+    local label_a=$1 label_b=$2 bytes=$3 rep=$4 a=$5 b=$6
+    local best_a="" rss_a="" best_b="" rss_b="" i
+    for ((i = 0; i < rep; i++)); do
+        time_once "$a"
+        if [ -z "$best_a" ] || faster "$T_SEC" "$best_a"; then best_a=$T_SEC; rss_a=$T_RSS; fi
+        time_once "$b"
+        if [ -z "$best_b" ] || faster "$T_SEC" "$best_b"; then best_b=$T_SEC; rss_b=$T_RSS; fi
+    done
+    add_row "$label_a" "$bytes" "$best_a" "$rss_a"
+    add_row "$label_b" "$bytes" "$best_b" "$rss_b"
 }
 
 NCPU=$(nproc)
@@ -206,15 +232,24 @@ run_timed "tifa count --overlapping -j1, built-in, many files" "$MANY_BYTES" "$R
 run_timed "tifa count -j1, dense 300 terms, many files" "$MANY_BYTES" "$R" "$T count -j1 $LEXDENSE $M"
 MDENSE=$(tail -1 "$TMP/out" | sed -n 's/.* \([0-9]*\) matches.*/\1/p')
 run_timed "tifa count -j1, dense 300 terms, one file" "$ONE_BYTES" "$R" "$T count -j1 $LEXDENSE $O"
-# TIFA_BASE=BINARY: the same rows for another build (the previous landing), in this same run
+MDENSE_ONE=$(tail -1 "$TMP/out" | sed -n 's/.* \([0-9]*\) matches.*/\1/p')
+# the cost of a match: the dense lexicon and the built-in one in turn, on the one file
+run_paired "dense: tifa count -j1, dense 300 terms, one file" "dense: tifa count -j1, built-in, one file" \
+    "$ONE_BYTES" $((2 * R)) "$T count -j1 $LEXDENSE $O" "$T count -j1 $O"
+MBUILTIN_ONE=$(tail -1 "$TMP/out" | sed -n 's/.* \([0-9]*\) matches.*/\1/p') # B ran last
+# TIFA_BASE=BINARY: the same rows for another build (the previous landing), in this same run,
+# each taken in turn with this build's (run_paired) and twice as many times
 if [ -n "${TIFA_BASE:-}" ] && [ -x "$TIFA_BASE" ]; then
     B=$TIFA_BASE
-    run_timed "base: tifa count -j1, built-in, many files" "$MANY_BYTES" "$R" "$B count -j1 -f tsv $M"
-    run_timed "base: tifa count -j1, built-in, one file" "$ONE_BYTES" "$R" "$B count -j1 $O"
-    run_timed "base: tifa count -j1, 10k terms, many files" "$MANY_BYTES" "$R" "$B count -j1 $LEX10K $M"
-    run_timed "base: tifa count -j1, dense 300 terms, many files" "$MANY_BYTES" "$R" \
-        "$B count -j1 $LEXDENSE $M"
-    run_timed "base: tifa count -j1, dense 300 terms, one file" "$ONE_BYTES" "$R" \
+    pair_base() { run_paired "paired: $1" "base: $1" "$2" $((2 * R)) "$3" "$4"; }
+    pair_base "tifa count -j1, built-in, many files" "$MANY_BYTES" "$T count -j1 -f tsv $M" \
+        "$B count -j1 -f tsv $M"
+    pair_base "tifa count -j1, built-in, one file" "$ONE_BYTES" "$T count -j1 $O" "$B count -j1 $O"
+    pair_base "tifa count -j1, 10k terms, many files" "$MANY_BYTES" "$T count -j1 $LEX10K $M" \
+        "$B count -j1 $LEX10K $M"
+    pair_base "tifa count -j1, dense 300 terms, many files" "$MANY_BYTES" \
+        "$T count -j1 $LEXDENSE $M" "$B count -j1 $LEXDENSE $M"
+    pair_base "tifa count -j1, dense 300 terms, one file" "$ONE_BYTES" "$T count -j1 $LEXDENSE $O" \
         "$B count -j1 $LEXDENSE $O"
 fi
 
@@ -347,13 +382,17 @@ K1R="tifa count -j1, 10k rare terms, many files"
     echo "- dense lexicon (built-in + 300 short frequent terms): ${MDENSE:-?} matches, one per" \
         "$(awk -v b="$MANY_BYTES" -v m="${MDENSE:-0}" 'BEGIN { printf "%.0f", b / (m ? m : 1) }') bytes;" \
         "$(ratio "${SEC[$D1]}" "${SEC[$J1]}")x the time of the built-in lexicon;" \
-        "the extra time a match: $(awk -v d="${SEC[$D1]}" -v b="${SEC[$J1]}" -v m="${MDENSE:-0}" -v n="$MBUILTIN" \
-            'BEGIN { printf "%.1f", (m > n ? (d - b) * 1e9 / (m - n) : 0) }') ns (many files)," \
-        "$(awk -v d="${SEC[$DO1]}" -v b="${SEC[$O1]}" -v m="${MDENSE:-0}" -v n="$MBUILTIN" \
-            'BEGIN { printf "%.1f", (m > n ? (d - b) * 1e9 / (m - n) : 0) }') ns (one file)"
+        "the extra time a match, the two lexicons taken in turn on the one file:" \
+        "$(awk -v d="${SEC["dense: $DO1"]}" -v b="${SEC["dense: $O1"]}" -v m="${MDENSE_ONE:-0}" \
+            -v n="${MBUILTIN_ONE:-0}" 'BEGIN { printf "%.1f", (m > n ? (d - b) * 1e9 / (m - n) : 0) }') ns" \
+        "(${MDENSE_ONE:-?} against ${MBUILTIN_ONE:-?} matches)"
     if [ -n "${TIFA_BASE:-}" ] && [ -x "$TIFA_BASE" ]; then
+        echo "- the extra time a match for TIFA_BASE, from its rows above: $(awk -v d="${SEC["base: $DO1"]}" \
+            -v b="${SEC["base: $O1"]}" -v m="${MDENSE_ONE:-0}" -v n="${MBUILTIN_ONE:-0}" \
+            'BEGIN { printf "%.1f", (m > n ? (d - b) * 1e9 / (m - n) : 0) }') ns"
         for l in "$J1" "$O1" "$K1" "$D1" "$DO1"; do
-            echo "- \`$l\`: this build takes $(ratio "${SEC[$l]}" "${SEC["base: $l"]}")x the time of TIFA_BASE ($TIFA_BASE)"
+            echo "- \`$l\`, taken in turn with TIFA_BASE ($TIFA_BASE): this build takes" \
+                "$(ratio "${SEC["paired: $l"]}" "${SEC["base: $l"]}")x its time"
         done
     fi
     echo "- automaton build: built-in $BUILD_BUILTIN_MS ms, 10k terms $BUILD_10K_MS ms; start-up (count on an empty file, best of 100) $STARTUP_MS ms"
