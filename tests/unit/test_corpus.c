@@ -374,6 +374,50 @@ static void test_positions_in_chunks(void **state)
     recs_free(d.r);
 }
 
+/* Overlapping matches come by end, so a later one may start earlier: the line cursor goes back.
+ * Every record's line and surface must still be those of its offset in the text. */
+static void test_positions_overlapping(void **state)
+{
+    struct fixture *f = *state;
+    struct lexicon lx;
+    struct ac *ac;
+    struct tifa_err e;
+    tifa_err_init(&e);
+    lexicon_init(&lx);
+    static const char lex[] = "四个意识\n四个\n意识\n两个维护\n维护\n";
+    assert_int_equal(lexicon_load_buf(&lx, lex, strlen(lex), "o", LEX_LIST, &e), 0);
+    assert_int_equal(lexicon_finish(&lx, &e), 0);
+    assert_int_equal(matcher_build(&lx, AC_OVERLAPPING, &ac, &e), 0);
+    struct fixture g = *f;
+    g.lx = lx;
+    g.ac = ac;
+    struct delivered d;
+    struct corpus_stats st;
+    run_recording(&g, 1, &st, &d);
+    const char *t = f->g.text.buf;
+    uint64_t line = 1, at = 0;
+    size_t n4 = 0;
+    for (size_t i = 0; i < d.r->n; i++) {
+        const struct rec *x = &d.r->v[i];
+        /* count line breaks up to x->off from scratch each time the offset goes back */
+        if (x->off < at) {
+            line = 1;
+            at = 0;
+        }
+        for (; at < x->off; at++)
+            if (t[at] == '\r' || (t[at] == '\n' && !(at > 0 && t[at - 1] == '\r')))
+                line++;
+        assert_int_equal(x->line, line);
+        assert_memory_equal(x->surface, t + x->off, x->len);
+        n4 += !strcmp(x->term, "四个意识") || !strcmp(x->term, "两个维护");
+    }
+    assert_int_equal(n4, f->g.nw); /* every placed term, and its parts besides */
+    assert_true(d.r->n > 2 * f->g.nw);
+    recs_free(d.r);
+    ac_free(ac);
+    lexicon_release(&lx);
+}
+
 static void on_count(size_t index, const struct agg_doc *doc, const struct tifa_err *err, void *arg)
 {
     (void)index;
@@ -404,6 +448,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_positions_across_piece_borders),
         cmocka_unit_test(test_positions_in_chunks),
+        cmocka_unit_test(test_positions_overlapping),
         cmocka_unit_test(test_counting_consumer),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
