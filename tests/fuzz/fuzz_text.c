@@ -21,7 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             t.paragraph < para || t.paragraph > t.sentence ||
             ((t.flags & TEXT_PARA_START) && !(t.flags & TEXT_SENT_START)))
             abort();
-        line += t.cls == CC_NEWLINE && !prev_cr; /* a line break right after CR is CR LF's second half */
+        /* a line break other than CR right after a CR is CR LF's second half (boundary.h) */
+        line += t.cls == CC_NEWLINE && (t.cp == '\r' || !prev_cr);
         prev_cr = t.cp == '\r';
         end = t.off + t.len;
         sent = t.sentence;
