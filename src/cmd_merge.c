@@ -95,10 +95,10 @@ static int union_lexicon(const struct savedreport *rs, size_t nr, struct lexicon
 static size_t label_of(const struct strmap *ids, const struct savedreport *r, size_t term_id)
 {
     const char *t = intern_str(&r->terms, term_id);
-    size_t *v = strmap_get(ids, t, strlen(t));
-    if (!v)
-        BUG("term '%s' missing from the merged lexicon", t);
-    return *v;
+    const size_t *v = strmap_get(ids, t, strlen(t));
+    if (v)
+        return *v;
+    BUG("term '%s' missing from the merged lexicon", t);
 }
 
 static void add_source(const char ***v, size_t *n, size_t *alloc, const char *s)
