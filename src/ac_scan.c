@@ -126,13 +126,19 @@ static AC_NOINLINE void hits_flush(struct ac_scanner *sc)
     sc->nhits = 0;
 }
 
+/* ac_scanner_hits: one match is one stored pattern id. */
+static AC_INLINE void hits_add(struct ac_scanner *sc, uint32_t pat)
+{
+    sc->hits[sc->nhits++] = pat;
+    if (AC_UNLIKELY(sc->nhits == AC_HITS_MAX))
+        hits_flush(sc);
+}
+
 static void emit(struct ac_scanner *sc, uint32_t pat, uint64_t start_sig, uint64_t end_off)
 {
     struct ac_match m;
     if (sc->hits) {
-        sc->hits[sc->nhits++] = pat;
-        if (AC_UNLIKELY(sc->nhits == AC_HITS_MAX))
-            hits_flush(sc);
+        hits_add(sc, pat);
         return;
     }
     m.pattern_id = pat;
@@ -521,9 +527,7 @@ static AC_INLINE void lane_step(struct lane *L, const unsigned char *p, const st
     if (AC_UNLIKELY(L->state & AC_MATCH)) {
         struct ac_scanner *sc = L->sc;
         if (sc->hits) { /* counting: the best match's pattern is all it needs */
-            sc->hits[sc->nhits++] = tab[AC_ID(prev) + H_BPAT];
-            if (AC_UNLIKELY(sc->nhits == AC_HITS_MAX))
-                hits_flush(sc);
+            hits_add(sc, tab[AC_ID(prev) + H_BPAT]);
         } else {
             emit_best(sc, AC_ID(prev), L->sig - 2);
         }
