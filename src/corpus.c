@@ -105,7 +105,7 @@ struct slot {
     int done;
     int failed;
     struct corpus_doc doc;
-    char *path, *head; /* owned copies behind doc.path and doc.head */
+    char *head; /* the owned copy behind doc.head (doc.path is the caller's, borrowed) */
     void *result;
     struct tifa_err err;
 };
@@ -421,8 +421,7 @@ static struct split *scan_one(struct worker_ctx *w, const struct shared *sh, siz
         return sp;
     }
     s->result = scan_end(w, rc != 0, &size);
-    s->path = xstrdup(sh->paths[idx]);
-    s->doc.path = s->path;
+    s->doc.path = sh->paths[idx];
     if (rc) {
         s->failed = 1;
         return NULL;
@@ -449,8 +448,7 @@ static void split_finish(struct worker_ctx *w, const struct shared *sh, struct s
 {
     memset(&s->doc, 0, sizeof(s->doc));
     s->result = NULL;
-    s->path = xstrdup(sh->paths[sp->idx]);
-    s->doc.path = s->path;
+    s->doc.path = sh->paths[sp->idx];
     if (sp->failed) {
         s->failed = 1;
         s->err = sp->err;
@@ -624,9 +622,8 @@ static void deliver(struct slot *s, size_t idx, corpus_deliver_fn *fn, void *arg
         fn(idx, NULL, NULL, &s->err, arg);
     else
         fn(idx, &s->doc, s->result, NULL, arg);
-    free(s->path);
     free(s->head);
-    s->path = s->head = NULL;
+    s->head = NULL;
     s->result = NULL;
     s->done = 0;
 }
