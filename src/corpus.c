@@ -86,6 +86,11 @@ struct window {
     uint64_t off;
     uint64_t line_off; /* the line cursor: line breaks before line_off are in lines */
     uint64_t lines;
+    uint64_t cps;       /* code points before line_off */
+    uint64_t *line_cp;  /* code-point index where each line starts, from the line the cursor was
+                           on at the last trim to the cursor's line (the last one): a cursor
+                           moving back over line breaks finds its line's start here */
+    size_t nline_cp, line_cp_alloc;
     struct pending *q; /* matches in report order, [qhead, nq) not yet delivered */
     size_t qhead, nq, qalloc;
 };
@@ -140,6 +145,7 @@ struct shared {
     const struct corpus_opts *o;
     const struct sink *sink;
     int positions;        /* sink->flags & SINK_POSITIONS */
+    const unsigned char *labels; /* with positions: sink->labels */
     size_t context_bytes; /* clamped */
     struct source_split_opts split;
     pthread_mutex_t mu;
@@ -175,7 +181,10 @@ static void on_match_fast(const struct ac_match *m, void *arg)
 
 static void on_match_pos(const struct ac_match *m, void *arg)
 {
-    struct window *win = &((struct worker_ctx *)arg)->win;
+    struct worker_ctx *w = arg;
+    if (w->sh->labels && !w->sh->labels[m->term_id])
+        return;
+    struct window *win = &w->win;
     ALLOC_GROW(win->q, win->nq + 1, win->qalloc);
     struct pending *p = &win->q[win->nq++];
     p->start = m->start_off;
@@ -184,23 +193,38 @@ static void on_match_pos(const struct ac_match *m, void *arg)
     p->pattern_id = m->pattern_id;
 }
 
+static void window_line_starts(struct window *win)
+{
+    win->lines++;
+    ALLOC_GROW(win->line_cp, win->nline_cp + 1, win->line_cp_alloc);
+    win->line_cp[win->nline_cp++] = win->cps;
+}
+
 /*
- * Line breaks in window bytes [@i, @stop): LF, CR LF and CR count one each (an LF right after a
- * CR does not count). A CR that is the last byte of the window is left uncounted unless @final:
- * the next piece may start with its LF. Returns where counting stopped (@stop, or that CR).
+ * Moves the line cursor forward over window bytes [@i, @stop), counting code points and line
+ * breaks: LF, CR LF and CR count one each (an LF right after a CR does not count; the line then
+ * starts after the LF). A CR that is the last byte of the window is left uncounted unless
+ * @final: the next piece may start with its LF. Returns where counting stopped (@stop, or that
+ * CR).
  */
-static size_t count_line_breaks(const struct window *win, size_t i, size_t stop, int final,
-                                uint64_t *lines)
+static size_t window_count_forward(struct window *win, size_t i, size_t stop, int final)
 {
     const char *t = win->text.buf;
     for (; i < stop; i++) {
-        if (t[i] == '\n') {
-            if (!(i > 0 && t[i - 1] == '\r'))
-                (*lines)++;
-        } else if (t[i] == '\r') {
+        unsigned char c = (unsigned char)t[i];
+        if (c == '\n') {
+            win->cps++;
+            if (i > 0 && t[i - 1] == '\r')
+                win->line_cp[win->nline_cp - 1] = win->cps;
+            else
+                window_line_starts(win);
+        } else if (c == '\r') {
             if (i + 1 == win->text.len && !final)
                 break;
-            (*lines)++;
+            win->cps++;
+            window_line_starts(win);
+        } else if ((c & 0xC0) != 0x80) {
+            win->cps++;
         }
     }
     return i;
@@ -211,13 +235,25 @@ static void window_move_cursor(struct window *win, uint64_t to, int final)
 {
     size_t at = (size_t)(win->line_off - win->off), want = (size_t)(to - win->off);
     if (want < at) { /* overlapping matches come by end: a later one may start earlier */
-        uint64_t back = 0;
-        count_line_breaks(win, want, at, 1, &back);
+        const char *t = win->text.buf;
+        size_t back = 0;
+        for (size_t i = want; i < at; i++) {
+            unsigned char c = (unsigned char)t[i];
+            if ((c == '\n' && !(i > 0 && t[i - 1] == '\r')) || c == '\r')
+                back++;
+            if ((c & 0xC0) != 0x80)
+                win->cps--;
+        }
+        /* a trim keeps the start of the cursor's line, and the cursor never goes back before
+         * the trim point */
+        if (back >= win->nline_cp)
+            BUG("line cursor moved back over %zu line breaks, %zu known", back, win->nline_cp);
         win->lines -= back;
+        win->nline_cp -= back;
         win->line_off = to;
         return;
     }
-    win->line_off = win->off + count_line_breaks(win, at, want, final, &win->lines);
+    win->line_off = win->off + window_count_forward(win, at, want, final);
 }
 
 static void deliver_pending(struct worker_ctx *w, const struct pending *p)
@@ -237,6 +273,7 @@ static void deliver_pending(struct worker_ctx *w, const struct pending *p)
     m.off = p->start;
     m.len = p->end - p->start;
     m.line = win->lines + 1;
+    m.column = win->cps - win->line_cp[win->nline_cp - 1] + 1;
     m.surface = win->text.buf + start;
     size_t from = start > ctx ? start - ctx : 0, to = end + ctx;
     if (to > win->text.len)
@@ -283,6 +320,8 @@ static void window_trim(struct worker_ctx *w)
     window_move_cursor(win, keep, 0);
     if (win->line_off < keep)
         keep = win->line_off; /* a CR waiting for its LF stays */
+    win->line_cp[0] = win->line_cp[win->nline_cp - 1];
+    win->nline_cp = 1;
     size_t drop = (size_t)(keep - win->off);
     memmove(win->text.buf, win->text.buf + drop, win->text.len - drop);
     win->text.len -= drop;
@@ -293,7 +332,10 @@ static void window_trim(struct worker_ctx *w)
 static void window_reset(struct window *win)
 {
     sbuf_reset(&win->text);
-    win->off = win->line_off = win->lines = 0;
+    win->off = win->line_off = win->lines = win->cps = 0;
+    ALLOC_GROW(win->line_cp, 1, win->line_cp_alloc);
+    win->line_cp[0] = 0;
+    win->nline_cp = 1;
     win->qhead = win->nq = 0;
 }
 
@@ -347,6 +389,7 @@ static void worker_release(struct worker_ctx *w)
     sbuf_release(&w->head);
     sbuf_release(&w->win.text);
     free(w->win.q);
+    free(w->win.line_cp);
 }
 
 static void scan_begin(struct worker_ctx *w, size_t idx, size_t chunk)
@@ -373,6 +416,7 @@ static void *scan_end(struct worker_ctx *w, int failed, struct sink_shift *size)
     }
     size->off = w->sc.stats.bytes;
     size->lines = w->win.lines;
+    size->cols = w->sh->positions ? w->win.cps - w->win.line_cp[w->win.nline_cp - 1] : 0;
     void *result = sk->end ? sk->end(w->ts, &w->doc) : NULL;
     if (failed && result) {
         if (sk->discard)
@@ -432,6 +476,7 @@ static struct split *scan_one(struct worker_ctx *w, const struct shared *sh, siz
     s->doc.chars = w->sc.stats.chars;
     s->doc.han = w->sc.stats.han;
     s->doc.invalid = info.invalid;
+    s->doc.bom_len = info.bom_len;
     s->doc.first_invalid_off = info.first_invalid_off;
     if (sh->o->head_len) {
         s->head = xstrndup(w->head.buf, w->head.len);
@@ -462,11 +507,15 @@ static void split_finish(struct worker_ctx *w, const struct shared *sh, struct s
         s->doc.han = sp->han;
         s->doc.invalid = sp->invalid;
         s->doc.first_invalid_off = sp->first_invalid_off;
-        struct sink_shift shift = {0, 0};
+        s->doc.bom_len = (unsigned)sp->chunks.off[0];
+        struct sink_shift shift = {0, 0, 0};
         s->result = sp->results[0];
         for (size_t k = 1; k < sp->chunks.nchunks; k++) {
             shift.off += sp->sizes[k - 1].off;
             shift.lines += sp->sizes[k - 1].lines;
+            /* a chunk's size.cols: code points after its last line break */
+            shift.cols = sp->sizes[k - 1].lines ? sp->sizes[k - 1].cols
+                                                : shift.cols + sp->sizes[k - 1].cols;
             if (sh->sink->merge)
                 sh->sink->merge(w->ts, s->result, sp->results[k], &shift);
             else
@@ -676,6 +725,7 @@ int corpus_run(const char *const *paths, size_t nfiles, const struct lexicon *lx
     sh->o = o;
     sh->sink = sink;
     sh->positions = (sink->flags & SINK_POSITIONS) != 0;
+    sh->labels = sh->positions ? sink->labels : NULL;
     sh->context_bytes =
         sink->context_bytes < SINK_CONTEXT_MAX ? sink->context_bytes : SINK_CONTEXT_MAX;
     if (!nthreads) {

@@ -267,6 +267,7 @@ int source_read_or_split(const char *path, const char *force_encoding, size_t sn
         goto out;
     }
     snprintf(info->encoding, sizeof(info->encoding), "%s", g.name);
+    info->bom_len = (unsigned)g.bom_len;
     if (size && d.is_utf8 && split->chunk_bytes && split->search_bytes) {
         unsigned long long *offs;
         size_t k = plan_chunks(fd, b, size, g.bom_len, split, &offs);

@@ -52,6 +52,8 @@ struct corpus_doc {
     const char *path;
     char encoding[48];
     uint64_t bytes, chars, han, invalid;
+    unsigned bom_len; /* bytes of a byte-order mark before the decoded text (file offset of
+                         decoded byte 0, for UTF-8 without invalid sequences) */
     long long first_invalid_off;
     const char *head; /* corpus_opts.head_len: the start of the decoded text, else NULL */
     size_t head_len;  /* bytes in head (NUL-terminated, ends on a code-point boundary) */

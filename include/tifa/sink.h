@@ -62,6 +62,7 @@ struct sink_match {
     uint64_t off, len;             /* bytes in the decoded UTF-8 text (of the chunk, see merge) */
     uint64_t line;                 /* 1-based line of the match's first character (LF, CR LF and CR
                                       each end a line) */
+    uint64_t column;               /* 1-based: code points from the start of that line */
     const char *surface;           /* the match as written: len bytes, line breaks and all */
     const char *before;            /* up to context_bytes before the match, within its paragraph */
     size_t before_len;
@@ -73,12 +74,17 @@ struct sink_match {
 struct sink_shift {
     uint64_t off;   /* decoded bytes before the chunk */
     uint64_t lines; /* line breaks before the chunk */
+    uint64_t cols;  /* code points between the last line break before the chunk and its start:
+                       what a match on the chunk's first line adds to its column */
 };
 
 struct sink {
     unsigned flags;       /* enum sink_flags */
     size_t context_bytes; /* with SINK_POSITIONS: context wanted each side (clamped to
                              SINK_CONTEXT_MAX) */
+    const unsigned char *labels; /* with SINK_POSITIONS: NULL, or per label id 1 for the terms
+                                    whose matches the consumer wants; the driver spends nothing
+                                    on the others (they still take part in matching) */
     void *arg;            /* the consumer's own, given to thread_init and deliver */
 
     /** Per-thread state; the driver calls it once per thread it runs. */

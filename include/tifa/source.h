@@ -31,6 +31,7 @@ typedef void source_piece_fn(const char *utf8, size_t len, void *arg);
 struct source_info {
     char encoding[48];           /* the encoding the input was read as */
     uint64_t bytes;              /* bytes read from the input, BOM included */
+    unsigned bom_len;            /* bytes of the byte-order mark the decoded text leaves out */
     uint64_t invalid;            /* invalid sequences replaced by U+FFFD */
     long long first_invalid_off; /* input byte offset of the first one, -1 when none */
 };

@@ -26,7 +26,7 @@
 #define PIECE (1u << 20)
 
 struct rec {
-    uint64_t off, len, line;
+    uint64_t off, len, line, column;
     uint32_t label_id;
     char *surface, *before, *after;
     const char *term;
@@ -64,6 +64,7 @@ static void rec_match(void *ts, const struct sink_match *m)
     x->off = m->off;
     x->len = m->len;
     x->line = m->line;
+    x->column = m->column;
     x->label_id = m->label_id;
     x->term = m->term;
     assert_string_equal(m->entry->term, m->term);
@@ -105,6 +106,8 @@ static void rec_merge(void *ts, void *into, void *next, const struct sink_shift 
         ALLOC_GROW(a->v, a->n + 1, a->alloc);
         a->v[a->n] = b->v[i];
         a->v[a->n].off += shift->off;
+        if (a->v[a->n].line == 1)
+            a->v[a->n].column += shift->cols;
         a->v[a->n].line += shift->lines;
         a->n++;
     }
@@ -199,8 +202,11 @@ static void generate(struct gen *g)
             put_term(g);
         else if (r < 9)
             put(g, rnd(g, 2) ? "\n" : "\r\n");
-        else if (r < 10)
+        else if (r < 10) {
             put(g, rnd(g, 2) ? "\n\n" : "\r\n\r\n");
+            if (rnd(g, 2)) /* an indented paragraph: a chunk may start inside its first line */
+                put(g, "  ");
+        }
         else
             put(g, filler[rnd(g, 10)]);
     }
@@ -226,7 +232,7 @@ static void want_context(const char *t, size_t len, const struct want *w, size_t
     for (size_t i = from; i < w->off;) {
         if (t[i] == '\r' || t[i] == '\n') {
             size_t j = i;
-            while (j < len && (t[j] == '\r' || t[j] == '\n'))
+            while (j < len && (t[j] == '\r' || t[j] == '\n' || t[j] == ' '))
                 j++;
             if (para_break_run(t, i, j))
                 *b0 = j < w->off ? j : w->off;
@@ -255,6 +261,17 @@ static void want_context(const char *t, size_t len, const struct want *w, size_t
     }
 }
 
+/* The column of byte @off: code points since the last line break (from 1). */
+static uint64_t want_column(const char *t, uint64_t off)
+{
+    uint64_t i = off, col = 1;
+    while (i > 0 && t[i - 1] != '\n' && t[i - 1] != '\r')
+        i--;
+    for (; i < off; i++)
+        col += (t[i] & 0xC0) != 0x80;
+    return col;
+}
+
 static void check_records(const struct gen *g, const struct recs *r)
 {
     assert_int_equal(r->n, g->nw);
@@ -268,6 +285,7 @@ static void check_records(const struct gen *g, const struct recs *r)
                      (unsigned long long)x->line, (unsigned long long)w->off,
                      (unsigned long long)w->len, (unsigned long long)w->line);
         assert_string_equal(x->term, w->term);
+        assert_int_equal(x->column, want_column(g->text.buf, w->off));
         assert_memory_equal(x->surface, g->text.buf + w->off, w->len);
         want_context(g->text.buf, g->text.len, w, &b0, &a1);
         assert_int_equal(strlen(x->before), w->off - b0);
@@ -408,6 +426,7 @@ static void test_positions_overlapping(void **state)
             if (t[at] == '\r' || (t[at] == '\n' && !(at > 0 && t[at - 1] == '\r')))
                 line++;
         assert_int_equal(x->line, line);
+        assert_int_equal(x->column, want_column(t, x->off));
         assert_memory_equal(x->surface, t + x->off, x->len);
         n4 += !strcmp(x->term, "四个意识") || !strcmp(x->term, "两个维护");
     }
