@@ -34,8 +34,8 @@ static const char diff_usage[] =
     "  --alpha LEVEL         significance level: 0.05 (default), 0.01, 0.001 or 0.0001\n"
     "  --all                 also list terms whose rate is the same on both sides\n"
     "  --exit-code           exit with status 1 when some count differs, 0 when none\n"
-    "  --color WHEN          table colours: auto (default, when stdout is a terminal),\n"
-    "                        always or never\n";
+    "  --color WHEN          table colours: auto (default: stdout is a terminal and\n"
+    "                        NO_COLOR is unset), always or never\n";
 
 enum { OPT_FORMAT = 1, OPT_ALPHA, OPT_ALL, OPT_EXIT_CODE, OPT_COLOR };
 
@@ -156,16 +156,8 @@ int cmd_diff(int argc, char **argv)
         case OPT_ALL: all = 1; break;
         case OPT_EXIT_CODE: exit_code = 1; break;
         case OPT_COLOR:
-            if (!strcmp(p.value, "auto"))
-                color = -1;
-            else if (!strcmp(p.value, "always"))
-                color = 1;
-            else if (!strcmp(p.value, "never"))
-                color = 0;
-            else {
-                optparse_bad_value(&p, "auto, always or never");
+            if (cmd_parse_color(&p, &color))
                 goto usage;
-            }
             break;
         case OPTPARSE_HELP:
             printf("%s\n%s", diff_usage, common_opts_help);
@@ -198,8 +190,7 @@ int cmd_diff(int argc, char **argv)
         common_opts_release(&co);
         return status;
     }
-    if (color < 0)
-        color = isatty(STDOUT_FILENO);
+    color = cmd_color_enabled(color);
 
     struct diff d;
     diff_init(&d);

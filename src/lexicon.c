@@ -99,6 +99,32 @@ static long norm_key(const char *s, struct sbuf *key, struct tifa_err *e)
     return n < 0 ? -1 : (long)key->len;
 }
 
+int lexicon_find(const struct lexicon *lx, const char *s, uint32_t *label_id, struct tifa_err *e)
+{
+    struct sbuf want, key;
+    int found = 0;
+    sbuf_init(&want);
+    sbuf_init(&key);
+    long n = norm_key(s, &want, e);
+    if (n == 0)
+        tifa_err_set(e, TIFA_EUSAGE, NULL, 0, -1, "'%s' is no term: nothing is left after normalization", s);
+    if (n <= 0) {
+        found = -1;
+        goto out;
+    }
+    /* a linear pass: a few lookups per run against a few thousand patterns */
+    for (size_t i = 0; i < lx->npatterns && !found; i++) {
+        if (norm_key(lx->patterns[i].text, &key, e) == n && !memcmp(key.buf, want.buf, want.len)) {
+            *label_id = lx->patterns[i].label_id;
+            found = 1;
+        }
+    }
+out:
+    sbuf_release(&want);
+    sbuf_release(&key);
+    return found;
+}
+
 static char *trim_dup(const char *s, size_t len)
 {
     while (len && (*s == ' ' || *s == '\t'))
@@ -260,6 +286,22 @@ static int load_list(struct lexicon *lx, const char *buf, size_t len, const char
         fill_empty_fields(en);
         rc = validate_entry(en, &key, e);
     }
+    sbuf_release(&key);
+    return rc;
+}
+
+int lexicon_add_term(struct lexicon *lx, const char *term, const char *origin, struct tifa_err *e)
+{
+    struct sbuf key = SBUF_INIT;
+    int same = lx->nsources && !strcmp(lx->sources[lx->nsources - 1], origin);
+    const char *src = same ? lx->sources[lx->nsources - 1] : add_source(lx, origin);
+    long line = 1;
+    for (size_t i = lx->nentries; i > 0 && lx->entries[i - 1].origin == src; i--)
+        line++;
+    struct lex_entry *en = new_entry(lx, src, line);
+    en->term = xstrdup(term);
+    fill_empty_fields(en);
+    int rc = validate_entry(en, &key, e);
     sbuf_release(&key);
     return rc;
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "tifa/cmd.h"
 #include "tifa/matcher.h"
@@ -138,6 +139,9 @@ static int load_lexicon(const struct common_opts *o, struct lexicon *lx)
         fprintf(stderr, "tifa: no lexicon entry has category '%s'\n", o->categories[0]);
         return EXIT_USAGE;
     }
+    for (size_t i = 0; i < o->nextra_terms; i++)
+        if (lexicon_add_term(lx, o->extra_terms[i], "command line", &e))
+            goto fail;
     if (lexicon_finish(lx, &e))
         goto fail;
     if (!lx->npatterns) {
@@ -242,15 +246,40 @@ void cmd_doc_failed(const struct tifa_err *err, struct walk_result *w)
     note_list_add(&w->errors, err->path, err->msg);
 }
 
-void cmd_warn_invalid(const struct agg_doc *doc)
+void cmd_warn_invalid_at(const char *path, const char *encoding, uint64_t invalid,
+                         long long first_off)
 {
-    if (!doc->invalid)
+    if (!invalid)
         return;
     fprintf(stderr,
             "tifa: warning: '%s': %llu invalid %s sequence%s replaced by U+FFFD, the first at byte "
             "%lld\n",
-            doc->path, (unsigned long long)doc->invalid, doc->encoding,
-            doc->invalid == 1 ? "" : "s", doc->first_invalid_off);
+            path, (unsigned long long)invalid, encoding, invalid == 1 ? "" : "s", first_off);
+}
+
+void cmd_warn_invalid(const struct agg_doc *doc)
+{
+    cmd_warn_invalid_at(doc->path, doc->encoding, doc->invalid, doc->first_invalid_off);
+}
+
+int cmd_parse_color(const struct optparse *p, int *when)
+{
+    static const char *const names[] = {"never", "always", "auto"};
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(p->value, names[i])) {
+            *when = i == 2 ? -1 : i;
+            return 0;
+        }
+    optparse_bad_value(p, "auto, always or never");
+    return -1;
+}
+
+int cmd_color_enabled(int when)
+{
+    if (when >= 0)
+        return when;
+    const char *no = getenv("NO_COLOR");
+    return isatty(STDOUT_FILENO) && !(no && *no);
 }
 
 int cmd_parse_format(const char *s, const struct report_formats *allowed, enum report_format *out)

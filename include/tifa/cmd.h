@@ -38,6 +38,9 @@ struct common_opts {
     int no_builtin;
     const char **categories;
     size_t ncategories, categories_alloc;
+    const char *const *extra_terms; /* terms added after the lexicons and --category, as
+                                       "command line" (kwic's literals) */
+    size_t nextra_terms;
     int overlapping;
     const char *encoding;
     unsigned threads;
@@ -107,6 +110,15 @@ double cmd_now_ms(void);
 
 /** Prints the one warning a document with invalid sequences gets (nothing when it has none). */
 void cmd_warn_invalid(const struct agg_doc *doc);
+void cmd_warn_invalid_at(const char *path, const char *encoding, uint64_t invalid,
+                         long long first_off);
+
+/** Parses the current option's value as --color WHEN: sets *@when to 0 (never), 1 (always) or
+ *  -1 (auto); prints the error and returns -1 when it is none of them. */
+int cmd_parse_color(const struct optparse *p, int *when);
+/** Whether to colour stdout for @when: never, always, or auto = stdout is a terminal and
+ *  NO_COLOR is unset or empty (https://no-color.org). */
+int cmd_color_enabled(int when);
 
 /**
  * A document corpus_count gave back as failed: a binary file (TIFA_ESKIP) joins @w's skipped
@@ -127,6 +139,7 @@ int cmd_parse_sort(const char *s, enum agg_sort *out);
 int cmd_finish_output(int status);
 
 int cmd_count(int argc, char **argv);
+int cmd_kwic(int argc, char **argv);
 int cmd_lexicon(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_merge(int argc, char **argv);

@@ -92,6 +92,13 @@ int lexicon_load_file(struct lexicon *lx, const char *path, enum lex_format fmt,
 int lexicon_load_buf(struct lexicon *lx, const char *buf, size_t len, const char *name,
                      enum lex_format fmt, struct tifa_err *e);
 
+/**
+ * Before lexicon_finish: adds one entry with @term alone (no category), from source @origin
+ * (e.g. "command line"), as a plain-list line would. Returns 0, or TIFA_EDATA with @e filled
+ * (empty or invalid term).
+ */
+int lexicon_add_term(struct lexicon *lx, const char *term, const char *origin, struct tifa_err *e);
+
 /** Assigns label ids and builds the pattern list; call once after loading. */
 int lexicon_finish(struct lexicon *lx, struct tifa_err *e);
 
@@ -100,6 +107,13 @@ int lexicon_finish(struct lexicon *lx, struct tifa_err *e);
  * `--category` filter). Returns the number of entries kept.
  */
 size_t lexicon_keep_categories(struct lexicon *lx, const char *const *names, size_t n);
+
+/**
+ * After lexicon_finish: the label whose term or one of whose aliases normalizes as @s does
+ * ("四个 意识" finds 四个意识). Returns 1 and sets *@label_id, 0 when no label has it, -1 with
+ * @e filled when @s is not valid UTF-8 or normalizes to nothing.
+ */
+int lexicon_find(const struct lexicon *lx, const char *s, uint32_t *label_id, struct tifa_err *e);
 
 /** 1 if @name is a category of the built-in taxonomy. */
 int lexicon_category_known(const struct lexicon *lx, const char *name);
