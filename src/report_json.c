@@ -20,11 +20,16 @@
 
 #include "tifa/report.h"
 
-static void render_string(struct sbuf *out, const char *s, size_t len)
+void report_json_add_string(struct sbuf *out, const char *s, size_t len)
 {
     sbuf_addch(out, '"');
+    size_t run = 0; /* bytes from s[run] on that need no escape, added in one go */
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        sbuf_add(out, s + run, i - run);
+        run = i + 1;
         switch (c) {
         case '"': sbuf_addstr(out, "\\\""); break;
         case '\\': sbuf_addstr(out, "\\\\"); break;
@@ -33,13 +38,10 @@ static void render_string(struct sbuf *out, const char *s, size_t len)
         case '\n': sbuf_addstr(out, "\\n"); break;
         case '\r': sbuf_addstr(out, "\\r"); break;
         case '\t': sbuf_addstr(out, "\\t"); break;
-        default:
-            if (c < 0x20)
-                sbuf_addf(out, "\\u%04X", c);
-            else
-                sbuf_addch(out, c);
+        default: sbuf_addf(out, "\\u%04X", c);
         }
     }
+    sbuf_add(out, s + run, len - run);
     sbuf_addch(out, '"');
 }
 
@@ -84,7 +86,7 @@ void report_json_render(struct sbuf *out, const json_t *v)
         json_object_foreach((json_t *)v, key, val)
         {
             sbuf_addstr(out, sep);
-            render_string(out, key, strlen(key));
+            report_json_add_string(out, key, strlen(key));
             sbuf_addstr(out, ": ");
             report_json_render(out, val);
             sep = ", ";
@@ -101,7 +103,7 @@ void report_json_render(struct sbuf *out, const json_t *v)
         }
         sbuf_addch(out, ']');
         break;
-    case JSON_STRING: render_string(out, json_string_value(v), json_string_length(v)); break;
+    case JSON_STRING: report_json_add_string(out, json_string_value(v), json_string_length(v)); break;
     case JSON_INTEGER: sbuf_addf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v)); break;
     case JSON_REAL: render_real(out, json_real_value(v)); break;
     case JSON_TRUE: sbuf_addstr(out, "true"); break;

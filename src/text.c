@@ -107,6 +107,22 @@ static enum char_class para_class(const unsigned char *s, size_t len, size_t i, 
     return *dropped ? CC_SPACE : normalize_class(ncp);
 }
 
+/* 1 when @s[a..b) may hold two line breaks (LF, CR, U+0085, U+2028, U+2029; CR LF counts two
+ * here): without them it holds no paragraph break, and the character walk can be skipped. This
+ * byte test is what makes contexts cheap: most windows of a few dozen characters have none. */
+static int may_hold_para_break(const unsigned char *s, size_t a, size_t b)
+{
+    unsigned n = 0;
+    for (size_t i = a; i < b; i++) {
+        unsigned char c = s[i];
+        if (c == '\n' || c == '\r' || (c == 0xC2 && i + 1 < b && s[i + 1] == 0x85) ||
+            (c == 0xE2 && i + 2 < b && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9)))
+            if (++n == 2)
+                return 1;
+    }
+    return 0;
+}
+
 void text_paragraph_around(const char *text, size_t len, size_t from, size_t start, size_t end,
                            size_t to, size_t *b0, size_t *a1)
 {
@@ -119,7 +135,7 @@ void text_paragraph_around(const char *text, size_t len, size_t from, size_t sta
         from++;
     *b0 = from;
     para_run_reset(&run);
-    for (i = from; i < start; i += n) {
+    for (i = may_hold_para_break(s, from, start) ? from : start; i < start; i += n) {
         enum char_class c = para_class(s, len, i, &n, &is_cr, &dropped);
         if (c == CC_NEWLINE) {
             broke |= para_run_line_break(&run, is_cr);
@@ -142,7 +158,7 @@ void text_paragraph_around(const char *text, size_t len, size_t from, size_t sta
     size_t run_start = end;
     int in_run = 0;
     para_run_reset(&run);
-    for (i = end; i < to; i += n) {
+    for (i = may_hold_para_break(s, end, to) ? end : to; i < to; i += n) {
         enum char_class c = para_class(s, len, i, &n, &is_cr, &dropped);
         if (c != CC_NEWLINE && c != CC_SPACE) {
             in_run = 0;

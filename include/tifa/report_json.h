@@ -34,6 +34,11 @@ void report_json_render(struct sbuf *out, const json_t *v);
  */
 void report_json_put(FILE *out, json_t *v, const char *prefix, const char *suffix);
 
+/** Appends the UTF-8 text @s[0..len) as a JSON string, escaped as the writer escapes strings;
+ *  for records written by hand in bulk (kwic), where a jansson value per field costs more than
+ *  the rest of the record. */
+void report_json_add_string(struct sbuf *out, const char *s, size_t len);
+
 /** A new JSON string of @s, sanitized as report_utf8_sanitize does (jansson refuses bad UTF-8). */
 json_t *report_json_string(const char *s);
 
