@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tifa/cmd.h"
 #include "tifa/corpus.h"
@@ -220,7 +221,8 @@ int cmd_kwic(int argc, char **argv)
     }
     char **args = p.argv + 1;
     size_t nargs = p.nargs;
-    if (!nterms && !all && !co.ncategories && !co.nlexicons) {
+    int args_are_inputs = nterms || all || co.ncategories || co.nlexicons;
+    if (!args_are_inputs) {
         if (!nargs) {
             fprintf(stderr, "tifa: kwic needs a term (or -e TERM, --all, --category or "
                             "--lexicon)\n");
@@ -250,6 +252,9 @@ int cmd_kwic(int argc, char **argv)
         cmd_setup_release(&s);
         goto out;
     }
+    if (!nterms && nargs && access(args[0], F_OK) != 0)
+        fprintf(stderr, "tifa: hint: with --all, --category or --lexicon every argument is an "
+                        "input; give a term with -e TERM\n");
     unsigned char *shown = NULL, *literal = xcalloc(s.lx.nlabels + 1, 1);
     for (size_t i = 0; i < s.lx.nentries; i++)
         if (!s.lx.entries[i].dropped && !strcmp(s.lx.entries[i].origin, "command line"))
