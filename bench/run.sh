@@ -237,6 +237,23 @@ MDENSE_ONE=$(tail -1 "$TMP/out" | sed -n 's/.* \([0-9]*\) matches.*/\1/p')
 run_paired "dense: tifa count -j1, dense 300 terms, one file" "dense: tifa count -j1, built-in, one file" \
     "$ONE_BYTES" $((2 * R)) "$T count -j1 $LEXDENSE $O" "$T count -j1 $O"
 MBUILTIN_ONE=$(tail -1 "$TMP/out" | sed -n 's/.* \([0-9]*\) matches.*/\1/p') # B ran last
+# kwic against count in the same run, taken in turn: every built-in term's every match as jsonl,
+# and one rare term (what a reader asks for most) against the regex concordance a user would
+# otherwise run with rg
+KRARE=一府一委两院
+KW1="kwic: tifa kwic --all -f jsonl -j1, many files"; KC1="kwic: tifa count -f json -j1, many files"
+run_paired "$KW1" "$KC1" "$MANY_BYTES" $((2 * R)) "$T kwic --all -f jsonl -j1 $M" "$T count -f json -j1 $M"
+KWN="kwic: tifa kwic --all -f jsonl -j$NCPU, many files"; KCN="kwic: tifa count -f json -j$NCPU, many files"
+run_paired "$KWN" "$KCN" "$MANY_BYTES" $((2 * R)) "$T kwic --all -f jsonl -j$NCPU $M" "$T count -f json -j$NCPU $M"
+KWR="kwic: tifa kwic -j$NCPU $KRARE, many files"; KCR="kwic rare: tifa count -f json -j$NCPU, many files"
+run_paired "$KWR" "$KCR" "$MANY_BYTES" $((2 * R)) "$T kwic -j$NCPU $KRARE $M" "$T count -f json -j$NCPU $M"
+NKWIC=$("$T" kwic --all -f jsonl "$M" | wc -l)
+NKWIC_RARE=$("$T" kwic -f jsonl "$KRARE" "$M" | wc -l)
+if [ $HAVE_RG = 1 ]; then
+    run_timed "rg -o '.{0,15}$KRARE.{0,15}' (a regex concordance)" "$MANY_BYTES" 1 \
+        "rg -o --no-ignore --hidden '.{0,15}$KRARE.{0,15}' $M"
+fi
+
 # TIFA_BASE=BINARY: the same rows for another build (the previous landing), in this same run,
 # each taken in turn with this build's (run_paired) and twice as many times
 if [ -n "${TIFA_BASE:-}" ] && [ -x "$TIFA_BASE" ]; then
@@ -386,6 +403,10 @@ K1R="tifa count -j1, 10k rare terms, many files"
         "$(awk -v d="${SEC["dense: $DO1"]}" -v b="${SEC["dense: $O1"]}" -v m="${MDENSE_ONE:-0}" \
             -v n="${MBUILTIN_ONE:-0}" 'BEGIN { printf "%.1f", (m > n ? (d - b) * 1e9 / (m - n) : 0) }') ns" \
         "(${MDENSE_ONE:-?} against ${MBUILTIN_ONE:-?} matches)"
+    echo "- kwic, every built-in term as jsonl ($NKWIC records): $(ratio "${SEC[$KW1]}" "${SEC[$KC1]}")x the time" \
+        "of count -f json with -j1, $(ratio "${SEC[$KWN]}" "${SEC[$KCN]}")x with -j$NCPU; one rare term" \
+        "($KRARE, $NKWIC_RARE records): $(ratio "${SEC[$KWR]}" "${SEC[$KCR]}")x (-j$NCPU)$( [ $HAVE_RG = 1 ] &&
+            echo "; rg's regex concordance of it takes $(ratio "${SEC["rg -o '.{0,15}$KRARE.{0,15}' (a regex concordance)"]}" "${SEC[$KWR]}")x kwic's time")"
     if [ -n "${TIFA_BASE:-}" ] && [ -x "$TIFA_BASE" ]; then
         echo "- the extra time a match for TIFA_BASE, from its rows above: $(awk -v d="${SEC["base: $DO1"]}" \
             -v b="${SEC["base: $O1"]}" -v m="${MDENSE_ONE:-0}" -v n="${MBUILTIN_ONE:-0}" \
