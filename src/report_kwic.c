@@ -149,8 +149,17 @@ static void json_begin(struct report_kwic *r)
  * kwic does (bench/NOTES.md). */
 static void json_field(struct sbuf *o, const char *key, const char *s, size_t len)
 {
-    sbuf_addf(o, ", \"%s\": ", key);
+    sbuf_addstr(o, key);
     report_json_add_string(o, s, len);
+}
+
+static void add_u64(struct sbuf *o, uint64_t v)
+{
+    char buf[24], *p = buf + sizeof(buf);
+    do
+        *--p = (char)('0' + v % 10);
+    while (v /= 10);
+    sbuf_add(o, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 static void json_record(struct report_kwic *r, const struct kwic_rec *rec,
@@ -164,16 +173,20 @@ static void json_record(struct report_kwic *r, const struct kwic_rec *rec,
     report_utf8_sanitize(&r->scratch, w->path);
     sbuf_addstr(o, "{\"path\": ");
     report_json_add_string(o, r->scratch.buf, r->scratch.len);
-    sbuf_addf(o, ", \"line\": %llu, \"column\": %llu, \"offset\": %llu, \"offset_in\": \"%s\"",
-              (unsigned long long)rec->line, (unsigned long long)rec->column,
-              (unsigned long long)w->offset, w->decoded ? "decoded" : "file");
+    sbuf_addstr(o, ", \"line\": ");
+    add_u64(o, rec->line);
+    sbuf_addstr(o, ", \"column\": ");
+    add_u64(o, rec->column);
+    sbuf_addstr(o, ", \"offset\": ");
+    add_u64(o, w->offset);
+    sbuf_addstr(o, w->decoded ? ", \"offset_in\": \"decoded\"" : ", \"offset_in\": \"file\"");
     const char *term = r->lx->labels[rec->label_id].term;
-    json_field(o, "term", term, strlen(term));
-    json_field(o, "match", rec_match(rec), rec->match_len);
-    json_field(o, "left", rec_left(rec), rec->left_len);
-    json_field(o, "right", rec_right(rec), rec->right_len);
+    json_field(o, ", \"term\": ", term, strlen(term));
+    json_field(o, ", \"match\": ", rec_match(rec), rec->match_len);
+    json_field(o, ", \"left\": ", rec_left(rec), rec->left_len);
+    json_field(o, ", \"right\": ", rec_right(rec), rec->right_len);
     if (r->sentence)
-        json_field(o, "sentence", rec->text,
+        json_field(o, ", \"sentence\": ", rec->text,
                    (size_t)rec->left_len + rec->match_len + rec->right_len);
     sbuf_addstr(o, r->format == FMT_JSONL ? "}\n" : "}");
     fwrite(o->buf, 1, o->len, r->out);

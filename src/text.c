@@ -109,17 +109,24 @@ static enum char_class para_class(const unsigned char *s, size_t len, size_t i, 
 
 /* 1 when @s[a..b) may hold two line breaks (LF, CR, U+0085, U+2028, U+2029; CR LF counts two
  * here): without them it holds no paragraph break, and the character walk can be skipped. This
- * byte test is what makes contexts cheap: most windows of a few dozen characters have none. */
+ * test is what makes contexts cheap (most windows of a few dozen characters have no break), so
+ * it is done with memchr: LF and CR counted, the rare Unicode breaks looked for by lead byte. */
 static int may_hold_para_break(const unsigned char *s, size_t a, size_t b)
 {
+    const unsigned char *p = s + a, *e = s + b, *q;
     unsigned n = 0;
-    for (size_t i = a; i < b; i++) {
-        unsigned char c = s[i];
-        if (c == '\n' || c == '\r' || (c == 0xC2 && i + 1 < b && s[i + 1] == 0x85) ||
-            (c == 0xE2 && i + 2 < b && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9)))
-            if (++n == 2)
-                return 1;
-    }
+    for (q = p; q < e && (q = memchr(q, '\n', (size_t)(e - q))) != NULL && ++n < 2; q++)
+        ;
+    for (q = p; n < 2 && q < e && (q = memchr(q, '\r', (size_t)(e - q))) != NULL && ++n < 2; q++)
+        ;
+    if (n >= 2)
+        return 1;
+    for (q = p; q < e && (q = memchr(q, 0xC2, (size_t)(e - q))) != NULL; q++)
+        if (q + 1 < e && q[1] == 0x85)
+            return 1;
+    for (q = p; q < e && (q = memchr(q, 0xE2, (size_t)(e - q))) != NULL; q++)
+        if (q + 2 < e && q[1] == 0x80 && (q[2] == 0xA8 || q[2] == 0xA9))
+            return 1;
     return 0;
 }
 
