@@ -115,7 +115,8 @@ int cmd_count(int argc, char **argv)
     run.rep.sort = sort;
     agg_total_init(&run.tot, s.lx.nlabels);
     struct corpus_stats cstats = {0, 0};
-    struct corpus_opts copts = {co.encoding, co.threads, 0, &cstats, s.sniff};
+    struct corpus_opts copts = {.encoding = co.encoding, .threads = co.threads, .stats = &cstats,
+                               .sniff = s.sniff};
     run.walk = w;
     report_begin(&run.rep);
     corpus_count(s.paths, w->nfiles, &s.lx, s.ac, &copts, on_doc, &run);

@@ -108,7 +108,7 @@ static int count_text_side(const struct cmd_setup *s, const struct common_opts *
     for (size_t i = 0; i < w.nfiles; i++)
         paths[i] = w.files[i].path;
     unsigned char *sniff = walk_sniff_flags(&w);
-    struct corpus_opts copts = {co->encoding, co->threads, 0, NULL, sniff};
+    struct corpus_opts copts = {.encoding = co->encoding, .threads = co->threads, .sniff = sniff};
     corpus_count(paths, w.nfiles, &s->lx, s->ac, &copts, on_doc, &run);
     free(sniff);
     d->side[side].documents = run.tot.documents;

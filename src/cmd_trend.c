@@ -214,7 +214,8 @@ int cmd_trend(int argc, char **argv)
 
     trend_init(&run.t, s.lx.nlabels);
     run.keyer = &keyer;
-    struct corpus_opts copts = {co.encoding, co.threads, TREND_HEAD_LEN, NULL, s.sniff};
+    struct corpus_opts copts = {.encoding = co.encoding, .threads = co.threads,
+                               .head_len = TREND_HEAD_LEN, .sniff = s.sniff};
     run.walk = w;
     corpus_count(s.paths, w->nfiles, &s.lx, s.ac, &copts, on_doc, &run);
     walk_sort_notes(w); /* walk and reader notes together, in path order */
