@@ -84,6 +84,10 @@ void progress_update(struct progress *p, size_t done, size_t total, uint64_t byt
     fwrite(line, 1, len, p->out);
     fflush(p->out);
     p->drawn = 1;
+    p->cleared = 0;
+    p->done = done;
+    p->total = total;
+    p->bytes = bytes;
 }
 
 void progress_clear(struct progress *p)
@@ -93,6 +97,13 @@ void progress_clear(struct progress *p)
     fputs(ERASE, p->out);
     fflush(p->out);
     p->drawn = 0;
+    p->cleared = 1;
+}
+
+void progress_restore(struct progress *p, double now_ms)
+{
+    if (p->cleared)
+        progress_update(p, p->done, p->total, p->bytes, now_ms);
 }
 
 void progress_end(struct progress *p)

@@ -26,8 +26,11 @@
 
 struct progress {
     FILE *out;
-    int show;        /* 0: every call is a no-op */
-    int drawn;       /* the line is on the terminal now */
+    int show;           /* 0: every call is a no-op */
+    int drawn;          /* the line is on the terminal now */
+    int cleared;        /* progress_clear erased it: progress_restore draws it again */
+    size_t done, total; /* the figures last drawn */
+    uint64_t bytes;
     unsigned cols;   /* the terminal's width: lines stay shorter */
     double start_ms; /* progress_init's time */
     double delay_ms; /* nothing is drawn before start_ms + delay_ms */
@@ -58,12 +61,15 @@ size_t progress_format(char *buf, size_t size, unsigned cols, size_t done, size_
                        uint64_t bytes, double secs);
 
 /** Draws the line for these figures at @now_ms, when shown and past the delay. */
-void progress_update(struct progress *p, size_t done, size_t total, uint64_t bytes,
-                     double now_ms);
+void progress_update(struct progress *p, size_t done, size_t total, uint64_t bytes, double now_ms);
 
 /** Erases the line if it is drawn (before another message goes to the same terminal); the
- *  next progress_update draws it again. */
+ *  next progress_update or progress_restore draws it again. */
 void progress_clear(struct progress *p);
+
+/** Draws the line again with the figures last drawn, if progress_clear erased it (after the
+ *  message). */
+void progress_restore(struct progress *p, double now_ms);
 
 /** Erases the line if it is drawn; nothing is written after. */
 void progress_end(struct progress *p);

@@ -105,9 +105,12 @@ static void test_draw_and_erase(void **state)
     progress_update(&p, 2, 4, 2000000, 6000);
     fflush(c.f);
     assert_string_equal(c.buf, "\rtifa: 2/4 files, 2.0 MB, 2.0 MB/s\033[K");
+    progress_restore(&p, 6500); /* not erased: nothing to restore */
     progress_update(&p, 3, 4, 6000000, 7000);
     progress_clear(&p);
-    progress_clear(&p); /* erased once */
+    progress_clear(&p);         /* erased once */
+    progress_restore(&p, 8000); /* the last figures, the rate at this time */
+    progress_restore(&p, 8000); /* drawn already */
     progress_update(&p, 4, 4, 8000000, 9000);
     progress_end(&p);
     progress_end(&p);
@@ -116,6 +119,7 @@ static void test_draw_and_erase(void **state)
     assert_string_equal(c.buf, "\rtifa: 2/4 files, 2.0 MB, 2.0 MB/s\033[K"
                                "\rtifa: 3/4 files, 6.0 MB, 3.0 MB/s\033[K"
                                "\r\033[K"
+                               "\rtifa: 3/4 files, 6.0 MB, 2.0 MB/s\033[K"
                                "\rtifa: 4/4 files, 8.0 MB, 2.0 MB/s\033[K"
                                "\r\033[K");
     capture_close(&c);
@@ -132,6 +136,7 @@ static void test_hidden_writes_nothing(void **state)
     for (int i = 0; i < 10; i++)
         progress_update(&p, (size_t)i, 10, (uint64_t)i << 20, 1000.0 * i);
     progress_clear(&p);
+    progress_restore(&p, 20000);
     progress_end(&p);
     fflush(c.f);
     assert_int_equal(c.len, 0);
