@@ -3,7 +3,7 @@
 # Called by make when pkg-config cannot find jansson or libpcre2-8; safe to run again.
 set -eu
 need=""
-for p in gcc make pkg-config libpcre2-dev libjansson-dev libcmocka-dev jq; do
+for p in gcc make pkg-config libpcre2-dev libjansson-dev libcmocka-dev jq tmux; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need="$need $p"
 done
 for p in ${TIFA_EXTRA_DEPS:-}; do

@@ -29,6 +29,7 @@ struct count_run {
     struct report rep;
     struct agg_total tot;
     struct walk_result *walk; /* read errors and binary files join its lists */
+    struct cmd_progress cp;
 };
 
 static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_err *err, void *arg)
@@ -36,10 +37,10 @@ static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_er
     struct count_run *run = arg;
     (void)index;
     if (err) {
-        cmd_doc_failed(err, run->walk);
+        cmd_doc_failed(&run->cp, err, run->walk);
         return;
     }
-    cmd_warn_invalid(doc);
+    cmd_warn_invalid(&run->cp, doc);
     agg_total_add(&run->tot, doc);
     report_document(&run->rep, doc);
 }
@@ -115,10 +116,14 @@ int cmd_count(int argc, char **argv)
     run.rep.sort = sort;
     agg_total_init(&run.tot, s.lx.nlabels);
     struct corpus_stats cstats = {0, 0};
-    struct corpus_opts copts = {co.encoding, co.threads, 0, &cstats, s.sniff};
+    struct corpus_opts copts = {
+        .encoding = co.encoding, .threads = co.threads, .stats = &cstats, .sniff = s.sniff};
     run.walk = w;
     report_begin(&run.rep);
+    /* the table keeps its rows to the end; the other formats write each document at once */
+    cmd_progress_start(&run.cp, &co, fmt != FMT_TABLE, &copts);
     corpus_count(s.paths, w->nfiles, &s.lx, s.ac, &copts, on_doc, &run);
+    cmd_progress_end(&run.cp);
     walk_sort_notes(w); /* walk and reader notes together, in path order */
     report_end(&run.rep, &run.tot, &w->skipped, &w->errors);
     status = w->errors.n ? EXIT_PARTIAL : EXIT_OK;

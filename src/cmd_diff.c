@@ -45,6 +45,7 @@ struct text_run {
     struct agg_total tot;
     const struct lexicon *lx;
     size_t nread, nerrors;
+    struct cmd_progress cp;
 };
 
 static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_err *err, void *arg)
@@ -54,11 +55,11 @@ static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_er
     if (err && err->code == TIFA_ESKIP)
         return; /* a binary file found in a folder: left out, as the walk leaves others out */
     if (err) {
-        fprintf(stderr, "tifa: '%s': %s\n", err->path, err->msg);
+        cmd_progress_message(&run->cp, "tifa: '%s': %s\n", err->path, err->msg);
         run->nerrors++;
         return;
     }
-    cmd_warn_invalid(doc);
+    cmd_warn_invalid(&run->cp, doc);
     agg_total_add(&run->tot, doc);
     run->nread++;
 }
@@ -98,7 +99,11 @@ static int count_text_side(const struct cmd_setup *s, const struct common_opts *
     }
     d->side[side].kind =
         strcmp(arg, "-") && !stat(arg, &st) && S_ISDIR(st.st_mode) ? "folder" : "file";
-    struct text_run run = {d, side, {0}, &s->lx, 0, 0};
+    struct text_run run;
+    memset(&run, 0, sizeof(run));
+    run.d = d;
+    run.side = side;
+    run.lx = &s->lx;
     agg_total_init(&run.tot, s->lx.nlabels);
     for (size_t i = 0; i < w.errors.n; i++) {
         fprintf(stderr, "tifa: '%s': %s\n", w.errors.v[i].path, w.errors.v[i].text);
@@ -108,8 +113,10 @@ static int count_text_side(const struct cmd_setup *s, const struct common_opts *
     for (size_t i = 0; i < w.nfiles; i++)
         paths[i] = w.files[i].path;
     unsigned char *sniff = walk_sniff_flags(&w);
-    struct corpus_opts copts = {co->encoding, co->threads, 0, NULL, sniff};
+    struct corpus_opts copts = {.encoding = co->encoding, .threads = co->threads, .sniff = sniff};
+    cmd_progress_start(&run.cp, co, 0, &copts);
     corpus_count(paths, w.nfiles, &s->lx, s->ac, &copts, on_doc, &run);
+    cmd_progress_end(&run.cp);
     free(sniff);
     d->side[side].documents = run.tot.documents;
     d->side[side].han = run.tot.han;

@@ -67,7 +67,7 @@ struct kwic_run {
     const char *const *paths;
     struct kwic_docinfo *docs;
     struct walk_result *walk;
-    int quiet;
+    struct cmd_progress cp;
     int hold;                /* --sort or --sample: records are held until the end */
     uint64_t max;            /* 0 = no limit */
     int sampling;
@@ -90,11 +90,11 @@ static void on_doc(size_t index, const struct corpus_doc *doc, void *result,
     struct kwic_run *run = arg;
     struct kwic_list *l = result;
     if (err) {
-        cmd_doc_failed(err, run->walk);
+        cmd_doc_failed(&run->cp, err, run->walk);
         kwic_list_free(l);
         return;
     }
-    cmd_warn_invalid_at(doc->path, doc->encoding, doc->invalid, doc->first_invalid_off);
+    cmd_warn_invalid_at(&run->cp, doc->path, doc->encoding, doc->invalid, doc->first_invalid_off);
     run->documents++;
     run->docs[index].bom_len = doc->bom_len;
     /* offsets in the file only where decoding kept every byte: UTF-8 without replacements */
@@ -291,9 +291,12 @@ int cmd_kwic(int argc, char **argv)
         if (pc > run.rep.prefix_cols)
             run.rep.prefix_cols = pc;
     }
-    struct corpus_opts copts = {co.encoding, co.threads, 0, NULL, s.sniff};
+    struct corpus_opts copts = {
+        .encoding = co.encoding, .threads = co.threads, .sniff = s.sniff};
     report_kwic_begin(&run.rep);
+    cmd_progress_start(&run.cp, &co, !run.hold, &copts);
     corpus_run(s.paths, w->nfiles, &s.lx, s.ac, &copts, &sink, on_doc, &run);
+    cmd_progress_end(&run.cp);
     walk_sort_notes(w);
     if (run.hold) {
         if (run.sampling)

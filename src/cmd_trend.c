@@ -37,6 +37,7 @@ struct trend_run {
     const struct trend_keyer *keyer;
     struct sbuf key;
     struct walk_result *walk; /* read errors and binary files join its lists */
+    struct cmd_progress cp;
 };
 
 static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_err *err, void *arg)
@@ -44,10 +45,10 @@ static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_er
     struct trend_run *run = arg;
     (void)index;
     if (err) {
-        cmd_doc_failed(err, run->walk);
+        cmd_doc_failed(&run->cp, err, run->walk);
         return;
     }
-    cmd_warn_invalid(doc);
+    cmd_warn_invalid(&run->cp, doc);
     int keyed = trend_key(run->keyer, doc->path, doc->head, doc->head_len, &run->key);
     trend_add(&run->t, keyed ? run->key.buf : NULL, doc);
 }
@@ -214,9 +215,14 @@ int cmd_trend(int argc, char **argv)
 
     trend_init(&run.t, s.lx.nlabels);
     run.keyer = &keyer;
-    struct corpus_opts copts = {co.encoding, co.threads, TREND_HEAD_LEN, NULL, s.sniff};
+    struct corpus_opts copts = {.encoding = co.encoding,
+                                .threads = co.threads,
+                                .head_len = TREND_HEAD_LEN,
+                                .sniff = s.sniff};
     run.walk = w;
+    cmd_progress_start(&run.cp, &co, 0, &copts);
     corpus_count(s.paths, w->nfiles, &s.lx, s.ac, &copts, on_doc, &run);
+    cmd_progress_end(&run.cp);
     walk_sort_notes(w); /* walk and reader notes together, in path order */
     trend_finish(&run.t);
 

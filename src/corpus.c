@@ -48,14 +48,23 @@
  * With corpus_opts.head_len, the piece callback also copies the start of the decoded text into
  * a per-worker buffer (kept across documents) that is duplicated into corpus_doc.head; of a
  * split file only chunk 0 does, and chunks are never shorter than head_len.
+ * Progress (corpus_opts.progress): a METER in the shared state. Every thread adds the input
+ * bytes its reader has read (source_buf.bytes_read) to one relaxed atomic counter as each
+ * piece arrives (one add per piece of up to 1 MiB); the calling thread alone counts deliveries
+ * and calls the hook when due (CORPUS_PROGRESS_MS after the last call, one monotonic clock read
+ * per check): after each delivery, per piece it scans itself, and, when it has nothing to do,
+ * from a timed wait on cv_done instead of an untimed one. It never calls it with the lock held.
+ * Without the hook no thread has a meter: one NULL test per piece.
  */
 #include "tifa/corpus.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tifa/matcher.h"
@@ -95,8 +104,21 @@ struct window {
     size_t qhead, nq, qalloc;
 };
 
+/* Progress for corpus_opts.progress (see How it works). */
+struct meter {
+    corpus_progress_fn *fn; /* NULL: no thread has a meter */
+    void *arg;
+    size_t nfiles;
+    _Atomic uint64_t bytes; /* input bytes read, all threads */
+    size_t delivered;       /* the calling thread's alone, like due_ms */
+    double due_ms;          /* the next call is due then (0: at once) */
+};
+
 struct worker_ctx {
     const struct shared *sh;
+    struct meter *meter;    /* NULL without a progress hook */
+    uint64_t bytes_counted; /* of buf.bytes_read, what is in meter->bytes already */
+    int is_caller;          /* the calling thread: it may call the hook */
     struct ac_scanner sc;
     void *ts; /* the consumer's thread state */
     struct source_buf buf;
@@ -155,8 +177,82 @@ struct shared {
     unsigned nundecided; /* whole-file jobs running that may still publish chunks */
     struct split *splits;
     struct corpus_stats stats;
+    struct meter meter;
     struct slot window[CORPUS_WINDOW];
 };
+
+/* ---- progress ---- */
+
+static double meter_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Whether the hook is due (always false without one). */
+static int meter_due(const struct meter *m)
+{
+    return m->fn && meter_now_ms() >= m->due_ms;
+}
+
+/* On the calling thread, without the lock: calls the hook if it is due. */
+static void meter_tick(struct meter *m)
+{
+    if (!meter_due(m))
+        return;
+    struct corpus_progress p;
+    p.files_done = m->delivered;
+    p.files_total = m->nfiles;
+    p.bytes_read = atomic_load_explicit(&m->bytes, memory_order_relaxed);
+    m->due_ms = meter_now_ms() + CORPUS_PROGRESS_MS;
+    m->fn(&p, m->arg);
+}
+
+/* On the calling thread, without the lock, after each delivery. */
+static void meter_delivered(struct meter *m)
+{
+    m->delivered++;
+    meter_tick(m);
+}
+
+/* A thread's reader has read more: adds it to the run's count (and ticks on the caller). */
+static void meter_piece(struct worker_ctx *w)
+{
+    uint64_t n = w->buf.bytes_read - w->bytes_counted;
+    w->bytes_counted = w->buf.bytes_read;
+    atomic_fetch_add_explicit(&w->meter->bytes, n, memory_order_relaxed);
+    if (w->is_caller)
+        meter_tick(w->meter);
+}
+
+/* Gives @w the run's meter, when there is a hook. */
+static void worker_meter(struct worker_ctx *w, struct shared *sh, int is_caller)
+{
+    w->meter = sh->meter.fn ? &sh->meter : NULL;
+    w->is_caller = is_caller;
+}
+
+/* Waits on cv_done (sh->mu held), no longer than until the hook is due; calls it when due. */
+static void caller_wait(struct shared *sh)
+{
+    if (!sh->meter.fn) {
+        pthread_cond_wait(&sh->cv_done, &sh->mu);
+        return;
+    }
+    struct timespec ts;
+    double due_s = sh->meter.due_ms / 1e3;
+    ts.tv_sec = (time_t)due_s;
+    ts.tv_nsec = (long)((due_s - (double)ts.tv_sec) * 1e9);
+    if (ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
+        ts.tv_nsec = 0;
+    pthread_cond_timedwait(&sh->cv_done, &sh->mu, &ts);
+    if (meter_due(&sh->meter)) {
+        pthread_mutex_unlock(&sh->mu);
+        meter_tick(&sh->meter);
+        pthread_mutex_lock(&sh->mu);
+    }
+}
 
 /* ---- matches without positions ---- */
 
@@ -375,6 +471,8 @@ static void window_reset(struct window *win)
 static void on_piece(const char *utf8, size_t len, void *arg)
 {
     struct worker_ctx *w = arg;
+    if (w->meter)
+        meter_piece(w);
     if (w->head.len < w->head_len) {
         size_t take = w->head_len - w->head.len;
         if (take > len)
@@ -678,6 +776,7 @@ static void *worker_main(void *arg)
     struct worker_ctx w;
     struct job j;
     worker_init(&w, sh);
+    worker_meter(&w, sh, 0);
     pthread_mutex_lock(&sh->mu);
     for (;;) {
         if (take_job(sh, &j)) {
@@ -773,12 +872,20 @@ int corpus_run(const char *const *paths, size_t nfiles, const struct lexicon *lx
     if (nthreads > nfiles && !(nthreads > 1 && any_large(paths, nfiles, sh->split.min_bytes)))
         nthreads = nfiles ? (unsigned)nfiles : 1;
 
+    sh->meter.fn = o->progress;
+    sh->meter.arg = o->progress_arg;
+    sh->meter.nfiles = nfiles;
+    atomic_init(&sh->meter.bytes, 0);
+    meter_tick(&sh->meter);
+
     if (nthreads <= 1) {
         struct worker_ctx w;
         worker_init(&w, sh);
+        worker_meter(&w, sh, 1);
         for (size_t i = 0; i < nfiles; i++) {
             scan_one(&w, sh, i, &sh->window[0], 0);
             deliver(&sh->window[0], i, fn, arg);
+            meter_delivered(&sh->meter);
         }
         worker_release(&w);
         if (o->stats)
@@ -791,9 +898,13 @@ int corpus_run(const char *const *paths, size_t nfiles, const struct lexicon *lx
      * on nthreads cores (no third thread waking for every file). */
     unsigned nworkers = nthreads - 1;
     pthread_t *tids = xmalloc(st_mult(nworkers, sizeof(pthread_t)));
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* caller_wait's deadline is monotonic */
     pthread_mutex_init(&sh->mu, NULL);
     pthread_cond_init(&sh->cv_work, NULL);
-    pthread_cond_init(&sh->cv_done, NULL);
+    pthread_cond_init(&sh->cv_done, &ca);
+    pthread_condattr_destroy(&ca);
     unsigned started = 0;
     for (unsigned t = 0; t < nworkers; t++)
         if (!pthread_create(&tids[started], NULL, worker_main, sh))
@@ -801,12 +912,14 @@ int corpus_run(const char *const *paths, size_t nfiles, const struct lexicon *lx
     struct worker_ctx mw;
     struct job j;
     worker_init(&mw, sh);
+    worker_meter(&mw, sh, 1);
     pthread_mutex_lock(&sh->mu);
     while (sh->next_deliver < nfiles) {
         struct slot *s = &sh->window[sh->next_deliver % CORPUS_WINDOW];
         if (s->done) {
             pthread_mutex_unlock(&sh->mu);
             deliver(s, sh->next_deliver, fn, arg);
+            meter_delivered(&sh->meter);
             pthread_mutex_lock(&sh->mu);
             sh->next_deliver++;
             if (sh->nidle)
@@ -814,7 +927,7 @@ int corpus_run(const char *const *paths, size_t nfiles, const struct lexicon *lx
         } else if (take_job(sh, &j)) {
             run_job(&mw, sh, &j);
         } else {
-            pthread_cond_wait(&sh->cv_done, &sh->mu);
+            caller_wait(sh);
         }
     }
     pthread_mutex_unlock(&sh->mu);

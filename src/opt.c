@@ -11,13 +11,16 @@
  * the modules they call.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "tifa/cmd.h"
+#include "tifa/corpus.h"
 #include "tifa/matcher.h"
 #include "tifa/encoding.h"
 #include "tifa/xalloc.h"
@@ -33,7 +36,8 @@ enum {
     OPT_BINARY,
     OPT_GLOB,
     OPT_FILES_FROM,
-    OPT_NUL
+    OPT_NUL,
+    OPT_QUIET
 };
 
 const struct optparse_spec common_lexicon_opts[] = {
@@ -44,15 +48,11 @@ const struct optparse_spec common_lexicon_opts[] = {
 };
 
 const struct optparse_spec common_input_opts[] = {
-    {OPT_OVERLAPPING, 0, "overlapping", 0},
-    {OPT_ENCODING, 0, "encoding", 1},
-    {OPT_THREADS, 'j', "threads", 1},
-    {OPT_HIDDEN, 0, "hidden", 0},
-    {OPT_BINARY, 0, "binary", 0},
-    {OPT_GLOB, 0, "glob", 1},
-    {OPT_FILES_FROM, 0, "files-from", 1},
-    {OPT_NUL, '0', "null", 0},
-    {0, 0, NULL, 0},
+    {OPT_OVERLAPPING, 0, "overlapping", 0}, {OPT_ENCODING, 0, "encoding", 1},
+    {OPT_THREADS, 'j', "threads", 1},       {OPT_HIDDEN, 0, "hidden", 0},
+    {OPT_BINARY, 0, "binary", 0},           {OPT_GLOB, 0, "glob", 1},
+    {OPT_FILES_FROM, 0, "files-from", 1},   {OPT_NUL, '0', "null", 0},
+    {OPT_QUIET, 'q', "quiet", 0},           {0, 0, NULL, 0},
 };
 
 const char common_opts_help[] =
@@ -69,7 +69,10 @@ const char common_opts_help[] =
     "  --no-builtin          leave out the built-in lexicon\n"
     "  --category NAME       count only formulas of this category (repeatable)\n"
     "  --overlapping         report every match, not leftmost-longest ones\n"
-    "  -j, --threads N       worker threads, 0 to 1024 (default 0: one per core)\n";
+    "  -j, --threads N       worker threads, 0 to 1024 (default 0: one per core)\n"
+    "Messages:\n"
+    "  -q, --quiet           no progress line and no warnings; errors are still printed\n"
+    "                        (the progress line shows on a terminal after one second)\n";
 
 void common_opts_init(struct common_opts *o)
 {
@@ -114,6 +117,7 @@ int common_opts_handle(struct common_opts *o, int id, const struct optparse *p)
         return 1;
     case OPT_FILES_FROM: o->files_from = arg; return 1;
     case OPT_NUL: o->nul_sep = 1; return 1;
+    case OPT_QUIET: o->quiet = 1; return 1;
     default: return 0;
     }
 }
@@ -236,30 +240,70 @@ int cmd_walk_inputs(const struct common_opts *o, char **args, size_t nargs, stru
     return 0;
 }
 
-void cmd_doc_failed(const struct tifa_err *err, struct walk_result *w)
+static void on_progress(const struct corpus_progress *p, void *arg)
+{
+    struct cmd_progress *cp = arg;
+    progress_update(&cp->line, p->files_done, p->files_total, p->bytes_read, cmd_now_ms());
+}
+
+void cmd_progress_start(struct cmd_progress *cp, const struct common_opts *co, int streams_stdout,
+                        struct corpus_opts *copts)
+{
+    double delay_ms;
+    int tty = isatty(STDERR_FILENO);
+    int show = progress_decide(tty, streams_stdout && isatty(STDOUT_FILENO), co->quiet,
+                               getenv("TIFA_PROGRESS_DELAY_MS"), &delay_ms);
+    struct winsize ws;
+    unsigned cols = show && !ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) ? ws.ws_col : 0;
+    progress_init(&cp->line, stderr, show, delay_ms, cols, cmd_now_ms());
+    cp->quiet = co->quiet;
+    if (show) {
+        copts->progress = on_progress;
+        copts->progress_arg = cp;
+    }
+}
+
+void cmd_progress_message(struct cmd_progress *cp, const char *fmt, ...)
+{
+    va_list ap;
+    if (cp)
+        progress_clear(&cp->line);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    if (cp)
+        progress_restore(&cp->line, cmd_now_ms());
+}
+
+void cmd_progress_end(struct cmd_progress *cp)
+{
+    progress_end(&cp->line);
+}
+
+void cmd_doc_failed(struct cmd_progress *cp, const struct tifa_err *err, struct walk_result *w)
 {
     if (err->code == TIFA_ESKIP) {
         note_list_add(&w->skipped, err->path, err->msg);
         return;
     }
-    fprintf(stderr, "tifa: '%s': %s\n", err->path, err->msg);
+    cmd_progress_message(cp, "tifa: '%s': %s\n", err->path, err->msg);
     note_list_add(&w->errors, err->path, err->msg);
 }
 
-void cmd_warn_invalid_at(const char *path, const char *encoding, uint64_t invalid,
-                         long long first_off)
+void cmd_warn_invalid_at(struct cmd_progress *cp, const char *path, const char *encoding,
+                         uint64_t invalid, long long first_off)
 {
-    if (!invalid)
+    if (!invalid || (cp && cp->quiet))
         return;
-    fprintf(stderr,
-            "tifa: warning: '%s': %llu invalid %s sequence%s replaced by U+FFFD, the first at byte "
+    cmd_progress_message(
+        cp, "tifa: warning: '%s': %llu invalid %s sequence%s replaced by U+FFFD, the first at byte "
             "%lld\n",
-            path, (unsigned long long)invalid, encoding, invalid == 1 ? "" : "s", first_off);
+        path, (unsigned long long)invalid, encoding, invalid == 1 ? "" : "s", first_off);
 }
 
-void cmd_warn_invalid(const struct agg_doc *doc)
+void cmd_warn_invalid(struct cmd_progress *cp, const struct agg_doc *doc)
 {
-    cmd_warn_invalid_at(doc->path, doc->encoding, doc->invalid, doc->first_invalid_off);
+    cmd_warn_invalid_at(cp, doc->path, doc->encoding, doc->invalid, doc->first_invalid_off);
 }
 
 int cmd_parse_color(const struct optparse *p, int *when)

@@ -45,6 +45,7 @@ void source_buf_init(struct source_buf *b)
     b->in = NULL;
     b->in_alloc = 0;
     b->aux = NULL;
+    b->bytes_read = 0;
     sbuf_init(&b->out);
 }
 
@@ -282,6 +283,7 @@ int source_read_or_split(const char *path, const char *force_encoding, size_t sn
         free(offs);
     }
     info->bytes = (uint64_t)n;
+    b->bytes_read += (uint64_t)n;
     /* Bytes detection already validated go to the scanner as they are: no second pass, no copy. */
     size_t trusted = force_encoding ? 0 : g.valid_len;
     if (trusted) {
@@ -299,6 +301,7 @@ int source_read_or_split(const char *path, const char *force_encoding, size_t sn
         }
         eof = (size_t)n < SOURCE_PIECE - keep;
         info->bytes += (uint64_t)n;
+        b->bytes_read += (uint64_t)n;
         keep = pass_piece(&d, b, 0, keep + (size_t)n, eof, fn, arg);
     }
     info->invalid = d.invalid;
@@ -340,6 +343,7 @@ int source_read_chunk(const struct source_chunks *c, const char *path, size_t k,
             break;
         }
         pos += (unsigned long long)n;
+        b->bytes_read += (uint64_t)n;
         int final = (size_t)n < want || (!last && pos == end);
         keep = pass_piece(&d, b, 0, keep + (size_t)n, final, fn, arg);
         if (final)

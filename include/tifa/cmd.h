@@ -2,9 +2,9 @@
  * cmd: the subcommands, their shared options, and tifa's exit statuses.
  *
  * Owns: the exit status enum (the one place it is defined), the options every counting command
- * shares (inputs, lexicon, matching, threads) and the code that turns them into a file list, a
- * lexicon and an automaton. Must not: hold algorithms; every cmd_* function only wires modules,
- * prints messages in one voice ("tifa: ...") and picks the exit status.
+ * shares (inputs, lexicon, matching, threads, --quiet) and the code that turns them into a file
+ * list, a lexicon and an automaton. Must not: hold algorithms; every cmd_* function only wires
+ * modules, prints messages in one voice ("tifa: ...") and picks the exit status.
  *
  * A command runs in two halves. First it parses its options (optparse) and calls cmd_setup;
  * whatever fails there is a usage error: the message, for option and argument errors a last line
@@ -20,6 +20,7 @@
 #include "tifa/agg.h"
 #include "tifa/lexicon.h"
 #include "tifa/optparse.h"
+#include "tifa/progress.h"
 #include "tifa/report.h"
 #include "tifa/walk.h"
 
@@ -49,6 +50,7 @@ struct common_opts {
     size_t globs_alloc;
     const char *files_from;
     int nul_sep;
+    int quiet; /* -q: no progress line, no warnings (errors are still printed) */
 };
 
 void common_opts_init(struct common_opts *o);
@@ -58,8 +60,8 @@ void common_opts_release(struct common_opts *o);
 #define COMMON_OPT_BASE 1000
 /** The shared options, as optparse tables: the lexicon ones (--lexicon, --no-builtin,
  *  --category: count, diff, trend, lexicon), and those of inputs and matching (--overlapping,
- *  --encoding, -j/--threads, --hidden, --binary, --glob, --files-from, -0/--null: count, diff,
- *  trend). */
+ *  --encoding, -j/--threads, --hidden, --binary, --glob, --files-from, -0/--null, and
+ *  -q/--quiet: count, diff, trend). */
 extern const struct optparse_spec common_lexicon_opts[];
 extern const struct optparse_spec common_input_opts[];
 /** Their help text, for `--help` after the command's own options. */
@@ -108,10 +110,49 @@ int cmd_walk_inputs(const struct common_opts *o, char **args, size_t nargs, stru
 /** Milliseconds on the monotonic clock (TIFA_DEBUG_TIMING). */
 double cmd_now_ms(void);
 
-/** Prints the one warning a document with invalid sequences gets (nothing when it has none). */
-void cmd_warn_invalid(const struct agg_doc *doc);
-void cmd_warn_invalid_at(const char *path, const char *encoding, uint64_t invalid,
-                         long long first_off);
+struct corpus_opts;
+
+/**
+ * The human side of a run on stderr: --quiet, and the progress line (progress.h) while a
+ * corpus_run or corpus_count runs. One per command, on its stack. Wiring, the same in every
+ * command that runs the driver:
+ *
+ *     struct cmd_progress cp;
+ *     cmd_progress_start(&cp, &co, 0, &copts);   // just before corpus_count / corpus_run
+ *     corpus_count(..., &copts, on_doc, &run);   // on_doc: cmd_warn_invalid(&cp, doc), ...
+ *     cmd_progress_end(&cp);                     // the line erased; before the report
+ *
+ * While it runs, whatever goes to stderr goes through cmd_warn_invalid, cmd_doc_failed or
+ * cmd_progress_message, so that no message lands on the line.
+ */
+struct cmd_progress {
+    struct progress line;
+    int quiet;
+};
+
+/**
+ * Decides whether the run shows the line (stderr a terminal, not --quiet, not
+ * @streams_stdout with stdout a terminal too: a command that writes stdout while the run goes
+ * on passes 1; TIFA_PROGRESS_DELAY_MS=N, hidden, for tests, replaces the one second the run
+ * must last before it shows) and, if it does, sets @copts' progress hook to draw it.
+ */
+void cmd_progress_start(struct cmd_progress *cp, const struct common_opts *co, int streams_stdout,
+                        struct corpus_opts *copts);
+
+/** Prints a message line to stderr during the run: the progress line (if drawn) is erased
+ *  first and drawn again after it. @cp may be NULL. Printed --quiet or not. */
+void cmd_progress_message(struct cmd_progress *cp, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/** Erases the line if it was drawn; call it when the run is over, before the report. */
+void cmd_progress_end(struct cmd_progress *cp);
+
+/** Prints the one warning a document with invalid sequences gets (nothing when it has none,
+ *  or with --quiet), off the progress line. @cp may be NULL (no line, not quiet). */
+void cmd_warn_invalid(struct cmd_progress *cp, const struct agg_doc *doc);
+/** The same for a document known by its fields (kwic's corpus_doc). */
+void cmd_warn_invalid_at(struct cmd_progress *cp, const char *path, const char *encoding,
+                         uint64_t invalid, long long first_off);
 
 /** Parses the current option's value as --color WHEN: sets *@when to 0 (never), 1 (always) or
  *  -1 (auto); prints the error and returns -1 when it is none of them. */
@@ -122,10 +163,11 @@ int cmd_color_enabled(int when);
 
 /**
  * A document corpus_count gave back as failed: a binary file (TIFA_ESKIP) joins @w's skipped
- * list; anything else is printed ("tifa: 'PATH': MESSAGE") and joins its errors. Call
+ * list; anything else is printed ("tifa: 'PATH': MESSAGE", --quiet or not: it changes the exit
+ * status), off the progress line, and joins its errors. @cp may be NULL. Call
  * walk_sort_notes(@w) when counting is over.
  */
-void cmd_doc_failed(const struct tifa_err *err, struct walk_result *w);
+void cmd_doc_failed(struct cmd_progress *cp, const struct tifa_err *err, struct walk_result *w);
 
 /** Parses a --format value among the formats of a command family (@allowed: report_count_formats,
  *  report_diff_formats, ...); prints the error, naming the allowed ones, and returns -1 when it

@@ -18,16 +18,38 @@
  * invalid sequences and first invalid offset. A file without
  * such places, or in another encoding, is counted whole. The hidden environment variable
  * TIFA_CHUNK_BYTES=N (for tests) makes chunks of N bytes and splits files of 2N bytes or more.
+ *
+ * Progress: with corpus_opts.progress set, the driver calls it on the calling thread (never
+ * with its lock held) with the files delivered and the input bytes read so far: at the start,
+ * then about every CORPUS_PROGRESS_MS while the run lasts (after a delivery, between the
+ * pieces the calling thread scans itself, or from a timed wait while it sleeps), not at the
+ * end. The one gap: while the calling thread is blocked reading an input (a slow pipe) it
+ * calls nothing. Without the hook nothing is counted and no clock is read.
  */
 #ifndef TIFA_CORPUS_H
 #define TIFA_CORPUS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tifa/ac.h"
 #include "tifa/agg.h"
 #include "tifa/lexicon.h"
 #include "tifa/sink.h"
+
+/** How far a run has got (corpus_opts.progress). */
+struct corpus_progress {
+    size_t files_done;   /* documents delivered so far (read, failed or skipped) */
+    size_t files_total;  /* the run's file count */
+    uint64_t bytes_read; /* input bytes read so far by all threads (before decoding) */
+};
+
+/** The progress hook: @p is borrowed for the call. It may print; it must not call back into
+ *  the driver. */
+typedef void corpus_progress_fn(const struct corpus_progress *p, void *arg);
+
+/** The longest the driver lets pass between two progress calls while it is not blocked. */
+#define CORPUS_PROGRESS_MS 200
 
 /** What corpus_run did, for diagnostics (TIFA_DEBUG_TIMING) and tests. */
 struct corpus_stats {
@@ -45,6 +67,8 @@ struct corpus_opts {
     const unsigned char *sniff; /* NULL, or per file 1 to apply walk.h's binary rule
                                    (walk_file.sniff): such a file is not read but delivered
                                    as an error with code TIFA_ESKIP, "binary" */
+    corpus_progress_fn *progress; /* NULL (no cost), or called as the header says */
+    void *progress_arg;
 };
 
 /** What the driver knows of a document: its text statistics (all of it, chunks summed). */

@@ -42,6 +42,9 @@ struct source_buf {
     size_t in_alloc;
     struct sbuf out;
     unsigned char *aux; /* SOURCE_SPLIT_STEP bytes for the split-point search, when used */
+    uint64_t bytes_read; /* input bytes of documents and chunks read into it since init (not
+                            the split-point search's): it grows before each piece is passed
+                            on, so a piece callback can follow a read's progress */
 };
 
 void source_buf_init(struct source_buf *b);

@@ -3,8 +3,10 @@
  * every match with its positions and context, on a generated 3 MiB file whose terms stand
  * across the 1 MiB piece borders, across single line breaks, at paragraph starts and ends;
  * compared with what the generator placed. Then the same file in chunks on two threads
- * (TIFA_CHUNK_BYTES): the same records after merge(); and counting through the seam.
+ * (TIFA_CHUNK_BYTES): the same records after merge(); counting through the seam; and the
+ * progress hook.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -350,7 +352,7 @@ static void run_recording(struct fixture *f, unsigned threads, struct corpus_sta
     s.end = rec_end;
     s.merge = rec_merge;
     s.discard = rec_discard;
-    struct corpus_opts o = {NULL, threads, 0, st, NULL};
+    struct corpus_opts o = {.threads = threads, .stats = st};
     const char *paths[] = {f->path};
     memset(d, 0, sizeof(*d));
     assert_int_equal(corpus_run(paths, 1, &f->lx, f->ac, &o, &s, on_deliver, d), 0);
@@ -454,11 +456,58 @@ static void test_counting_consumer(void **state)
     const char *paths[] = {f->path};
     for (unsigned threads = 1; threads <= 2; threads++) {
         uint64_t n[2] = {0, 0};
-        struct corpus_opts o = {NULL, threads, 0, NULL, NULL};
+        struct corpus_opts o = {.threads = threads};
         setenv("TIFA_CHUNK_BYTES", "600000", 1);
         assert_int_equal(corpus_count(paths, 1, &f->lx, f->ac, &o, on_count, n), 0);
         unsetenv("TIFA_CHUNK_BYTES");
         assert_int_equal(n[0] + n[1], f->g.nw);
+    }
+}
+
+struct progress_log {
+    pthread_t caller;
+    size_t calls, last_done, total;
+    uint64_t last_bytes;
+    int bad_thread, went_back;
+};
+
+static void on_progress(const struct corpus_progress *p, void *arg)
+{
+    struct progress_log *log = arg;
+    if (!pthread_equal(pthread_self(), log->caller))
+        log->bad_thread = 1;
+    if (log->calls && (p->files_done < log->last_done || p->bytes_read < log->last_bytes))
+        log->went_back = 1;
+    if (!log->calls)
+        assert_true(p->files_done == 0 && p->bytes_read == 0);
+    log->calls++;
+    log->last_done = p->files_done;
+    log->last_bytes = p->bytes_read;
+    log->total = p->files_total;
+}
+
+/* The progress hook: called at once (nothing done yet), then only on the calling thread, with
+ * figures that never go back and never pass the run's; the counts are those without a hook. */
+static void test_progress_hook(void **state)
+{
+    struct fixture *f = *state;
+    const char *paths[] = {f->path, f->path, f->path};
+    for (unsigned threads = 1; threads <= 3; threads++) {
+        struct progress_log log;
+        memset(&log, 0, sizeof(log));
+        log.caller = pthread_self();
+        uint64_t n[2] = {0, 0};
+        struct corpus_opts o = {.threads = threads, .progress = on_progress, .progress_arg = &log};
+        setenv("TIFA_CHUNK_BYTES", "600000", 1);
+        assert_int_equal(corpus_count(paths, 3, &f->lx, f->ac, &o, on_count, n), 0);
+        unsetenv("TIFA_CHUNK_BYTES");
+        assert_int_equal(n[0] + n[1], 3 * f->g.nw);
+        assert_true(log.calls >= 1);
+        assert_int_equal(log.total, 3);
+        assert_false(log.bad_thread);
+        assert_false(log.went_back);
+        assert_true(log.last_done <= 3);
+        assert_true(log.last_bytes <= 3 * (uint64_t)f->g.text.len);
     }
 }
 
@@ -469,6 +518,7 @@ int main(void)
         cmocka_unit_test(test_positions_in_chunks),
         cmocka_unit_test(test_positions_overlapping),
         cmocka_unit_test(test_counting_consumer),
+        cmocka_unit_test(test_progress_hook),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
