@@ -45,8 +45,8 @@ struct optparse_spec {
 };
 
 enum {
-    OPTPARSE_END = 0,    /* no more options; the arguments are in argv[1..nargs] */
-    OPTPARSE_ERROR = -1, /* a syntax error, message printed */
+    OPTPARSE_END = 0,     /* no more options; the arguments are in argv[1..nargs] */
+    OPTPARSE_ERROR = -1,  /* a syntax error, message printed */
     OPTPARSE_HELP = -2,   /* -h or --help */
     OPTPARSE_VERSION = -3 /* -V or --version */
 };
@@ -72,8 +72,9 @@ void optparse_init(struct optparse *p, const char *cmd, int argc, char **argv,
 
 /**
  * Reads the next option: returns its id (p->value and p->name set), OPTPARSE_HELP,
- * OPTPARSE_VERSION, OPTPARSE_END when argv is used up, or OPTPARSE_ERROR after printing "tifa: unknown option
- * ...", "tifa: option '--top' needs a value" or "tifa: option '--per-doc' takes no value".
+ * OPTPARSE_VERSION, OPTPARSE_END when argv is used up, or OPTPARSE_ERROR after printing
+ * "tifa: unknown option ...", "tifa: option '--top' needs a value" or "tifa: option
+ * '--per-doc' takes no value".
  */
 int optparse_next(struct optparse *p);
 
