@@ -1,5 +1,6 @@
 # tifa: count Chinese political formulas (提法) in speech corpora.
-# make | make test | make run | make sanitize | make install PREFIX=... | make bench | make fuzz
+# make | make test | make run | make sanitize | make install PREFIX=... | make uninstall
+# make bench | make fuzz
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr/local
@@ -12,7 +13,8 @@ CC = cc
 endif
 
 PKGS := jansson libpcre2-8
-DEPS_OK := $(shell $(PKG_CONFIG) --exists $(PKGS) cmocka 2>/dev/null && command -v jq >/dev/null && echo yes)
+DEPS_OK := $(shell $(PKG_CONFIG) --exists $(PKGS) cmocka 2>/dev/null && command -v jq >/dev/null && \
+             command -v groff >/dev/null && command -v tmux >/dev/null && echo yes)
 ifneq ($(DEPS_OK),yes)
 ifeq ($(filter deps clean,$(MAKECMDGOALS)),)
 $(info tifa: missing build dependencies ($(PKGS)); installing them with scripts/deps.sh)
@@ -162,9 +164,23 @@ bench: tifa $(BUILD)/gencorpus
 golden-update: tifa
 	@TIFA_GOLDEN_UPDATE=1 sh tests/run-cli.sh
 
+# make install [PREFIX=/usr/local] [DESTDIR=staging/]: the binary, the manual page and the bash
+# and zsh completions; make uninstall removes exactly those files.
+BINDIR := $(PREFIX)/bin
+MAN1DIR := $(PREFIX)/share/man/man1
+BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR := $(PREFIX)/share/zsh/site-functions
+INSTALLED := $(BINDIR)/tifa $(MAN1DIR)/tifa.1 $(BASHCOMPDIR)/tifa $(ZSHCOMPDIR)/_tifa
+
 install: tifa
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 tifa $(DESTDIR)$(PREFIX)/bin/tifa
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 755 tifa $(DESTDIR)$(BINDIR)/tifa
+	install -m 644 man/tifa.1 $(DESTDIR)$(MAN1DIR)/tifa.1
+	install -m 644 completions/tifa.bash $(DESTDIR)$(BASHCOMPDIR)/tifa
+	install -m 644 completions/_tifa $(DESTDIR)$(ZSHCOMPDIR)/_tifa
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 
 deps:
 	sh scripts/deps.sh
@@ -204,6 +220,7 @@ $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libtifa.a
 fuzz-run: fuzz
 	@sh tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
-.PHONY: all test unit cli sanitize test-san valgrind run bench golden-update install deps fmt lint clean FORCE \
+.PHONY: all test unit cli sanitize test-san valgrind run bench golden-update install uninstall deps fmt \
+        lint clean FORCE \
         replay fuzz fuzz-bins fuzz-run
 -include $(wildcard $(BUILD)/*.d)

@@ -170,6 +170,7 @@ int cmd_diff(int argc, char **argv)
             printf("%s\n%s", diff_usage, common_opts_help);
             common_opts_release(&co);
             return cmd_finish_output(EXIT_OK);
+        case OPTPARSE_VERSION: common_opts_release(&co); return cmd_version();
         default:
             if (common_opts_handle(&co, c, &p) == 1)
                 break;

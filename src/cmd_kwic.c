@@ -213,6 +213,10 @@ int cmd_kwic(int argc, char **argv)
             free(terms);
             common_opts_release(&co);
             return cmd_finish_output(EXIT_OK);
+        case OPTPARSE_VERSION:
+            free(terms);
+            common_opts_release(&co);
+            return cmd_version();
         default:
             if (common_opts_handle(&co, c, &p) == 1)
                 break;

@@ -156,6 +156,7 @@ int cmd_lexicon(int argc, char **argv)
             fputs(lexicon_usage, stdout);
             common_opts_release(&co);
             return cmd_finish_output(EXIT_OK);
+        case OPTPARSE_VERSION: common_opts_release(&co); return cmd_version();
         default:
             if (common_opts_handle(&co, c, &p) == 1)
                 break;

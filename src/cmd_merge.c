@@ -136,6 +136,7 @@ int cmd_merge(int argc, char **argv)
                 goto usage;
             break;
         case OPTPARSE_HELP: fputs(merge_usage, stdout); return cmd_finish_output(EXIT_OK);
+        case OPTPARSE_VERSION: return cmd_version();
         default: goto usage;
         }
     }

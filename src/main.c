@@ -3,7 +3,8 @@
  *
  * How it works: like git.c's commands[], a table maps each subcommand name to its cmd_*
  * function and a one-line summary (the command list of `tifa --help` and `tifa help`); main()
- * handles --help and --version itself and hands argv (from the subcommand on) to the command.
+ * handles --help and --version itself (cmd_version, which every command's --version calls too)
+ * and hands argv (from the subcommand on) to the command.
  * `tifa help COMMAND` calls the command with --help, so both print the same text. A name that
  * is not a command gets the closest one offered (optparse_closeness). The exit status enum lives
  * in cmd.h so every command uses the same one.
@@ -14,10 +15,6 @@
 #include <string.h>
 
 #include "tifa/cmd.h"
-
-#ifndef TIFA_VERSION
-#define TIFA_VERSION "0.1.0"
-#endif
 
 struct command {
     const char *name;
@@ -94,6 +91,8 @@ static int cmd_help(int argc, char **argv)
             fputs(help_usage, stdout);
             return cmd_finish_output(EXIT_OK);
         }
+        if (c == OPTPARSE_VERSION)
+            return cmd_version();
         optparse_usage_error(&p);
         return EXIT_USAGE;
     }
@@ -129,10 +128,8 @@ int main(int argc, char **argv)
         usage(stdout);
         return cmd_finish_output(EXIT_OK);
     }
-    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-        printf("tifa %s\n", TIFA_VERSION);
-        return cmd_finish_output(EXIT_OK);
-    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
+        return cmd_version();
     const struct command *cmd = find_command(argv[1]);
     if (cmd)
         return cmd->fn(argc - 1, argv + 1);

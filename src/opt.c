@@ -365,3 +365,13 @@ int cmd_finish_output(int status)
     }
     return status;
 }
+
+#ifndef TIFA_VERSION
+#define TIFA_VERSION "0.1.0"
+#endif
+
+int cmd_version(void)
+{
+    printf("tifa %s\n", TIFA_VERSION);
+    return cmd_finish_output(EXIT_OK);
+}

@@ -4,9 +4,10 @@
  * How it works: optparse_next reads argv left to right. A word that is not an option (or any
  * word after "--") is an argument and is moved down to argv[1 + nargs], a slot of a word already
  * read, so arguments keep their order and getopt's permutation needs no copy. A long option is
- * looked up by its whole name in each table in turn; a short one by its letter, continuing in
- * the same word ("-0j2") through p->cluster. When nothing matches, every long name of the tables
- * is scored by optparse_closeness and the closest (the first on a tie) is offered.
+ * looked up by its whole name in each table in turn, every_command_opts (-h/--help, -V/--version)
+ * first; a short one by its letter, continuing in the same word ("-0j2") through p->cluster.
+ * When nothing matches, every long name of the tables is scored by optparse_closeness and the
+ * closest (the first on a tie) is offered.
  *
  * optparse_closeness is the optimal-string-alignment distance (Levenshtein plus swaps of
  * neighbours, so "fromat" is one edit from "format"), O(|a|·|b|) time on three rows of the table;
@@ -30,10 +31,24 @@ void optparse_init(struct optparse *p, const char *cmd, int argc, char **argv,
     p->ind = 1;
 }
 
+/* The options every command has, searched before the command's tables. */
+static const struct optparse_spec every_command_opts[] = {
+    {OPTPARSE_HELP, 'h', "help", 0},
+    {OPTPARSE_VERSION, 'V', "version", 0},
+    {0, 0, NULL, 0},
+};
+
+/* Table @t of those searched, in order: every_command_opts, then the command's; NULL after. */
+static const struct optparse_spec *table_at(const struct optparse *p, size_t t)
+{
+    return t ? p->tables[t - 1] : every_command_opts;
+}
+
 static const struct optparse_spec *find_long(const struct optparse *p, const char *name, size_t len)
 {
-    for (size_t t = 0; p->tables[t]; t++)
-        for (const struct optparse_spec *s = p->tables[t]; s->id; s++)
+    const struct optparse_spec *tab;
+    for (size_t t = 0; (tab = table_at(p, t)); t++)
+        for (const struct optparse_spec *s = tab; s->id; s++)
             if (s->long_name && strlen(s->long_name) == len && !memcmp(s->long_name, name, len))
                 return s;
     return NULL;
@@ -41,8 +56,9 @@ static const struct optparse_spec *find_long(const struct optparse *p, const cha
 
 static const struct optparse_spec *find_short(const struct optparse *p, char c)
 {
-    for (size_t t = 0; p->tables[t]; t++)
-        for (const struct optparse_spec *s = p->tables[t]; s->id; s++)
+    const struct optparse_spec *tab;
+    for (size_t t = 0; (tab = table_at(p, t)); t++)
+        for (const struct optparse_spec *s = tab; s->id; s++)
             if (s->short_name == c)
                 return s;
     return NULL;
@@ -88,10 +104,9 @@ static int unknown_long(const struct optparse *p, const char *name, size_t len)
     if (len <= OPTPARSE_MAXLEN) {
         memcpy(word, name, len);
         word[len] = '\0';
-        best_d = optparse_closeness(word, "help");
-        best = best_d >= 0 ? "help" : NULL;
-        for (size_t t = 0; p->tables[t]; t++)
-            for (const struct optparse_spec *s = p->tables[t]; s->id; s++) {
+        const struct optparse_spec *tab;
+        for (size_t t = 0; (tab = table_at(p, t)); t++)
+            for (const struct optparse_spec *s = tab; s->id; s++) {
                 int d = s->long_name ? optparse_closeness(word, s->long_name) : -1;
                 if (d >= 0 && (best_d < 0 || d < best_d)) {
                     best = s->long_name;
@@ -127,12 +142,6 @@ static int next_long(struct optparse *p, const char *word)
 {
     const char *name = word + 2, *eq = strchr(name, '=');
     size_t len = eq ? (size_t)(eq - name) : strlen(name);
-    if (len == 4 && !memcmp(name, "help", 4)) {
-        if (!eq)
-            return OPTPARSE_HELP;
-        fprintf(stderr, "tifa: option '--help' takes no value\n");
-        return OPTPARSE_ERROR;
-    }
     const struct optparse_spec *s = find_long(p, name, len);
     if (!s)
         return unknown_long(p, name, len);
@@ -151,11 +160,9 @@ static int next_long(struct optparse *p, const char *word)
 static int next_short(struct optparse *p)
 {
     char c = *p->cluster++;
-    const struct optparse_spec *s = c == 'h' ? NULL : find_short(p, c);
+    const struct optparse_spec *s = find_short(p, c);
     if (!*p->cluster)
         p->cluster = NULL;
-    if (c == 'h')
-        return OPTPARSE_HELP;
     if (!s) {
         fprintf(stderr, "tifa: unknown option '-%c'\n", c);
         return OPTPARSE_ERROR;

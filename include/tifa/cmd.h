@@ -180,6 +180,11 @@ int cmd_parse_sort(const char *s, enum agg_sort *out);
 /** Writes the buffered stdout and reports a write error; returns EXIT_SYSTEM or @status. */
 int cmd_finish_output(int status);
 
+/** The answer to --version (OPTPARSE_VERSION, or `tifa --version`): prints "tifa VERSION" and
+ *  returns cmd_finish_output(EXIT_OK). TIFA_VERSION is defined in opt.c alone (-DTIFA_VERSION=
+ *  overrides it). */
+int cmd_version(void);
+
 int cmd_count(int argc, char **argv);
 int cmd_kwic(int argc, char **argv);
 int cmd_lexicon(int argc, char **argv);

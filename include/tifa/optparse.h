@@ -12,7 +12,8 @@
  *   (`--form` is an unknown option, not --format: a script must not break the day a second
  *   option shares the prefix);
  * - `-x`, clusters `-0x`, `-xVALUE`, `-x VALUE`; a value is the next word whatever it looks like;
- * - `-h` and `--help` are every command's (optparse_next returns OPTPARSE_HELP);
+ * - `-h` and `--help` are every command's (optparse_next returns OPTPARSE_HELP), and so are
+ *   `-V` and `--version` (OPTPARSE_VERSION: the command answers with cmd_version());
  * - options and arguments mix in any order; `--` ends the options; `-` is an argument.
  *
  * Arguments (words that are not options) are moved, in order, to argv[1..nargs]: the slots of
@@ -37,16 +38,17 @@
 
 /** One option. A table is an array of them ended by an entry whose id is 0. */
 struct optparse_spec {
-    int id;                /* > 0: what optparse_next returns for it */
+    int id;                /* > 0: what optparse_next returns for it (< 0: optparse's own) */
     char short_name;       /* 'f' for -f, 0 when none */
     const char *long_name; /* "format" for --format, NULL when none */
     int takes_value;       /* 1: the option needs a value, 0: it is a switch */
 };
 
 enum {
-    OPTPARSE_END = 0,    /* no more options; the arguments are in argv[1..nargs] */
-    OPTPARSE_ERROR = -1, /* a syntax error, message printed */
-    OPTPARSE_HELP = -2   /* -h or --help */
+    OPTPARSE_END = 0,     /* no more options; the arguments are in argv[1..nargs] */
+    OPTPARSE_ERROR = -1,  /* a syntax error, message printed */
+    OPTPARSE_HELP = -2,   /* -h or --help */
+    OPTPARSE_VERSION = -3 /* -V or --version */
 };
 
 struct optparse {
@@ -70,8 +72,9 @@ void optparse_init(struct optparse *p, const char *cmd, int argc, char **argv,
 
 /**
  * Reads the next option: returns its id (p->value and p->name set), OPTPARSE_HELP,
- * OPTPARSE_END when argv is used up, or OPTPARSE_ERROR after printing "tifa: unknown option
- * ...", "tifa: option '--top' needs a value" or "tifa: option '--per-doc' takes no value".
+ * OPTPARSE_VERSION, OPTPARSE_END when argv is used up, or OPTPARSE_ERROR after printing
+ * "tifa: unknown option ...", "tifa: option '--top' needs a value" or "tifa: option
+ * '--per-doc' takes no value".
  */
 int optparse_next(struct optparse *p);
 

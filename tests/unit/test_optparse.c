@@ -1,6 +1,7 @@
 /*
  * Unit tests for optparse: the option walk (long and short forms, clusters, values, "--",
- * arguments moved down in order, abbreviations refused), the number parser (digits only,
+ * arguments moved down in order, abbreviations refused, -h/--help and -V/--version every
+ * table's), the number parser (digits only,
  * bounds, overflow) and the "did you mean" closeness.
  */
 #include <setjmp.h>
@@ -92,6 +93,14 @@ static void test_errors(void **state)
     assert_int_equal(walk(help_long, out, sizeof(out)), OPTPARSE_HELP);
     const char *help_value[] = {"count", "--help=1", NULL};
     assert_int_equal(walk(help_value, out, sizeof(out)), OPTPARSE_ERROR);
+    const char *version[] = {"count", "a", "-0V", NULL};
+    assert_int_equal(walk(version, out, sizeof(out)), OPTPARSE_VERSION);
+    const char *version_long[] = {"count", "--version", "--help", NULL};
+    assert_int_equal(walk(version_long, out, sizeof(out)), OPTPARSE_VERSION);
+    const char *version_value[] = {"count", "--version=1", NULL};
+    assert_int_equal(walk(version_value, out, sizeof(out)), OPTPARSE_ERROR);
+    const char *version_abbrev[] = {"count", "--vers", NULL};
+    assert_int_equal(walk(version_abbrev, out, sizeof(out)), OPTPARSE_ERROR);
 }
 
 static void test_numbers(void **state)
