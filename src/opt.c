@@ -250,7 +250,9 @@ void cmd_progress_start(struct cmd_progress *cp, const struct common_opts *co, i
                         struct corpus_opts *copts)
 {
     double delay_ms;
-    int tty = isatty(STDERR_FILENO);
+    /* a terminal that cannot move its cursor (TERM=dumb: Emacs shells, some CI logs) gets none */
+    const char *term = getenv("TERM");
+    int tty = isatty(STDERR_FILENO) && !(term && !strcmp(term, "dumb"));
     int show = progress_decide(tty, streams_stdout && isatty(STDOUT_FILENO), co->quiet,
                                getenv("TIFA_PROGRESS_DELAY_MS"), &delay_ms);
     struct winsize ws;
