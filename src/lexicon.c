@@ -270,6 +270,20 @@ static int is_blank_or_comment(const char *s, size_t len)
     return i == len || s[i] == '#';
 }
 
+/* In TSV a row may begin with a tab (an empty id) and its term with '#': a comment is a '#'
+ * after spaces only, so that every row lexicon_write_tsv writes reads back as a row. */
+static int is_blank_or_comment_tsv(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && s[i] == ' ')
+        i++;
+    if (i < len && s[i] == '#')
+        return 1;
+    while (i < len && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    return i == len;
+}
+
 static int load_list(struct lexicon *lx, const char *buf, size_t len, const char *origin,
                      struct tifa_err *e)
 {
@@ -335,7 +349,7 @@ static int load_tsv(struct lexicon *lx, const char *buf, size_t len, const char 
     int rc = 0, have_header = 0;
 
     while (!rc && next_line(&it, &s, &n)) {
-        if (is_blank_or_comment(s, n))
+        if (is_blank_or_comment_tsv(s, n))
             continue;
         size_t nf = split_tabs(s, n, f, flen, NCOLS + 1);
         if (!have_header) {
