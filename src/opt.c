@@ -321,3 +321,15 @@ int cmd_finish_output(int status)
     }
     return status;
 }
+
+int cmd_parse_cut(const struct optparse *p, int is_top, struct cmd_cut *cut)
+{
+    uint64_t v;
+    if (optparse_number(p, 0, is_top ? SIZE_MAX : UINT64_MAX, &v))
+        return -1;
+    if (is_top)
+        cut->top = (size_t)v;
+    else
+        cut->min_count = v;
+    return 0;
+}
