@@ -13,9 +13,9 @@ _tifa_own_opts()
     case $1 in
     count) echo "-f --format --per-doc --top --min-count --sort" ;;
     kwic) echo "-e --term --all -f --format -w --width --sentence --sort --max --sample --seed --color" ;;
-    diff) echo "-f --format --alpha --all --exit-code --color" ;;
-    merge) echo "-f --format --sort" ;;
-    trend) echo "--key-regex --term --top --docs --rate --share -f --format" ;;
+    diff) echo "-f --format --alpha --all --exit-code --color --top --min-count" ;;
+    merge) echo "-f --format --sort --top --min-count" ;;
+    trend) echo "--key-regex --term --top --min-count --docs --rate --share -f --format" ;;
     lexicon) echo "-f --format --search --check --categories" ;;
     esac
 }

@@ -57,7 +57,7 @@ int cmd_count(int argc, char **argv)
     struct optparse p;
     enum report_format fmt = FMT_TABLE;
     int per_doc = 0, c, status = EXIT_OK;
-    uint64_t top = 0, min_count = 0;
+    struct cmd_cut cut = {0, 0};
     enum agg_sort sort = AGG_SORT_COUNT;
 
     common_opts_init(&co);
@@ -70,11 +70,8 @@ int cmd_count(int argc, char **argv)
             break;
         case OPT_PER_DOC: per_doc = 1; break;
         case OPT_TOP:
-            if (optparse_number(&p, 0, SIZE_MAX, &top))
-                goto usage;
-            break;
         case OPT_MIN_COUNT:
-            if (optparse_number(&p, 0, UINT64_MAX, &min_count))
+            if (cmd_parse_cut(&p, c == OPT_TOP, &cut))
                 goto usage;
             break;
         case OPT_SORT:
@@ -112,8 +109,8 @@ int cmd_count(int argc, char **argv)
     memset(&run, 0, sizeof(run));
     report_init(&run.rep, stdout, report_count_ops(fmt), &s.lx, "count");
     run.rep.per_doc = per_doc;
-    run.rep.top = (size_t)top;
-    run.rep.min_count = min_count;
+    run.rep.top = cut.top;
+    run.rep.min_count = cut.min_count;
     run.rep.sort = sort;
     agg_total_init(&run.tot, s.lx.nlabels);
     struct corpus_stats cstats = {0, 0};

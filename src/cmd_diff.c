@@ -4,8 +4,9 @@
  * Wiring: each side is a saved report (savedreport_sniff: a file named *.json or starting with
  * '{'), whose totals are taken as they are, or texts (a file, a folder, "-"), counted with the
  * shared lexicon options through walk -> corpus_count -> agg totals. Both sides' term counts and
- * Han sizes go into a struct diff, whose rows (stats.h) report_diff prints. The lexicon and
- * automaton are built (cmd_setup, before either side is read) only when some side is text.
+ * Han sizes go into a struct diff, whose rows (stats.h), cut to --min-count and --top, report_diff
+ * prints; --exit-code looks at every term, cut or not. The lexicon and automaton are built
+ * (cmd_setup, before either side is read) only when some side is text.
  *
  * Exit status: 3 when an input could not be read (with no output when a whole side is missing:
  * there is nothing to compare), else with --exit-code 1 when some term's count differs, else 0.
@@ -33,11 +34,13 @@ static const char diff_usage[] =
     "  -f, --format FMT      table (default), json, tsv or csv\n"
     "  --alpha LEVEL         significance level: 0.05 (default), 0.01, 0.001 or 0.0001\n"
     "  --all                 also list terms whose rate is the same on both sides\n"
+    "  --top N               only the N terms that changed most (the first N rows)\n"
+    "  --min-count N         only terms counted at least N times in A or in B\n"
     "  --exit-code           exit with status 1 when some count differs, 0 when none\n"
     "  --color WHEN          table colours: auto (default: stdout is a terminal and\n"
     "                        NO_COLOR is unset), always or never\n";
 
-enum { OPT_FORMAT = 1, OPT_ALPHA, OPT_ALL, OPT_EXIT_CODE, OPT_COLOR };
+enum { OPT_FORMAT = 1, OPT_ALPHA, OPT_ALL, OPT_EXIT_CODE, OPT_COLOR, OPT_TOP, OPT_MIN_COUNT };
 
 struct text_run {
     struct diff *d;
@@ -134,7 +137,8 @@ int cmd_diff(int argc, char **argv)
 {
     static const struct optparse_spec diff_opts[] = {
         {OPT_FORMAT, 'f', "format", 1},     {OPT_ALPHA, 0, "alpha", 1}, {OPT_ALL, 0, "all", 0},
-        {OPT_EXIT_CODE, 0, "exit-code", 0}, {OPT_COLOR, 0, "color", 1}, {0, 0, NULL, 0},
+        {OPT_EXIT_CODE, 0, "exit-code", 0}, {OPT_COLOR, 0, "color", 1}, {OPT_TOP, 0, "top", 1},
+        {OPT_MIN_COUNT, 0, "min-count", 1}, {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {diff_opts, common_lexicon_opts, common_input_opts,
                                                   NULL};
@@ -143,6 +147,7 @@ int cmd_diff(int argc, char **argv)
     struct cmd_setup s;
     enum report_format fmt = FMT_TABLE;
     double alpha = 0.05;
+    struct cmd_cut cut = {0, 0};
     int all = 0, exit_code = 0, color = -1, c, status = EXIT_OK, missing = 0;
     int is_report[2];
 
@@ -164,6 +169,11 @@ int cmd_diff(int argc, char **argv)
         case OPT_EXIT_CODE: exit_code = 1; break;
         case OPT_COLOR:
             if (cmd_parse_color(&p, &color))
+                goto usage;
+            break;
+        case OPT_TOP:
+        case OPT_MIN_COUNT:
+            if (cmd_parse_cut(&p, c == OPT_TOP, &cut))
                 goto usage;
             break;
         case OPTPARSE_HELP:
@@ -224,6 +234,7 @@ int cmd_diff(int argc, char **argv)
         struct diff_row *rows;
         size_t nrows;
         diff_rows(&d, alpha, all, &rows, &nrows);
+        diff_rows_cut(rows, &nrows, cut.min_count, cut.top);
         report_diff(stdout, fmt, &d, rows, nrows, alpha, color && fmt == FMT_TABLE);
         free(rows);
         if (status == EXIT_OK && exit_code && diff_counts_differ(&d))

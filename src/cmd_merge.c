@@ -9,6 +9,9 @@
  * terms and entries are the largest of the inputs' (exact when the shards share a lexicon),
  * sources the union in order of first appearance. So for any split of a corpus, merging the
  * parts' reports gives the whole's report apart from "command" and the order of sources.
+ * --top and --min-count cut the summary ("terms", the table's rows) as in count; the totals
+ * stay whole, so a cut report can still be merged or diffed (but a report names categories
+ * only in "terms": the cut terms come back with an empty category, as from count --top).
  *
  * A report that cannot be read or parsed is reported ("tifa: FILE:LINE:COL: invalid JSON: ..."),
  * listed under "errors" and left out; the exit status is then 3, as for count.
@@ -30,9 +33,11 @@ static const char merge_usage[] =
     "Sums saved reports of `tifa count --format json` (files, - or folders of *.json) into\n"
     "one report of the same schema: documents sorted by path, totals and counts summed.\n\n"
     "  -f, --format FMT      json (default), jsonl, table, tsv or csv\n"
+    "  --top N               only the N most frequent terms in the summary\n"
+    "  --min-count N         only terms counted at least N times in the summary\n"
     "  --sort KEY            table: summary order count (default), term or docs\n";
 
-enum { OPT_FORMAT = 1, OPT_SORT };
+enum { OPT_FORMAT = 1, OPT_SORT, OPT_TOP, OPT_MIN_COUNT };
 
 struct doc_ref {
     const struct savedreport *r;
@@ -116,12 +121,15 @@ int cmd_merge(int argc, char **argv)
     static const struct optparse_spec merge_opts[] = {
         {OPT_FORMAT, 'f', "format", 1},
         {OPT_SORT, 0, "sort", 1},
+        {OPT_TOP, 0, "top", 1},
+        {OPT_MIN_COUNT, 0, "min-count", 1},
         {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {merge_opts, NULL};
     struct optparse p;
     enum report_format fmt = FMT_JSON;
     enum agg_sort sort = AGG_SORT_COUNT;
+    struct cmd_cut cut = {0, 0};
     int c, status = EXIT_OK;
 
     optparse_init(&p, "merge", argc, argv, tables);
@@ -133,6 +141,11 @@ int cmd_merge(int argc, char **argv)
             break;
         case OPT_SORT:
             if (cmd_parse_sort(p.value, &sort))
+                goto usage;
+            break;
+        case OPT_TOP:
+        case OPT_MIN_COUNT:
+            if (cmd_parse_cut(&p, c == OPT_TOP, &cut))
                 goto usage;
             break;
         case OPTPARSE_HELP: fputs(merge_usage, stdout); return cmd_finish_output(EXIT_OK);
@@ -239,6 +252,8 @@ int cmd_merge(int argc, char **argv)
     report_init(&rep, stdout, report_count_ops(fmt), &lx, "merge");
     rep.lexinfo = &li;
     rep.sort = sort;
+    rep.top = cut.top;
+    rep.min_count = cut.min_count;
     report_begin(&rep);
     for (size_t i = 0; i < nref; i++) {
         const struct savedreport_doc *sd = refs[i].d;

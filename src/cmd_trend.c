@@ -4,7 +4,8 @@
  * Wiring: options -> lexicon -> automaton -> walk -> corpus_count (asking for the first
  * TREND_HEAD_LEN bytes of each text, for years written inside) -> trend_key per document ->
  * trend tallies -> report_trend. Rows are the --term terms in the order given, else every term
- * found, by total count (desc) then term, cut to --top N (the SVG shows the top 10 unless told).
+ * found, by total count (desc) then term; then only those counted --min-count N times in all
+ * periods together, cut to --top N (the SVG shows the top 10 unless told).
  * Documents without a key are listed as unkeyed, never dropped silently.
  */
 #include <stdio.h>
@@ -25,12 +26,22 @@ static const char trend_usage[] =
     "                        else in the first lines\n"
     "  --term TERM           only this term (repeatable; rows in the order given)\n"
     "  --top N               only the N most frequent terms (svg: 10 unless --term/--top)\n"
+    "  --min-count N         only terms counted at least N times over all periods\n"
     "  --docs                show documents using the term instead of occurrences\n"
     "  --rate                show occurrences per 10,000 Han characters\n"
     "  --share               show the share of the period's documents using the term\n"
     "  -f, --format FMT      table (default), json, tsv, csv or svg\n";
 
-enum { OPT_FORMAT = 1, OPT_KEY_REGEX, OPT_TERM, OPT_TOP, OPT_DOCS, OPT_RATE, OPT_SHARE };
+enum {
+    OPT_FORMAT = 1,
+    OPT_KEY_REGEX,
+    OPT_TERM,
+    OPT_TOP,
+    OPT_DOCS,
+    OPT_RATE,
+    OPT_SHARE,
+    OPT_MIN_COUNT
+};
 
 struct trend_run {
     struct trend t;
@@ -120,13 +131,28 @@ static void ranked_rows(const struct trend *t, const struct lexicon *lx, uint32_
     *nout = n;
 }
 
+/* Keeps, in their order, the rows whose total count over all periods is at least @min_count. */
+static void min_count_rows(const struct trend *t, uint64_t min_count, uint32_t *rows,
+                           size_t *nrows)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < *nrows; i++) {
+        uint64_t count, docs;
+        trend_total(t, rows[i], &count, &docs);
+        if (count >= min_count)
+            rows[n++] = rows[i];
+    }
+    *nrows = n;
+}
+
 int cmd_trend(int argc, char **argv)
 {
     static const struct optparse_spec trend_opts[] = {
         {OPT_FORMAT, 'f', "format", 1}, {OPT_KEY_REGEX, 0, "key-regex", 1},
         {OPT_TERM, 0, "term", 1},       {OPT_TOP, 0, "top", 1},
         {OPT_DOCS, 0, "docs", 0},       {OPT_RATE, 0, "rate", 0},
-        {OPT_SHARE, 0, "share", 0},     {0, 0, NULL, 0},
+        {OPT_SHARE, 0, "share", 0},     {OPT_MIN_COUNT, 0, "min-count", 1},
+        {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {trend_opts, common_lexicon_opts,
                                                   common_input_opts, NULL};
@@ -138,6 +164,7 @@ int cmd_trend(int argc, char **argv)
     const char **terms = NULL;
     size_t nterms = 0, terms_alloc = 0;
     uint64_t top = 0;
+    struct cmd_cut cut = {0, 0}; /* --min-count; trend's --top is 1 or more, parsed apart */
     int c, status = EXIT_OK, nmeasures = 0, top_given = 0;
 
     common_opts_init(&co);
@@ -157,6 +184,10 @@ int cmd_trend(int argc, char **argv)
             if (optparse_number(&p, 1, SIZE_MAX, &top))
                 goto usage;
             top_given = 1;
+            break;
+        case OPT_MIN_COUNT:
+            if (cmd_parse_cut(&p, 0, &cut))
+                goto usage;
             break;
         case OPT_DOCS:
             measure = TREND_DOCS;
@@ -232,6 +263,7 @@ int cmd_trend(int argc, char **argv)
 
     if (!nterms)
         ranked_rows(&run.t, &s.lx, &rows, &nrows);
+    min_count_rows(&run.t, cut.min_count, rows, &nrows);
     if (top && nrows > top)
         nrows = (size_t)top;
     struct report_trend rep = {stdout,      fmt,       measure, regex ? "regex" : "year",

@@ -5,6 +5,7 @@
  * and two parallel count arrays. diff_rows() computes each row's statistics with stats.h (pure
  * functions), drops the rows the caller does not want and sorts with a total order (G² desc,
  * |Log Ratio| desc, term bytes), so output never depends on hash or insertion order.
+ * diff_rows_cut() then keeps a prefix of that order (--min-count, --top) by moving rows down.
  * Cost: O(t log t) for t terms.
  */
 #include "tifa/diff.h"
@@ -81,6 +82,17 @@ void diff_rows(const struct diff *d, double alpha, int all, struct diff_row **ro
     }
     qsort(v, n, sizeof(*v), cmp_row);
     *rows = v;
+    *nrows = n;
+}
+
+void diff_rows_cut(struct diff_row *rows, size_t *nrows, uint64_t min_count, size_t top)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < *nrows; i++)
+        if (rows[i].a >= min_count || rows[i].b >= min_count)
+            rows[n++] = rows[i];
+    if (top && n > top)
+        n = top;
     *nrows = n;
 }
 

@@ -377,3 +377,15 @@ int cmd_version(void)
     printf("tifa %s\n", TIFA_VERSION);
     return cmd_finish_output(EXIT_OK);
 }
+
+int cmd_parse_cut(const struct optparse *p, int is_top, struct cmd_cut *cut)
+{
+    uint64_t v;
+    if (optparse_number(p, 0, is_top ? SIZE_MAX : UINT64_MAX, &v))
+        return -1;
+    if (is_top)
+        cut->top = (size_t)v;
+    else
+        cut->min_count = v;
+    return 0;
+}

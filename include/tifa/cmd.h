@@ -15,6 +15,7 @@
 #define TIFA_CMD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tifa/ac.h"
 #include "tifa/agg.h"
@@ -176,6 +177,26 @@ int cmd_parse_format(const char *s, const struct report_formats *allowed, enum r
 
 /** Parses a --sort value (count, term, docs); prints the error and returns -1 when unknown. */
 int cmd_parse_sort(const char *s, enum agg_sort *out);
+
+/** The summary cut of --top N and --min-count N (count, merge, diff; trend's --min-count):
+ *  keep the terms counted at least min_count times, then the first top of them; 0 = no cut. */
+struct cmd_cut {
+    size_t top;
+    uint64_t min_count;
+};
+
+/**
+ * Parses the current option's value as --top N (@is_top) or --min-count N into @cut: a whole
+ * number, 0 meaning no cut. Prints "tifa: invalid value 'x' for --top (a whole number)" and
+ * returns -1 when it is not one. Example, both options in one case:
+ *
+ *     case OPT_TOP:
+ *     case OPT_MIN_COUNT:
+ *         if (cmd_parse_cut(&p, c == OPT_TOP, &cut))
+ *             goto usage;
+ *         break;
+ */
+int cmd_parse_cut(const struct optparse *p, int is_top, struct cmd_cut *cut);
 
 /** Writes the buffered stdout and reports a write error; returns EXIT_SYSTEM or @status. */
 int cmd_finish_output(int status);

@@ -56,6 +56,14 @@ void diff_add(struct diff *d, int side, const char *term, uint64_t count);
  */
 void diff_rows(const struct diff *d, double alpha, int all, struct diff_row **rows, size_t *nrows);
 
+/**
+ * Cuts the rows of diff_rows in place, keeping their order: drops the rows counted fewer than
+ * @min_count times on both sides (a row stays when a >= @min_count or b >= @min_count), then
+ * keeps the first @top of the rest; 0 = no cut for either. Updates *@nrows.
+ * Example: rows (a, b) = (0, 6), (1, 0), (2, 1), with @min_count 2 and @top 1 -> (0, 6).
+ */
+void diff_rows_cut(struct diff_row *rows, size_t *nrows, uint64_t min_count, size_t top);
+
 /** 1 if some term's count differs between the sides (the `--exit-code` test), else 0. */
 int diff_counts_differ(const struct diff *d);
 

@@ -1,6 +1,7 @@
 /*
  * Unit tests for stats: keyness formulas checked against values worked out by hand (the
- * arithmetic is in the comment of each case) and cross-checked with independent computations.
+ * arithmetic is in the comment of each case) and cross-checked with independent computations;
+ * and diff_rows_cut, the --min-count / --top cut of diff's rows that come out of them.
  *
  * Reference one-liners (run with python3; `math.log` in double, `decimal` at 60 digits):
  *
@@ -23,9 +24,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
+#include "tifa/diff.h"
 #include "tifa/stats.h"
 
 /* |got − want| <= rel·|want|; an expected 0 must be exactly 0. Reports both values on failure. */
@@ -453,6 +457,55 @@ static void test_sign_agreement_sweep(void **state)
                 }
 }
 
+/* diff_rows_cut against its definition: the rows of diff_rows with max(a, b) >= min_count, in
+ * their order, then the first top of them, for every min_count and top around the data. */
+static void test_diff_rows_cut(void **state)
+{
+    static const struct {
+        const char *term;
+        uint64_t a, b;
+    } in[] = {{"p", 0, 6}, {"q", 1, 0}, {"r", 2, 1}, {"s", 0, 1}, {"t", 1, 1},
+              {"u", 1, 1}, {"v", 1, 2}, {"w", 3, 0}, {"x", 0, 3}, {"y", 5, 5}};
+    struct diff d;
+    struct diff_row *all, *cut;
+    size_t nall;
+    (void)state;
+    diff_init(&d);
+    d.side[0].han = 61;
+    d.side[1].han = 140;
+    for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+        diff_add(&d, 0, in[i].term, in[i].a);
+        diff_add(&d, 1, in[i].term, in[i].b);
+    }
+    diff_rows(&d, 0.05, 1, &all, &nall);
+    assert_int_equal(nall, 10);
+    cut = malloc(nall * sizeof(*cut));
+    assert_non_null(cut);
+    for (uint64_t min = 0; min <= 7; min++)
+        for (size_t top = 0; top <= nall + 1; top++) {
+            size_t n = nall, want = 0;
+            memcpy(cut, all, nall * sizeof(*cut));
+            diff_rows_cut(cut, &n, min, top);
+            for (size_t i = 0; i < nall && (!top || want < top); i++) {
+                if (all[i].a < min && all[i].b < min)
+                    continue;
+                assert_true(want < n);
+                assert_string_equal(cut[want].term, all[i].term);
+                assert_true(cut[want].g2 == all[i].g2);
+                want++;
+            }
+            assert_int_equal(n, want);
+        }
+    size_t n = nall;
+    memcpy(cut, all, nall * sizeof(*cut));
+    diff_rows_cut(cut, &n, 0, 0);
+    assert_int_equal(n, nall);
+    assert_memory_equal(cut, all, nall * sizeof(*cut));
+    free(cut);
+    free(all);
+    diff_release(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -472,6 +525,7 @@ int main(void)
         cmocka_unit_test(test_alpha_parse),
         cmocka_unit_test(test_direction),
         cmocka_unit_test(test_sign_agreement_sweep),
+        cmocka_unit_test(test_diff_rows_cut),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
