@@ -59,7 +59,8 @@ enum {
 /* Per document, what the reporter needs after delivery when records are held. */
 struct kwic_docinfo {
     unsigned bom_len;
-    int decoded;
+    int utf8;
+    long long first_invalid_off; /* file offset of the first replaced sequence, -1 when none */
 };
 
 struct kwic_run {
@@ -79,8 +80,12 @@ struct kwic_run {
 static void write_record(struct kwic_run *run, const struct kwic_rec *r)
 {
     const struct kwic_docinfo *di = &run->docs[r->doc];
-    struct kwic_where w = {run->paths[r->doc], r->off + (di->decoded ? 0 : di->bom_len),
-                           di->decoded};
+    /* decoded offsets are file offsets (less the BOM) in UTF-8 up to the first replaced
+     * sequence; after it a U+FFFD (3 bytes) stands for 1 to 3 bytes of the file */
+    uint64_t in_file = r->off + di->bom_len;
+    int decoded = !di->utf8 ||
+                  (di->first_invalid_off >= 0 && in_file >= (uint64_t)di->first_invalid_off);
+    struct kwic_where w = {run->paths[r->doc], decoded ? r->off : in_file, decoded};
     report_kwic_record(&run->rep, r, &w);
 }
 
@@ -97,8 +102,8 @@ static void on_doc(size_t index, const struct corpus_doc *doc, void *result,
     cmd_warn_invalid_at(&run->cp, doc->path, doc->encoding, doc->invalid, doc->first_invalid_off);
     run->documents++;
     run->docs[index].bom_len = doc->bom_len;
-    /* offsets in the file only where decoding kept every byte: UTF-8 without replacements */
-    run->docs[index].decoded = strcmp(doc->encoding, "UTF-8") != 0 || doc->invalid != 0;
+    run->docs[index].utf8 = !strcmp(doc->encoding, "UTF-8");
+    run->docs[index].first_invalid_off = doc->invalid ? doc->first_invalid_off : -1;
     for (size_t i = 0; l && i < l->n; i++) {
         struct kwic_rec *r = &l->v[i];
         r->seq = run->found++;

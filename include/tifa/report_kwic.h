@@ -7,7 +7,8 @@
  * order or sample records (kwic.h does), read input or pick exit codes.
  *
  * Records: path, line, column, offset, offset_in ("file": a byte offset in the file as read;
- * "decoded": in the decoded UTF-8 text, for other encodings and for UTF-8 with invalid bytes),
+ * "decoded": in the decoded UTF-8 text, for other encodings and for matches after an invalid
+ * byte of UTF-8),
  * term, match, left, right, and with sentences sentence. JSON and jsonl carry the text as
  * written (line breaks as \n); TSV escapes and CSV quotes it (report.h); the table shows each
  * line break as ⏎, a tab as a space and other control characters as U+FFFD, so text never
