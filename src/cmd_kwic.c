@@ -8,7 +8,8 @@
  * restricted to the chosen labels -> records in input and text order -> reporter. Records
  * stream out as documents are delivered, unless --sort or --sample needs them all (then the
  * sorted records, or the sample, are held: their text and place, about 100 bytes plus the
- * context each).
+ * context each). A document's records are its sink result, held until the document (all its
+ * chunks) is done: memory grows with the matches of the largest document.
  */
 #include <stdio.h>
 #include <stdlib.h>
