@@ -136,9 +136,14 @@ static int count_text_side(const struct cmd_setup *s, const struct common_opts *
 int cmd_diff(int argc, char **argv)
 {
     static const struct optparse_spec diff_opts[] = {
-        {OPT_FORMAT, 'f', "format", 1},     {OPT_ALPHA, 0, "alpha", 1}, {OPT_ALL, 0, "all", 0},
-        {OPT_EXIT_CODE, 0, "exit-code", 0}, {OPT_COLOR, 0, "color", 1}, {OPT_TOP, 0, "top", 1},
-        {OPT_MIN_COUNT, 0, "min-count", 1}, {0, 0, NULL, 0},
+        {OPT_FORMAT, 'f', "format", 1},
+        {OPT_ALPHA, 0, "alpha", 1},
+        {OPT_ALL, 0, "all", 0},
+        {OPT_EXIT_CODE, 0, "exit-code", 0},
+        {OPT_COLOR, 0, "color", 1},
+        {OPT_TOP, 0, "top", 1},
+        {OPT_MIN_COUNT, 0, "min-count", 1},
+        {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {diff_opts, common_lexicon_opts, common_input_opts,
                                                   NULL};

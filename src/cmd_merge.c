@@ -119,11 +119,8 @@ int cmd_merge(int argc, char **argv)
 {
     static const char *const json_glob[] = {"*.json"};
     static const struct optparse_spec merge_opts[] = {
-        {OPT_FORMAT, 'f', "format", 1},
-        {OPT_SORT, 0, "sort", 1},
-        {OPT_TOP, 0, "top", 1},
-        {OPT_MIN_COUNT, 0, "min-count", 1},
-        {0, 0, NULL, 0},
+        {OPT_FORMAT, 'f', "format", 1},     {OPT_SORT, 0, "sort", 1}, {OPT_TOP, 0, "top", 1},
+        {OPT_MIN_COUNT, 0, "min-count", 1}, {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {merge_opts, NULL};
     struct optparse p;

@@ -132,8 +132,7 @@ static void ranked_rows(const struct trend *t, const struct lexicon *lx, uint32_
 }
 
 /* Keeps, in their order, the rows whose total count over all periods is at least @min_count. */
-static void min_count_rows(const struct trend *t, uint64_t min_count, uint32_t *rows,
-                           size_t *nrows)
+static void min_count_rows(const struct trend *t, uint64_t min_count, uint32_t *rows, size_t *nrows)
 {
     size_t n = 0;
     for (size_t i = 0; i < *nrows; i++) {
@@ -148,10 +147,14 @@ static void min_count_rows(const struct trend *t, uint64_t min_count, uint32_t *
 int cmd_trend(int argc, char **argv)
 {
     static const struct optparse_spec trend_opts[] = {
-        {OPT_FORMAT, 'f', "format", 1}, {OPT_KEY_REGEX, 0, "key-regex", 1},
-        {OPT_TERM, 0, "term", 1},       {OPT_TOP, 0, "top", 1},
-        {OPT_DOCS, 0, "docs", 0},       {OPT_RATE, 0, "rate", 0},
-        {OPT_SHARE, 0, "share", 0},     {OPT_MIN_COUNT, 0, "min-count", 1},
+        {OPT_FORMAT, 'f', "format", 1},
+        {OPT_KEY_REGEX, 0, "key-regex", 1},
+        {OPT_TERM, 0, "term", 1},
+        {OPT_TOP, 0, "top", 1},
+        {OPT_DOCS, 0, "docs", 0},
+        {OPT_RATE, 0, "rate", 0},
+        {OPT_SHARE, 0, "share", 0},
+        {OPT_MIN_COUNT, 0, "min-count", 1},
         {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {trend_opts, common_lexicon_opts,
