@@ -267,7 +267,7 @@ int cmd_kwic(int argc, char **argv)
                         "input; give a term with -e TERM\n");
     unsigned char *shown = NULL, *literal = xcalloc(s.lx.nlabels + 1, 1);
     for (size_t i = 0; i < s.lx.nentries; i++)
-        if (!s.lx.entries[i].dropped && !strcmp(s.lx.entries[i].origin, "command line"))
+        if (!s.lx.entries[i].dropped && !strcmp(s.lx.entries[i].origin, CMD_TERMS_ORIGIN))
             literal[s.lx.entries[i].label_id] = 1;
     if (nterms) {
         shown = xcalloc(s.lx.nlabels + 1, 1);

@@ -144,7 +144,7 @@ static int load_lexicon(const struct common_opts *o, struct lexicon *lx)
         return EXIT_USAGE;
     }
     for (size_t i = 0; i < o->nextra_terms; i++)
-        if (lexicon_add_term(lx, o->extra_terms[i], "command line", &e))
+        if (lexicon_add_term(lx, o->extra_terms[i], CMD_TERMS_ORIGIN, &e))
             goto fail;
     if (lexicon_finish(lx, &e))
         goto fail;

@@ -20,39 +20,29 @@
 
 #include "tifa/report.h"
 
-/* sbuf_add without the call when the room is there: strings are most of what kwic writes */
-static inline void add_bytes(struct sbuf *out, const char *s, size_t n)
-{
-    if (out->len + n >= out->alloc)
-        sbuf_grow(out, n);
-    memcpy(out->buf + out->len, s, n);
-    out->len += n;
-    out->buf[out->len] = '\0';
-}
-
 void report_json_add_string(struct sbuf *out, const char *s, size_t len)
 {
-    add_bytes(out, "\"", 1);
+    sbuf_add(out, "\"", 1);
     size_t run = 0; /* bytes from s[run] on that need no escape, added in one go */
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
-        add_bytes(out, s + run, i - run);
+        sbuf_add(out, s + run, i - run);
         run = i + 1;
         switch (c) {
-        case '"': add_bytes(out, "\\\"", 2); break;
-        case '\\': add_bytes(out, "\\\\", 2); break;
-        case '\b': add_bytes(out, "\\b", 2); break;
-        case '\f': add_bytes(out, "\\f", 2); break;
-        case '\n': add_bytes(out, "\\n", 2); break;
-        case '\r': add_bytes(out, "\\r", 2); break;
-        case '\t': add_bytes(out, "\\t", 2); break;
+        case '"': sbuf_add(out, "\\\"", 2); break;
+        case '\\': sbuf_add(out, "\\\\", 2); break;
+        case '\b': sbuf_add(out, "\\b", 2); break;
+        case '\f': sbuf_add(out, "\\f", 2); break;
+        case '\n': sbuf_add(out, "\\n", 2); break;
+        case '\r': sbuf_add(out, "\\r", 2); break;
+        case '\t': sbuf_add(out, "\\t", 2); break;
         default: sbuf_addf(out, "\\u%04X", c);
         }
     }
-    add_bytes(out, s + run, len - run);
-    add_bytes(out, "\"", 1);
+    sbuf_add(out, s + run, len - run);
+    sbuf_add(out, "\"", 1);
 }
 
 static void render_real(struct sbuf *out, double x)

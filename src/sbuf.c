@@ -53,15 +53,6 @@ void sbuf_reset(struct sbuf *sb)
         sb->buf[0] = '\0';
 }
 
-void sbuf_add(struct sbuf *sb, const void *data, size_t len)
-{
-    if (!len)
-        return;
-    sbuf_grow(sb, len);
-    memcpy(sb->buf + sb->len, data, len);
-    sb->len += len;
-    sb->buf[sb->len] = '\0';
-}
 
 void sbuf_addstr(struct sbuf *sb, const char *s)
 {

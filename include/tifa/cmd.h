@@ -33,6 +33,9 @@ enum tifa_exit {
     EXIT_SYSTEM = 4     /* system or output error (e.g. a failed write to stdout) */
 };
 
+/* The lexicon source name of terms given on the command line (common_opts.extra_terms). */
+#define CMD_TERMS_ORIGIN "command line"
+
 /* Options shared by the counting commands (count, diff, trend). */
 struct common_opts {
     const char **lexicons;
@@ -40,8 +43,8 @@ struct common_opts {
     int no_builtin;
     const char **categories;
     size_t ncategories, categories_alloc;
-    const char *const *extra_terms; /* terms added after the lexicons and --category, as
-                                       "command line" (kwic's literals) */
+    const char *const *extra_terms; /* terms added after the lexicons and --category, from the
+                                       source CMD_TERMS_ORIGIN (kwic's literals) */
     size_t nextra_terms;
     int overlapping;
     const char *encoding;

@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 struct sbuf {
     char *buf;
@@ -31,7 +32,18 @@ void sbuf_release(struct sbuf *sb);
 void sbuf_grow(struct sbuf *sb, size_t extra);
 /** Empties @sb, keeping its capacity. */
 void sbuf_reset(struct sbuf *sb);
-void sbuf_add(struct sbuf *sb, const void *data, size_t len);
+/* Inline: JSON and kwic records are built from many short pieces, and the call cost more than
+ * the copy. len < alloc whenever alloc > 0, so alloc - len cannot wrap. */
+static inline void sbuf_add(struct sbuf *sb, const void *data, size_t len)
+{
+    if (!len)
+        return;
+    if (len >= sb->alloc - sb->len)
+        sbuf_grow(sb, len);
+    memcpy(sb->buf + sb->len, data, len);
+    sb->len += len;
+    sb->buf[sb->len] = '\0';
+}
 void sbuf_addstr(struct sbuf *sb, const char *s);
 void sbuf_addch(struct sbuf *sb, int c);
 void sbuf_addf(struct sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
