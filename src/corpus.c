@@ -41,6 +41,8 @@
  * Memory: per thread one 1 MiB read buffer, its decoded piece and a 64 KiB search buffer (and
  * with positions the window); per split file being scanned (at most about one per thread) one
  * result a chunk; never a whole file.
+ * Text: a consumer with sink.text gets each decoded piece (on_piece) before it is scanned; its
+ * split files are cut at paragraph breaks only, as with positions.
  * Binary files: for a file with corpus_opts.sniff set, the reader checks its first
  * WALK_SNIFF_LEN bytes for a NUL before anything else (source_read_or_split's sniff_len) and
  * the document is delivered as an error with code TIFA_ESKIP and message "binary"; the
@@ -95,10 +97,10 @@ struct window {
     uint64_t off;
     uint64_t line_off; /* the line cursor: line breaks before line_off are in lines */
     uint64_t lines;
-    uint64_t cps;       /* code points before line_off */
-    uint64_t *line_cp;  /* code-point index where each line starts, from the line the cursor was
-                           on at the last trim to the cursor's line (the last one): a cursor
-                           moving back over line breaks finds its line's start here */
+    uint64_t cps;      /* code points before line_off */
+    uint64_t *line_cp; /* code-point index where each line starts, from the line the cursor was
+                          on at the last trim to the cursor's line (the last one): a cursor
+                          moving back over line breaks finds its line's start here */
     size_t nline_cp, line_cp_alloc;
     struct pending *q; /* matches in report order, [qhead, nq) not yet delivered */
     size_t qhead, nq, qalloc;
@@ -166,9 +168,9 @@ struct shared {
     const struct ac *ac;
     const struct corpus_opts *o;
     const struct sink *sink;
-    int positions;        /* sink->flags & SINK_POSITIONS */
+    int positions;               /* sink->flags & SINK_POSITIONS */
     const unsigned char *labels; /* with positions: sink->labels */
-    size_t context_bytes; /* clamped */
+    size_t context_bytes;        /* clamped */
     struct source_split_opts split;
     pthread_mutex_t mu;
     pthread_cond_t cv_work, cv_done;
@@ -260,6 +262,13 @@ static void on_hits(const uint32_t *pattern_ids, size_t n, void *arg)
 {
     struct worker_ctx *w = arg;
     w->sh->sink->match_ids(w->ts, pattern_ids, n);
+}
+
+static void on_hits_unwanted(const uint32_t *pattern_ids, size_t n, void *arg)
+{
+    (void)pattern_ids;
+    (void)n;
+    (void)arg;
 }
 
 static void on_match_fast(const struct ac_match *m, void *arg)
@@ -483,6 +492,8 @@ static void on_piece(const char *utf8, size_t len, void *arg)
         if (take < len && w->head.len < w->head_len)
             w->head_len = w->head.len; /* stop here: the next piece would not follow on */
     }
+    if (w->sh->sink->text)
+        w->sh->sink->text(w->ts, utf8, len);
     if (!w->sh->positions) {
         ac_scan(&w->sc, utf8, len);
         return;
@@ -501,6 +512,8 @@ static void worker_init(struct worker_ctx *w, const struct shared *sh)
     /* without positions, the fastest loop: no offsets, two lanes (and batches of ids) */
     if (!sh->positions && sh->sink->match_ids)
         ac_scanner_hits(&w->sc, on_hits, w);
+    else if (!sh->positions && !sh->sink->match)
+        ac_scanner_hits(&w->sc, on_hits_unwanted, w); /* a text-only consumer */
     else if (!sh->positions)
         ac_scanner_no_offsets(&w->sc);
     w->ts = sh->sink->thread_init ? sh->sink->thread_init(sh->sink->arg) : NULL;
@@ -643,8 +656,8 @@ static void split_finish(struct worker_ctx *w, const struct shared *sh, struct s
             shift.off += sp->sizes[k - 1].off;
             shift.lines += sp->sizes[k - 1].lines;
             /* a chunk's size.cols: code points after its last line break */
-            shift.cols = sp->sizes[k - 1].lines ? sp->sizes[k - 1].cols
-                                                : shift.cols + sp->sizes[k - 1].cols;
+            shift.cols =
+                sp->sizes[k - 1].lines ? sp->sizes[k - 1].cols : shift.cols + sp->sizes[k - 1].cols;
             if (sh->sink->merge)
                 sh->sink->merge(w->ts, s->result, sp->results[k], &shift);
             else
@@ -827,7 +840,8 @@ static void split_opts_init(struct source_split_opts *so, const struct shared *s
     if (so->chunk_bytes < (unsigned long long)o->head_len + 16)
         so->chunk_bytes = (unsigned long long)o->head_len + 16;
     /* with positions a border is a paragraph break, so that no context crosses it */
-    so->split_after_stop = !sh->positions && matcher_stop_ends_matches(sh->ac);
+    /* a consumer of the text (sink.text) sees whole paragraphs, as one with positions does */
+    so->split_after_stop = !sh->positions && !sh->sink->text && matcher_stop_ends_matches(sh->ac);
 }
 
 /* Whether any of the (few) paths is a regular file large enough to be split. */

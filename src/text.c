@@ -184,3 +184,35 @@ void text_paragraph_around(const char *text, size_t len, size_t from, size_t sta
             para_run_space(&run);
     }
 }
+
+static int is_alnum_class(enum char_class c)
+{
+    return c == CC_LATIN || c == CC_DIGIT;
+}
+
+size_t text_normalize(const char *utf8, size_t len, struct sbuf *out)
+{
+    struct text_iter it;
+    struct text_token tok;
+    size_t breaks = 0;
+    int prev_alnum = 0, ws = 0;
+    text_iter_init(&it, utf8, len);
+    while (text_next(&it, &tok)) {
+        if (tok.cls == CC_SPACE || tok.cls == CC_NEWLINE) {
+            ws = 1;
+            continue;
+        }
+        int alnum = is_alnum_class(tok.cls);
+        if ((tok.flags & TEXT_PARA_START) && it.paragraph > 0) {
+            sbuf_addch(out, '\n');
+            breaks++;
+        } else if (ws && prev_alnum && alnum) {
+            sbuf_addch(out, ' ');
+        }
+        char enc[4];
+        sbuf_add(out, enc, utf8_encode(tok.cp, enc));
+        prev_alnum = alnum;
+        ws = 0;
+    }
+    return breaks;
+}

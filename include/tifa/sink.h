@@ -28,6 +28,9 @@
  * blank line ends a paragraph); matches come in text order (by start; by end when overlapping), and
  * the context is whole also when a match stands at a 1 MiB piece border of a big file. A big file
  * is then cut into chunks only at paragraph breaks, so no context is ever cut by a chunk border.
+ *
+ * Text: a consumer that matches on the text itself (pcre2 patterns, discovery) sets text() and
+ * gets every decoded piece; it may set no match callback at all.
  */
 #ifndef TIFA_SINK_H
 #define TIFA_SINK_H
@@ -79,13 +82,13 @@ struct sink_shift {
 };
 
 struct sink {
-    unsigned flags;       /* enum sink_flags */
-    size_t context_bytes; /* with SINK_POSITIONS: context wanted each side (clamped to
-                             SINK_CONTEXT_MAX) */
+    unsigned flags;              /* enum sink_flags */
+    size_t context_bytes;        /* with SINK_POSITIONS: context wanted each side (clamped to
+                                    SINK_CONTEXT_MAX) */
     const unsigned char *labels; /* with SINK_POSITIONS: NULL, or per label id 1 for the terms
                                     whose matches the consumer wants; the driver spends nothing
                                     on the others (they still take part in matching) */
-    void *arg;            /* the consumer's own, given to thread_init and deliver */
+    void *arg;                   /* the consumer's own, given to thread_init and deliver */
 
     /** Per-thread state; the driver calls it once per thread it runs. */
     void *(*thread_init)(void *arg);
@@ -99,6 +102,13 @@ struct sink {
      *  scanner's own buffer. Counting uses it: a match costs the scanner a store and the
      *  consumer an increment, with no call per match. */
     void (*match_ids)(void *ts, const uint32_t *pattern_ids, size_t n);
+    /** When set: the decoded UTF-8 text of the document or chunk, piece by piece in order,
+     *  each piece before the matches in it (pieces end on code-point boundaries; a byte-order
+     *  mark is not part of the text). A consumer that needs the whole text keeps it itself.
+     *  The chunks of a big file are then cut at paragraph breaks only (never at U+3002), so
+     *  a consumer that looks at one paragraph at a time sees the same paragraphs whatever -j
+     *  is. Pattern counting and discovery use it. */
+    void (*text)(void *ts, const char *utf8, size_t len);
     /** The document or chunk ended; returns its result (may be NULL). */
     void *(*end)(void *ts, const struct sink_doc *d);
     /** Folds @next (the following chunk's result) into @into and frees @next. */

@@ -22,6 +22,7 @@
 
 #include "tifa/boundary.h"
 #include "tifa/normalize.h"
+#include "tifa/sbuf.h"
 
 enum text_flags {
     TEXT_SENT_START = 1 << 0, /* first token of a sentence */
@@ -67,5 +68,16 @@ int text_next(struct text_iter *it, struct text_token *tok);
  */
 void text_paragraph_around(const char *text, size_t len, size_t from, size_t start, size_t end,
                            size_t to, size_t *b0, size_t *a1);
+
+/**
+ * Appends to @out the normalized text of @utf8 (@len bytes of valid UTF-8) as the matcher sees
+ * it (ac.h's text model), for consumers that match on text rather than through the automaton
+ * (pcre2 patterns, discovery): every code point through normalize_cp(), the dropped ones left
+ * out; white space and single line breaks left out, except that white space between two ASCII
+ * letters or digits becomes one space; each paragraph break written as one '\n' (never at the
+ * start or the end). Example: "四个\n意识 Belt  and\n\n\xEF\xBC\xA2" gives
+ * "四个意识belt and\nb". Returns the number of paragraph breaks written.
+ */
+size_t text_normalize(const char *utf8, size_t len, struct sbuf *out);
 
 #endif

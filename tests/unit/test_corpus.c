@@ -208,8 +208,7 @@ static void generate(struct gen *g)
             put(g, rnd(g, 2) ? "\n\n" : "\r\n\r\n");
             if (rnd(g, 2)) /* an indented paragraph: a chunk may start inside its first line */
                 put(g, "  ");
-        }
-        else
+        } else
             put(g, filler[rnd(g, 10)]);
     }
 }
@@ -464,6 +463,109 @@ static void test_counting_consumer(void **state)
     }
 }
 
+/* ---- a consumer of the text (sink.text) ---- */
+
+struct text_ts {
+    struct sbuf text;
+    int *bad_borders; /* the run's count of chunk borders outside a paragraph break (the
+                         chunks of one file are merged by one thread) */
+};
+
+static void *text_thread_init(void *arg)
+{
+    struct text_ts *ts = xcalloc(1, sizeof(*ts));
+    sbuf_init(&ts->text);
+    ts->bad_borders = arg;
+    return ts;
+}
+
+static void text_thread_release(void *ts)
+{
+    sbuf_release(&((struct text_ts *)ts)->text);
+    free(ts);
+}
+
+static void text_piece(void *ts, const char *utf8, size_t len)
+{
+    sbuf_add(&((struct text_ts *)ts)->text, utf8, len);
+}
+
+static void *text_end(void *ts, const struct sink_doc *d)
+{
+    (void)d;
+    struct sbuf *r = xmalloc(sizeof(*r));
+    *r = ((struct text_ts *)ts)->text;
+    sbuf_init(&((struct text_ts *)ts)->text);
+    return r;
+}
+
+/* Line breaks in the white space around a border: the end of @a and the start of @b. */
+static unsigned breaks_around(const struct sbuf *a, const struct sbuf *b)
+{
+    unsigned n = 0;
+    for (size_t i = a->len; i > 0 && strchr(" \t\r\n", a->buf[i - 1]); i--)
+        n += a->buf[i - 1] == '\n';
+    for (size_t i = 0; i < b->len && strchr(" \t\r\n", b->buf[i]); i++)
+        n += b->buf[i] == '\n';
+    return n;
+}
+
+static void text_merge(void *ts, void *into, void *next, const struct sink_shift *shift)
+{
+    struct sbuf *a = into, *b = next;
+    if (shift->off != a->len || breaks_around(a, b) < 2)
+        (*((struct text_ts *)ts)->bad_borders)++;
+    sbuf_add(a, b->buf, b->len);
+    sbuf_release(b);
+    free(b);
+}
+
+static void text_discard(void *result)
+{
+    sbuf_release(result);
+    free(result);
+}
+
+static void on_text_deliver(size_t index, const struct corpus_doc *doc, void *result,
+                            const struct tifa_err *err, void *arg)
+{
+    (void)index;
+    (void)doc;
+    assert_null(err);
+    *(struct sbuf **)arg = result;
+}
+
+/* A consumer of the text gets the whole decoded document, in order, also when it is scanned in
+ * chunks on two threads, and the chunks are cut only in paragraph breaks. */
+static void test_text_consumer(void **state)
+{
+    struct fixture *f = *state;
+    const char *paths[] = {f->path};
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        int bad_borders = 0;
+        struct sink s = {0};
+        s.arg = &bad_borders;
+        s.thread_init = text_thread_init;
+        s.thread_release = text_thread_release;
+        s.text = text_piece;
+        s.end = text_end;
+        s.merge = text_merge;
+        s.discard = text_discard;
+        struct corpus_stats st;
+        struct corpus_opts o = {.threads = threads, .stats = &st};
+        struct sbuf *got = NULL;
+        setenv("TIFA_CHUNK_BYTES", "600000", 1);
+        assert_int_equal(corpus_run(paths, 1, &f->lx, f->ac, &o, &s, on_text_deliver, &got), 0);
+        unsetenv("TIFA_CHUNK_BYTES");
+        assert_non_null(got);
+        assert_int_equal(got->len, f->g.text.len);
+        assert_memory_equal(got->buf, f->g.text.buf, got->len);
+        assert_int_equal(st.split_files, threads > 1 ? 1 : 0);
+        assert_int_equal(bad_borders, 0);
+        text_discard(got);
+    }
+}
+
 struct progress_log {
     pthread_t caller;
     size_t calls, last_done, total;
@@ -519,6 +621,7 @@ int main(void)
         cmocka_unit_test(test_positions_overlapping),
         cmocka_unit_test(test_counting_consumer),
         cmocka_unit_test(test_progress_hook),
+        cmocka_unit_test(test_text_consumer),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -81,12 +81,37 @@ static void test_sentences_and_paragraphs(void **state)
     assert_int_equal(t[11].line, 4);
 }
 
+static void expect_normalized(const char *in, const char *want, size_t want_breaks)
+{
+    struct sbuf out;
+    sbuf_init(&out);
+    size_t breaks = text_normalize(in, strlen(in), &out);
+    assert_string_equal(out.buf ? out.buf : "", want);
+    assert_int_equal(breaks, want_breaks);
+    sbuf_release(&out);
+}
+
+static void test_normalize(void **state)
+{
+    (void)state;
+    /* white space and a single line break vanish between Han characters; full-width B folds */
+    expect_normalized("四个\n意识 Belt  and\n\n\xEF\xBC\xA2", "四个意识belt and\nb", 1);
+    /* a paragraph break in CR LF form, leading and trailing white space, a zero-width space */
+    expect_normalized("\r\n  两个\xE2\x80\x8B维护\r\n\r\n\r\n四个自信\n\n", "两个维护\n四个自信",
+                      1);
+    /* space between a letter and a Han character is dropped, between digits kept as one */
+    expect_normalized("G20 峰会 20\t 24年", "g20峰会20 24年", 0);
+    expect_normalized("", "", 0);
+    expect_normalized(" \n\n ", "", 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_classes_and_normalization),
         cmocka_unit_test(test_lines),
         cmocka_unit_test(test_sentences_and_paragraphs),
+        cmocka_unit_test(test_normalize),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
