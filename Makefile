@@ -12,7 +12,7 @@ ifeq ($(origin CC),default)
 CC = cc
 endif
 
-PKGS := jansson libpcre2-8
+PKGS := jansson libpcre2-8 libdivsufsort
 DEPS_OK := $(shell $(PKG_CONFIG) --exists $(PKGS) cmocka 2>/dev/null && command -v jq >/dev/null && \
              command -v groff >/dev/null && command -v tmux >/dev/null && echo yes)
 ifneq ($(DEPS_OK),yes)
@@ -75,7 +75,7 @@ $(BUILD)/%.o: src/%.c $(BUILD)/CFLAGS.stamp
 
 # Data users may edit (the built-in lexicon, its categories) or that is a table rather than code
 # lives in data files; this rule turns each NAME:FILE pair into `const char NAME[]` + NAME_len.
-EMBED := builtin_lexicon_tsv:lexicon/builtin.tsv builtin_categories_tsv:lexicon/categories.tsv han_common_txt:data/han_common.txt
+EMBED := builtin_lexicon_tsv:lexicon/builtin.tsv builtin_categories_tsv:lexicon/categories.tsv han_common_txt:data/han_common.txt numbering_rules_tsv:data/numbering.tsv
 EMBED_FILES := $(foreach e,$(EMBED),$(word 2,$(subst :, ,$(e))))
 $(BUILD)/gen/embedded.c: $(EMBED_FILES) scripts/embed.sh Makefile
 	@mkdir -p $(dir $@)

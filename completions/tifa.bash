@@ -5,13 +5,14 @@
 # from the source tree: `. completions/tifa.bash`. Keep the option lists in step with
 # `tifa CMD --help` (and man/tifa.1).
 
-_tifa_commands="count kwic diff merge trend lexicon help"
+_tifa_commands="count discover kwic diff merge trend lexicon help"
 
 # The options of command $1, without the shared ones it takes.
 _tifa_own_opts()
 {
     case $1 in
     count) echo "-f --format --per-doc --top --min-count --sort" ;;
+    discover) echo "--kind --min-docs --known --rules --reference -f --format --top" ;;
     kwic) echo "-e --term --all -f --format -w --width --sentence --sort --max --sample --seed --color" ;;
     diff) echo "-f --format --alpha --all --exit-code --color --top --min-count" ;;
     merge) echo "-f --format --sort --top --min-count" ;;
@@ -26,7 +27,7 @@ _tifa_opts()
     local lexicon="--lexicon --no-builtin --category"
     local inputs="--overlapping --encoding -j --threads --hidden --binary --glob --files-from -0 --null -q --quiet"
     case $1 in
-    count | kwic | diff | trend) echo "$(_tifa_own_opts "$1") $lexicon $inputs -h --help -V --version" ;;
+    count | discover | kwic | diff | trend) echo "$(_tifa_own_opts "$1") $lexicon $inputs -h --help -V --version" ;;
     lexicon) echo "$(_tifa_own_opts "$1") $lexicon -h --help -V --version" ;;
     *) echo "$(_tifa_own_opts "$1") -h --help -V --version" ;;
     esac
@@ -39,6 +40,7 @@ _tifa_values()
     -f | --format)
         case $1 in
         count | kwic) echo "table json jsonl tsv csv" ;;
+        discover) echo "table json jsonl tsv csv lexicon" ;;
         diff) echo "table json tsv csv" ;;
         merge) echo "json jsonl table tsv csv" ;;
         trend) echo "table json tsv csv svg" ;;
@@ -52,6 +54,7 @@ _tifa_values()
         esac
         ;;
     --color) echo "auto always never" ;;
+    --kind) echo "numbered quoted ngram" ;;
     --alpha) echo "0.05 0.01 0.001 0.0001" ;;
     --encoding) echo "UTF-8 GB18030 GBK GB2312 BIG5 BIG5-HKSCS UTF-16LE UTF-16BE UTF-32LE UTF-32BE" ;;
     --category) "$_tifa_bin" lexicon --categories 2>/dev/null | cut -f1 ;;
@@ -64,7 +67,8 @@ _tifa_takes_value()
     case $1 in
     -f | --format | --top | --min-count | --sort | -e | --term | -w | --width | --max | --sample | \
         --seed | --color | --alpha | --key-regex | --search | --check | --lexicon | --category | \
-        --encoding | -j | --threads | --glob | --files-from) return 0 ;;
+        --encoding | -j | --threads | --glob | --files-from | --kind | --min-docs | --rules | \
+        --reference) return 0 ;;
     esac
     return 1
 }

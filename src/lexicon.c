@@ -107,7 +107,8 @@ int lexicon_find(const struct lexicon *lx, const char *s, uint32_t *label_id, st
     sbuf_init(&key);
     long n = norm_key(s, &want, e);
     if (n == 0)
-        tifa_err_set(e, TIFA_EUSAGE, NULL, 0, -1, "'%s' is no term: nothing is left after normalization", s);
+        tifa_err_set(e, TIFA_EUSAGE, NULL, 0, -1,
+                     "'%s' is no term: nothing is left after normalization", s);
     if (n <= 0) {
         found = -1;
         goto out;
@@ -650,6 +651,8 @@ size_t lexicon_keep_categories(struct lexicon *lx, const char *const *names, siz
 
 int lexicon_category_known(const struct lexicon *lx, const char *name)
 {
+    if (!strncmp(name, "discovered:", 11) && name[11])
+        return 1; /* what `tifa discover --format lexicon` writes, to be reviewed */
     for (size_t i = 0; i < lx->ncategories; i++)
         if (!strcmp(lx->categories[i], name))
             return 1;

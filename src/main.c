@@ -26,6 +26,7 @@ static int cmd_help(int argc, char **argv);
 
 static const struct command commands[] = {
     {"count", cmd_count, "count formulas per document and in total"},
+    {"discover", cmd_discover, "candidate formulas no lexicon lists yet, and what is new"},
     {"kwic", cmd_kwic, "every match of a term in its context (a concordance)"},
     {"lexicon", cmd_lexicon, "print, search or check a lexicon"},
     {"diff", cmd_diff, "compare formula rates between two files, folders or reports"},

@@ -16,6 +16,7 @@
 
 #include "tifa/boundary.h"
 #include "tifa/utf8.h"
+#include "tifa/xalloc.h"
 
 void text_iter_init(struct text_iter *it, const char *utf8, size_t len)
 {
@@ -192,6 +193,21 @@ static int is_alnum_class(enum char_class c)
 
 size_t text_normalize(const char *utf8, size_t len, struct sbuf *out)
 {
+    return text_normalize_map(utf8, len, out, NULL);
+}
+
+/* Records that output bytes [from, out->len) came from the character at raw offset @raw. */
+static void map_to(struct text_map *map, size_t from, size_t to, uint64_t raw)
+{
+    if (!map)
+        return;
+    ALLOC_GROW(map->off, to + 1, map->alloc);
+    for (size_t i = from; i < to; i++)
+        map->off[i] = raw;
+}
+
+size_t text_normalize_map(const char *utf8, size_t len, struct sbuf *out, struct text_map *map)
+{
     struct text_iter it;
     struct text_token tok;
     size_t breaks = 0;
@@ -203,6 +219,7 @@ size_t text_normalize(const char *utf8, size_t len, struct sbuf *out)
             continue;
         }
         int alnum = is_alnum_class(tok.cls);
+        size_t at = out->len;
         if ((tok.flags & TEXT_PARA_START) && it.paragraph > 0) {
             sbuf_addch(out, '\n');
             breaks++;
@@ -211,8 +228,13 @@ size_t text_normalize(const char *utf8, size_t len, struct sbuf *out)
         }
         char enc[4];
         sbuf_add(out, enc, utf8_encode(tok.cp, enc));
+        map_to(map, at, out->len, tok.off);
         prev_alnum = alnum;
         ws = 0;
+    }
+    if (map) {
+        map_to(map, out->len, out->len, len);
+        map->off[out->len] = len;
     }
     return breaks;
 }

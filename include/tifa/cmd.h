@@ -211,6 +211,7 @@ int cmd_version(void);
 
 int cmd_count(int argc, char **argv);
 int cmd_kwic(int argc, char **argv);
+int cmd_discover(int argc, char **argv);
 int cmd_lexicon(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_merge(int argc, char **argv);

@@ -17,4 +17,8 @@ extern const size_t builtin_categories_tsv_len;
 extern const char han_common_txt[];
 extern const size_t han_common_txt_len;
 
+/* data/numbering.tsv: the numbering rules of `tifa discover` */
+extern const char numbering_rules_tsv[];
+extern const size_t numbering_rules_tsv_len;
+
 #endif

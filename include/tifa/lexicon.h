@@ -115,7 +115,8 @@ size_t lexicon_keep_categories(struct lexicon *lx, const char *const *names, siz
  */
 int lexicon_find(const struct lexicon *lx, const char *s, uint32_t *label_id, struct tifa_err *e);
 
-/** 1 if @name is a category of the built-in taxonomy. */
+/** 1 if @name is a category of the built-in taxonomy, or discovered:KIND (the category `tifa
+ *  discover --format lexicon` gives its candidates). */
 int lexicon_category_known(const struct lexicon *lx, const char *name);
 
 /** Writes the (non-dropped) entries as TSV with the full header, readable by lexicon_load_*. */

@@ -80,4 +80,17 @@ void text_paragraph_around(const char *text, size_t len, size_t from, size_t sta
  */
 size_t text_normalize(const char *utf8, size_t len, struct sbuf *out);
 
+/* Where each byte of normalized text came from (text_normalize_map). */
+struct text_map {
+    uint64_t *off; /* per byte i of the output buffer written by this call: the offset in the
+                      input of the character it came from (a '\n' or ' ' written for white
+                      space: of the character after it); off[out->len] = the input's length */
+    size_t alloc;
+};
+
+/** text_normalize that also fills @map (may be NULL; its array is reused across calls, freed
+ *  by the caller): input offsets for output bytes, so that a span found in normalized text
+ *  can be shown as written ([off[a], off[b]) of the input). */
+size_t text_normalize_map(const char *utf8, size_t len, struct sbuf *out, struct text_map *map);
+
 #endif
