@@ -60,6 +60,7 @@ void ngram_text_add_doc(struct ngram_text *t, const char *norm, size_t len)
     sbuf_addch(&t->text, '\n');
 }
 
+#define LCP_CAP 255 /* bytes: deeper nodes are never reported (16 characters are at most 64) */
 #define LEFT_NONE 0xFFFFFFFFu    /* no leaf yet */
 #define LEFT_DIVERSE 0xFFFFFFFEu /* not all occurrences preceded by the same character */
 
@@ -282,6 +283,37 @@ static void absorb(struct walk *w)
     free(drop);
 }
 
+/* The common prefix of the suffixes at @a and @b in bytes: compared eight bytes at a time, at
+ * most LCP_CAP, stopped at '\n' (which matches nothing), and cut back to a character boundary
+ * (a shared lead byte followed by different continuation bytes is no shared character). */
+static size_t common_prefix(const unsigned char *t, size_t n, size_t a, size_t b)
+{
+    size_t max = n - (a > b ? a : b), l = 0;
+    if (max > LCP_CAP)
+        max = LCP_CAP;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    while (l + 8 <= max) {
+        uint64_t x, y;
+        memcpy(&x, t + a + l, 8);
+        memcpy(&y, t + b + l, 8);
+        if (x != y) {
+            l += (size_t)__builtin_ctzll(x ^ y) / 8; /* little-endian: the first differing byte */
+            break;
+        }
+        l += 8;
+    }
+#endif
+    if (l + 8 > max)
+        while (l < max && t[a + l] == t[b + l])
+            l++;
+    const unsigned char *nl = memchr(t + a, '\n', l);
+    if (nl)
+        l = (size_t)(nl - (t + a));
+    while (l > 0 && is_cont(t[a + l]))
+        l--;
+    return l;
+}
+
 /* A candidate with its text, so the comparison can read the phrase (qsort has no argument). */
 struct ranked {
     struct ngram_cand c;
@@ -341,36 +373,12 @@ int ngram_mine(const struct ngram_text *nt, const struct ngram_opts *o, struct n
     }
     double t1 = now_ms();
 
-    /* Φ, then the permuted LCP in place, then the LCP in SA order, cut and capped */
-    int32_t *phi = xmalloc(n * sizeof(*phi));
-    phi[sa[0]] = -1;
-    for (size_t i = 1; i < n; i++)
-        phi[sa[i]] = sa[i - 1];
-    size_t h = 0;
-    for (size_t i = 0; i < n; i++) {
-        int32_t j = phi[i];
-        if (j < 0 || t[i] == '\n') {
-            h = 0;
-        } else {
-            while (i + h < n && (size_t)j + h < n && t[i + h] == t[j + h] && t[i + h] != '\n')
-                h++;
-        }
-        phi[i] = (int32_t)h;
-        if (h)
-            h--;
-    }
+    /* the LCP in SA order, each compared directly, capped and cut */
     unsigned char *lcp = xmalloc(n);
     lcp[0] = 0;
-    for (size_t k = 1; k < n; k++) {
-        size_t v = (size_t)phi[sa[k]], p = (size_t)sa[k];
-        if (v > 255)
-            v = 255;
-        while (v > 0 && is_cont(t[p + v]))
-            v--;
-        lcp[k] = (unsigned char)v;
-    }
-    st->peak_bytes = (uint64_t)n * (1 + sizeof(*sa) + sizeof(*phi) + 1);
-    free(phi);
+    for (size_t k = 1; k < n; k++)
+        lcp[k] = (unsigned char)common_prefix(t, n, (size_t)sa[k - 1], (size_t)sa[k]);
+    st->peak_bytes = (uint64_t)n * (1 + sizeof(*sa) + 1);
     double t2 = now_ms();
 
     struct walk w;
