@@ -11,7 +11,7 @@ _tifa_commands="count discover kwic diff merge trend lexicon help"
 _tifa_own_opts()
 {
     case $1 in
-    count) echo "-f --format --per-doc --top --min-count --sort" ;;
+    count) echo "-f --format --per-doc --top --min-count --sort --pattern --patterns" ;;
     discover) echo "--kind --min-docs --known --rules --reference -f --format --top" ;;
     kwic) echo "-e --term --all -f --format -w --width --sentence --sort --max --sample --seed --color" ;;
     diff) echo "-f --format --alpha --all --exit-code --color --top --min-count" ;;
@@ -68,7 +68,7 @@ _tifa_takes_value()
     -f | --format | --top | --min-count | --sort | -e | --term | -w | --width | --max | --sample | \
         --seed | --color | --alpha | --key-regex | --search | --check | --lexicon | --category | \
         --encoding | -j | --threads | --glob | --files-from | --kind | --min-docs | --rules | \
-        --reference) return 0 ;;
+        --reference | --pattern | --patterns) return 0 ;;
     esac
     return 1
 }

@@ -228,6 +228,11 @@ void agg_count_sink(struct sink *s, const struct lexicon *lx)
 
 void agg_doc_release(struct agg_doc *doc)
 {
+    for (size_t i = 0; i < doc->nextra; i++)
+        free(doc->extra[i].term);
+    free(doc->extra);
+    doc->extra = NULL;
+    doc->nextra = 0;
     free(doc->path);
     free(doc->counts);
     free(doc->head);
@@ -244,6 +249,17 @@ void agg_total_init(struct agg_total *tot, size_t nlabels)
     tot->nlabels = nlabels;
     tot->counts = xcalloc(nlabels ? nlabels : 1, sizeof(uint64_t));
     tot->doc_freq = xcalloc(nlabels ? nlabels : 1, sizeof(uint64_t));
+}
+
+void agg_total_grow(struct agg_total *tot, size_t nlabels)
+{
+    if (nlabels <= tot->nlabels)
+        return;
+    tot->counts = xrealloc(tot->counts, st_mult(nlabels, sizeof(uint64_t)));
+    tot->doc_freq = xrealloc(tot->doc_freq, st_mult(nlabels, sizeof(uint64_t)));
+    memset(tot->counts + tot->nlabels, 0, (nlabels - tot->nlabels) * sizeof(uint64_t));
+    memset(tot->doc_freq + tot->nlabels, 0, (nlabels - tot->nlabels) * sizeof(uint64_t));
+    tot->nlabels = nlabels;
 }
 
 void agg_total_release(struct agg_total *tot)

@@ -4,6 +4,12 @@
  * Wiring: options -> lexicon -> automaton -> walk -> corpus_count (threads, in order) ->
  * agg totals -> reporter. Warnings (invalid sequences, unreadable inputs) go to stderr in path
  * order, so stderr is as deterministic as stdout.
+ *
+ * Patterns (--pattern, --patterns): the counting consumer is patcount's, whose documents carry
+ * their "NAME:text" terms as strings; on the calling thread, in input order, each new term
+ * becomes a label of a lexicon view (lexicon.h) that the reporter and the totals use, and the
+ * document's counts are sorted again with it. Ids are thus given in input order whatever -j is,
+ * and the threads that count never see the view.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +17,10 @@
 
 #include "tifa/cmd.h"
 #include "tifa/corpus.h"
+#include "tifa/patcount.h"
 #include "tifa/report_count.h"
+#include "tifa/strmap.h"
+#include "tifa/xalloc.h"
 
 static const char count_usage[] =
     "usage: tifa count [OPTIONS] INPUT...\n"
@@ -21,16 +30,57 @@ static const char count_usage[] =
     "  --per-doc             table: also one row per document and term\n"
     "  --top N               only the N most frequent terms in the summary\n"
     "  --min-count N         only terms counted at least N times in the summary\n"
-    "  --sort KEY            summary order: count (default), term or docs\n";
+    "  --sort KEY            summary order: count (default), term or docs\n"
+    "Patterns:\n"
+    "  --pattern NAME=REGEX  also count the matches of a pcre2 regex on the normalized text,\n"
+    "                        each distinct match as the term NAME:match (repeatable)\n"
+    "  --patterns FILE       patterns from a file of NAME<TAB>REGEX lines\n";
 
-enum { OPT_FORMAT = 1, OPT_PER_DOC, OPT_TOP, OPT_MIN_COUNT, OPT_SORT };
+enum { OPT_FORMAT = 1, OPT_PER_DOC, OPT_TOP, OPT_MIN_COUNT, OPT_SORT, OPT_PATTERN, OPT_PATTERNS };
 
 struct count_run {
     struct report rep;
     struct agg_total tot;
     struct walk_result *walk; /* read errors and binary files join its lists */
     struct cmd_progress cp;
+    struct lexicon *view;     /* with patterns: the lexicon and the pattern terms, else NULL */
+    struct strmap pat_ids;    /* pattern term -> label id in view */
+    struct agg_count *counts; /* a document's counts with its pattern terms */
+    size_t counts_alloc;
 };
+
+/* A document's pattern terms as counts of the view (new terms become labels), sorted with the
+ * lexicon's counts as agg sorts them; @d is @doc with those counts. */
+static void with_pattern_terms(struct count_run *run, const struct agg_doc *doc, struct agg_doc *d)
+{
+    *d = *doc;
+    d->extra = NULL;
+    d->nextra = 0;
+    if (!doc->nextra)
+        return;
+    size_t n = doc->ncounts + doc->nextra;
+    ALLOC_GROW(run->counts, n, run->counts_alloc);
+    memcpy(run->counts, doc->counts, doc->ncounts * sizeof(*doc->counts));
+    int added = 0;
+    for (size_t i = 0; i < doc->nextra; i++) {
+        const char *term = doc->extra[i].term;
+        int inserted;
+        size_t *id = strmap_put(&run->pat_ids, term, strlen(term), run->view->nlabels, &inserted);
+        if (inserted) {
+            lexicon_view_add(run->view, term, "pattern");
+            added = 1;
+        }
+        run->counts[doc->ncounts + i].label_id = (uint32_t)*id;
+        run->counts[doc->ncounts + i].count = doc->extra[i].count;
+    }
+    if (added) {
+        lexicon_view_rank(run->view);
+        agg_total_grow(&run->tot, run->view->nlabels);
+    }
+    agg_counts_sort(run->counts, n, run->view);
+    d->counts = run->counts;
+    d->ncounts = n;
+}
 
 static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_err *err, void *arg)
 {
@@ -41,15 +91,41 @@ static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_er
         return;
     }
     cmd_warn_invalid(&run->cp, doc);
+    struct agg_doc d;
+    if (run->view) {
+        with_pattern_terms(run, doc, &d);
+        doc = &d;
+    }
     agg_total_add(&run->tot, doc);
     report_document(&run->rep, doc);
+}
+
+/* --pattern NAME=REGEX: compiles it into @rs; prints why and returns -1 when it is no pattern. */
+static int add_pattern(struct rule_set *rs, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg || !eq[1]) {
+        fprintf(stderr, "tifa: invalid value '%s' for --pattern (NAME=REGEX)\n", arg);
+        return -1;
+    }
+    char *name = xstrndup(arg, (size_t)(eq - arg));
+    struct tifa_err e;
+    char msg[1024];
+    tifa_err_init(&e);
+    int rc = rule_set_add(rs, name, eq + 1, CMD_TERMS_ORIGIN, 0, &e);
+    if (rc)
+        fprintf(stderr, "tifa: %s\n", tifa_err_format(&e, msg, sizeof(msg)));
+    free(name);
+    return rc ? -1 : 0;
 }
 
 int cmd_count(int argc, char **argv)
 {
     static const struct optparse_spec count_opts[] = {
-        {OPT_FORMAT, 'f', "format", 1},     {OPT_PER_DOC, 0, "per-doc", 0}, {OPT_TOP, 0, "top", 1},
-        {OPT_MIN_COUNT, 0, "min-count", 1}, {OPT_SORT, 0, "sort", 1},       {0, 0, NULL, 0},
+        {OPT_FORMAT, 'f', "format", 1},   {OPT_PER_DOC, 0, "per-doc", 0},
+        {OPT_TOP, 0, "top", 1},           {OPT_MIN_COUNT, 0, "min-count", 1},
+        {OPT_SORT, 0, "sort", 1},         {OPT_PATTERN, 0, "pattern", 1},
+        {OPT_PATTERNS, 0, "patterns", 1}, {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {count_opts, common_lexicon_opts,
                                                   common_input_opts, NULL};
@@ -59,7 +135,11 @@ int cmd_count(int argc, char **argv)
     int per_doc = 0, c, status = EXIT_OK;
     struct cmd_cut cut = {0, 0};
     enum agg_sort sort = AGG_SORT_COUNT;
+    struct rule_set patterns;
+    struct tifa_err e;
+    char msg[1024];
 
+    rule_set_init(&patterns);
     common_opts_init(&co);
     optparse_init(&p, "count", argc, argv, tables);
     while ((c = optparse_next(&p)) != OPTPARSE_END) {
@@ -78,11 +158,28 @@ int cmd_count(int argc, char **argv)
             if (cmd_parse_sort(p.value, &sort))
                 goto usage;
             break;
+        case OPT_PATTERN:
+            if (add_pattern(&patterns, p.value))
+                goto usage;
+            break;
+        case OPT_PATTERNS:
+            tifa_err_init(&e);
+            if (rule_set_load_file(&patterns, p.value, &e)) {
+                fprintf(stderr, "tifa: %s\n", tifa_err_format(&e, msg, sizeof(msg)));
+                rule_set_release(&patterns);
+                common_opts_release(&co);
+                return EXIT_USAGE; /* a bad file, not a bad command line */
+            }
+            break;
         case OPTPARSE_HELP:
             printf("%s\n%s", count_usage, common_opts_help);
+            rule_set_release(&patterns);
             common_opts_release(&co);
             return cmd_finish_output(EXIT_OK);
-        case OPTPARSE_VERSION: common_opts_release(&co); return cmd_version();
+        case OPTPARSE_VERSION:
+            rule_set_release(&patterns);
+            common_opts_release(&co);
+            return cmd_version();
         default:
             if (common_opts_handle(&co, c, &p) == 1)
                 break;
@@ -100,6 +197,7 @@ int cmd_count(int argc, char **argv)
     struct cmd_setup s;
     if ((status = cmd_setup(&s, &co, SETUP_AUTOMATON | SETUP_INPUTS, p.argv + 1, p.nargs)) != 0) {
         cmd_setup_release(&s);
+        rule_set_release(&patterns);
         common_opts_release(&co);
         return status;
     }
@@ -107,7 +205,13 @@ int cmd_count(int argc, char **argv)
     struct walk_result *w = &s.walk;
     struct count_run run;
     memset(&run, 0, sizeof(run));
-    report_init(&run.rep, stdout, report_count_ops(fmt), &s.lx, "count");
+    struct lexicon view;
+    if (patterns.n) {
+        lexicon_view_init(&view, &s.lx);
+        run.view = &view;
+        strmap_init(&run.pat_ids);
+    }
+    report_init(&run.rep, stdout, report_count_ops(fmt), run.view ? run.view : &s.lx, "count");
     run.rep.per_doc = per_doc;
     run.rep.top = cut.top;
     run.rep.min_count = cut.min_count;
@@ -120,7 +224,14 @@ int cmd_count(int argc, char **argv)
     report_begin(&run.rep);
     /* the table keeps its rows to the end; the other formats write each document at once */
     cmd_progress_start(&run.cp, &co, fmt != FMT_TABLE, &copts);
-    corpus_count(s.paths, w->nfiles, &s.lx, s.ac, &copts, on_doc, &run);
+    if (patterns.n) {
+        struct patcount_arg pa = {&s.lx, &patterns};
+        struct sink sink;
+        patcount_sink(&sink, &pa);
+        corpus_count_with(s.paths, w->nfiles, &s.lx, s.ac, &copts, &sink, on_doc, &run);
+    } else {
+        corpus_count(s.paths, w->nfiles, &s.lx, s.ac, &copts, on_doc, &run);
+    }
     cmd_progress_end(&run.cp);
     walk_sort_notes(w); /* walk and reader notes together, in path order */
     report_end(&run.rep, &run.tot, &w->skipped, &w->errors);
@@ -137,11 +248,18 @@ int cmd_count(int argc, char **argv)
                 s.walk_ms, w->nfiles, cmd_now_ms() - t_walk, cstats.split_files, cstats.chunks);
     }
     agg_total_release(&run.tot);
+    if (run.view) {
+        lexicon_view_release(run.view);
+        strmap_release(&run.pat_ids);
+        free(run.counts);
+    }
     cmd_setup_release(&s);
+    rule_set_release(&patterns);
     common_opts_release(&co);
     return cmd_finish_output(status);
 usage:
     optparse_usage_error(&p);
+    rule_set_release(&patterns);
     common_opts_release(&co);
     return EXIT_USAGE;
 }

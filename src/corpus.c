@@ -994,7 +994,14 @@ int corpus_count(const char *const *paths, size_t nfiles, const struct lexicon *
                  const struct ac *ac, const struct corpus_opts *o, corpus_doc_fn *fn, void *arg)
 {
     struct sink sink;
-    struct count_run run = {fn, arg};
     agg_count_sink(&sink, lx);
-    return corpus_run(paths, nfiles, lx, ac, o, &sink, count_deliver, &run);
+    return corpus_count_with(paths, nfiles, lx, ac, o, &sink, fn, arg);
+}
+
+int corpus_count_with(const char *const *paths, size_t nfiles, const struct lexicon *lx,
+                      const struct ac *ac, const struct corpus_opts *o, const struct sink *sink,
+                      corpus_doc_fn *fn, void *arg)
+{
+    struct count_run run = {fn, arg};
+    return corpus_run(paths, nfiles, lx, ac, o, sink, count_deliver, &run);
 }

@@ -725,6 +725,22 @@ static int is_dropped(const struct lexicon *lx, const struct strmap *terms, size
     return lx->entries[*owner].origin != lx->entries[i].origin;
 }
 
+/* Sets every label's rank: its position among all labels in the byte order of terms. */
+static void rank_labels(struct lexicon *lx)
+{
+    if (!lx->nlabels)
+        return;
+    struct label_order *o = xmalloc(st_mult(lx->nlabels, sizeof(*o)));
+    for (size_t i = 0; i < lx->nlabels; i++) {
+        o[i].term = lx->labels[i].term;
+        o[i].id = i;
+    }
+    qsort(o, lx->nlabels, sizeof(*o), cmp_label_order);
+    for (size_t i = 0; i < lx->nlabels; i++)
+        lx->labels[o[i].id].rank = (uint32_t)i;
+    free(o);
+}
+
 int lexicon_finish(struct lexicon *lx, struct tifa_err *e)
 {
     struct strmap terms, labels, pats, ids;
@@ -818,17 +834,8 @@ int lexicon_finish(struct lexicon *lx, struct tifa_err *e)
             }
         }
     }
-    if (!rc && lx->nlabels) {
-        struct label_order *o = xmalloc(st_mult(lx->nlabels, sizeof(*o)));
-        for (size_t i = 0; i < lx->nlabels; i++) {
-            o[i].term = lx->labels[i].term;
-            o[i].id = i;
-        }
-        qsort(o, lx->nlabels, sizeof(*o), cmp_label_order);
-        for (size_t i = 0; i < lx->nlabels; i++)
-            lx->labels[o[i].id].rank = (uint32_t)i;
-        free(o);
-    }
+    if (!rc)
+        rank_labels(lx);
     sbuf_release(&key);
     term_keys_release(&tk);
     strmap_release(&terms);
@@ -914,4 +921,44 @@ void lexicon_write_json(const struct lexicon *lx, struct sbuf *out)
     sbuf_addch(out, '\n');
     free(s);
     json_decref(arr);
+}
+
+/* ---- views: more labels after lexicon_finish ---- */
+
+void lexicon_view_init(struct lexicon *view, const struct lexicon *lx)
+{
+    *view = *lx;
+    view->labels = xmalloc(st_mult(lx->nlabels + 1, sizeof(*view->labels)));
+    memcpy(view->labels, lx->labels, lx->nlabels * sizeof(*view->labels));
+    view->view_base = lx->nlabels;
+    view->view_alloc = lx->nlabels + 1;
+}
+
+uint32_t lexicon_view_add(struct lexicon *view, const char *term, const char *category)
+{
+    ALLOC_GROW(view->labels, view->nlabels + 1, view->view_alloc);
+    struct lex_label *l = &view->labels[view->nlabels];
+    memset(l, 0, sizeof(*l));
+    l->term = xstrdup(term);
+    l->category = xstrdup(category);
+    l->first_entry = SIZE_MAX;
+    view->view_dirty = 1;
+    return (uint32_t)view->nlabels++;
+}
+
+void lexicon_view_rank(struct lexicon *view)
+{
+    if (view->view_dirty)
+        rank_labels(view);
+    view->view_dirty = 0;
+}
+
+void lexicon_view_release(struct lexicon *view)
+{
+    for (size_t i = view->view_base; i < view->nlabels; i++) {
+        free(view->labels[i].term);
+        free((char *)view->labels[i].category);
+    }
+    free(view->labels);
+    memset(view, 0, sizeof(*view));
 }

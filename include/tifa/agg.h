@@ -31,6 +31,12 @@ struct agg_tally {
     size_t nlabels;
 };
 
+/* A count under a term the lexicon does not hold (a --pattern match: "NAME:matched text"). */
+struct agg_extra {
+    char *term;
+    uint64_t count;
+};
+
 struct agg_doc {
     char *path;
     char encoding[48];
@@ -38,8 +44,11 @@ struct agg_doc {
     long long first_invalid_off;
     struct agg_count *counts; /* non-zero only, sorted by count (desc), then term (bytes) */
     size_t ncounts;
-    char *head;      /* the start of the decoded text (corpus_opts.head_len), else NULL */
-    size_t head_len; /* bytes in head (NUL-terminated, ends on a code-point boundary) */
+    char *head;              /* the start of the decoded text (corpus_opts.head_len), else NULL */
+    size_t head_len;         /* bytes in head (NUL-terminated, ends on a code-point boundary) */
+    struct agg_extra *extra; /* pattern terms (patcount.h), sorted by term bytes; the command
+                                turns them into counts of a lexicon view before reporting */
+    size_t nextra;
 };
 
 struct agg_total {
@@ -82,12 +91,14 @@ void agg_tally_freeze(struct agg_tally *t, const struct lexicon *lx, struct agg_
  */
 void agg_count_sink(struct sink *s, const struct lexicon *lx);
 
-/** Frees path, counts and head. */
+/** Frees path, counts, head and extra. */
 void agg_doc_release(struct agg_doc *doc);
 
 void agg_total_init(struct agg_total *tot, size_t nlabels);
 void agg_total_release(struct agg_total *tot);
 void agg_total_add(struct agg_total *tot, const struct agg_doc *doc);
+/** Makes room for labels up to @nlabels (a lexicon view grew); the new ones count 0. */
+void agg_total_grow(struct agg_total *tot, size_t nlabels);
 
 /** Rate per 10,000 Han characters (0 when @han is 0). */
 double agg_per_10k(uint64_t count, uint64_t han);

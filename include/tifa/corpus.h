@@ -113,4 +113,9 @@ typedef void corpus_doc_fn(size_t index, const struct agg_doc *doc, const struct
 int corpus_count(const char *const *paths, size_t nfiles, const struct lexicon *lx,
                  const struct ac *ac, const struct corpus_opts *o, corpus_doc_fn *fn, void *arg);
 
+/** corpus_count with another consumer whose results are struct agg_doc (patcount.h). */
+int corpus_count_with(const char *const *paths, size_t nfiles, const struct lexicon *lx,
+                      const struct ac *ac, const struct corpus_opts *o, const struct sink *sink,
+                      corpus_doc_fn *fn, void *arg);
+
 #endif

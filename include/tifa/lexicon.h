@@ -71,6 +71,9 @@ struct lexicon {
     char **categories; /* the built-in taxonomy, from lexicon/categories.tsv */
     char **category_desc;
     size_t ncategories;
+    /* a view only (lexicon_view_init): labels from view_base on are its own */
+    size_t view_base, view_alloc;
+    int view_dirty; /* labels added since the last lexicon_view_rank */
 };
 
 enum lex_format { LEX_AUTO = 0, LEX_LIST, LEX_TSV, LEX_JSON };
@@ -124,5 +127,20 @@ void lexicon_write_tsv(const struct lexicon *lx, struct sbuf *out);
 
 /** Writes the entries as a JSON array of objects (keys as the TSV columns), readable back. */
 void lexicon_write_json(const struct lexicon *lx, struct sbuf *out);
+
+/*
+ * Views: a lexicon whose labels can grow after lexicon_finish, for terms that only appear
+ * while counting (count's --pattern terms, "NAME:matched text"). A view copies the labels of
+ * @lx and shares everything else with it (@lx must outlive the view and is never changed:
+ * the threads that count read it while the calling thread adds to the view). Added labels have
+ * no entry (first_entry SIZE_MAX). lexicon_view_rank sets the ranks of all labels again (call
+ * it after adding, before sorting counts by the view).
+ */
+void lexicon_view_init(struct lexicon *view, const struct lexicon *lx);
+/** Adds a label (copies of @term and @category); returns its id. */
+uint32_t lexicon_view_add(struct lexicon *view, const char *term, const char *category);
+void lexicon_view_rank(struct lexicon *view);
+/** Frees the view's own labels; never the lexicon it views. */
+void lexicon_view_release(struct lexicon *view);
 
 #endif
