@@ -172,6 +172,9 @@ add_row() {
     printf '  %-56s %7.2f s %7s MB/s %8s MB\n' "$label" "$best" "$mbs" "${ROW_RSS[-1]}" >&2
 }
 
+# rss_of LABEL: the peak RSS (MB) of a row
+rss_of() { local i; for ((i = 0; i < ${#ROW_LABEL[@]}; i++)); do [ "${ROW_LABEL[$i]}" = "$1" ] && echo "${ROW_RSS[$i]}"; done; }
+
 faster() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
 
 # run_timed LABEL BYTES REPEAT CMD...: best wall time of REPEAT runs, peak RSS of that run.
@@ -252,6 +255,32 @@ NKWIC_RARE=$("$T" kwic -f jsonl "$KRARE" "$M" | wc -l)
 if [ $HAVE_RG = 1 ]; then
     run_timed "rg -o '.{0,15}$KRARE.{0,15}' (a regex concordance)" "$MANY_BYTES" 1 \
         "rg -o --no-ignore --hidden '.{0,15}$KRARE.{0,15}' $M"
+fi
+
+# discover: 100 MB of the many files (numbered + quoted + ngram), one core and all; and a
+# pcre2 pattern in count against count alone (taken in turn), and against the grep pipeline a
+# user would otherwise run for the same pattern
+find "$M" -type f -printf '%s %p\n' | sort -k2 | awk '{ s += $1; print $2; if (s >= 100 * 1048576) exit }' > "$TMP/d100.list"
+D100_BYTES=$(xargs -d '\n' stat -c %s < "$TMP/d100.list" | awk '{ s += $1 } END { print s }')
+DS1="discover: tifa discover -j1 -f json, $((D100_BYTES / 1048576)) MB"
+run_timed "$DS1" "$D100_BYTES" 1 "$T discover -j1 -f json --files-from $TMP/d100.list"
+NDISC=$(jq '.totals.candidates' "$TMP/out" 2>/dev/null)
+DISC_NGRAM=$(TIFA_DEBUG_TIMING=1 "$T" discover --kind ngram -j1 -f json --files-from "$TMP/d100.list" 2>&1 >/dev/null | sed -n 's/^tifa: ngram: //p')
+DSN="discover: tifa discover -j$NCPU -f json, $((D100_BYTES / 1048576)) MB"
+run_timed "$DSN" "$D100_BYTES" 1 "$T discover -j$NCPU -f json --files-from $TMP/d100.list"
+if [ -d ../shared/corpus/public ]; then
+    PUB=../shared/corpus/public
+    PUB_BYTES=$(find "$PUB" -type f -name '*.txt' -printf '%s\n' | awk '{ s += $1 } END { print s }')
+    DSP="discover: tifa discover -j1 -f json, ../shared/corpus/public (real text)"
+    run_timed "$DSP" "$PUB_BYTES" 1 "$T discover -j1 -f json $PUB"
+    NDISC_PUB=$(jq '.totals.candidates' "$TMP/out" 2>/dev/null)
+fi
+PAT='n=(?<![一二三四五六七八九十])[两三四五六七八九十]个\p{sc:Han}{2,4}'
+PC="pattern: tifa count -j1 --pattern N个X, many files"; PN="pattern: tifa count -j1, many files"
+run_paired "$PC" "$PN" "$MANY_BYTES" $((2 * R)) "$T count -j1 -f tsv --pattern '$PAT' $M" "$T count -j1 -f tsv $M"
+if [ $HAVE_RG = 1 ]; then
+    run_timed "pattern: rg -oP N个X | sort | uniq -c" "$MANY_BYTES" 1 \
+        "rg -oPN --no-filename --no-ignore --hidden '(?<![一二三四五六七八九十])[两三四五六七八九十]个\p{Han}{2,4}' $M | sort | uniq -c"
 fi
 
 # TIFA_BASE=BINARY: the same rows for another build (the previous landing), in this same run,
@@ -416,6 +445,17 @@ K1R="tifa count -j1, 10k rare terms, many files"
                 "$(ratio "${SEC["paired: $l"]}" "${SEC["base: $l"]}")x its time"
         done
     fi
+    echo "- discover on $((D100_BYTES / 1048576)) MB of the many files (all three kinds, $NDISC candidates):" \
+        "$(awk -v s="${SEC[$DS1]}" -v b="$D100_BYTES" 'BEGIN { printf "%.1f", s * 104857600 / b }') s per 100 MB on one core," \
+        "$(ratio "${SEC[$DS1]}" "${SEC[$DSN]}")x faster with -j$NCPU; peak RSS $(awk -v r="$(rss_of "$DS1")" -v b="$D100_BYTES" 'BEGIN { printf "%.1f", r * 1048576 / b }') bytes per input byte;" \
+        "the n-gram miner: $DISC_NGRAM"
+    if [ -n "${DSP:-}" ]; then
+        echo "- discover on ../shared/corpus/public ($((PUB_BYTES / 1048576)) MB of real text, $NDISC_PUB candidates):" \
+            "$(awk -v s="${SEC[$DSP]}" -v b="$PUB_BYTES" 'BEGIN { printf "%.1f", s * 104857600 / b }') s per 100 MB on one core"
+    fi
+    echo "- count --pattern (one N个X regex), taken in turn with count alone: $(ratio "${SEC[$PC]}" "${SEC[$PN]}")x the time," \
+        "$(awk -v a="${SEC[$PC]}" -v b="${SEC[$PN]}" -v m="$MANY_BYTES" 'BEGIN { printf "%.1f", (a - b) * 1e3 / (m / 1048576) }') ms per MB more$( [ $HAVE_RG = 1 ] &&
+            echo "; rg -oP | sort | uniq -c of the same regex takes $(ratio "${SEC["pattern: rg -oP N个X | sort | uniq -c"]}" "${SEC[$PC]}")x tifa's time")"
     echo "- automaton build: built-in $BUILD_BUILTIN_MS ms, 10k terms $BUILD_10K_MS ms; start-up (count on an empty file, best of 100) $STARTUP_MS ms"
     echo "- $NSMALL files of 1 KB: $FPS1 files/s with -j1, $FPSN files/s with -j$NCPU"
     echo "- counts on the built-in patterns: grep $CMP_GREP; rg $CMP_RG; hyperscan $CMP_HS$(

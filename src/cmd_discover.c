@@ -128,10 +128,10 @@ static int mine_ngrams(struct discover_run *run, uint32_t min_docs)
     if (getenv("TIFA_DEBUG_TIMING"))
         fprintf(stderr,
                 "tifa: ngram: %llu bytes of text, peak %llu bytes (%.2f per byte); sort %.0f ms, "
-                "lcp %.0f ms, scan %.0f ms\n",
+                "lcp %.0f ms, scan %.0f ms, absorb %.0f ms, %zu candidates\n",
                 (unsigned long long)st.text_bytes, (unsigned long long)st.peak_bytes,
                 st.text_bytes ? (double)st.peak_bytes / (double)st.text_bytes : 0.0, st.sort_ms,
-                st.lcp_ms, st.scan_ms);
+                st.lcp_ms, st.scan_ms, st.absorb_ms, n);
     for (size_t i = 0; i < n; i++) {
         size_t first[DISC_FIRST_DOCS];
         const char *period = NULL;

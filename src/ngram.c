@@ -252,8 +252,10 @@ static void report(struct walk *w, const struct interval *iv, uint32_t rb)
     memcpy(c->first_docs, iv->first, sizeof(c->first_docs));
 }
 
-/* Drops the candidates that stand inside a longer one used at least absorb_share as often:
- * every substring of a candidate that starts and ends on a character is looked up. */
+/* Drops the candidates that stand at the start or the end of a longer one used at least
+ * absorb_share as often: each proper prefix and suffix of a candidate that ends on a character
+ * is looked up (a string inside a longer one is mostly reached through a prefix or suffix that
+ * is a candidate itself; looking up every substring cost five times as much for little). */
 static void absorb(struct walk *w)
 {
     const unsigned char *t = w->t;
@@ -261,18 +263,15 @@ static void absorb(struct walk *w)
     for (size_t i = 0; i < w->nout; i++) {
         const struct ngram_cand *big = &w->out[i];
         size_t a0 = (size_t)big->off, b0 = a0 + big->len;
-        for (size_t a = a0; a < b0; a++) {
-            if (is_cont(t[a]))
+        for (size_t k = a0 + 1; k < b0; k++) {
+            if (is_cont(t[k]))
                 continue;
-            for (size_t b = a + 1; b <= b0; b++) {
-                if (b < b0 && is_cont(t[b]))
-                    continue;
-                if (a == a0 && b == b0)
-                    continue;
-                size_t *j = strmap_get(&w->seen, t + a, b - a);
-                if (j && (double)big->count >= w->o->absorb_share * (double)w->out[*j].count)
-                    drop[*j] = 1;
-            }
+            size_t *j = strmap_get(&w->seen, t + a0, k - a0); /* a prefix */
+            if (j && (double)big->count >= w->o->absorb_share * (double)w->out[*j].count)
+                drop[*j] = 1;
+            j = strmap_get(&w->seen, t + k, b0 - k); /* a suffix */
+            if (j && (double)big->count >= w->o->absorb_share * (double)w->out[*j].count)
+                drop[*j] = 1;
         }
     }
     size_t n = 0;
@@ -431,13 +430,15 @@ int ngram_mine(const struct ngram_text *nt, const struct ngram_opts *o, struct n
     free(w.st);
     free(lcp);
     free(sa);
+    double t3 = now_ms();
     if (o->absorb_share > 0)
         absorb(&w);
     strmap_release(&w.seen);
     sort_cands(w.out, w.nout, t);
     st->sort_ms = t1 - t0;
     st->lcp_ms = t2 - t1;
-    st->scan_ms = now_ms() - t2;
+    st->scan_ms = t3 - t2;
+    st->absorb_ms = now_ms() - t3;
     *out = w.out;
     *nout = w.nout;
     return 0;

@@ -59,8 +59,9 @@ struct ngram_opts {
                                     but not at its ends, trimmed as punctuation is (particles:
                                     的了和 ...) */
     double absorb_share;         /* 0: exact maximality; else also drop a candidate that stands
-                                    inside a longer candidate used at least this share as often
-                                    (讯央视网 2,183 times inside 联播快讯央视网 2,182 times) */
+                                    at the start or end of a longer candidate used at least this
+                                    share as often (讯央视网 2,183 times at the end of
+                                    联播快讯央视网, 2,182 times) */
 };
 
 #define NGRAM_FIRST_DOCS 3
@@ -78,7 +79,7 @@ struct ngram_cand {
 struct ngram_stats {
     uint64_t text_bytes;
     uint64_t peak_bytes; /* the most the miner held at once: text and arrays */
-    double sort_ms, lcp_ms, scan_ms;
+    double sort_ms, lcp_ms, scan_ms, absorb_ms;
 };
 
 /**
