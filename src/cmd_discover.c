@@ -144,7 +144,7 @@ static int mine_ngrams(struct discover_run *run, uint32_t min_docs)
         size_t a, b;
         ngram_example(&run->ng, c[i].off, c[i].len, &a, &b);
         disc_table_add_ngram(&run->table, run->ng.text.buf + c[i].off, c[i].len, c[i].count,
-                             c[i].docs, first, c[i].nfirst, run->ng.text.buf + a, b - a, period);
+                             c[i].docs, first, c[i].nfirst, a, (uint32_t)(b - a), period);
     }
     free(c);
     return 0;
@@ -356,7 +356,7 @@ int cmd_discover(int argc, char **argv)
     cmd_progress_end(&run.cp);
     if (kinds & DISC_NGRAM)
         status = mine_ngrams(&run, (uint32_t)min_docs);
-    ngram_text_release(&run.ng);
+    run.table.ngram_text = run.ng.text.buf; /* n-gram examples point into it */
     struct disc_filter filt = {(uint32_t)min_docs, known, &s.lx, &rules};
     disc_table_finish(&run.table, &filt);
 
@@ -382,6 +382,7 @@ int cmd_discover(int argc, char **argv)
         report_discover(stdout, fmt, &run.table, &sum);
         status = w->errors.n ? EXIT_PARTIAL : EXIT_OK;
     }
+    ngram_text_release(&run.ng);
     for (size_t i = 0; i < w->nfiles; i++)
         free(run.periods[i]);
     free(run.periods);

@@ -754,8 +754,8 @@ void disc_table_add_doc(struct disc_table *t, size_t doc_index, const struct dis
 }
 
 void disc_table_add_ngram(struct disc_table *t, const char *phrase, size_t len, uint64_t count,
-                          uint32_t docs, const size_t *first_docs, uint32_t nfirst,
-                          const char *example, size_t example_len, const char *first_period)
+                          uint32_t docs, const size_t *first_docs, uint32_t nfirst, uint64_t ex_off,
+                          uint32_t ex_len, const char *first_period)
 {
     int inserted;
     struct disc_cand *c = cand_get(t, phrase, len, &inserted);
@@ -766,8 +766,20 @@ void disc_table_add_ngram(struct disc_table *t, const char *phrase, size_t len, 
     c->docs = docs;
     c->nfirst = nfirst < DISC_FIRST_DOCS ? nfirst : DISC_FIRST_DOCS;
     memcpy(c->first_docs, first_docs, c->nfirst * sizeof(*first_docs));
-    c->example = xstrndup(example, example_len);
+    c->ex_off = ex_off;
+    c->ex_len = ex_len;
     cand_period(c, first_period);
+}
+
+const char *disc_cand_example(const struct disc_table *t, const struct disc_cand *c,
+                              struct sbuf *scratch)
+{
+    if (c->example)
+        return c->example;
+    sbuf_reset(scratch);
+    if (t->ngram_text)
+        sbuf_add(scratch, t->ngram_text + c->ex_off, c->ex_len);
+    return scratch->buf ? scratch->buf : "";
 }
 
 /* Numbered candidates by rule, then phrase bytes: a phrase's extensions follow it. */

@@ -37,7 +37,8 @@ static json_t *kinds_json(unsigned kinds)
     return a;
 }
 
-static json_t *cand_json(const struct disc_cand *c, const struct discover_summary *s)
+static json_t *cand_json(const struct disc_table *t, const struct disc_cand *c,
+                         const struct discover_summary *s, struct sbuf *scratch)
 {
     json_t *o = json_object();
     json_object_set_new(o, "phrase", report_json_string(c->phrase));
@@ -53,7 +54,7 @@ static json_t *cand_json(const struct disc_cand *c, const struct discover_summar
     json_object_set_new(o, "first_documents", first);
     json_object_set_new(o, "first_period",
                         c->first_period ? report_json_string(c->first_period) : json_null());
-    json_object_set_new(o, "example", report_json_string(c->example ? c->example : ""));
+    json_object_set_new(o, "example", report_json_string(disc_cand_example(t, c, scratch)));
     json_object_set_new(o, "known", json_boolean(c->known));
     if (c->has_reference) {
         json_object_set_new(o, "reference_count", json_integer((json_int_t)c->reference_count));
@@ -92,8 +93,10 @@ static void print_json(FILE *out, const struct disc_table *t, const struct disco
     sbuf_release(&b);
     fputs(",\n \"candidates\": [", out);
     size_t n = shown(t, s);
+    sbuf_init(&b);
     for (size_t i = 0; i < n; i++)
-        report_json_put(out, cand_json(&t->v[i], s), i ? ",\n  " : "\n  ", "");
+        report_json_put(out, cand_json(t, &t->v[i], s, &b), i ? ",\n  " : "\n  ", "");
+    sbuf_release(&b);
     fputs(n ? "\n ],\n" : "],\n", out);
     report_json_put(out, report_json_notes(s->skipped, "reason"), " \"skipped\": ", ",\n");
     report_json_put(out, report_json_notes(s->errors, "message"), " \"errors\": ", "}\n");
@@ -102,8 +105,11 @@ static void print_json(FILE *out, const struct disc_table *t, const struct disco
 static void print_jsonl(FILE *out, const struct disc_table *t, const struct discover_summary *s)
 {
     size_t n = shown(t, s);
+    struct sbuf b;
+    sbuf_init(&b);
     for (size_t i = 0; i < n; i++)
-        report_json_put(out, cand_json(&t->v[i], s), "", "\n");
+        report_json_put(out, cand_json(t, &t->v[i], s, &b), "", "\n");
+    sbuf_release(&b);
 }
 
 /* ---- tsv, csv ---- */
@@ -121,9 +127,10 @@ static void print_sv(FILE *out, const struct disc_table *t, const struct discove
     for (size_t i = 0; s->has_reference && i < sizeof(ref_cols) / sizeof(ref_cols[0]); i++)
         fprintf(out, "%c%s", sep, ref_cols[i]);
     fputc('\n', out);
-    struct sbuf line, firsts;
+    struct sbuf line, firsts, ex;
     sbuf_init(&line);
     sbuf_init(&firsts);
+    sbuf_init(&ex);
     size_t n = shown(t, s);
     for (size_t i = 0; i < n; i++) {
         const struct disc_cand *c = &t->v[i];
@@ -143,7 +150,7 @@ static void print_sv(FILE *out, const struct disc_table *t, const struct discove
         }
         report_sv_field(&line, csv, firsts.buf ? firsts.buf : "");
         sbuf_addch(&line, sep);
-        report_sv_field(&line, csv, c->example ? c->example : "");
+        report_sv_field(&line, csv, disc_cand_example(t, c, &ex));
         sbuf_addf(&line, "%c%s", sep, c->known ? "true" : "false");
         if (c->has_reference)
             sbuf_addf(&line, "%c%llu%c%.6g%c%.4f%c%s", sep, (unsigned long long)c->reference_count,
@@ -154,6 +161,7 @@ static void print_sv(FILE *out, const struct disc_table *t, const struct discove
     }
     sbuf_release(&line);
     sbuf_release(&firsts);
+    sbuf_release(&ex);
 }
 
 /* ---- lexicon ---- */
@@ -167,8 +175,9 @@ static void lexicon_cell(struct sbuf *out, const char *s)
 
 static void print_lexicon(FILE *out, const struct disc_table *t, const struct discover_summary *s)
 {
-    struct sbuf line;
+    struct sbuf line, ex;
     sbuf_init(&line);
+    sbuf_init(&ex);
     fputs("# candidates found by tifa discover: review them, then count with --lexicon FILE\n",
           out);
     fputs("term\tcategory\tgloss\tsource\n", out);
@@ -178,7 +187,7 @@ static void print_lexicon(FILE *out, const struct disc_table *t, const struct di
         sbuf_reset(&line);
         lexicon_cell(&line, c->phrase);
         sbuf_addf(&line, "\tdiscovered:%s\t", disc_kind_name(c->kind));
-        lexicon_cell(&line, c->example ? c->example : "");
+        lexicon_cell(&line, disc_cand_example(t, c, &ex));
         sbuf_addf(&line, "\ttifa discover: %llu in %u documents, first in ",
                   (unsigned long long)c->count, c->docs);
         lexicon_cell(&line, c->nfirst ? s->paths[c->first_docs[0]] : "?");
@@ -191,6 +200,7 @@ static void print_lexicon(FILE *out, const struct disc_table *t, const struct di
         fwrite(line.buf, 1, line.len, out);
     }
     sbuf_release(&line);
+    sbuf_release(&ex);
 }
 
 /* ---- table ---- */
@@ -216,8 +226,9 @@ static void print_table(FILE *out, const struct disc_table *t, const struct disc
     static const enum table_align al_plain[] = {TABLE_LEFT,  TABLE_LEFT, TABLE_RIGHT,
                                                 TABLE_RIGHT, TABLE_LEFT, TABLE_LEFT};
     struct table tb;
-    struct sbuf scratch;
+    struct sbuf scratch, ex;
     sbuf_init(&scratch);
+    sbuf_init(&ex);
     if (s->has_reference) {
         table_init(&tb, 9, al, TABLE_TRIM);
         static const char *const h[] = {"PHRASE",    "KIND", "DOCS",  "COUNT",  "REF",
@@ -244,11 +255,12 @@ static void print_table(FILE *out, const struct disc_table *t, const struct disc
         table_cell(&tb, &scratch,
                    c->first_period ? c->first_period
                                    : (c->nfirst ? s->paths[c->first_docs[0]] : ""));
-        table_cell(&tb, &scratch, c->example ? c->example : "");
+        table_cell(&tb, &scratch, disc_cand_example(t, c, &ex));
     }
     table_print(&tb, out);
     table_release(&tb);
     sbuf_release(&scratch);
+    sbuf_release(&ex);
     if (n < t->n)
         fprintf(out, "(%zu of %zu candidates; --top 0 shows all)\n", n, t->n);
     else if (!t->n)

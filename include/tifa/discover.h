@@ -155,7 +155,10 @@ struct disc_cand {
     size_t first_docs[DISC_FIRST_DOCS]; /* input indices */
     uint32_t nfirst;
     char *first_period; /* NULL when no document of it has a period */
-    char *example;
+    char *example;      /* NULL for an n-gram: its example is ex_off/ex_len in the table's
+                           ngram_text (disc_cand_example) */
+    uint64_t ex_off;
+    uint32_t ex_len;
     int known; /* a lexicon term, alias or expansion component */
     int has_reference;
     uint64_t reference_count;
@@ -167,7 +170,9 @@ struct disc_table {
     struct disc_cand *v;
     size_t n, alloc;
     struct strmap idx;
-    size_t *last_doc; /* per candidate: input index + 1 of the last document that added it */
+    size_t *last_doc;       /* per candidate: input index + 1 of the last document that added it */
+    const char *ngram_text; /* borrowed: the n-gram miner's text, which n-gram examples point
+                               into (it must outlive the table's use) */
 };
 
 void disc_table_init(struct disc_table *t);
@@ -176,10 +181,16 @@ void disc_table_release(struct disc_table *t);
  *  @period (NULL when it has none). */
 void disc_table_add_doc(struct disc_table *t, size_t doc_index, const struct disc_doc *d,
                         const char *period);
-/** Adds one n-gram candidate (ngram.h's result) unless the phrase is a candidate already. */
+/** Adds one n-gram candidate (ngram.h's result) unless the phrase is a candidate already; its
+ *  example is [@ex_off, @ex_off + @ex_len) of t->ngram_text (not copied: an n-gram run can
+ *  have a million candidates). */
 void disc_table_add_ngram(struct disc_table *t, const char *phrase, size_t len, uint64_t count,
-                          uint32_t docs, const size_t *first_docs, uint32_t nfirst,
-                          const char *example, size_t example_len, const char *first_period);
+                          uint32_t docs, const size_t *first_docs, uint32_t nfirst, uint64_t ex_off,
+                          uint32_t ex_len, const char *first_period);
+
+/** The example of @c, NUL-terminated: c->example, or the n-gram's copied into @scratch. */
+const char *disc_cand_example(const struct disc_table *t, const struct disc_cand *c,
+                              struct sbuf *scratch);
 
 struct disc_filter {
     uint32_t min_docs;
