@@ -901,7 +901,8 @@ void disc_table_finish(struct disc_table *t, const struct disc_filter *f)
     /* the index and last_doc refer to the old order: no more adds after finish */
     strmap_release(&t->idx);
     strmap_init(&t->idx);
-    qsort(t->v, t->n, sizeof(*t->v), cmp_rank);
+    if (t->n)
+        qsort(t->v, t->n, sizeof(*t->v), cmp_rank);
 }
 
 static int cmp_g2(const void *a, const void *b)
@@ -930,5 +931,6 @@ void disc_table_compare(struct disc_table *t, const uint64_t *ref_counts, uint64
             cand_free(c);
     }
     t->n = out;
-    qsort(t->v, t->n, sizeof(*t->v), cmp_g2);
+    if (t->n)
+        qsort(t->v, t->n, sizeof(*t->v), cmp_g2);
 }

@@ -131,7 +131,8 @@ static void *pat_end(void *p, const struct sink_doc *d)
             break; /* a match limit: the matches found so far count */
         a = b + 1;
     }
-    qsort(ts->v, ts->nv, sizeof(*ts->v), cmp_extra);
+    if (ts->nv)
+        qsort(ts->v, ts->nv, sizeof(*ts->v), cmp_extra);
     doc->extra = ts->v;
     doc->nextra = ts->nv;
     ts->v = NULL;
