@@ -23,7 +23,8 @@
  *  4. Reporting (ngram.h's definition): a popped interval that is left-maximal, starts at a
  *     character, and, with punctuation trimmed from its ends, has min..max characters and
  *     enough documents. A trimmed string that is also reported in its own right keeps the
- *     larger count (a strmap by phrase).
+ *     larger count (a strmap by phrase). Candidates come out in the walk's order (the same for
+ *     the same text); ranking them is the caller's (discover ranks all kinds together).
  * Time O(n log n) for the sort, O(n) for the LCP, O(n log depth) for the walk; memory as the
  * header states.
  */
@@ -313,42 +314,6 @@ static size_t common_prefix(const unsigned char *t, size_t n, size_t a, size_t b
     return l;
 }
 
-/* A candidate with its text, so the comparison can read the phrase (qsort has no argument). */
-struct ranked {
-    struct ngram_cand c;
-    const unsigned char *phrase;
-};
-
-static int cmp_ranked(const void *x, const void *y)
-{
-    const struct ranked *ra = x, *rb = y;
-    const struct ngram_cand *a = &ra->c, *b = &rb->c;
-    if (a->docs != b->docs)
-        return a->docs > b->docs ? -1 : 1;
-    if (a->count != b->count)
-        return a->count > b->count ? -1 : 1;
-    if (a->chars != b->chars)
-        return a->chars > b->chars ? -1 : 1;
-    uint32_t l = a->len < b->len ? a->len : b->len;
-    int c = memcmp(ra->phrase, rb->phrase, l);
-    if (c)
-        return c;
-    return a->len < b->len ? -1 : a->len > b->len;
-}
-
-static void sort_cands(struct ngram_cand *c, size_t n, const unsigned char *t)
-{
-    struct ranked *r = xmalloc((n + 1) * sizeof(*r));
-    for (size_t i = 0; i < n; i++) {
-        r[i].c = c[i];
-        r[i].phrase = t + c[i].off;
-    }
-    qsort(r, n, sizeof(*r), cmp_ranked);
-    for (size_t i = 0; i < n; i++)
-        c[i] = r[i].c;
-    free(r);
-}
-
 int ngram_mine(const struct ngram_text *nt, const struct ngram_opts *o, struct ngram_cand **out,
                size_t *nout, struct ngram_stats *st, struct tifa_err *e)
 {
@@ -434,7 +399,6 @@ int ngram_mine(const struct ngram_text *nt, const struct ngram_opts *o, struct n
     if (o->absorb_share > 0)
         absorb(&w);
     strmap_release(&w.seen);
-    sort_cands(w.out, w.nout, t);
     st->sort_ms = t1 - t0;
     st->lcp_ms = t2 - t1;
     st->scan_ms = t3 - t2;

@@ -83,9 +83,9 @@ struct ngram_stats {
 };
 
 /**
- * Mines @t. Candidates are sorted by documents (desc), count (desc), characters (desc), then
- * phrase bytes. Returns 0 and sets *@out (caller frees) and *@n, or TIFA_ELIMIT (text too
- * large) with @e filled.
+ * Mines @t. Candidates come in the order of the walk over the suffix array: the same for the
+ * same text, not ranked (the caller ranks). Returns 0 and sets *@out (caller frees) and *@n, or
+ * TIFA_ELIMIT (text too large) with @e filled.
  */
 int ngram_mine(const struct ngram_text *t, const struct ngram_opts *o, struct ngram_cand **out,
                size_t *n, struct ngram_stats *st, struct tifa_err *e);
