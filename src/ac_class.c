@@ -41,8 +41,8 @@
 static uint32_t base_entry(uint32_t cp)
 {
     uint32_t n = normalize_cp(cp);
-    if (n == NORM_DROP)
-        return AC_F_DROP;
+    if (n == NORM_DROP || normalize_is_match_quote(n))
+        return AC_F_DROP; /* quotation marks too: “两弹一星”精神 is 两弹一星精神 */
     switch (normalize_class(n)) {
     case CC_HAN:
     case CC_CNNUM: return AC_F_HAN;

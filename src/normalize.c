@@ -190,6 +190,23 @@ size_t normalize_preimages(uint32_t ncp, uint32_t *out, size_t max)
     return n;
 }
 
+int normalize_is_match_quote(uint32_t c)
+{
+    switch (c) {
+    case '"':
+    case '\'':
+    case 0x2018: /* ‘ */
+    case 0x2019: /* ’ */
+    case 0x201C: /* “ */
+    case 0x201D: /* ” */
+    case 0x300C: /* 「 */
+    case 0x300D: /* 」 */
+    case 0x300E: /* 『 */
+    case 0x300F: /* 』 */ return 1;
+    default: return 0;
+    }
+}
+
 static int is_alnum_ascii(uint32_t c)
 {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
@@ -211,7 +228,7 @@ long normalize_pattern(const char *str, size_t len, uint32_t *out, size_t max, s
         }
         i += k;
         uint32_t c = normalize_cp(cp);
-        if (c == NORM_DROP)
+        if (c == NORM_DROP || normalize_is_match_quote(c))
             continue;
         enum char_class cc = normalize_class(c);
         if (cc == CC_SPACE || cc == CC_NEWLINE) {

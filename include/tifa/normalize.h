@@ -55,6 +55,14 @@ int normalize_is_han(uint32_t ncp);
 int normalize_is_space(uint32_t ncp);
 
 /**
+ * 1 for the quotation marks the matcher skips inside a formula, as it skips white space, so that
+ * “两弹一星”精神 is 两弹一星精神 and “六稳”“六保” is 六稳六保: the normalized “ ” ‘ ’ 「 」 『 』 " '
+ * (the full-width ＂ ＇ normalize to the ASCII ones). Book-title marks 《》 are not among them:
+ * a title is a name, not a quoted formula.
+ */
+int normalize_is_match_quote(uint32_t ncp);
+
+/**
  * Every raw code point that normalize_cp() maps to @ncp (including @ncp itself when it maps to
  * itself), written to @out (room for @max); returns how many there are (may exceed @max, in
  * which case only @max were written). Example: 'a' -> 'a', 'A', U+FF41, U+FF21.
@@ -63,7 +71,8 @@ size_t normalize_preimages(uint32_t ncp, uint32_t *out, size_t max);
 
 /**
  * Normalizes the UTF-8 string @s into code points, as the matcher sees a pattern: each code
- * point through normalize_cp(), dropped ones removed, runs of white space and line breaks
+ * point through normalize_cp(), dropped ones and quotation marks (normalize_is_match_quote)
+ * removed, runs of white space and line breaks
  * removed, except that a run between two ASCII letters or digits becomes one U+0020.
  * Fills @out (room for @max) and returns the number of code points; returns -1 with @e filled
  * ("invalid UTF-8 at byte N") when @s is not valid UTF-8, or -2 when @max is too small.

@@ -192,6 +192,24 @@ static void test_whitespace_and_lines(void **state)
     EXPECT(t, "Ｇ２０ and G20", AC_LEFTMOST_LONGEST, "2:0-9;2:14-17;");
 }
 
+/* Issue 15: official text quotes the core of a formula; the quotation marks are skipped inside a
+ * match as white space is, and a match starts at its first character, not at the quote. */
+static void test_quotes_inside(void **state)
+{
+    (void)state;
+    static const char *const t[] = {"两弹一星精神", "六稳六保", "“三个代表”重要思想", "四个意识"};
+    EXPECT(t, "“两弹一星”精神", AC_LEFTMOST_LONGEST, "0:3-24;");
+    EXPECT(t, "“六稳”“六保”", AC_LEFTMOST_LONGEST, "1:3-21;");
+    EXPECT(t, "「六稳」『六保』", AC_LEFTMOST_LONGEST, "1:3-21;");
+    EXPECT(t, "\"六稳\"＂六保＂", AC_LEFTMOST_LONGEST, "1:1-17;");
+    /* a pattern written with quotes is the same pattern */
+    EXPECT(t, "三个代表重要思想", AC_LEFTMOST_LONGEST, "2:0-24;");
+    EXPECT(t, "‘四个意识’", AC_LEFTMOST_LONGEST, "3:3-15;");
+    /* book-title marks are not skipped: a title is a name */
+    EXPECT(t, "《六稳》《六保》", AC_LEFTMOST_LONGEST, "");
+    EXPECT(t, "“六稳”\n\n“六保”", AC_LEFTMOST_LONGEST, "");
+}
+
 static void test_space_between_alnum(void **state)
 {
     (void)state;
@@ -572,6 +590,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_leftmost_longest),    cmocka_unit_test(test_match_words),
         cmocka_unit_test(test_scan_choice),         cmocka_unit_test(test_whitespace_and_lines),
+        cmocka_unit_test(test_quotes_inside),
         cmocka_unit_test(test_space_between_alnum), cmocka_unit_test(test_compat_ideograph),
         cmocka_unit_test(test_differential),        cmocka_unit_test(test_pieces_whitespace),
         cmocka_unit_test(test_stats_and_errors),    cmocka_unit_test(test_han_ranges),
