@@ -36,6 +36,8 @@ static const char kwic_usage[] =
     "  -w, --width N         context on each side, in display columns (default 30; a Han\n"
     "                        character is two)\n"
     "  --sentence            the whole sentence around the match instead of a window\n"
+    "  --blocked             also the occurrences a not_within string of the lexicon hid\n"
+    "                        (json: \"blocked\": true and the \"blocker\"; table: [blocked])\n"
     "  --sort KEY            path (default: input and text order), left, right (contexts\n"
     "                        read outward from the match) or term\n"
     "  --max N               at most N matches\n"
@@ -54,7 +56,8 @@ enum {
     OPT_MAX,
     OPT_SAMPLE,
     OPT_SEED,
-    OPT_COLOR
+    OPT_COLOR,
+    OPT_BLOCKED
 };
 
 /* Per document, what the reporter needs after delivery when records are held. */
@@ -158,6 +161,7 @@ int cmd_kwic(int argc, char **argv)
         {OPT_SENTENCE, 0, "sentence", 0}, {OPT_SORT, 0, "sort", 1},
         {OPT_MAX, 0, "max", 1},         {OPT_SAMPLE, 0, "sample", 1},
         {OPT_SEED, 0, "seed", 1},       {OPT_COLOR, 0, "color", 1},
+        {OPT_BLOCKED, 0, "blocked", 0},
         {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {kwic_opts, common_lexicon_opts,
@@ -166,7 +170,7 @@ int cmd_kwic(int argc, char **argv)
     struct optparse p;
     enum report_format fmt = FMT_TABLE;
     enum kwic_sort sort = KWIC_SORT_PATH;
-    int all = 0, sentence = 0, color = -1, sorted = 0, c, status;
+    int all = 0, sentence = 0, blocked = 0, color = -1, sorted = 0, c, status;
     uint64_t width = 30, max = 0, sample = 0, seed = 1;
     char **terms = NULL;
     size_t nterms = 0, terms_alloc = 0;
@@ -191,6 +195,7 @@ int cmd_kwic(int argc, char **argv)
                 goto usage;
             break;
         case OPT_SENTENCE: sentence = 1; break;
+        case OPT_BLOCKED: blocked = 1; break;
         case OPT_SORT:
             if (kwic_sort_parse(p.value, &sort)) {
                 optparse_bad_value(&p, "path, left, right or term");
@@ -275,7 +280,7 @@ int cmd_kwic(int argc, char **argv)
     }
 
     struct walk_result *w = &s.walk;
-    struct kwic_opts ko = {(unsigned)width, sentence, shown};
+    struct kwic_opts ko = {(unsigned)width, sentence, shown, blocked};
     struct sink sink;
     kwic_sink(&sink, &ko);
     struct kwic_run run;

@@ -169,6 +169,8 @@ struct shared {
     const struct corpus_opts *o;
     const struct sink *sink;
     int positions;               /* sink->flags & SINK_POSITIONS */
+    int blocked;                 /* sink->flags & SINK_BLOCKED: blocker matches go to the sink */
+    uint32_t npatterns;          /* pattern ids from here on are blockers (matcher.h) */
     const unsigned char *labels; /* with positions: sink->labels */
     size_t context_bytes;        /* clamped */
     struct source_split_opts split;
@@ -264,6 +266,20 @@ static void on_hits(const uint32_t *pattern_ids, size_t n, void *arg)
     w->sh->sink->match_ids(w->ts, pattern_ids, n);
 }
 
+/* A lexicon with blockers: a blocker's match hid the terms it holds and counts for nothing. */
+static void on_hits_blockers(const uint32_t *pattern_ids, size_t n, void *arg)
+{
+    struct worker_ctx *w = arg;
+    uint32_t kept[AC_HITS_MAX], limit = w->sh->npatterns;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        kept[k] = pattern_ids[i];
+        k += pattern_ids[i] < limit;
+    }
+    if (k)
+        w->sh->sink->match_ids(w->ts, kept, k);
+}
+
 static void on_hits_unwanted(const uint32_t *pattern_ids, size_t n, void *arg)
 {
     (void)pattern_ids;
@@ -274,6 +290,8 @@ static void on_hits_unwanted(const uint32_t *pattern_ids, size_t n, void *arg)
 static void on_match_fast(const struct ac_match *m, void *arg)
 {
     struct worker_ctx *w = arg;
+    if (m->pattern_id >= w->sh->npatterns)
+        return; /* a blocker */
     struct sink_match sm;
     memset(&sm, 0, sizeof(sm));
     sm.doc_index = w->doc.index;
@@ -288,6 +306,8 @@ static void on_match_pos(const struct ac_match *m, void *arg)
 {
     struct worker_ctx *w = arg;
     if (w->sh->labels && !w->sh->labels[m->term_id])
+        return;
+    if (m->pattern_id >= w->sh->npatterns && !w->sh->blocked)
         return;
     struct window *win = &w->win;
     ALLOC_GROW(win->q, win->nq + 1, win->qalloc);
@@ -405,6 +425,8 @@ static void deliver_pending(struct worker_ctx *w, const struct pending *p)
     m.label_id = p->label_id;
     m.pattern_id = p->pattern_id;
     m.term = sh->lx->labels[p->label_id].term;
+    if (p->pattern_id >= sh->npatterns)
+        m.blocker = sh->lx->blockers[p->pattern_id - sh->npatterns].text;
     m.entry = &sh->lx->entries[sh->lx->labels[p->label_id].first_entry];
     m.off = p->start;
     m.len = p->end - p->start;
@@ -511,7 +533,7 @@ static void worker_init(struct worker_ctx *w, const struct shared *sh)
     ac_scanner_init(&w->sc, sh->ac, sh->positions ? on_match_pos : on_match_fast, w);
     /* without positions, the fastest loop: no offsets, two lanes (and batches of ids) */
     if (!sh->positions && sh->sink->match_ids)
-        ac_scanner_hits(&w->sc, on_hits, w);
+        ac_scanner_hits(&w->sc, sh->lx->nblockers ? on_hits_blockers : on_hits, w);
     else if (!sh->positions && !sh->sink->match)
         ac_scanner_hits(&w->sc, on_hits_unwanted, w); /* a text-only consumer */
     else if (!sh->positions)
@@ -869,6 +891,8 @@ int corpus_run(const char *const *paths, size_t nfiles, const struct lexicon *lx
     sh->o = o;
     sh->sink = sink;
     sh->positions = (sink->flags & SINK_POSITIONS) != 0;
+    sh->blocked = sh->positions && (sink->flags & SINK_BLOCKED) != 0;
+    sh->npatterns = (uint32_t)lx->npatterns;
     sh->labels = sh->positions ? sink->labels : NULL;
     sh->context_bytes =
         sink->context_bytes < SINK_CONTEXT_MAX ? sink->context_bytes : SINK_CONTEXT_MAX;

@@ -203,6 +203,7 @@ static void kwic_match(void *p, const struct sink_match *m)
     r->line = m->line;
     r->column = m->column;
     r->label_id = m->label_id;
+    r->blocker = m->blocker;
     r->left_len = (uint32_t)blen;
     r->match_len = (uint32_t)m->len;
     r->right_len = (uint32_t)alen;
@@ -247,7 +248,7 @@ static void kwic_discard(void *result)
 void kwic_sink(struct sink *s, const struct kwic_opts *o)
 {
     memset(s, 0, sizeof(*s));
-    s->flags = SINK_POSITIONS;
+    s->flags = SINK_POSITIONS | (o->blocked ? SINK_BLOCKED : 0);
     size_t want = o->sentence ? SINK_CONTEXT_MAX : (size_t)o->width * 4 + 16;
     s->context_bytes = want < SINK_CONTEXT_MAX ? want : SINK_CONTEXT_MAX;
     s->labels = o->labels;

@@ -35,10 +35,14 @@ enum col {
     COL_GLOSS,
     COL_SINCE,
     COL_SOURCE,
+    COL_NOT_WITHIN,
+    COL_CUES,
+    COL_ABBREVIATIONS,
     NCOLS
 };
-static const char *const col_names[NCOLS] = {"id",        "term",  "category", "aliases",
-                                             "expansion", "gloss", "since",    "source"};
+static const char *const col_names[NCOLS] = {"id",         "term",  "category",     "aliases",
+                                             "expansion",  "gloss", "since",        "source",
+                                             "not_within", "cues",  "abbreviations"};
 
 void lexicon_init(struct lexicon *lx)
 {
@@ -61,6 +65,9 @@ void lexicon_release(struct lexicon *lx)
         free(en->category);
         free_list(en->aliases, en->naliases);
         free_list(en->expansion, en->nexpansion);
+        free_list(en->not_within, en->nnot_within);
+        free_list(en->cues, en->ncues);
+        free_list(en->abbreviations, en->nabbreviations);
         free(en->gloss);
         free(en->source);
     }
@@ -69,6 +76,7 @@ void lexicon_release(struct lexicon *lx)
         free(lx->labels[i].term);
     free(lx->labels);
     free(lx->patterns);
+    free(lx->blockers);
     free_list(lx->sources, lx->nsources);
     free_list(lx->categories, lx->ncategories);
     free_list(lx->category_desc, lx->ncategories);
@@ -232,6 +240,15 @@ static int validate_entry(const struct lex_entry *en, struct sbuf *key, struct t
             return TIFA_EDATA;
     for (size_t i = 0; i < en->nexpansion; i++)
         if (check_pattern_text(en->expansion[i], "expansion component", key, p, en->line, e))
+            return TIFA_EDATA;
+    for (size_t i = 0; i < en->nnot_within; i++)
+        if (check_pattern_text(en->not_within[i], "not_within string", key, p, en->line, e))
+            return TIFA_EDATA;
+    for (size_t i = 0; i < en->ncues; i++)
+        if (check_pattern_text(en->cues[i], "cue", key, p, en->line, e))
+            return TIFA_EDATA;
+    for (size_t i = 0; i < en->nabbreviations; i++)
+        if (check_pattern_text(en->abbreviations[i], "abbreviation", key, p, en->line, e))
             return TIFA_EDATA;
     if (check_text(en->id, "id", p, en->line, e) ||
         check_text(en->category, "category", p, en->line, e) ||
@@ -407,6 +424,20 @@ static int load_tsv(struct lexicon *lx, const char *buf, size_t len, const char 
                 rc = split_bar(v, &en->expansion, &en->nexpansion, "expansion", origin, it.line, e);
                 free(v);
                 break;
+            case COL_NOT_WITHIN:
+                rc = split_bar(v, &en->not_within, &en->nnot_within, "not_within", origin, it.line,
+                               e);
+                free(v);
+                break;
+            case COL_CUES:
+                rc = split_bar(v, &en->cues, &en->ncues, "cues", origin, it.line, e);
+                free(v);
+                break;
+            case COL_ABBREVIATIONS:
+                rc = split_bar(v, &en->abbreviations, &en->nabbreviations, "abbreviations", origin,
+                               it.line, e);
+                free(v);
+                break;
             }
         }
         if (!en->term)
@@ -496,6 +527,12 @@ static int load_json(struct lexicon *lx, const char *buf, size_t len, const char
                 rc = json_list_field(v, k, &en->aliases, &en->naliases, origin, idx, e);
             else if (!strcmp(k, "expansion"))
                 rc = json_list_field(v, k, &en->expansion, &en->nexpansion, origin, idx, e);
+            else if (!strcmp(k, "not_within"))
+                rc = json_list_field(v, k, &en->not_within, &en->nnot_within, origin, idx, e);
+            else if (!strcmp(k, "cues"))
+                rc = json_list_field(v, k, &en->cues, &en->ncues, origin, idx, e);
+            else if (!strcmp(k, "abbreviations"))
+                rc = json_list_field(v, k, &en->abbreviations, &en->nabbreviations, origin, idx, e);
             else if (!strcmp(k, "since")) {
                 if (json_is_integer(v) && json_integer_value(v) >= 1000 &&
                     json_integer_value(v) <= 2999)
@@ -741,6 +778,103 @@ static void rank_labels(struct lexicon *lx)
     free(o);
 }
 
+/* 4. abbreviations: a short form is a label of its own (counted there when no cue resolves
+ *    it); several entries may list the same short form, but no other label may hold it. */
+static int finish_abbreviations(struct lexicon *lx, struct strmap *pats, struct sbuf *key,
+                                struct tifa_err *e)
+{
+    size_t pat_alloc = lx->npatterns, label_alloc = lx->nlabels;
+    char loc[1200];
+    for (size_t i = 0; i < lx->nentries; i++) {
+        struct lex_entry *en = &lx->entries[i];
+        if (en->dropped)
+            continue;
+        for (size_t k = 0; k < en->nabbreviations; k++) {
+            const char *text = en->abbreviations[k];
+            int ins;
+            norm_key(text, key, e);
+            size_t *owner = strmap_put(pats, key->buf, key->len, lx->nlabels, &ins);
+            if (!ins) {
+                struct lex_label *lb = &lx->labels[*owner];
+                if (!lb->abbreviation) {
+                    where(&lx->entries[lb->first_entry], loc, sizeof(loc));
+                    return entry_err(en, e,
+                                     "abbreviation '%s' is already a term or alias of '%s' (%s)",
+                                     text, lb->term, loc);
+                }
+                lb->senses++;
+                continue;
+            }
+            ALLOC_GROW(lx->labels, lx->nlabels + 1, label_alloc);
+            struct lex_label *lb = &lx->labels[lx->nlabels];
+            memset(lb, 0, sizeof(*lb));
+            lb->term = xstrdup(text);
+            lb->category = en->category;
+            lb->first_entry = i;
+            lb->abbreviation = 1;
+            lb->senses = 1;
+            ALLOC_GROW(lx->patterns, lx->npatterns + 1, pat_alloc);
+            lx->patterns[lx->npatterns].text = text;
+            lx->patterns[lx->npatterns++].label_id = (uint32_t)lx->nlabels++;
+        }
+    }
+    return 0;
+}
+
+/* 1 when the normalized key @hay holds the normalized form of @text. */
+static int key_contains(const struct sbuf *hay, const char *text, struct sbuf *tmp,
+                        struct tifa_err *e)
+{
+    norm_key(text, tmp, e);
+    return tmp->len && tmp->len <= hay->len && strstr(hay->buf, tmp->buf) != NULL;
+}
+
+/* 5. blockers: each not_within string must hold the term or an alias (else it blocks nothing)
+ *    and must not be a pattern itself (it would count nothing and hide a label). */
+static int finish_blockers(struct lexicon *lx, struct strmap *pats, struct sbuf *key,
+                           struct tifa_err *e)
+{
+    struct strmap seen;
+    struct sbuf tmp = SBUF_INIT;
+    size_t alloc = 0;
+    int rc = 0;
+    strmap_init(&seen);
+    for (size_t i = 0; i < lx->nentries && !rc; i++) {
+        struct lex_entry *en = &lx->entries[i];
+        if (en->dropped)
+            continue;
+        for (size_t k = 0; k < en->nnot_within && !rc; k++) {
+            const char *text = en->not_within[k];
+            norm_key(text, key, e);
+            const size_t *owner = strmap_get(pats, key->buf, key->len);
+            if (owner) {
+                rc = entry_err(en, e, "not_within '%s' is a term or alias of '%s'", text,
+                               lx->labels[*owner].term);
+                break;
+            }
+            int holds = key_contains(key, en->term, &tmp, e);
+            for (size_t a = 0; a < en->naliases && !holds; a++)
+                holds = key_contains(key, en->aliases[a], &tmp, e);
+            if (!holds) {
+                rc =
+                    entry_err(en, e, "not_within '%s' does not contain the term or an alias", text);
+                break;
+            }
+            int ins;
+            strmap_put(&seen, key->buf, key->len, i, &ins);
+            if (!ins)
+                continue;
+            ALLOC_GROW(lx->blockers, lx->nblockers + 1, alloc);
+            lx->blockers[lx->nblockers].text = text;
+            lx->blockers[lx->nblockers].label_id = en->label_id;
+            lx->blockers[lx->nblockers++].entry = i;
+        }
+    }
+    sbuf_release(&tmp);
+    strmap_release(&seen);
+    return rc;
+}
+
 int lexicon_finish(struct lexicon *lx, struct tifa_err *e)
 {
     struct strmap terms, labels, pats, ids;
@@ -808,6 +942,7 @@ int lexicon_finish(struct lexicon *lx, struct tifa_err *e)
             lx->nlabels++;
         }
         en->label_id = (uint32_t)*lid;
+        lx->labels[*lid].senses++;
     }
     /* 3. patterns: terms first, so that an alias equal to a later entry's term is reported at
      *    the alias, which is where the mistake usually is. */
@@ -834,6 +969,10 @@ int lexicon_finish(struct lexicon *lx, struct tifa_err *e)
             }
         }
     }
+    if (!rc)
+        rc = finish_abbreviations(lx, &pats, &key, e);
+    if (!rc)
+        rc = finish_blockers(lx, &pats, &key, e);
     if (!rc)
         rank_labels(lx);
     sbuf_release(&key);
@@ -865,7 +1004,9 @@ static void tsv_list(struct sbuf *out, char **v, size_t n)
 
 void lexicon_write_tsv(const struct lexicon *lx, struct sbuf *out)
 {
-    sbuf_addstr(out, "id\tterm\tcategory\taliases\texpansion\tgloss\tsince\tsource\n");
+    sbuf_addstr(out,
+                "id\tterm\tcategory\taliases\texpansion\tgloss\tsince\tsource\tnot_within\tcues\t"
+                "abbreviations\n");
     for (size_t i = 0; i < lx->nentries; i++) {
         const struct lex_entry *en = &lx->entries[i];
         if (en->dropped)
@@ -886,6 +1027,12 @@ void lexicon_write_tsv(const struct lexicon *lx, struct sbuf *out)
             sbuf_addf(out, "%d", en->since);
         sbuf_addch(out, '\t');
         tsv_field(out, en->source);
+        sbuf_addch(out, '\t');
+        tsv_list(out, en->not_within, en->nnot_within);
+        sbuf_addch(out, '\t');
+        tsv_list(out, en->cues, en->ncues);
+        sbuf_addch(out, '\t');
+        tsv_list(out, en->abbreviations, en->nabbreviations);
         sbuf_addch(out, '\n');
     }
 }
@@ -914,6 +1061,10 @@ void lexicon_write_json(const struct lexicon *lx, struct sbuf *out)
         json_object_set_new(o, "gloss", json_string(en->gloss));
         json_object_set_new(o, "since", en->since ? json_integer(en->since) : json_null());
         json_object_set_new(o, "source", json_string(en->source));
+        json_object_set_new(o, "not_within", json_strlist(en->not_within, en->nnot_within));
+        json_object_set_new(o, "cues", json_strlist(en->cues, en->ncues));
+        json_object_set_new(o, "abbreviations",
+                            json_strlist(en->abbreviations, en->nabbreviations));
         json_array_append_new(arr, o);
     }
     char *s = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII * 0);

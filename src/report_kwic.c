@@ -112,6 +112,8 @@ static void table_record(struct report_kwic *r, const struct kwic_rec *rec,
     render_text(o, rec_right(rec), rec->right_len);
     while (o->len && o->buf[o->len - 1] == ' ')
         o->len--;
+    if (rec->blocker)
+        sbuf_addf(o, "  [blocked: %s not counted]", r->lx->labels[rec->label_id].term);
     sbuf_addch(o, '\n');
     fwrite(o->buf, 1, o->len, r->out);
 }
@@ -188,6 +190,10 @@ static void json_record(struct report_kwic *r, const struct kwic_rec *rec,
     if (r->sentence)
         json_field(o, ", \"sentence\": ", rec->text,
                    (size_t)rec->left_len + rec->match_len + rec->right_len);
+    if (rec->blocker) {
+        sbuf_addstr(o, ", \"blocked\": true");
+        json_field(o, ", \"blocker\": ", rec->blocker, strlen(rec->blocker));
+    }
     sbuf_addstr(o, r->format == FMT_JSONL ? "}\n" : "}");
     fwrite(o->buf, 1, o->len, r->out);
 }
@@ -207,10 +213,10 @@ static void json_end(struct report_kwic *r, uint64_t documents, uint64_t found,
     report_json_put(r->out, report_json_notes(errors, "message"), " \"errors\": ", "}\n");
 }
 
-static const struct kwic_report_ops json_ops = {{"json", FMT_JSON}, json_begin, json_record,
-                                                json_end};
-static const struct kwic_report_ops jsonl_ops = {{"jsonl", FMT_JSONL}, json_begin, json_record,
-                                                 json_end};
+static const struct kwic_report_ops json_ops = {
+    {"json", FMT_JSON}, json_begin, json_record, json_end};
+static const struct kwic_report_ops jsonl_ops = {
+    {"jsonl", FMT_JSONL}, json_begin, json_record, json_end};
 
 /* ---- tsv, csv ---- */
 
@@ -233,8 +239,7 @@ static void sv_text(struct report_kwic *r, const char *s, size_t len)
     report_sv_field(&r->line, csv, r->scratch.buf);
 }
 
-static void sv_record(struct report_kwic *r, const struct kwic_rec *rec,
-                      const struct kwic_where *w)
+static void sv_record(struct report_kwic *r, const struct kwic_rec *rec, const struct kwic_where *w)
 {
     int csv = r->format == FMT_CSV;
     struct sbuf *o = &r->line;

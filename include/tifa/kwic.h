@@ -35,6 +35,8 @@ struct kwic_opts {
     unsigned width;              /* display columns of context on each side */
     int sentence;                /* the match's sentence instead of a window */
     const unsigned char *labels; /* NULL, or per label id 1 for the terms to show */
+    int blocked;                 /* also the occurrences a not_within string hid (sink.h's
+                                    SINK_BLOCKED), with kwic_rec.blocker set */
 };
 
 struct kwic_rec {
@@ -46,7 +48,9 @@ struct kwic_rec {
     uint64_t column; /* 1-based, code points */
     uint32_t label_id;
     uint32_t left_len, match_len, right_len;
-    char *text; /* left, match, right (see above); NUL-terminated after right */
+    char *text;          /* left, match, right (see above); NUL-terminated after right */
+    const char *blocker; /* NULL, or the not_within string that hid the term here (the match is
+                            the blocker's text; run lifetime, the lexicon's) */
 };
 
 /* A growable list of records: one document's (the sink's result) or the command's buffer. */

@@ -12,10 +12,17 @@
  *
  * Validation (errors are "FILE:LINE: reason", status TIFA_EDATA): empty term, invalid UTF-8,
  * wrong column count, unknown TSV column, duplicate term within one file (unless senses with
- * distinct ids), duplicate id, an alias that normalizes to the same string as another label's
- * term or alias. Across files, a later file may redefine a term of an earlier one (a user
- * lexicon overrides the built-in entry of the same term); the earlier entries of that label are
- * dropped. Comparison is on normalized forms (normalize_pattern), so "四个 意识" == "四个意识".
+ * distinct ids), duplicate id, an alias or abbreviation that normalizes to the same string as
+ * another label's term or alias, a not_within string that does not contain the term or one of
+ * its aliases, or that is a term or alias itself.
+ *
+ * Reading (issue 15): not_within strings become blockers (struct lex_blocker); abbreviations
+ * become labels of their own (lex_label.abbreviation) whose occurrences resolve.h may move to
+ * the entry a cue selects; cues and expansion components are not patterns of the counting
+ * automaton at all (they would hide terms in leftmost-longest matching): resolve.h scans them.
+ * Across files, a later file may redefine a term of an earlier one (a user lexicon overrides the
+ * built-in entry of the same term); the earlier entries of that label are dropped. Comparison is on
+ * normalized forms (normalize_pattern), so "四个 意识" == "四个意识".
  *
  * Memory: run lifetime; everything is freed by lexicon_release().
  */
@@ -39,6 +46,14 @@ struct lex_entry {
     char *gloss;
     int since; /* year, 0 when unknown */
     char *source;
+    char **not_within; /* longer strings in which the term does not count (blockers) */
+    size_t nnot_within;
+    char **cues; /* strings whose presence near an occurrence of a shared label or of an
+                    abbreviation selects this entry (resolve.h) */
+    size_t ncues;
+    char **abbreviations; /* short forms that count under the label only when a cue resolves
+                             them to this entry; unresolved, under the short form itself */
+    size_t nabbreviations;
     uint32_t label_id;  /* dense index into lexicon.labels, set by lexicon_finish */
     const char *origin; /* the file it came from ("builtin" for the built-in lexicon) */
     long line;          /* line (TSV/list) or entry number (JSON) in origin */
@@ -47,11 +62,25 @@ struct lex_entry {
 };
 
 struct lex_label {
-    char *term;           /* canonical term as written in the first sense */
+    char *term;           /* canonical term as written in the first sense (for an abbreviation
+                             label: the short form) */
     const char *category; /* category of the first sense */
     size_t first_entry;   /* index of its first sense in entries */
     uint32_t rank;        /* position of term in byte order among all labels: sorting by rank
                              is sorting by term without a string comparison */
+    int abbreviation;     /* 1: the label of a short form (lex_entry.abbreviations), whose
+                             occurrences no cue resolved; first_entry is the first entry that
+                             lists it */
+    int senses;           /* how many entries share the label (abbreviation labels: how many
+                             list the short form) */
+};
+
+/* A string in which a label does not count (lex_entry.not_within): the automaton reports it as
+ * pattern npatterns + index, and a leftmost-longest blocker hides the term it contains. */
+struct lex_blocker {
+    const char *text;  /* borrowed from the entry */
+    uint32_t label_id; /* the label it blocks */
+    size_t entry;
 };
 
 struct lex_pattern {
@@ -64,8 +93,10 @@ struct lexicon {
     size_t nentries, entries_alloc;
     struct lex_label *labels;
     size_t nlabels;
-    struct lex_pattern *patterns; /* every distinct normalized term and alias */
+    struct lex_pattern *patterns; /* every distinct normalized term, alias and abbreviation */
     size_t npatterns;
+    struct lex_blocker *blockers; /* every not_within string (distinct normalized forms) */
+    size_t nblockers;
     char **sources; /* "builtin" and the user's files, in load order */
     size_t nsources, sources_alloc;
     char **categories; /* the built-in taxonomy, from lexicon/categories.tsv */

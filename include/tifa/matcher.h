@@ -17,11 +17,21 @@
 #include "tifa/lexicon.h"
 
 /**
- * Builds the automaton for every term and alias of @lx (a match reports the label id as its
- * term id and the index into lx->patterns as its pattern id), for @mode. Returns 0 and sets
+ * Builds the automaton for every term, alias and abbreviation of @lx (a match reports the label
+ * id as its term id and the index into lx->patterns as its pattern id), for @mode. In
+ * leftmost-longest mode the blockers follow: blocker b reports pattern id lx->npatterns + b and
+ * the label it blocks; such a match counts for nothing (matcher_is_blocker) and hides the
+ * terms it overlaps. With AC_OVERLAPPING every occurrence is reported and blockers are left
+ * out. Returns 0 and sets
  * *@out, or an error from ac_build in @e.
  */
 int matcher_build(const struct lexicon *lx, enum ac_mode mode, struct ac **out, struct tifa_err *e);
+
+/** 1 when @pattern_id (of an automaton from matcher_build on @lx) is a blocker. */
+static inline int matcher_is_blocker(const struct lexicon *lx, uint32_t pattern_id)
+{
+    return pattern_id >= lx->npatterns;
+}
 
 /**
  * 1 when no match of @ac can contain or run across U+3002 (。): no pattern holds it (as

@@ -56,8 +56,8 @@ int normalize_is_space(uint32_t ncp);
 
 /**
  * 1 for the quotation marks the matcher skips inside a formula, as it skips white space, so that
- * “两弹一星”精神 is 两弹一星精神 and “六稳”“六保” is 六稳六保: the normalized “ ” ‘ ’ 「 」 『 』 " '
- * (the full-width ＂ ＇ normalize to the ASCII ones). Book-title marks 《》 are not among them:
+ * “两弹一星”精神 is 两弹一星精神 and “六稳”“六保” is 六稳六保: the normalized “ ” ‘ ’ 「 」 『 』 "
+ * ' (the full-width ＂ ＇ normalize to the ASCII ones). Book-title marks 《》 are not among them:
  * a title is a name, not a quoted formula.
  */
 int normalize_is_match_quote(uint32_t ncp);

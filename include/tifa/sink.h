@@ -44,7 +44,10 @@
 #define SINK_CONTEXT_MAX 4096
 
 enum sink_flags {
-    SINK_POSITIONS = 1 << 0 /* offsets, lines, surface and context with every match */
+    SINK_POSITIONS = 1 << 0, /* offsets, lines, surface and context with every match */
+    SINK_BLOCKED = 1 << 1    /* with SINK_POSITIONS: also the matches of blockers (a lexicon's
+                                not_within strings), with sink_match.blocker set; without it
+                                they are never handed over */
 };
 
 /** The document (or chunk of one) being scanned. */
@@ -62,6 +65,8 @@ struct sink_match {
     /* with SINK_POSITIONS only: */
     const char *term;              /* the canonical term as the lexicon writes it */
     const struct lex_entry *entry; /* its lexicon entry (the first sense of the label) */
+    const char *blocker;           /* SINK_BLOCKED: the not_within string that matched here and
+                                      hid @term; NULL for a counted match */
     uint64_t off, len;             /* bytes in the decoded UTF-8 text (of the chunk, see merge) */
     uint64_t line;                 /* 1-based line of the match's first character (LF, CR LF and CR
                                       each end a line) */

@@ -588,13 +588,13 @@ static void test_cp_ends_matches(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_leftmost_longest),    cmocka_unit_test(test_match_words),
-        cmocka_unit_test(test_scan_choice),         cmocka_unit_test(test_whitespace_and_lines),
-        cmocka_unit_test(test_quotes_inside),
-        cmocka_unit_test(test_space_between_alnum), cmocka_unit_test(test_compat_ideograph),
-        cmocka_unit_test(test_differential),        cmocka_unit_test(test_pieces_whitespace),
-        cmocka_unit_test(test_stats_and_errors),    cmocka_unit_test(test_han_ranges),
-        cmocka_unit_test(test_two_lanes),           cmocka_unit_test(test_cp_ends_matches),
+        cmocka_unit_test(test_leftmost_longest),  cmocka_unit_test(test_match_words),
+        cmocka_unit_test(test_scan_choice),       cmocka_unit_test(test_whitespace_and_lines),
+        cmocka_unit_test(test_quotes_inside),     cmocka_unit_test(test_space_between_alnum),
+        cmocka_unit_test(test_compat_ideograph),  cmocka_unit_test(test_differential),
+        cmocka_unit_test(test_pieces_whitespace), cmocka_unit_test(test_stats_and_errors),
+        cmocka_unit_test(test_han_ranges),        cmocka_unit_test(test_two_lanes),
+        cmocka_unit_test(test_cp_ends_matches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
