@@ -144,14 +144,23 @@ void agg_tally_add_counts(struct agg_tally *t, const struct agg_count *c, size_t
 struct count_ts {
     struct agg_tally tally;
     const struct lexicon *lx;
+    struct resolve_ts *rt; /* with a resolver */
 };
 
 static void *count_thread_init(void *arg)
 {
     const struct lexicon *lx = arg;
-    struct count_ts *ts = xmalloc(sizeof(*ts));
+    struct count_ts *ts = xcalloc(1, sizeof(*ts));
     agg_tally_init(&ts->tally, lx->nlabels);
     ts->lx = lx;
+    return ts;
+}
+
+static void *count_thread_init_resolving(void *arg)
+{
+    const struct resolver *r = arg;
+    struct count_ts *ts = count_thread_init((void *)(uintptr_t)resolver_lexicon(r));
+    ts->rt = resolve_ts_new(r);
     return ts;
 }
 
@@ -159,18 +168,29 @@ static void count_thread_release(void *p)
 {
     struct count_ts *ts = p;
     agg_tally_release(&ts->tally);
+    resolve_ts_free(ts->rt);
     free(ts);
 }
 
 static void count_begin(void *p, const struct sink_doc *d)
 {
-    (void)d;
-    agg_tally_clear(&((struct count_ts *)p)->tally);
+    struct count_ts *ts = p;
+    agg_tally_clear(&ts->tally);
+    if (ts->rt)
+        resolve_begin(ts->rt, d->part);
+}
+
+static void count_text(void *p, const char *utf8, size_t len)
+{
+    resolve_text(((struct count_ts *)p)->rt, utf8, len);
 }
 
 static void count_match(void *p, const struct sink_match *m)
 {
-    agg_tally_add(&((struct count_ts *)p)->tally, m->label_id);
+    struct count_ts *ts = p;
+    agg_tally_add(&ts->tally, m->label_id);
+    if (ts->rt)
+        resolve_note_ids(ts->rt, &m->pattern_id, 1);
 }
 
 static void count_match_ids(void *p, const uint32_t *pattern_ids, size_t n)
@@ -179,6 +199,8 @@ static void count_match_ids(void *p, const uint32_t *pattern_ids, size_t n)
     const struct lex_pattern *pats = ts->lx->patterns;
     for (size_t i = 0; i < n; i++)
         agg_tally_add(&ts->tally, pats[pattern_ids[i]].label_id);
+    if (ts->rt)
+        resolve_note_ids(ts->rt, pattern_ids, n);
 }
 
 static void *count_end(void *p, const struct sink_doc *d)
@@ -187,15 +209,18 @@ static void *count_end(void *p, const struct sink_doc *d)
     struct agg_doc *doc = xcalloc(1, sizeof(*doc));
     (void)d;
     agg_tally_freeze(&ts->tally, ts->lx, doc);
+    if (ts->rt)
+        doc->reading = resolve_end(ts->rt);
     return doc;
 }
 
-/* Sums commute: the shift of positions means nothing to counts. */
+/* Sums commute: the shift of positions means nothing to counts (a reading's cues keep it). */
 static void count_merge(void *p, void *into, void *next, const struct sink_shift *shift)
 {
     struct count_ts *ts = p;
     struct agg_doc *a = into, *b = next;
-    (void)shift;
+    a->reading = resolve_reading_merge(a->reading, b->reading, shift->off);
+    b->reading = NULL;
     agg_tally_clear(&ts->tally);
     agg_tally_add_counts(&ts->tally, a->counts, a->ncounts);
     agg_tally_add_counts(&ts->tally, b->counts, b->ncounts);
@@ -212,11 +237,76 @@ static void count_discard(void *result)
     free(result);
 }
 
-void agg_count_sink(struct sink *s, const struct lexicon *lx)
+/* Adds @n (label, count) pairs to the sorted counts of @doc, keeping them sorted and non-zero. */
+static void doc_add_counts(struct agg_doc *doc, const struct lexicon *lx, uint32_t label,
+                           int64_t delta)
+{
+    for (size_t i = 0; i < doc->ncounts; i++) {
+        if (doc->counts[i].label_id != label)
+            continue;
+        doc->counts[i].count = (uint64_t)((int64_t)doc->counts[i].count + delta);
+        if (!doc->counts[i].count) {
+            memmove(doc->counts + i, doc->counts + i + 1,
+                    (doc->ncounts - i - 1) * sizeof(*doc->counts));
+            doc->ncounts--;
+        }
+        agg_counts_sort(doc->counts, doc->ncounts, lx);
+        return;
+    }
+    doc->counts = xrealloc(doc->counts, st_mult(doc->ncounts + 1, sizeof(*doc->counts)));
+    doc->counts[doc->ncounts].label_id = label;
+    doc->counts[doc->ncounts++].count = (uint64_t)delta;
+    agg_counts_sort(doc->counts, doc->ncounts, lx);
+}
+
+static int cmp_sense(const void *a, const void *b)
+{
+    const struct resolve_sense *x = a, *y = b;
+    if (x->label_id != y->label_id)
+        return x->label_id < y->label_id ? -1 : 1;
+    return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
+/* The document-wide step (sink.finish): the reading decided, abbreviations move to the labels
+ * their cues chose, and a shared label no reading decides has every occurrence unresolved. */
+static void count_finish(void *arg, void *result)
+{
+    const struct resolver *r = arg;
+    const struct lexicon *lx = resolver_lexicon(r);
+    struct agg_doc *doc = result;
+    struct resolve_result *res = &doc->read;
+    resolve_reading_finish(r, doc->reading, res);
+    doc->reading = NULL;
+    for (size_t i = 0; i < res->nmoves; i++) {
+        doc_add_counts(doc, lx, res->moves[i].from, -(int64_t)res->moves[i].count);
+        doc_add_counts(doc, lx, res->moves[i].to, (int64_t)res->moves[i].count);
+    }
+    size_t before = res->nsenses;
+    for (size_t i = 0; i < doc->ncounts; i++) {
+        uint32_t l = doc->counts[i].label_id;
+        if (l >= lx->nlabels || resolver_reads_label(r, l) ||
+            (!lx->labels[l].abbreviation && lx->labels[l].senses < 2))
+            continue;
+        res->senses = xrealloc(res->senses, st_mult(res->nsenses + 1, sizeof(*res->senses)));
+        res->senses[res->nsenses].label_id = l;
+        res->senses[res->nsenses].entry = RESOLVE_UNRESOLVED;
+        res->senses[res->nsenses++].count = doc->counts[i].count;
+    }
+    if (res->nsenses != before)
+        qsort(res->senses, res->nsenses, sizeof(*res->senses), cmp_sense);
+}
+
+void agg_count_sink(struct sink *s, const struct lexicon *lx, const struct resolver *r)
 {
     memset(s, 0, sizeof(*s));
     s->arg = (void *)(uintptr_t)lx; /* thread_init reads it only */
     s->thread_init = count_thread_init;
+    if (r) {
+        s->arg = (void *)(uintptr_t)r;
+        s->thread_init = count_thread_init_resolving;
+        s->text = count_text;
+        s->finish = count_finish;
+    }
     s->thread_release = count_thread_release;
     s->begin = count_begin;
     s->match = count_match;
@@ -236,6 +326,9 @@ void agg_doc_release(struct agg_doc *doc)
     free(doc->path);
     free(doc->counts);
     free(doc->head);
+    resolve_reading_free(doc->reading);
+    doc->reading = NULL;
+    resolve_result_release(&doc->read);
     doc->path = NULL;
     doc->counts = NULL;
     doc->head = NULL;
@@ -266,6 +359,7 @@ void agg_total_release(struct agg_total *tot)
 {
     free(tot->counts);
     free(tot->doc_freq);
+    resolve_result_release(&tot->read);
     memset(tot, 0, sizeof(*tot));
 }
 
@@ -280,6 +374,7 @@ void agg_total_add(struct agg_total *tot, const struct agg_doc *doc)
         tot->counts[doc->counts[i].label_id] += doc->counts[i].count;
         tot->doc_freq[doc->counts[i].label_id]++;
     }
+    resolve_result_add(&tot->read, &doc->read);
 }
 
 double agg_per_10k(uint64_t count, uint64_t han)

@@ -34,9 +34,24 @@ static const char count_usage[] =
     "Patterns:\n"
     "  --pattern NAME=REGEX  also count the matches of a pcre2 regex on the normalized text,\n"
     "                        each distinct match as the term NAME:match (repeatable)\n"
-    "  --patterns FILE       patterns from a file of NAME<TAB>REGEX lines\n";
+    "  --patterns FILE       patterns from a file of NAME<TAB>REGEX lines\n"
+    "Reading:\n"
+    "  --expansions          also count the sentences that spell an entry out: all of its\n"
+    "                        expansion components, in any order, anything between them\n"
+    "  --partial K           also report sentences holding at least K components of an\n"
+    "                        entry, with the ones they hold (implies --expansions)\n";
 
-enum { OPT_FORMAT = 1, OPT_PER_DOC, OPT_TOP, OPT_MIN_COUNT, OPT_SORT, OPT_PATTERN, OPT_PATTERNS };
+enum {
+    OPT_FORMAT = 1,
+    OPT_PER_DOC,
+    OPT_TOP,
+    OPT_MIN_COUNT,
+    OPT_SORT,
+    OPT_PATTERN,
+    OPT_PATTERNS,
+    OPT_EXPANSIONS,
+    OPT_PARTIAL
+};
 
 struct count_run {
     struct report rep;
@@ -125,7 +140,8 @@ int cmd_count(int argc, char **argv)
         {OPT_FORMAT, 'f', "format", 1},   {OPT_PER_DOC, 0, "per-doc", 0},
         {OPT_TOP, 0, "top", 1},           {OPT_MIN_COUNT, 0, "min-count", 1},
         {OPT_SORT, 0, "sort", 1},         {OPT_PATTERN, 0, "pattern", 1},
-        {OPT_PATTERNS, 0, "patterns", 1}, {0, 0, NULL, 0},
+        {OPT_PATTERNS, 0, "patterns", 1}, {OPT_EXPANSIONS, 0, "expansions", 0},
+        {OPT_PARTIAL, 0, "partial", 1},   {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {count_opts, common_lexicon_opts,
                                                   common_input_opts, NULL};
@@ -162,6 +178,15 @@ int cmd_count(int argc, char **argv)
             if (add_pattern(&patterns, p.value))
                 goto usage;
             break;
+        case OPT_EXPANSIONS: co.reading.expansions = 1; break;
+        case OPT_PARTIAL: {
+            uint64_t k;
+            if (optparse_number(&p, 1, 64, &k))
+                goto usage;
+            co.reading.expansions = 1;
+            co.reading.partial = (unsigned)k;
+            break;
+        }
         case OPT_PATTERNS:
             tifa_err_init(&e);
             if (rule_set_load_file(&patterns, p.value, &e)) {
@@ -216,16 +241,22 @@ int cmd_count(int argc, char **argv)
     run.rep.top = cut.top;
     run.rep.min_count = cut.min_count;
     run.rep.sort = sort;
+    run.rep.senses = s.resolver != NULL;
+    run.rep.expansions = co.reading.expansions;
+    run.rep.partial = co.reading.partial;
     agg_total_init(&run.tot, s.lx.nlabels);
     struct corpus_stats cstats = {0, 0};
-    struct corpus_opts copts = {
-        .encoding = co.encoding, .threads = co.threads, .stats = &cstats, .sniff = s.sniff};
+    struct corpus_opts copts = {.encoding = co.encoding,
+                                .threads = co.threads,
+                                .stats = &cstats,
+                                .sniff = s.sniff,
+                                .resolver = s.resolver};
     run.walk = w;
     report_begin(&run.rep);
     /* the table keeps its rows to the end; the other formats write each document at once */
     cmd_progress_start(&run.cp, &co, fmt != FMT_TABLE, &copts);
     if (patterns.n) {
-        struct patcount_arg pa = {&s.lx, &patterns};
+        struct patcount_arg pa = {&s.lx, &patterns, s.resolver};
         struct sink sink;
         patcount_sink(&sink, &pa);
         corpus_count_with(s.paths, w->nfiles, &s.lx, s.ac, &copts, &sink, on_doc, &run);

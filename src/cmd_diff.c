@@ -116,7 +116,8 @@ static int count_text_side(const struct cmd_setup *s, const struct common_opts *
     for (size_t i = 0; i < w.nfiles; i++)
         paths[i] = w.files[i].path;
     unsigned char *sniff = walk_sniff_flags(&w);
-    struct corpus_opts copts = {.encoding = co->encoding, .threads = co->threads, .sniff = sniff};
+    struct corpus_opts copts = {
+        .encoding = co->encoding, .threads = co->threads, .sniff = sniff, .resolver = s->resolver};
     cmd_progress_start(&run.cp, co, 0, &copts);
     corpus_count(paths, w.nfiles, &s->lx, s->ac, &copts, on_doc, &run);
     cmd_progress_end(&run.cp);

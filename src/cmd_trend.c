@@ -256,7 +256,8 @@ int cmd_trend(int argc, char **argv)
     struct corpus_opts copts = {.encoding = co.encoding,
                                 .threads = co.threads,
                                 .head_len = TREND_HEAD_LEN,
-                                .sniff = s.sniff};
+                                .sniff = s.sniff,
+                                .resolver = s.resolver};
     run.walk = w;
     cmd_progress_start(&run.cp, &co, 0, &copts);
     corpus_count(s.paths, w->nfiles, &s.lx, s.ac, &copts, on_doc, &run);

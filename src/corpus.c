@@ -556,9 +556,10 @@ static void worker_release(struct worker_ctx *w)
     free(w->win.line_cp);
 }
 
-static void scan_begin(struct worker_ctx *w, size_t idx, size_t chunk)
+static void scan_begin(struct worker_ctx *w, size_t idx, size_t chunk, int part)
 {
     w->doc.index = idx;
+    w->doc.part = part;
     w->doc.path = w->sh->paths[idx];
     w->doc.chunk = chunk;
     ac_scanner_reset(&w->sc);
@@ -609,7 +610,7 @@ static struct split *scan_one(struct worker_ctx *w, const struct shared *sh, siz
     tifa_err_init(&s->err);
     memset(&s->doc, 0, sizeof(s->doc));
     s->result = NULL;
-    scan_begin(w, idx, 0);
+    scan_begin(w, idx, 0, 0);
     w->head_len = sh->o->head_len;
     size_t sniff_len = sh->o->sniff && sh->o->sniff[idx] ? WALK_SNIFF_LEN : 0;
     int rc = source_read_or_split(sh->paths[idx], sh->o->encoding, sniff_len,
@@ -758,7 +759,7 @@ static void run_job(struct worker_ctx *w, struct shared *sh, const struct job *j
     size_t head_len = 0;
     pthread_mutex_unlock(&sh->mu);
     tifa_err_init(&err);
-    scan_begin(w, sp->idx, j->k);
+    scan_begin(w, sp->idx, j->k, 1);
     w->head_len = j->k == 0 ? sh->o->head_len : 0;
     int rc =
         source_read_chunk(&sp->chunks, sh->paths[sp->idx], j->k, &w->buf, on_piece, w, &info, &err);
@@ -830,12 +831,16 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-static void deliver(struct slot *s, size_t idx, corpus_deliver_fn *fn, void *arg)
+static void deliver(const struct sink *sk, struct slot *s, size_t idx, corpus_deliver_fn *fn,
+                    void *arg)
 {
     if (s->failed)
         fn(idx, NULL, NULL, &s->err, arg);
-    else
+    else {
+        if (sk->finish)
+            sk->finish(sk->arg, s->result);
         fn(idx, &s->doc, s->result, NULL, arg);
+    }
     free(s->head);
     s->head = NULL;
     s->result = NULL;
@@ -922,7 +927,7 @@ int corpus_run(const char *const *paths, size_t nfiles, const struct lexicon *lx
         worker_meter(&w, sh, 1);
         for (size_t i = 0; i < nfiles; i++) {
             scan_one(&w, sh, i, &sh->window[0], 0);
-            deliver(&sh->window[0], i, fn, arg);
+            deliver(sink, &sh->window[0], i, fn, arg);
             meter_delivered(&sh->meter);
         }
         worker_release(&w);
@@ -956,7 +961,7 @@ int corpus_run(const char *const *paths, size_t nfiles, const struct lexicon *lx
         struct slot *s = &sh->window[sh->next_deliver % CORPUS_WINDOW];
         if (s->done) {
             pthread_mutex_unlock(&sh->mu);
-            deliver(s, sh->next_deliver, fn, arg);
+            deliver(sink, s, sh->next_deliver, fn, arg);
             meter_delivered(&sh->meter);
             pthread_mutex_lock(&sh->mu);
             sh->next_deliver++;
@@ -1018,7 +1023,7 @@ int corpus_count(const char *const *paths, size_t nfiles, const struct lexicon *
                  const struct ac *ac, const struct corpus_opts *o, corpus_doc_fn *fn, void *arg)
 {
     struct sink sink;
-    agg_count_sink(&sink, lx);
+    agg_count_sink(&sink, lx, o->resolver);
     return corpus_count_with(paths, nfiles, lx, ac, o, &sink, fn, arg);
 }
 

@@ -936,6 +936,7 @@ int lexicon_finish(struct lexicon *lx, struct tifa_err *e)
         size_t *lid = strmap_put(&labels, tk.k[i].buf, tk.k[i].len, lx->nlabels, &ins);
         if (ins) {
             ALLOC_GROW(lx->labels, lx->nlabels + 1, label_alloc);
+            memset(&lx->labels[lx->nlabels], 0, sizeof(lx->labels[lx->nlabels]));
             lx->labels[lx->nlabels].term = xstrdup(en->term);
             lx->labels[lx->nlabels].category = en->category;
             lx->labels[lx->nlabels].first_entry = i;

@@ -194,6 +194,10 @@ int cmd_setup(struct cmd_setup *s, const struct common_opts *o, unsigned need, c
         if (matcher_build(&s->lx, o->overlapping ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST, &s->ac,
                           &e))
             goto fail;
+        /* --overlapping reports every occurrence as it stands: nothing is read into it */
+        if (!o->overlapping && resolver_wanted(&s->lx, &o->reading) &&
+            resolver_build(&s->resolver, &s->lx, s->ac, &o->reading, &e))
+            goto fail;
         s->automaton_ms = cmd_now_ms() - t;
     }
     if (need & SETUP_INPUTS) {
@@ -219,6 +223,7 @@ void cmd_setup_release(struct cmd_setup *s)
     free(s->paths);
     free(s->sniff);
     walk_result_release(&s->walk);
+    resolver_free(s->resolver);
     ac_free(s->ac);
     lexicon_release(&s->lx);
     memset(s, 0, sizeof(*s));

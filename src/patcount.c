@@ -42,7 +42,7 @@ static void *pat_thread_init(void *p)
     const struct patcount_arg *a = p;
     struct pat_ts *ts = xcalloc(1, sizeof(*ts));
     ts->arg = a;
-    agg_count_sink(&ts->inner, a->lx);
+    agg_count_sink(&ts->inner, a->lx, a->resolver);
     ts->inner_ts = ts->inner.thread_init(ts->inner.arg);
     rule_scanner_init(&ts->sc, a->rules);
     sbuf_init(&ts->raw);
@@ -75,7 +75,10 @@ static void pat_begin(void *p, const struct sink_doc *d)
 
 static void pat_text(void *p, const char *utf8, size_t len)
 {
-    sbuf_add(&((struct pat_ts *)p)->raw, utf8, len);
+    struct pat_ts *ts = p;
+    sbuf_add(&ts->raw, utf8, len);
+    if (ts->inner.text)
+        ts->inner.text(ts->inner_ts, utf8, len);
 }
 
 static void pat_match(void *p, const struct sink_match *m)
@@ -171,6 +174,15 @@ static void pat_merge(void *p, void *into_p, void *next_p, const struct sink_shi
     ts->inner.merge(ts->inner_ts, into, next, shift);
 }
 
+static void pat_finish(void *arg, void *result)
+{
+    const struct patcount_arg *a = arg;
+    struct sink inner;
+    agg_count_sink(&inner, a->lx, a->resolver);
+    if (inner.finish)
+        inner.finish(inner.arg, result);
+}
+
 static void pat_discard(void *result)
 {
     if (result)
@@ -191,4 +203,6 @@ void patcount_sink(struct sink *s, const struct patcount_arg *a)
     s->end = pat_end;
     s->merge = pat_merge;
     s->discard = pat_discard;
+    if (a->resolver)
+        s->finish = pat_finish;
 }

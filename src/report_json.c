@@ -169,6 +169,106 @@ static json_t *counts_object(const struct report *r, const struct agg_count *c, 
     return o;
 }
 
+/* An entry as the reports name it: its id, or its term when it has none. */
+static const char *entry_name(const struct lexicon *lx, uint32_t entry)
+{
+    const struct lex_entry *en = &lx->entries[entry];
+    return *en->id ? en->id : en->term;
+}
+
+/* label -> {entry id -> count, "unresolved" -> count} */
+static json_t *senses_object(const struct report *r, const struct resolve_result *res)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < res->nsenses; i++) {
+        const struct resolve_sense *s = &res->senses[i];
+        const char *term = r->lx->labels[s->label_id].term;
+        json_t *l = json_object_get(o, term);
+        if (!l) {
+            l = json_object();
+            json_object_set_new(o, term, l);
+        }
+        json_object_set_new(l,
+                            s->entry == RESOLVE_UNRESOLVED ? "unresolved"
+                                                           : entry_name(r->lx, s->entry),
+                            json_integer((json_int_t)s->count));
+    }
+    return o;
+}
+
+static unsigned popcount64(uint64_t x)
+{
+    unsigned n = 0;
+    for (; x; x &= x - 1)
+        n++;
+    return n;
+}
+
+/* entry id -> sentences holding every component */
+static json_t *expansions_object(const struct report *r, const struct resolve_result *res)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < res->nexpansions; i++) {
+        const struct resolve_expansion *x = &res->expansions[i];
+        if (popcount64(x->mask) != r->lx->entries[x->entry].nexpansion)
+            continue;
+        json_object_set_new(o, entry_name(r->lx, x->entry), json_integer((json_int_t)x->count));
+    }
+    return o;
+}
+
+/* [{"id", "term", "components": [...], "complete", "sentences"}] for --partial */
+static json_t *partial_array(const struct report *r, const struct resolve_result *res)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < res->nexpansions; i++) {
+        const struct resolve_expansion *x = &res->expansions[i];
+        const struct lex_entry *en = &r->lx->entries[x->entry];
+        if (popcount64(x->mask) < r->partial)
+            continue;
+        json_t *o = json_object(), *c = json_array();
+        json_object_set_new(o, "id", json_string(entry_name(r->lx, x->entry)));
+        json_object_set_new(o, "term", json_string(en->term));
+        for (size_t k = 0; k < en->nexpansion && k < 64; k++)
+            if (x->mask >> k & 1)
+                json_array_append_new(c, json_string(en->expansion[k]));
+        json_object_set_new(o, "components", c);
+        json_object_set_new(o, "complete", json_boolean(popcount64(x->mask) == en->nexpansion));
+        json_object_set_new(o, "sentences", json_integer((json_int_t)x->count));
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
+/* short form -> {entry id -> occurrences resolved to it} */
+static json_t *abbreviations_object(const struct report *r, const struct resolve_result *res)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < res->nmoves; i++) {
+        const struct resolve_move *m = &res->moves[i];
+        const char *term = r->lx->labels[m->from].term;
+        json_t *l = json_object_get(o, term);
+        if (!l) {
+            l = json_object();
+            json_object_set_new(o, term, l);
+        }
+        json_object_set_new(l, entry_name(r->lx, m->entry), json_integer((json_int_t)m->count));
+    }
+    return o;
+}
+
+static void reading_keys(const struct report *r, json_t *o, const struct resolve_result *res)
+{
+    if (r->senses) {
+        json_object_set_new(o, "senses", senses_object(r, res));
+        json_object_set_new(o, "abbreviations", abbreviations_object(r, res));
+    }
+    if (r->expansions)
+        json_object_set_new(o, "expansions", expansions_object(r, res));
+    if (r->partial)
+        json_object_set_new(o, "partial", partial_array(r, res));
+}
+
 static void json_document(struct report *r, const struct agg_doc *doc)
 {
     json_t *o = json_object();
@@ -179,6 +279,7 @@ static void json_document(struct report *r, const struct agg_doc *doc)
     json_object_set_new(o, "han", json_integer((json_int_t)doc->han));
     json_object_set_new(o, "invalid", json_integer((json_int_t)doc->invalid));
     json_object_set_new(o, "counts", counts_object(r, doc->counts, doc->ncounts));
+    reading_keys(r, o, &doc->read);
     if (r->format == FMT_JSONL)
         put(r, o, "", "\n");
     else
@@ -218,6 +319,7 @@ static void json_end(struct report *r, const struct agg_total *tot, const struct
     json_object_set_new(t, "invalid", json_integer((json_int_t)tot->invalid));
     json_object_set_new(t, "counts", counts);
     json_object_set_new(t, "doc_freq", df);
+    reading_keys(r, t, &tot->read);
 
     json_t *terms = json_array();
     agg_rows(tot, r->lx, r->sort, r->min_count, r->top, &rows, &nrows);
@@ -226,6 +328,8 @@ static void json_end(struct report *r, const struct agg_total *tot, const struct
         json_t *o = json_object();
         json_object_set_new(o, "term", json_string(l->term));
         json_object_set_new(o, "category", json_string(l->category));
+        if (l->abbreviation)
+            json_object_set_new(o, "kind", json_string("abbreviation"));
         json_object_set_new(o, "count", json_integer((json_int_t)rows[i].count));
         json_object_set_new(o, "documents", json_integer((json_int_t)rows[i].documents));
         json_object_set_new(o, "per_10k", json_real(rows[i].per_10k));

@@ -22,6 +22,8 @@ static void table_document(struct report *r, const struct agg_doc *doc)
     d->path = xstrdup(doc->path);
     d->head = NULL;
     d->head_len = 0;
+    d->reading = NULL;
+    memset(&d->read, 0, sizeof(d->read)); /* the per-document table shows counts only */
     d->counts = xmalloc(st_mult(doc->ncounts + 1, sizeof(*doc->counts)));
     memcpy(d->counts, doc->counts, doc->ncounts * sizeof(*doc->counts));
 }

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "tifa/lexicon.h"
+#include "tifa/resolve.h"
 #include "tifa/sink.h"
 
 struct agg_count {
@@ -49,6 +50,9 @@ struct agg_doc {
     struct agg_extra *extra; /* pattern terms (patcount.h), sorted by term bytes; the command
                                 turns them into counts of a lexicon view before reporting */
     size_t nextra;
+    struct reading *reading;    /* resolve.h: until the consumer's finish step, else NULL */
+    struct resolve_result read; /* after it: senses, resolved abbreviations (already applied to
+                                   counts), expansions */
 };
 
 struct agg_total {
@@ -56,6 +60,7 @@ struct agg_total {
     uint64_t documents, bytes, chars, han, invalid;
     uint64_t *counts;   /* nlabels */
     uint64_t *doc_freq; /* nlabels */
+    struct resolve_result read; /* the documents' senses and expansions summed (moves: none) */
 };
 
 enum agg_sort { AGG_SORT_COUNT = 0, AGG_SORT_TERM, AGG_SORT_DOCS };
@@ -88,8 +93,11 @@ void agg_tally_freeze(struct agg_tally *t, const struct lexicon *lx, struct agg_
  * struct agg_doc holding its counts only (sorted as agg_tally_freeze sorts; path, statistics
  * and head unset), to be released with agg_doc_release() and free(). Chunks of a big file are
  * summed. Retains @lx (run lifetime). Without SINK_POSITIONS: a match costs one increment.
+ * With a resolver @r (NULL: none; run lifetime, built on @lx), documents are also read as
+ * resolve.h says: the consumer keeps each text, and its finish step moves resolved
+ * abbreviations to their labels and fills agg_doc.read.
  */
-void agg_count_sink(struct sink *s, const struct lexicon *lx);
+void agg_count_sink(struct sink *s, const struct lexicon *lx, const struct resolver *r);
 
 /** Frees path, counts, head and extra. */
 void agg_doc_release(struct agg_doc *doc);

@@ -55,6 +55,7 @@ struct common_opts {
     const char *files_from;
     int nul_sep;
     int quiet; /* -q: no progress line, no warnings (errors are still printed) */
+    struct resolve_opts reading; /* count's --expansions, --partial (resolve.h) */
 };
 
 void common_opts_init(struct common_opts *o);
@@ -90,6 +91,9 @@ enum cmd_setup_need {
 struct cmd_setup {
     struct lexicon lx;       /* SETUP_LEXICON; empty otherwise */
     struct ac *ac;           /* SETUP_AUTOMATON; NULL otherwise */
+    struct resolver *resolver; /* SETUP_AUTOMATON, leftmost-longest, when the lexicon has
+                                  senses with cues, abbreviations, or expansions are asked for
+                                  (resolve.h); NULL otherwise */
     struct walk_result walk; /* SETUP_INPUTS: files in path order, skipped, errors */
     const char **paths;      /* SETUP_INPUTS: the files' paths, for corpus_count */
     unsigned char *sniff;    /* SETUP_INPUTS: walk_sniff_flags(&walk), for corpus_count */

@@ -67,6 +67,8 @@ struct corpus_opts {
     const unsigned char *sniff; /* NULL, or per file 1 to apply walk.h's binary rule
                                    (walk_file.sniff): such a file is not read but delivered
                                    as an error with code TIFA_ESKIP, "binary" */
+    const struct resolver *resolver; /* corpus_count: NULL, or the documents are read as
+                                        resolve.h says (agg_count_sink) */
     corpus_progress_fn *progress; /* NULL (no cost), or called as the header says */
     void *progress_arg;
 };

@@ -19,9 +19,12 @@
 #include "tifa/rule.h"
 #include "tifa/sink.h"
 
+struct resolver;
+
 struct patcount_arg {
     const struct lexicon *lx;
     const struct rule_set *rules;
+    const struct resolver *resolver; /* NULL, or as agg_count_sink's */
 };
 
 /** Fills @s: agg_count_sink's results (struct agg_doc) with the pattern terms in extra.

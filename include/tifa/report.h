@@ -60,6 +60,9 @@ struct report {
     uint64_t min_count;
     size_t top;
     size_t ndocs; /* documents reported so far */
+    int senses;   /* the run read senses (a resolver): json has "senses" */
+    int expansions; /* --expansions: json "expansions", a table column, tsv/csv rows */
+    unsigned partial; /* --partial K: json "partial" */
     struct sbuf scratch;
     /* table: per-document rows are buffered to align them */
     struct agg_doc *docs;

@@ -55,6 +55,7 @@ struct sink_doc {
     size_t index; /* position in the input list */
     const char *path;
     size_t chunk; /* 0 for a whole file, k for the k-th chunk of a big one */
+    int part;     /* 1 for every chunk of a file read in chunks (chunk 0 included) */
 };
 
 /** One match. Pointers are borrowed for the call only. */
@@ -120,6 +121,10 @@ struct sink {
     void (*merge)(void *ts, void *into, void *next, const struct sink_shift *shift);
     /** Frees a result that will not be delivered (a read error part-way, a failed chunk). */
     void (*discard)(void *result);
+    /** When set: called on the calling thread with @arg, once for each document's result
+     *  after its chunks are merged and before it is delivered: the document-wide step of a
+     *  consumer whose chunks cannot decide alone (resolve.h's nearest cue in the document). */
+    void (*finish)(void *arg, void *result);
 };
 
 #endif

@@ -1,0 +1,809 @@
+/*
+ * resolve: senses by cues, abbreviations, expansions by sentence.
+ *
+ * How it works. resolver_build sorts the lexicon's reading work into tables: per label, its
+ * candidate entries (the senses of a shared label, or the entries that list an abbreviation)
+ * and whether a reading decides it (some candidate has cues); per counting pattern, whether a
+ * document holding it needs a reading; an overlapping automaton of every cue of those
+ * candidates (reporting the entry), and, with expansions, one of every component (reporting
+ * entry and component index). Cues and components are not patterns of the counting automaton:
+ * in leftmost-longest matching a cue such as 人民代表大会 would hide the term 人民代表大会制度.
+ *
+ * Per document the consumer keeps the text and notes what counting found; with expansions the
+ * text is also scanned for components (fast, no offsets) and the per-entry sets of components
+ * seen are kept. resolve_end reads a document that needs it: paragraph and sentence starts from
+ * the tokenizer, the counting automaton again with offsets (the same occurrences the count has),
+ * cues and components with offsets. Each occurrence takes the sense of the nearest cue of one of
+ * its candidates in its paragraph; the others wait for the document-wide step in
+ * resolve_reading_finish, after the chunks of a big file are merged.
+ */
+#include "tifa/resolve.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tifa/text.h"
+#include "tifa/xalloc.h"
+
+#define PENDING (UINT32_MAX - 1)
+
+struct resolver {
+    const struct lexicon *lx;
+    const struct ac *ac;
+    struct resolve_opts o;
+    uint32_t *cand_start; /* nlabels + 1: the candidates of label L are cand[cand_start[L]..) */
+    uint32_t *cand;
+    unsigned char *reads; /* per label: a reading decides its sense */
+    unsigned char *flag;  /* per counting pattern: a document holding it needs a reading */
+    struct ac *cue_ac;    /* NULL when no candidate has cues */
+    uint32_t *cue_entry;  /* per cue pattern */
+    struct ac *comp_ac;   /* NULL without expansions or components */
+    uint32_t *comp_entry; /* per component pattern */
+    uint8_t *comp_index;
+    uint8_t *ncomp; /* per entry: components used by expansions (0: none) */
+};
+
+struct occ {
+    uint32_t label;
+    uint32_t entry; /* a candidate, RESOLVE_UNRESOLVED, or PENDING (no cue in its paragraph) */
+    uint64_t start;
+};
+
+struct cue_hit {
+    uint32_t entry;
+    uint64_t start;
+};
+
+struct comp_hit {
+    uint32_t entry;
+    uint32_t index;
+    uint64_t start;
+    uint64_t sentence;
+};
+
+struct reading {
+    struct occ *occ;
+    size_t nocc, aocc;
+    struct cue_hit *cues; /* every cue of the document (for the document-wide step) */
+    size_t ncues, acues;
+    struct resolve_expansion *exp;
+    size_t nexp, aexp;
+};
+
+struct resolve_ts {
+    const struct resolver *r;
+    struct sbuf text;
+    int flagged, part;
+    /* components seen so far (expansions): per entry a mask, and the entries touched */
+    struct ac_scanner comp_hits;
+    uint64_t *seen;
+    uint32_t *touched;
+    size_t ntouched;
+    /* the reading */
+    struct ac_scanner main_sc, cue_sc, comp_sc;
+    struct reading *rd;
+    struct cue_hit *cues; /* this document's cues, sorted by (entry, start) for the search */
+    size_t ncues, acues;
+    uint64_t *cue_para;
+    size_t acue_para;
+    struct comp_hit *comps;
+    size_t ncomps, acomps;
+    uint64_t *para, *sent; /* starts of paragraphs and sentences */
+    size_t npara, apara, nsent, asent;
+};
+
+int resolver_wanted(const struct lexicon *lx, const struct resolve_opts *o)
+{
+    if (o && o->expansions)
+        return 1;
+    for (size_t i = 0; i < lx->nlabels; i++)
+        if (lx->labels[i].abbreviation || lx->labels[i].senses > 1)
+            return 1;
+    return 0;
+}
+
+/* The candidates of every label: its senses, or for an abbreviation the entries listing it. */
+static void build_candidates(struct resolver *r)
+{
+    const struct lexicon *lx = r->lx;
+    size_t *n = xcalloc(lx->nlabels + 1, sizeof(size_t));
+    uint32_t *abbr_label = NULL;
+    size_t nabbr = 0, aabbr = 0;
+    for (size_t i = 0; i < lx->nentries; i++) {
+        const struct lex_entry *en = &lx->entries[i];
+        if (en->dropped)
+            continue;
+        n[en->label_id]++;
+        for (size_t k = 0; k < en->nabbreviations; k++) {
+            uint32_t lid;
+            struct tifa_err e;
+            tifa_err_init(&e);
+            if (lexicon_find(lx, en->abbreviations[k], &lid, &e) != 1)
+                lid = UINT32_MAX; /* cannot happen: lexicon_finish made it a label */
+            ALLOC_GROW(abbr_label, nabbr + 1, aabbr);
+            abbr_label[nabbr++] = lid;
+            if (lid != UINT32_MAX)
+                n[lid]++;
+        }
+    }
+    r->cand_start = xcalloc(lx->nlabels + 1, sizeof(uint32_t));
+    for (size_t l = 0; l < lx->nlabels; l++)
+        r->cand_start[l + 1] = r->cand_start[l] + (uint32_t)n[l];
+    r->cand = xmalloc(st_mult(r->cand_start[lx->nlabels] + 1, sizeof(uint32_t)));
+    memset(n, 0, (lx->nlabels + 1) * sizeof(size_t));
+    size_t a = 0;
+    for (size_t i = 0; i < lx->nentries; i++) {
+        const struct lex_entry *en = &lx->entries[i];
+        if (en->dropped)
+            continue;
+        r->cand[r->cand_start[en->label_id] + n[en->label_id]++] = (uint32_t)i;
+        for (size_t k = 0; k < en->nabbreviations; k++, a++)
+            if (abbr_label[a] != UINT32_MAX)
+                r->cand[r->cand_start[abbr_label[a]] + n[abbr_label[a]]++] = (uint32_t)i;
+    }
+    free(abbr_label);
+    free(n);
+}
+
+static int build_cues(struct resolver *r, struct tifa_err *e)
+{
+    const struct lexicon *lx = r->lx;
+    struct ac_pattern *p = NULL;
+    size_t np = 0, ap = 0;
+    unsigned char *used = xcalloc(lx->nentries + 1, 1);
+    r->reads = xcalloc(lx->nlabels + 1, 1);
+    for (size_t l = 0; l < lx->nlabels; l++) {
+        const struct lex_label *lb = &lx->labels[l];
+        if (!lb->abbreviation && lb->senses < 2)
+            continue;
+        for (uint32_t c = r->cand_start[l]; c < r->cand_start[l + 1]; c++)
+            if (lx->entries[r->cand[c]].ncues)
+                r->reads[l] = 1;
+        for (uint32_t c = r->cand_start[l]; r->reads[l] && c < r->cand_start[l + 1]; c++)
+            used[r->cand[c]] = 1;
+    }
+    for (size_t i = 0; i < lx->nentries; i++) {
+        if (!used[i])
+            continue;
+        for (size_t k = 0; k < lx->entries[i].ncues; k++) {
+            ALLOC_GROW(p, np + 1, ap);
+            p[np].text = lx->entries[i].cues[k];
+            p[np++].term_id = (uint32_t)i;
+        }
+    }
+    free(used);
+    r->flag = xcalloc(lx->npatterns + 1, 1);
+    for (size_t i = 0; i < lx->npatterns; i++)
+        r->flag[i] = r->reads[lx->patterns[i].label_id];
+    int rc = 0;
+    if (np) {
+        struct ac_build_opts o = {0, AC_OVERLAPPING, 0};
+        r->cue_entry = xmalloc(st_mult(np, sizeof(uint32_t)));
+        for (size_t i = 0; i < np; i++)
+            r->cue_entry[i] = p[i].term_id;
+        rc = ac_build(&r->cue_ac, p, np, &o, e);
+    }
+    free(p);
+    return rc;
+}
+
+static int build_components(struct resolver *r, struct tifa_err *e)
+{
+    const struct lexicon *lx = r->lx;
+    struct ac_pattern *p = NULL;
+    size_t np = 0, ap = 0;
+    r->ncomp = xcalloc(lx->nentries + 1, 1);
+    if (!r->o.expansions)
+        return 0;
+    for (size_t i = 0; i < lx->nentries; i++) {
+        const struct lex_entry *en = &lx->entries[i];
+        if (en->dropped || en->nexpansion < 2 || en->nexpansion > 64)
+            continue;
+        r->ncomp[i] = (uint8_t)en->nexpansion;
+        for (size_t k = 0; k < en->nexpansion; k++) {
+            ALLOC_GROW(p, np + 1, ap);
+            p[np].text = en->expansion[k];
+            p[np++].term_id = (uint32_t)i;
+        }
+    }
+    int rc = 0;
+    if (np) {
+        struct ac_build_opts o = {0, AC_OVERLAPPING, 0};
+        r->comp_entry = xmalloc(st_mult(np, sizeof(uint32_t)));
+        r->comp_index = xmalloc(np);
+        for (size_t i = 0, k = 0; i < np; i++) {
+            k = i && p[i].term_id == p[i - 1].term_id ? k + 1 : 0;
+            r->comp_entry[i] = p[i].term_id;
+            r->comp_index[i] = (uint8_t)k;
+        }
+        rc = ac_build(&r->comp_ac, p, np, &o, e);
+    }
+    free(p);
+    return rc;
+}
+
+int resolver_build(struct resolver **out, const struct lexicon *lx, const struct ac *ac,
+                   const struct resolve_opts *o, struct tifa_err *e)
+{
+    struct resolver *r = xcalloc(1, sizeof(*r));
+    r->lx = lx;
+    r->ac = ac;
+    if (o)
+        r->o = *o;
+    build_candidates(r);
+    if (build_cues(r, e) || build_components(r, e)) {
+        resolver_free(r);
+        return TIFA_EDATA;
+    }
+    *out = r;
+    return 0;
+}
+
+void resolver_free(struct resolver *r)
+{
+    if (!r)
+        return;
+    free(r->cand_start);
+    free(r->cand);
+    free(r->reads);
+    free(r->flag);
+    if (r->cue_ac)
+        ac_free(r->cue_ac);
+    free(r->cue_entry);
+    if (r->comp_ac)
+        ac_free(r->comp_ac);
+    free(r->comp_entry);
+    free(r->comp_index);
+    free(r->ncomp);
+    free(r);
+}
+
+int resolver_reads_label(const struct resolver *r, uint32_t label_id)
+{
+    return label_id < r->lx->nlabels && r->reads[label_id];
+}
+
+const struct lexicon *resolver_lexicon(const struct resolver *r)
+{
+    return r->lx;
+}
+
+unsigned resolver_components(const struct resolver *r, uint32_t entry)
+{
+    return entry < r->lx->nentries ? r->ncomp[entry] : 0;
+}
+
+/* ---- per thread ---- */
+
+static void on_comp_hits(const uint32_t *ids, size_t n, void *arg)
+{
+    struct resolve_ts *t = arg;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t en = t->r->comp_entry[ids[i]];
+        if (!t->seen[en])
+            t->touched[t->ntouched++] = en;
+        t->seen[en] |= (uint64_t)1 << t->r->comp_index[ids[i]];
+    }
+}
+
+static void on_main(const struct ac_match *m, void *arg)
+{
+    struct resolve_ts *t = arg;
+    if (m->pattern_id >= t->r->lx->npatterns || !t->r->flag[m->pattern_id])
+        return; /* a blocker, or a label without senses to choose */
+    struct reading *rd = t->rd;
+    ALLOC_GROW(rd->occ, rd->nocc + 1, rd->aocc);
+    rd->occ[rd->nocc].label = m->term_id;
+    rd->occ[rd->nocc].entry = PENDING;
+    rd->occ[rd->nocc++].start = m->start_off;
+}
+
+static void on_cue(const struct ac_match *m, void *arg)
+{
+    struct resolve_ts *t = arg;
+    ALLOC_GROW(t->cues, t->ncues + 1, t->acues);
+    t->cues[t->ncues].entry = t->r->cue_entry[m->pattern_id];
+    t->cues[t->ncues++].start = m->start_off;
+}
+
+static void on_comp(const struct ac_match *m, void *arg)
+{
+    struct resolve_ts *t = arg;
+    ALLOC_GROW(t->comps, t->ncomps + 1, t->acomps);
+    struct comp_hit *c = &t->comps[t->ncomps++];
+    c->entry = t->r->comp_entry[m->pattern_id];
+    c->index = t->r->comp_index[m->pattern_id];
+    c->start = m->start_off;
+    c->sentence = 0;
+}
+
+struct resolve_ts *resolve_ts_new(const struct resolver *r)
+{
+    struct resolve_ts *t = xcalloc(1, sizeof(*t));
+    t->r = r;
+    sbuf_init(&t->text);
+    ac_scanner_init(&t->main_sc, r->ac, on_main, t);
+    if (r->cue_ac)
+        ac_scanner_init(&t->cue_sc, r->cue_ac, on_cue, t);
+    if (r->comp_ac) {
+        ac_scanner_init(&t->comp_sc, r->comp_ac, on_comp, t);
+        ac_scanner_init(&t->comp_hits, r->comp_ac, NULL, t);
+        ac_scanner_hits(&t->comp_hits, on_comp_hits, t);
+        t->seen = xcalloc(r->lx->nentries + 1, sizeof(uint64_t));
+        t->touched = xmalloc(st_mult(r->lx->nentries + 1, sizeof(uint32_t)));
+    }
+    return t;
+}
+
+void resolve_ts_free(struct resolve_ts *t)
+{
+    if (!t)
+        return;
+    sbuf_release(&t->text);
+    ac_scanner_release(&t->main_sc);
+    if (t->r->cue_ac)
+        ac_scanner_release(&t->cue_sc);
+    if (t->r->comp_ac) {
+        ac_scanner_release(&t->comp_sc);
+        ac_scanner_release(&t->comp_hits);
+    }
+    free(t->seen);
+    free(t->touched);
+    free(t->cues);
+    free(t->cue_para);
+    free(t->comps);
+    free(t->para);
+    free(t->sent);
+    resolve_reading_free(t->rd);
+    free(t);
+}
+
+void resolve_begin(struct resolve_ts *t, int part)
+{
+    sbuf_reset(&t->text);
+    t->flagged = 0;
+    t->part = part;
+    if (t->r->comp_ac) {
+        for (size_t i = 0; i < t->ntouched; i++)
+            t->seen[t->touched[i]] = 0;
+        t->ntouched = 0;
+        ac_scanner_reset(&t->comp_hits);
+    }
+}
+
+void resolve_text(struct resolve_ts *t, const char *utf8, size_t len)
+{
+    sbuf_add(&t->text, utf8, len);
+    if (t->r->comp_ac)
+        ac_scan(&t->comp_hits, utf8, len);
+}
+
+void resolve_note_ids(struct resolve_ts *t, const uint32_t *pattern_ids, size_t n)
+{
+    const unsigned char *flag = t->r->flag;
+    for (size_t i = 0; i < n && !t->flagged; i++)
+        t->flagged = flag[pattern_ids[i]];
+}
+
+/* The index of the last start at or before @off in the sorted @starts (0 when none). */
+static size_t span_of(const uint64_t *starts, size_t n, uint64_t off)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (starts[mid] <= off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? lo - 1 : 0;
+}
+
+static int cmp_cue(const void *a, const void *b)
+{
+    const struct cue_hit *x = a, *y = b;
+    if (x->entry != y->entry)
+        return x->entry < y->entry ? -1 : 1;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* The first cue of @entry in @cues (sorted by entry, start), and the end of its run. */
+static void cue_run(const struct cue_hit *cues, size_t n, uint32_t entry, size_t *from, size_t *to)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cues[mid].entry < entry)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *from = lo;
+    while (lo < n && cues[lo].entry == entry)
+        lo++;
+    *to = lo;
+}
+
+struct nearest {
+    uint64_t dist;
+    int after; /* the cue starts after the occurrence (a cue before wins a tie) */
+    uint32_t entry;
+    int found;
+};
+
+static void offer(struct nearest *best, uint64_t dist, int after, uint32_t entry)
+{
+    if (!best->found || dist < best->dist || (dist == best->dist && after < best->after)) {
+        best->dist = dist;
+        best->after = after;
+        best->entry = entry;
+        best->found = 1;
+    }
+}
+
+/*
+ * The sense of the occurrence at @start among the candidates of @label: the nearest cue by start
+ * offset, within [@lo, @hi) (a paragraph, or the whole document). Candidates are tried in
+ * lexicon order and only a strictly better cue replaces one found, so ties go to the entry
+ * listed first.
+ */
+static uint32_t nearest_cue(const struct resolver *r, const struct cue_hit *cues, size_t ncues,
+                            uint32_t label, uint64_t start, uint64_t lo, uint64_t hi)
+{
+    struct nearest best = {0, 0, 0, 0};
+    for (uint32_t c = r->cand_start[label]; c < r->cand_start[label + 1]; c++) {
+        uint32_t entry = r->cand[c];
+        size_t from, to;
+        cue_run(cues, ncues, entry, &from, &to);
+        /* the first cue of the entry that starts after @start */
+        size_t a = from, b = to;
+        while (a < b) {
+            size_t mid = a + (b - a) / 2;
+            if (cues[mid].start <= start)
+                a = mid + 1;
+            else
+                b = mid;
+        }
+        if (a > from && cues[a - 1].start >= lo && cues[a - 1].start < hi)
+            offer(&best, start - cues[a - 1].start, 0, entry);
+        if (a < to && cues[a].start >= lo && cues[a].start < hi)
+            offer(&best, cues[a].start - start, 1, entry);
+    }
+    return best.found ? best.entry : PENDING;
+}
+
+static int cmp_comp(const void *a, const void *b)
+{
+    const struct comp_hit *x = a, *y = b;
+    if (x->sentence != y->sentence)
+        return x->sentence < y->sentence ? -1 : 1;
+    if (x->entry != y->entry)
+        return x->entry < y->entry ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static unsigned popcount64(uint64_t x)
+{
+    unsigned n = 0;
+    for (; x; x &= x - 1)
+        n++;
+    return n;
+}
+
+static void read_expansions(struct resolve_ts *t)
+{
+    const struct resolver *r = t->r;
+    struct reading *rd = t->rd;
+    for (size_t i = 0; i < t->ncomps; i++)
+        t->comps[i].sentence = span_of(t->sent, t->nsent, t->comps[i].start);
+    qsort(t->comps, t->ncomps, sizeof(*t->comps), cmp_comp);
+    for (size_t i = 0; i < t->ncomps;) {
+        size_t j = i;
+        uint64_t mask = 0;
+        for (; j < t->ncomps && t->comps[j].sentence == t->comps[i].sentence &&
+               t->comps[j].entry == t->comps[i].entry;
+             j++)
+            mask |= (uint64_t)1 << t->comps[j].index;
+        unsigned n = r->ncomp[t->comps[i].entry], have = popcount64(mask);
+        if (have == n || (r->o.partial && have >= r->o.partial)) {
+            ALLOC_GROW(rd->exp, rd->nexp + 1, rd->aexp);
+            rd->exp[rd->nexp].entry = t->comps[i].entry;
+            rd->exp[rd->nexp].mask = mask;
+            rd->exp[rd->nexp++].count = 1;
+        }
+        i = j;
+    }
+}
+
+/* Does any entry hold enough of its components for a sentence to count? */
+static int components_suffice(const struct resolve_ts *t)
+{
+    const struct resolver *r = t->r;
+    for (size_t i = 0; i < t->ntouched; i++) {
+        uint32_t en = t->touched[i];
+        unsigned have = popcount64(t->seen[en]);
+        if (have == r->ncomp[en] || (r->o.partial && have >= r->o.partial))
+            return 1;
+    }
+    return 0;
+}
+
+static void read_boundaries(struct resolve_ts *t)
+{
+    struct text_iter it;
+    struct text_token tok;
+    t->npara = t->nsent = 0;
+    text_iter_init(&it, t->text.buf, t->text.len);
+    while (text_next(&it, &tok)) {
+        if (tok.flags & TEXT_PARA_START) {
+            ALLOC_GROW(t->para, t->npara + 1, t->apara);
+            t->para[t->npara++] = tok.off;
+        }
+        if (tok.flags & TEXT_SENT_START) {
+            ALLOC_GROW(t->sent, t->nsent + 1, t->asent);
+            t->sent[t->nsent++] = tok.off;
+        }
+    }
+}
+
+struct reading *resolve_end(struct resolve_ts *t)
+{
+    const struct resolver *r = t->r;
+    int comps = 0;
+    if (r->comp_ac) {
+        ac_scan_finish(&t->comp_hits);
+        comps = components_suffice(t);
+    }
+    /* a chunk of a big file keeps its cues even when it needs no reading itself: an
+     * occurrence in another chunk may find its nearest cue here */
+    int cues_only = !t->flagged && !comps && t->part && r->cue_ac;
+    if (!t->flagged && !comps && !cues_only)
+        return NULL;
+    t->rd = xcalloc(1, sizeof(*t->rd));
+    t->ncues = t->ncomps = 0;
+    const char *s = t->text.buf ? t->text.buf : "";
+    if (r->cue_ac) {
+        ac_scanner_reset(&t->cue_sc);
+        ac_scan(&t->cue_sc, s, t->text.len);
+        ac_scan_finish(&t->cue_sc);
+    }
+    if (t->flagged || comps)
+        read_boundaries(t);
+    if (t->flagged) {
+        ac_scanner_reset(&t->main_sc);
+        ac_scan(&t->main_sc, s, t->text.len);
+        ac_scan_finish(&t->main_sc);
+        qsort(t->cues, t->ncues, sizeof(*t->cues), cmp_cue);
+        struct reading *rd = t->rd;
+        for (size_t i = 0; i < rd->nocc; i++) {
+            size_t p = span_of(t->para, t->npara, rd->occ[i].start);
+            uint64_t lo = t->npara ? t->para[p] : 0;
+            uint64_t hi = p + 1 < t->npara ? t->para[p + 1] : UINT64_MAX;
+            rd->occ[i].entry = nearest_cue(r, t->cues, t->ncues, rd->occ[i].label,
+                                           rd->occ[i].start, lo, hi);
+        }
+    }
+    if (comps) {
+        ac_scanner_reset(&t->comp_sc);
+        ac_scan(&t->comp_sc, s, t->text.len);
+        ac_scan_finish(&t->comp_sc);
+        read_expansions(t);
+    }
+    struct reading *rd = t->rd;
+    t->rd = NULL;
+    /* the document-wide step needs the cues only while some occurrence is pending */
+    int pending = t->part;
+    for (size_t i = 0; i < rd->nocc && !pending; i++)
+        pending = rd->occ[i].entry == PENDING;
+    if (pending && t->ncues) {
+        rd->cues = xmalloc(st_mult(t->ncues, sizeof(*rd->cues)));
+        memcpy(rd->cues, t->cues, t->ncues * sizeof(*rd->cues));
+        rd->ncues = rd->acues = t->ncues;
+    }
+    return rd;
+}
+
+/* ---- merging and the document-wide step ---- */
+
+void resolve_reading_free(struct reading *rd)
+{
+    if (!rd)
+        return;
+    free(rd->occ);
+    free(rd->cues);
+    free(rd->exp);
+    free(rd);
+}
+
+struct reading *resolve_reading_merge(struct reading *into, struct reading *next, uint64_t shift)
+{
+    if (!next)
+        return into;
+    for (size_t i = 0; i < next->nocc; i++)
+        next->occ[i].start += shift;
+    for (size_t i = 0; i < next->ncues; i++)
+        next->cues[i].start += shift;
+    if (!into)
+        return next;
+    if (next->nocc) {
+        ALLOC_GROW(into->occ, into->nocc + next->nocc, into->aocc);
+        memcpy(into->occ + into->nocc, next->occ, next->nocc * sizeof(*next->occ));
+        into->nocc += next->nocc;
+    }
+    if (next->ncues) {
+        ALLOC_GROW(into->cues, into->ncues + next->ncues, into->acues);
+        memcpy(into->cues + into->ncues, next->cues, next->ncues * sizeof(*next->cues));
+        into->ncues += next->ncues;
+    }
+    if (next->nexp) {
+        ALLOC_GROW(into->exp, into->nexp + next->nexp, into->aexp);
+        memcpy(into->exp + into->nexp, next->exp, next->nexp * sizeof(*next->exp));
+        into->nexp += next->nexp;
+    }
+    resolve_reading_free(next);
+    return into;
+}
+
+struct sense_key {
+    uint32_t label, entry;
+};
+
+static int cmp_sense_key(const void *a, const void *b)
+{
+    const struct sense_key *x = a, *y = b;
+    if (x->label != y->label)
+        return x->label < y->label ? -1 : 1;
+    return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
+static int cmp_sense_pair(const struct resolve_sense *x, const struct resolve_sense *y)
+{
+    if (x->label_id != y->label_id)
+        return x->label_id < y->label_id ? -1 : 1;
+    return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
+static int cmp_move_pair(const struct resolve_move *x, const struct resolve_move *y)
+{
+    if (x->from != y->from)
+        return x->from < y->from ? -1 : 1;
+    return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
+static int cmp_move(const void *a, const void *b)
+{
+    return cmp_move_pair(a, b);
+}
+
+static int cmp_exp(const void *a, const void *b)
+{
+    const struct resolve_expansion *x = a, *y = b;
+    if (x->entry != y->entry)
+        return x->entry < y->entry ? -1 : 1;
+    return x->mask < y->mask ? -1 : x->mask > y->mask;
+}
+
+void resolve_reading_finish(const struct resolver *r, struct reading *rd,
+                            struct resolve_result *res)
+{
+    if (!rd)
+        return;
+    const struct lexicon *lx = r->lx;
+    size_t amoves = 0;
+    if (rd->ncues)
+        qsort(rd->cues, rd->ncues, sizeof(*rd->cues), cmp_cue);
+    /* every occurrence as a (label it counts under, entry) key */
+    struct sense_key *k = xmalloc(st_mult(rd->nocc + 1, sizeof(*k)));
+    for (size_t i = 0; i < rd->nocc; i++) {
+        struct occ *o = &rd->occ[i];
+        if (o->entry == PENDING)
+            o->entry = nearest_cue(r, rd->cues, rd->ncues, o->label, o->start, 0, UINT64_MAX);
+        if (o->entry == PENDING)
+            o->entry = RESOLVE_UNRESOLVED;
+        uint32_t under = o->label;
+        if (o->entry != RESOLVE_UNRESOLVED && lx->labels[o->label].abbreviation) {
+            under = lx->entries[o->entry].label_id;
+            ALLOC_GROW(res->moves, res->nmoves + 1, amoves);
+            res->moves[res->nmoves].from = o->label;
+            res->moves[res->nmoves].to = under;
+            res->moves[res->nmoves].entry = o->entry;
+            res->moves[res->nmoves++].count = 1;
+        }
+        k[i].label = under;
+        k[i].entry = o->entry;
+    }
+    qsort(k, rd->nocc, sizeof(*k), cmp_sense_key);
+    for (size_t i = 0; i < rd->nocc; i++) {
+        if (res->nsenses && res->senses[res->nsenses - 1].label_id == k[i].label &&
+            res->senses[res->nsenses - 1].entry == k[i].entry) {
+            res->senses[res->nsenses - 1].count++;
+            continue;
+        }
+        res->senses = xrealloc(res->senses, st_mult(res->nsenses + 1, sizeof(*res->senses)));
+        res->senses[res->nsenses].label_id = k[i].label;
+        res->senses[res->nsenses].entry = k[i].entry;
+        res->senses[res->nsenses++].count = 1;
+    }
+    free(k);
+    /* moves and expansions: equal keys summed */
+    qsort(res->moves, res->nmoves, sizeof(*res->moves), cmp_move);
+    size_t m = 0;
+    for (size_t i = 0; i < res->nmoves; i++) {
+        if (m && !cmp_move_pair(&res->moves[m - 1], &res->moves[i]))
+            res->moves[m - 1].count += res->moves[i].count;
+        else
+            res->moves[m++] = res->moves[i];
+    }
+    res->nmoves = m;
+    qsort(rd->exp, rd->nexp, sizeof(*rd->exp), cmp_exp);
+    for (size_t i = 0; i < rd->nexp; i++) {
+        if (res->nexpansions && res->expansions[res->nexpansions - 1].entry == rd->exp[i].entry &&
+            res->expansions[res->nexpansions - 1].mask == rd->exp[i].mask) {
+            res->expansions[res->nexpansions - 1].count += rd->exp[i].count;
+            continue;
+        }
+        res->expansions = xrealloc(res->expansions,
+                                   st_mult(res->nexpansions + 1, sizeof(*res->expansions)));
+        res->expansions[res->nexpansions++] = rd->exp[i];
+    }
+    resolve_reading_free(rd);
+}
+
+/*
+ * Merges the sorted array @b (@nb records of @size bytes) into the sorted array *@a (*@na),
+ * summing the uint64_t count at byte @count_at of records that @cmp finds equal. The three
+ * record kinds share this: each is a key and a count.
+ */
+static void merge_sum(void **a, size_t *na, const void *b, size_t nb, size_t size,
+                      size_t count_at, int (*cmp)(const void *, const void *))
+{
+    if (!nb)
+        return;
+    char *v = xmalloc(st_mult(*na + nb, size)), *x = *a;
+    const char *y = b;
+    size_t i = 0, j = 0, n = 0;
+    while (i < *na || j < nb) {
+        int c = i == *na ? 1 : j == nb ? -1 : cmp(x + i * size, y + j * size);
+        if (c < 0)
+            memcpy(v + n++ * size, x + i++ * size, size);
+        else if (c > 0)
+            memcpy(v + n++ * size, y + j++ * size, size);
+        else {
+            uint64_t s, t;
+            memcpy(&s, x + i * size + count_at, sizeof(s));
+            memcpy(&t, y + j * size + count_at, sizeof(t));
+            s += t;
+            memcpy(v + n * size, x + i * size, size);
+            memcpy(v + n * size + count_at, &s, sizeof(s));
+            n++, i++, j++;
+        }
+    }
+    free(*a);
+    *a = v;
+    *na = n;
+}
+
+static int cmp_sense_v(const void *a, const void *b)
+{
+    return cmp_sense_pair(a, b);
+}
+
+void resolve_result_add(struct resolve_result *into, const struct resolve_result *from)
+{
+    merge_sum((void **)&into->senses, &into->nsenses, from->senses, from->nsenses,
+              sizeof(*from->senses), offsetof(struct resolve_sense, count), cmp_sense_v);
+    merge_sum((void **)&into->moves, &into->nmoves, from->moves, from->nmoves,
+              sizeof(*from->moves), offsetof(struct resolve_move, count), cmp_move);
+    merge_sum((void **)&into->expansions, &into->nexpansions, from->expansions,
+              from->nexpansions, sizeof(*from->expansions),
+              offsetof(struct resolve_expansion, count), cmp_exp);
+}
+
+void resolve_result_release(struct resolve_result *res)
+{
+    free(res->senses);
+    free(res->moves);
+    free(res->expansions);
+    memset(res, 0, sizeof(*res));
+}
