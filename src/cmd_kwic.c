@@ -280,7 +280,24 @@ int cmd_kwic(int argc, char **argv)
     }
 
     struct walk_result *w = &s.walk;
-    struct kwic_opts ko = {(unsigned)width, sentence, shown, blocked};
+    /* with senses read, an asked term's abbreviations are scanned too: a cue may resolve them
+     * to it (records not of an asked term are dropped after the reading) */
+    unsigned char *scanned = shown;
+    if (shown && s.resolver) {
+        scanned = xmalloc(s.lx.nlabels + 1);
+        memcpy(scanned, shown, s.lx.nlabels + 1);
+        for (size_t i = 0; i < s.lx.nentries; i++) {
+            const struct lex_entry *en = &s.lx.entries[i];
+            for (size_t k = 0; !en->dropped && shown[en->label_id] && k < en->nabbreviations; k++) {
+                uint32_t lid;
+                struct tifa_err le;
+                tifa_err_init(&le);
+                if (lexicon_find(&s.lx, en->abbreviations[k], &lid, &le) == 1)
+                    scanned[lid] = 1;
+            }
+        }
+    }
+    struct kwic_opts ko = {(unsigned)width, sentence, scanned, blocked, s.resolver, shown};
     struct sink sink;
     kwic_sink(&sink, &ko);
     struct kwic_run run;
@@ -334,6 +351,8 @@ int cmd_kwic(int argc, char **argv)
     report_kwic_end(&run.rep, run.documents, run.found, &w->skipped, &w->errors);
     status = w->errors.n ? EXIT_PARTIAL : EXIT_OK;
     free(run.docs);
+    if (scanned != shown)
+        free(scanned);
     free(shown);
     free(literal);
     cmd_setup_release(&s);

@@ -157,12 +157,15 @@ size_t kwic_sentence_right(const char *after, size_t alen)
 struct kwic_ts {
     const struct kwic_opts *o;
     struct kwic_list *cur;
+    struct resolve_ts *rt; /* with a resolver */
 };
 
 static void *kwic_thread_init(void *arg)
 {
     struct kwic_ts *ts = xcalloc(1, sizeof(*ts));
     ts->o = arg;
+    if (ts->o->resolver)
+        ts->rt = resolve_ts_new(ts->o->resolver);
     return ts;
 }
 
@@ -170,16 +173,23 @@ static void kwic_thread_release(void *p)
 {
     struct kwic_ts *ts = p;
     kwic_list_free(ts->cur);
+    resolve_ts_free(ts->rt);
     free(ts);
 }
 
 static void kwic_begin(void *p, const struct sink_doc *d)
 {
     struct kwic_ts *ts = p;
-    (void)d;
     if (!ts->cur)
         ts->cur = xcalloc(1, sizeof(*ts->cur));
     kwic_list_clear(ts->cur);
+    if (ts->rt)
+        resolve_begin(ts->rt, d->part);
+}
+
+static void kwic_text(void *p, const char *utf8, size_t len)
+{
+    resolve_text(((struct kwic_ts *)p)->rt, utf8, len);
 }
 
 static void kwic_match(void *p, const struct sink_match *m)
@@ -204,6 +214,9 @@ static void kwic_match(void *p, const struct sink_match *m)
     r->column = m->column;
     r->label_id = m->label_id;
     r->blocker = m->blocker;
+    r->sense = KWIC_NO_SENSE;
+    if (ts->rt && !m->blocker)
+        resolve_note_ids(ts->rt, &m->pattern_id, 1);
     r->left_len = (uint32_t)blen;
     r->match_len = (uint32_t)m->len;
     r->right_len = (uint32_t)alen;
@@ -220,13 +233,51 @@ static void *kwic_end(void *p, const struct sink_doc *d)
     (void)d;
     struct kwic_list *l = ts->cur;
     ts->cur = NULL;
+    if (ts->rt)
+        l->reading = resolve_end(ts->rt);
     return l;
+}
+
+/* The document-wide step (sink.finish): each record takes the label its occurrence counts
+ * under and its sense, as count decides them; a record of neither an asked term nor an asked
+ * short form goes. */
+static void kwic_finish(void *arg, void *result)
+{
+    const struct kwic_opts *o = arg;
+    const struct lexicon *lx = resolver_lexicon(o->resolver);
+    struct kwic_list *l = result;
+    struct resolve_result res;
+    memset(&res, 0, sizeof(res));
+    resolve_reading_finish(o->resolver, l->reading, &res);
+    l->reading = NULL;
+    size_t k = 0, n = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        struct kwic_rec *r = &l->v[i];
+        while (k < res.nocc && res.occ[k].start < r->off)
+            k++;
+        const struct lex_label *lb = &lx->labels[r->label_id];
+        uint32_t as_written = r->label_id;
+        if (!r->blocker && k < res.nocc && res.occ[k].start == r->off) {
+            r->label_id = res.occ[k].label_id;
+            r->sense = res.occ[k].entry;
+        } else if (!r->blocker && (lb->abbreviation || lb->senses > 1))
+            r->sense = RESOLVE_UNRESOLVED;
+        if (o->asked && !o->asked[r->label_id] && !o->asked[as_written]) {
+            free(r->text);
+            continue;
+        }
+        l->v[n++] = *r;
+    }
+    l->n = n;
+    resolve_result_release(&res);
 }
 
 static void kwic_merge(void *p, void *into, void *next, const struct sink_shift *shift)
 {
     struct kwic_list *a = into, *b = next;
     (void)p;
+    a->reading = resolve_reading_merge(a->reading, b->reading, shift->off);
+    b->reading = NULL;
     for (size_t i = 0; i < b->n; i++) {
         struct kwic_rec *r = &b->v[i];
         r->off += shift->off;
@@ -260,6 +311,10 @@ void kwic_sink(struct sink *s, const struct kwic_opts *o)
     s->end = kwic_end;
     s->merge = kwic_merge;
     s->discard = kwic_discard;
+    if (o->resolver) {
+        s->text = kwic_text;
+        s->finish = kwic_finish;
+    }
 }
 
 void kwic_list_clear(struct kwic_list *l)
@@ -274,6 +329,7 @@ void kwic_list_free(struct kwic_list *l)
     if (!l)
         return;
     kwic_list_clear(l);
+    resolve_reading_free(l->reading);
     free(l->v);
     free(l);
 }

@@ -190,6 +190,14 @@ static void json_record(struct report_kwic *r, const struct kwic_rec *rec,
     if (r->sentence)
         json_field(o, ", \"sentence\": ", rec->text,
                    (size_t)rec->left_len + rec->match_len + rec->right_len);
+    if (rec->sense != KWIC_NO_SENSE) {
+        const char *sense = "unresolved";
+        if (rec->sense != RESOLVE_UNRESOLVED) {
+            const struct lex_entry *en = &r->lx->entries[rec->sense];
+            sense = *en->id ? en->id : en->term;
+        }
+        json_field(o, ", \"sense\": ", sense, strlen(sense));
+    }
     if (rec->blocker) {
         sbuf_addstr(o, ", \"blocked\": true");
         json_field(o, ", \"blocker\": ", rec->blocker, strlen(rec->blocker));

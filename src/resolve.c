@@ -695,6 +695,8 @@ void resolve_reading_finish(const struct resolver *r, struct reading *rd,
         qsort(rd->cues, rd->ncues, sizeof(*rd->cues), cmp_cue);
     /* every occurrence as a (label it counts under, entry) key */
     struct sense_key *k = xmalloc(st_mult(rd->nocc + 1, sizeof(*k)));
+    res->occ = xmalloc(st_mult(rd->nocc + 1, sizeof(*res->occ)));
+    res->nocc = rd->nocc;
     for (size_t i = 0; i < rd->nocc; i++) {
         struct occ *o = &rd->occ[i];
         if (o->entry == PENDING)
@@ -712,6 +714,9 @@ void resolve_reading_finish(const struct resolver *r, struct reading *rd,
         }
         k[i].label = under;
         k[i].entry = o->entry;
+        res->occ[i].start = o->start;
+        res->occ[i].label_id = under;
+        res->occ[i].entry = o->entry;
     }
     qsort(k, rd->nocc, sizeof(*k), cmp_sense_key);
     for (size_t i = 0; i < rd->nocc; i++) {
@@ -805,5 +810,6 @@ void resolve_result_release(struct resolve_result *res)
     free(res->senses);
     free(res->moves);
     free(res->expansions);
+    free(res->occ);
     memset(res, 0, sizeof(*res));
 }

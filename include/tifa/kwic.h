@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "tifa/lexicon.h"
+#include "tifa/resolve.h"
 #include "tifa/sink.h"
 
 struct kwic_opts {
@@ -37,6 +38,13 @@ struct kwic_opts {
     const unsigned char *labels; /* NULL, or per label id 1 for the terms to show */
     int blocked;                 /* also the occurrences a not_within string hid (sink.h's
                                     SINK_BLOCKED), with kwic_rec.blocker set */
+    const struct resolver *resolver; /* NULL, or senses and abbreviations are read as count
+                                        reads them (resolve.h): kwic_rec.label_id becomes the
+                                        label the occurrence counts under, and sense is set */
+    const unsigned char *asked;      /* with a resolver and @labels: the labels asked for; a
+                                        record is kept when its label as written or the label
+                                        it counts under was asked (an unresolved abbreviation
+                                        of an asked term is dropped) */
 };
 
 struct kwic_rec {
@@ -51,12 +59,17 @@ struct kwic_rec {
     char *text;          /* left, match, right (see above); NUL-terminated after right */
     const char *blocker; /* NULL, or the not_within string that hid the term here (the match is
                             the blocker's text; run lifetime, the lexicon's) */
+    uint32_t sense;      /* KWIC_NO_SENSE for a label of one entry; else the entry index, or
+                            RESOLVE_UNRESOLVED */
 };
+
+#define KWIC_NO_SENSE (UINT32_MAX - 2)
 
 /* A growable list of records: one document's (the sink's result) or the command's buffer. */
 struct kwic_list {
     struct kwic_rec *v;
     size_t n, alloc;
+    struct reading *reading; /* with a resolver, until the finish step */
 };
 
 /** Makes @s the concordance consumer for @o (borrowed for the run): positions, the labels of

@@ -75,6 +75,13 @@ struct resolve_expansion {
     uint64_t count;
 };
 
+/* One occurrence a reading decided: where it starts, the label it counts under, its entry. */
+struct resolve_occ {
+    uint64_t start;
+    uint32_t label_id;
+    uint32_t entry; /* RESOLVE_UNRESOLVED when no cue decided */
+};
+
 /* The final reading of a document. Arrays sorted: senses by (label id, entry; unresolved last);
  * moves by (from, entry); expansions by (entry, mask). */
 struct resolve_result {
@@ -84,6 +91,9 @@ struct resolve_result {
     size_t nmoves;
     struct resolve_expansion *expansions;
     size_t nexpansions;
+    struct resolve_occ *occ; /* every occurrence read, by start (for concordances; totals
+                                never hold any) */
+    size_t nocc;
 };
 
 struct resolver;

@@ -97,7 +97,7 @@ static struct kwic_rec rec(uint64_t seq, const char *left, const char *match, co
 static void test_sort_outward(void **state)
 {
     (void)state;
-    struct kwic_list l = {NULL, 0, 0};
+    struct kwic_list l = {NULL, 0, 0, NULL};
     ALLOC_GROW(l.v, 4, l.alloc);
     /* left contexts read from the match back: ...AB < ...B? no: compare B, then A */
     l.v[l.n++] = rec(0, "zzA", "X", "b2");
@@ -130,7 +130,7 @@ static void test_sort_outward(void **state)
 static void sample_once(uint64_t seed, uint64_t *picked)
 {
     struct kwic_sample s;
-    struct kwic_list out = {NULL, 0, 0};
+    struct kwic_list out = {NULL, 0, 0, NULL};
     kwic_sample_init(&s, KEEP, seed);
     for (uint64_t i = 0; i < NREC; i++) {
         struct kwic_rec r = rec(i, "", "X", "");
