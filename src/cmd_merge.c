@@ -94,7 +94,63 @@ static int union_lexicon(const struct savedreport *rs, size_t nr, struct lexicon
     json_decref(arr);
     for (size_t id = 0; !rc && id < lx->nlabels; id++)
         strmap_put(ids, lx->labels[id].term, strlen(lx->labels[id].term), id, NULL);
+    for (size_t k = 0; !rc && k < nr; k++)
+        for (size_t t = 0; t < rs[k].terms.n; t++) {
+            const char *term = intern_str(&rs[k].terms, t);
+            const size_t *v = strmap_get(ids, term, strlen(term));
+            if (v && rs[k].abbreviation[t])
+                lx->labels[*v].abbreviation = 1; /* "kind": "abbreviation" stays */
+        }
     return rc;
+}
+
+/* Adds the reading keys @src into @dst: numbers summed under equal key paths; "partial"
+ * records (id, components) summed by their "sentences". */
+static void sum_reading(json_t *dst, json_t *src)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(src, key, v)
+    {
+        json_t *d = json_object_get(dst, key);
+        if (json_is_integer(v)) {
+            json_int_t have = json_is_integer(d) ? json_integer_value(d) : 0;
+            json_object_set_new(dst, key, json_integer(have + json_integer_value(v)));
+        } else if (json_is_object(v)) {
+            if (!json_is_object(d)) {
+                d = json_object();
+                json_object_set_new(dst, key, d);
+            }
+            sum_reading(d, v);
+        } else if (json_is_array(v)) {
+            if (!json_is_array(d)) {
+                d = json_array();
+                json_object_set_new(dst, key, d);
+            }
+            size_t i;
+            json_t *rec;
+            json_array_foreach(v, i, rec)
+            {
+                json_t *same = NULL, *x;
+                size_t j;
+                json_array_foreach(d, j, x)
+                {
+                    if (json_equal(json_object_get(x, "id"), json_object_get(rec, "id")) &&
+                        json_equal(json_object_get(x, "components"),
+                                   json_object_get(rec, "components")))
+                        same = x;
+                }
+                json_int_t n = json_integer_value(json_object_get(rec, "sentences"));
+                if (same)
+                    n += json_integer_value(json_object_get(same, "sentences"));
+                else {
+                    same = json_deep_copy(rec);
+                    json_array_append_new(d, same);
+                }
+                json_object_set_new(same, "sentences", json_integer(n));
+            }
+        }
+    }
 }
 
 static size_t label_of(const struct strmap *ids, const struct savedreport *r, size_t term_id)
@@ -245,8 +301,17 @@ int cmd_merge(int argc, char **argv)
         }
     qsort(refs, nref, sizeof(*refs), cmp_doc_ref);
 
+    json_t *read = NULL;
+    for (size_t k = 0; k < nr; k++) {
+        if (!rs[k].reading)
+            continue;
+        if (!read)
+            read = json_object();
+        sum_reading(read, rs[k].reading);
+    }
     struct report rep;
     report_init(&rep, stdout, report_count_ops(fmt), &lx, "merge");
+    rep.totals_read_json = read;
     rep.lexinfo = &li;
     rep.sort = sort;
     rep.top = cut.top;
@@ -269,11 +334,13 @@ int cmd_merge(int argc, char **argv)
             doc.counts[k].count = sd->counts[k].count;
         }
         doc.ncounts = sd->ncounts;
+        doc.read_json = sd->reading;
         agg_counts_sort(doc.counts, doc.ncounts, &lx);
         report_document(&rep, &doc);
         free(doc.counts);
     }
     report_end(&rep, &tot, &skipped, &errors);
+    json_decref(read);
     free(refs);
     agg_total_release(&tot);
     free(sources);

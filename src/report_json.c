@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "tifa/report.h"
+#include "tifa/savedreport.h"
 
 void report_json_add_string(struct sbuf *out, const char *s, size_t len)
 {
@@ -188,10 +189,9 @@ static json_t *senses_object(const struct report *r, const struct resolve_result
             l = json_object();
             json_object_set_new(o, term, l);
         }
-        json_object_set_new(l,
-                            s->entry == RESOLVE_UNRESOLVED ? "unresolved"
-                                                           : entry_name(r->lx, s->entry),
-                            json_integer((json_int_t)s->count));
+        json_object_set_new(
+            l, s->entry == RESOLVE_UNRESOLVED ? "unresolved" : entry_name(r->lx, s->entry),
+            json_integer((json_int_t)s->count));
     }
     return o;
 }
@@ -257,6 +257,16 @@ static json_t *abbreviations_object(const struct report *r, const struct resolve
     return o;
 }
 
+/* A merged report's reading keys, as the saved reports wrote them (summed for totals). */
+static void reading_keys_json(json_t *o, json_t *read)
+{
+    for (size_t k = 0; read && k < 4; k++) {
+        json_t *v = json_object_get(read, savedreport_reading_keys[k]);
+        if (v)
+            json_object_set(o, savedreport_reading_keys[k], v);
+    }
+}
+
 static void reading_keys(const struct report *r, json_t *o, const struct resolve_result *res)
 {
     if (r->senses) {
@@ -280,6 +290,7 @@ static void json_document(struct report *r, const struct agg_doc *doc)
     json_object_set_new(o, "invalid", json_integer((json_int_t)doc->invalid));
     json_object_set_new(o, "counts", counts_object(r, doc->counts, doc->ncounts));
     reading_keys(r, o, &doc->read);
+    reading_keys_json(o, doc->read_json);
     if (r->format == FMT_JSONL)
         put(r, o, "", "\n");
     else
@@ -320,6 +331,7 @@ static void json_end(struct report *r, const struct agg_total *tot, const struct
     json_object_set_new(t, "counts", counts);
     json_object_set_new(t, "doc_freq", df);
     reading_keys(r, t, &tot->read);
+    reading_keys_json(t, r->totals_read_json);
 
     json_t *terms = json_array();
     agg_rows(tot, r->lx, r->sort, r->min_count, r->top, &rows, &nrows);

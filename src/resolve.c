@@ -580,8 +580,8 @@ struct reading *resolve_end(struct resolve_ts *t)
             size_t p = span_of(t->para, t->npara, rd->occ[i].start);
             uint64_t lo = t->npara ? t->para[p] : 0;
             uint64_t hi = p + 1 < t->npara ? t->para[p + 1] : UINT64_MAX;
-            rd->occ[i].entry = nearest_cue(r, t->cues, t->ncues, rd->occ[i].label,
-                                           rd->occ[i].start, lo, hi);
+            rd->occ[i].entry =
+                nearest_cue(r, t->cues, t->ncues, rd->occ[i].label, rd->occ[i].start, lo, hi);
         }
     }
     if (comps) {
@@ -748,8 +748,8 @@ void resolve_reading_finish(const struct resolver *r, struct reading *rd,
             res->expansions[res->nexpansions - 1].count += rd->exp[i].count;
             continue;
         }
-        res->expansions = xrealloc(res->expansions,
-                                   st_mult(res->nexpansions + 1, sizeof(*res->expansions)));
+        res->expansions =
+            xrealloc(res->expansions, st_mult(res->nexpansions + 1, sizeof(*res->expansions)));
         res->expansions[res->nexpansions++] = rd->exp[i];
     }
     resolve_reading_free(rd);
@@ -760,8 +760,8 @@ void resolve_reading_finish(const struct resolver *r, struct reading *rd,
  * summing the uint64_t count at byte @count_at of records that @cmp finds equal. The three
  * record kinds share this: each is a key and a count.
  */
-static void merge_sum(void **a, size_t *na, const void *b, size_t nb, size_t size,
-                      size_t count_at, int (*cmp)(const void *, const void *))
+static void merge_sum(void **a, size_t *na, const void *b, size_t nb, size_t size, size_t count_at,
+                      int (*cmp)(const void *, const void *))
 {
     if (!nb)
         return;
@@ -798,11 +798,10 @@ void resolve_result_add(struct resolve_result *into, const struct resolve_result
 {
     merge_sum((void **)&into->senses, &into->nsenses, from->senses, from->nsenses,
               sizeof(*from->senses), offsetof(struct resolve_sense, count), cmp_sense_v);
-    merge_sum((void **)&into->moves, &into->nmoves, from->moves, from->nmoves,
-              sizeof(*from->moves), offsetof(struct resolve_move, count), cmp_move);
-    merge_sum((void **)&into->expansions, &into->nexpansions, from->expansions,
-              from->nexpansions, sizeof(*from->expansions),
-              offsetof(struct resolve_expansion, count), cmp_exp);
+    merge_sum((void **)&into->moves, &into->nmoves, from->moves, from->nmoves, sizeof(*from->moves),
+              offsetof(struct resolve_move, count), cmp_move);
+    merge_sum((void **)&into->expansions, &into->nexpansions, from->expansions, from->nexpansions,
+              sizeof(*from->expansions), offsetof(struct resolve_expansion, count), cmp_exp);
 }
 
 void resolve_result_release(struct resolve_result *res)

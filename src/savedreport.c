@@ -52,8 +52,10 @@ static size_t intern(struct savedreport *r, const char *term)
         r->categories = xreallocarray(r->categories, r->terms_alloc, sizeof(*r->categories));
         r->counts = xreallocarray(r->counts, r->terms_alloc, sizeof(*r->counts));
         r->doc_freq = xreallocarray(r->doc_freq, r->terms_alloc, sizeof(*r->doc_freq));
+        r->abbreviation = xreallocarray(r->abbreviation, r->terms_alloc, 1);
     }
     if (inserted) {
+        r->abbreviation[id] = 0;
         r->categories[id] = xstrdup("");
         r->counts[id] = 0;
         r->doc_freq[id] = 0;
@@ -145,6 +147,24 @@ static void set_doc_freq(struct ctx *c, size_t id, uint64_t n, void *arg)
     c->r->doc_freq[id] = n;
 }
 
+const char *const savedreport_reading_keys[4] = {"senses", "abbreviations", "expansions",
+                                                 "partial"};
+
+/* The reading keys of @o, or NULL: a new object holding references to them. */
+static json_t *reading_of(json_t *o)
+{
+    json_t *r = NULL;
+    for (size_t k = 0; k < 4; k++) {
+        json_t *v = json_object_get(o, savedreport_reading_keys[k]);
+        if (!v)
+            continue;
+        if (!r)
+            r = json_object();
+        json_object_set(r, savedreport_reading_keys[k], v);
+    }
+    return r;
+}
+
 static int get_documents(struct ctx *c, json_t *root)
 {
     json_t *docs = json_object_get(root, "documents");
@@ -180,6 +200,7 @@ static int get_documents(struct ctx *c, json_t *root)
         snprintf(w, sizeof(w), "documents[%zu].counts", i);
         if (get_counts(c, counts, w, add_doc_count, d))
             return c->e->code;
+        d->reading = reading_of(o);
     }
     return 0;
 }
@@ -198,6 +219,7 @@ static int get_totals(struct ctx *c, json_t *root)
         get_counts(c, json_object_get(t, "counts"), "totals.counts", set_total, NULL) ||
         get_counts(c, json_object_get(t, "doc_freq"), "totals.doc_freq", set_doc_freq, NULL))
         return c->e->code;
+    r->reading = reading_of(t);
     return 0;
 }
 
@@ -246,6 +268,9 @@ static int get_categories(struct ctx *c, json_t *root)
             free(c->r->categories[id]);
             c->r->categories[id] = xstrdup(json_string_value(cat));
         }
+        json_t *kind = json_object_get(o, "kind");
+        if (json_is_string(kind) && !strcmp(json_string_value(kind), "abbreviation"))
+            c->r->abbreviation[intern(c->r, json_string_value(t))] = 1;
     }
     return 0;
 }
@@ -389,7 +414,10 @@ void savedreport_release(struct savedreport *r)
     for (size_t i = 0; i < r->ndocs; i++) {
         free(r->docs[i].path);
         free(r->docs[i].counts);
+        json_decref(r->docs[i].reading);
     }
+    json_decref(r->reading);
+    free(r->abbreviation);
     free(r->docs);
     note_list_release(&r->skipped);
     note_list_release(&r->errors);

@@ -20,6 +20,8 @@
 #include "tifa/resolve.h"
 #include "tifa/sink.h"
 
+struct json_t;
+
 struct agg_count {
     uint32_t label_id;
     uint64_t count;
@@ -53,13 +55,15 @@ struct agg_doc {
     struct reading *reading;    /* resolve.h: until the consumer's finish step, else NULL */
     struct resolve_result read; /* after it: senses, resolved abbreviations (already applied to
                                    counts), expansions */
+    struct json_t *read_json;   /* merge: the reading keys of a saved report's document, as
+                                   they were written (borrowed); NULL otherwise */
 };
 
 struct agg_total {
     size_t nlabels;
     uint64_t documents, bytes, chars, han, invalid;
-    uint64_t *counts;   /* nlabels */
-    uint64_t *doc_freq; /* nlabels */
+    uint64_t *counts;           /* nlabels */
+    uint64_t *doc_freq;         /* nlabels */
     struct resolve_result read; /* the documents' senses and expansions summed (moves: none) */
 };
 

@@ -54,7 +54,7 @@ struct common_opts {
     size_t globs_alloc;
     const char *files_from;
     int nul_sep;
-    int quiet; /* -q: no progress line, no warnings (errors are still printed) */
+    int quiet;                   /* -q: no progress line, no warnings (errors are still printed) */
     struct resolve_opts reading; /* count's --expansions, --partial (resolve.h) */
 };
 
@@ -89,14 +89,14 @@ enum cmd_setup_need {
  * command, freed by cmd_setup_release.
  */
 struct cmd_setup {
-    struct lexicon lx;       /* SETUP_LEXICON; empty otherwise */
-    struct ac *ac;           /* SETUP_AUTOMATON; NULL otherwise */
+    struct lexicon lx;         /* SETUP_LEXICON; empty otherwise */
+    struct ac *ac;             /* SETUP_AUTOMATON; NULL otherwise */
     struct resolver *resolver; /* SETUP_AUTOMATON, leftmost-longest, when the lexicon has
                                   senses with cues, abbreviations, or expansions are asked for
                                   (resolve.h); NULL otherwise */
-    struct walk_result walk; /* SETUP_INPUTS: files in path order, skipped, errors */
-    const char **paths;      /* SETUP_INPUTS: the files' paths, for corpus_count */
-    unsigned char *sniff;    /* SETUP_INPUTS: walk_sniff_flags(&walk), for corpus_count */
+    struct walk_result walk;   /* SETUP_INPUTS: files in path order, skipped, errors */
+    const char **paths;        /* SETUP_INPUTS: the files' paths, for corpus_count */
+    unsigned char *sniff;      /* SETUP_INPUTS: walk_sniff_flags(&walk), for corpus_count */
     double lexicon_ms, automaton_ms, walk_ms; /* how long each step took (TIFA_DEBUG_TIMING) */
 };
 

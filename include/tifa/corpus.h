@@ -69,7 +69,7 @@ struct corpus_opts {
                                    as an error with code TIFA_ESKIP, "binary" */
     const struct resolver *resolver; /* corpus_count: NULL, or the documents are read as
                                         resolve.h says (agg_count_sink) */
-    corpus_progress_fn *progress; /* NULL (no cost), or called as the header says */
+    corpus_progress_fn *progress;    /* NULL (no cost), or called as the header says */
     void *progress_arg;
 };
 

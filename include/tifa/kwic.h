@@ -33,11 +33,11 @@
 #include "tifa/sink.h"
 
 struct kwic_opts {
-    unsigned width;              /* display columns of context on each side */
-    int sentence;                /* the match's sentence instead of a window */
-    const unsigned char *labels; /* NULL, or per label id 1 for the terms to show */
-    int blocked;                 /* also the occurrences a not_within string hid (sink.h's
-                                    SINK_BLOCKED), with kwic_rec.blocker set */
+    unsigned width;                  /* display columns of context on each side */
+    int sentence;                    /* the match's sentence instead of a window */
+    const unsigned char *labels;     /* NULL, or per label id 1 for the terms to show */
+    int blocked;                     /* also the occurrences a not_within string hid (sink.h's
+                                        SINK_BLOCKED), with kwic_rec.blocker set */
     const struct resolver *resolver; /* NULL, or senses and abbreviations are read as count
                                         reads them (resolve.h): kwic_rec.label_id becomes the
                                         label the occurrence counts under, and sense is set */

@@ -43,6 +43,11 @@
 #include "tifa/intern.h"
 #include "tifa/note.h"
 
+struct json_t;
+
+/* The keys of a count report that hold what a reading decided (resolve.h), in output order. */
+extern const char *const savedreport_reading_keys[4];
+
 /* The report schema version this tifa writes and reads (the "tifa" key). */
 #define SAVEDREPORT_VERSION 1
 
@@ -57,6 +62,10 @@ struct savedreport_doc {
     uint64_t bytes, chars, han, invalid;
     struct savedreport_count *counts; /* in the report's order; counts of 0 are dropped */
     size_t ncounts;
+    struct json_t *reading; /* NULL, or an object of the reading keys the document had
+                               (senses, abbreviations, expansions, partial: resolve.h), kept
+                               as JSON: they name entries by id, which a report has no
+                               lexicon for */
 };
 
 struct savedreport {
@@ -74,8 +83,10 @@ struct savedreport {
     struct savedreport_doc *docs;
     size_t ndocs;
     uint64_t documents, bytes, chars, han, invalid; /* totals */
-    struct note_list skipped;                       /* text = the reason */
-    struct note_list errors;                        /* text = the message */
+    struct json_t *reading;                         /* the totals' reading keys, as for a doc */
+    unsigned char *abbreviation; /* per term id: "kind": "abbreviation" in "terms" */
+    struct note_list skipped;    /* text = the reason */
+    struct note_list errors;     /* text = the message */
 };
 
 /**
