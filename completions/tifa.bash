@@ -11,7 +11,7 @@ _tifa_commands="count discover kwic diff merge trend lexicon help"
 _tifa_own_opts()
 {
     case $1 in
-    count) echo "-f --format --per-doc --top --min-count --sort --pattern --patterns --expansions --partial" ;;
+    count) echo "-f --format --per-doc --top --min-count --sort --pattern --patterns --expansions --partial --by-sense" ;;
     discover) echo "--kind --min-docs --known --rules --reference -f --format --top" ;;
     kwic) echo "-e --term --all -f --format -w --width --sentence --blocked --sort --max --sample --seed --color" ;;
     diff) echo "-f --format --alpha --all --exit-code --color --top --min-count" ;;

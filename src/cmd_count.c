@@ -39,7 +39,9 @@ static const char count_usage[] =
     "  --expansions          also count the sentences that spell an entry out: all of its\n"
     "                        expansion components, in any order, anything between them\n"
     "  --partial K           also report sentences holding at least K components of an\n"
-    "                        entry, with the ones they hold (implies --expansions)\n";
+    "                        entry, with the ones they hold (implies --expansions)\n"
+    "  --by-sense            where a cue decided which entry a shared label or an\n"
+    "                        abbreviation stands for, count it under the entry's id\n";
 
 enum {
     OPT_FORMAT = 1,
@@ -50,7 +52,8 @@ enum {
     OPT_PATTERN,
     OPT_PATTERNS,
     OPT_EXPANSIONS,
-    OPT_PARTIAL
+    OPT_PARTIAL,
+    OPT_BY_SENSE
 };
 
 struct count_run {
@@ -58,11 +61,57 @@ struct count_run {
     struct agg_total tot;
     struct walk_result *walk; /* read errors and binary files join its lists */
     struct cmd_progress cp;
-    struct lexicon *view;     /* with patterns: the lexicon and the pattern terms, else NULL */
-    struct strmap pat_ids;    /* pattern term -> label id in view */
+    struct lexicon *view;     /* with patterns or --by-sense: the lexicon and the pattern
+                                 terms or entry ids, else NULL */
+    struct strmap pat_ids;    /* pattern term or entry id -> label id in view */
     struct agg_count *counts; /* a document's counts with its pattern terms */
     size_t counts_alloc;
+    int by_sense;
+    struct strmap sense_ids; /* --by-sense: entry id -> entry index */
+    struct agg_extra *extra; /* --by-sense: a document's extra terms with its senses */
+    size_t extra_alloc;
+    struct agg_count *sense_counts;
+    size_t sense_counts_alloc;
 };
+
+static int cmp_extra_term(const void *a, const void *b)
+{
+    return strcmp(((const struct agg_extra *)a)->term, ((const struct agg_extra *)b)->term);
+}
+
+/* --by-sense: @d is @doc with every decided sense moved from its label to an extra term, the
+ * entry's id (the extra terms become labels of the view as pattern terms do). */
+static void with_sense_terms(struct count_run *run, const struct agg_doc *doc, struct agg_doc *d)
+{
+    const struct lexicon *lx = run->view;
+    *d = *doc;
+    size_t ne = doc->nextra;
+    ALLOC_GROW(run->extra, ne + doc->read.nsenses + 1, run->extra_alloc);
+    memcpy(run->extra, doc->extra, ne * sizeof(*doc->extra));
+    ALLOC_GROW(run->sense_counts, doc->ncounts + 1, run->sense_counts_alloc);
+    memcpy(run->sense_counts, doc->counts, doc->ncounts * sizeof(*doc->counts));
+    size_t nc = doc->ncounts;
+    for (size_t i = 0; i < doc->read.nsenses; i++) {
+        const struct resolve_sense *s = &doc->read.senses[i];
+        if (s->entry == RESOLVE_UNRESOLVED)
+            continue;
+        const struct lex_entry *en = &lx->entries[s->entry];
+        run->extra[ne].term = *en->id ? en->id : en->term;
+        run->extra[ne++].count = s->count;
+        for (size_t k = 0; k < nc; k++)
+            if (run->sense_counts[k].label_id == s->label_id)
+                run->sense_counts[k].count -= s->count;
+    }
+    size_t m = 0;
+    for (size_t k = 0; k < nc; k++)
+        if (run->sense_counts[k].count)
+            run->sense_counts[m++] = run->sense_counts[k];
+    qsort(run->extra, ne, sizeof(*run->extra), cmp_extra_term);
+    d->counts = run->sense_counts;
+    d->ncounts = m;
+    d->extra = run->extra;
+    d->nextra = ne;
+}
 
 /* A document's pattern terms as counts of the view (new terms become labels), sorted with the
  * lexicon's counts as agg sorts them; @d is @doc with those counts. */
@@ -82,7 +131,9 @@ static void with_pattern_terms(struct count_run *run, const struct agg_doc *doc,
         int inserted;
         size_t *id = strmap_put(&run->pat_ids, term, strlen(term), run->view->nlabels, &inserted);
         if (inserted) {
-            lexicon_view_add(run->view, term, "pattern");
+            const size_t *e =
+                run->by_sense ? strmap_get(&run->sense_ids, term, strlen(term)) : NULL;
+            lexicon_view_add(run->view, term, e ? run->view->entries[*e].category : "pattern");
             added = 1;
         }
         run->counts[doc->ncounts + i].label_id = (uint32_t)*id;
@@ -106,7 +157,11 @@ static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_er
         return;
     }
     cmd_warn_invalid(&run->cp, doc);
-    struct agg_doc d;
+    struct agg_doc d, ds;
+    if (run->by_sense) {
+        with_sense_terms(run, doc, &ds);
+        doc = &ds;
+    }
     if (run->view) {
         with_pattern_terms(run, doc, &d);
         doc = &d;
@@ -137,18 +192,24 @@ static int add_pattern(struct rule_set *rs, const char *arg)
 int cmd_count(int argc, char **argv)
 {
     static const struct optparse_spec count_opts[] = {
-        {OPT_FORMAT, 'f', "format", 1},   {OPT_PER_DOC, 0, "per-doc", 0},
-        {OPT_TOP, 0, "top", 1},           {OPT_MIN_COUNT, 0, "min-count", 1},
-        {OPT_SORT, 0, "sort", 1},         {OPT_PATTERN, 0, "pattern", 1},
-        {OPT_PATTERNS, 0, "patterns", 1}, {OPT_EXPANSIONS, 0, "expansions", 0},
-        {OPT_PARTIAL, 0, "partial", 1},   {0, 0, NULL, 0},
+        {OPT_FORMAT, 'f', "format", 1},
+        {OPT_PER_DOC, 0, "per-doc", 0},
+        {OPT_TOP, 0, "top", 1},
+        {OPT_MIN_COUNT, 0, "min-count", 1},
+        {OPT_SORT, 0, "sort", 1},
+        {OPT_PATTERN, 0, "pattern", 1},
+        {OPT_PATTERNS, 0, "patterns", 1},
+        {OPT_EXPANSIONS, 0, "expansions", 0},
+        {OPT_PARTIAL, 0, "partial", 1},
+        {OPT_BY_SENSE, 0, "by-sense", 0},
+        {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {count_opts, common_lexicon_opts,
                                                   common_input_opts, NULL};
     struct common_opts co;
     struct optparse p;
     enum report_format fmt = FMT_TABLE;
-    int per_doc = 0, c, status = EXIT_OK;
+    int per_doc = 0, by_sense = 0, c, status = EXIT_OK;
     struct cmd_cut cut = {0, 0};
     enum agg_sort sort = AGG_SORT_COUNT;
     struct rule_set patterns;
@@ -179,6 +240,7 @@ int cmd_count(int argc, char **argv)
                 goto usage;
             break;
         case OPT_EXPANSIONS: co.reading.expansions = 1; break;
+        case OPT_BY_SENSE: by_sense = 1; break;
         case OPT_PARTIAL: {
             uint64_t k;
             if (optparse_number(&p, 1, 64, &k))
@@ -231,10 +293,17 @@ int cmd_count(int argc, char **argv)
     struct count_run run;
     memset(&run, 0, sizeof(run));
     struct lexicon view;
-    if (patterns.n) {
+    run.by_sense = by_sense && s.resolver;
+    if (patterns.n || run.by_sense) {
         lexicon_view_init(&view, &s.lx);
         run.view = &view;
         strmap_init(&run.pat_ids);
+    }
+    if (run.by_sense) {
+        strmap_init(&run.sense_ids);
+        for (size_t i = 0; i < s.lx.nentries; i++)
+            if (!s.lx.entries[i].dropped && *s.lx.entries[i].id)
+                strmap_put(&run.sense_ids, s.lx.entries[i].id, strlen(s.lx.entries[i].id), i, NULL);
     }
     report_init(&run.rep, stdout, report_count_ops(fmt), run.view ? run.view : &s.lx, "count");
     run.rep.per_doc = per_doc;
@@ -284,6 +353,10 @@ int cmd_count(int argc, char **argv)
         strmap_release(&run.pat_ids);
         free(run.counts);
     }
+    if (run.by_sense)
+        strmap_release(&run.sense_ids);
+    free(run.extra);
+    free(run.sense_counts);
     cmd_setup_release(&s);
     rule_set_release(&patterns);
     common_opts_release(&co);

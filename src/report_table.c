@@ -62,20 +62,37 @@ static void print_per_doc(struct report *r)
     fputc('\n', r->out);
 }
 
+/* Per label: the sentences that spelled one of its entries out in full (--expansions). */
+static uint64_t *spelled_out(const struct report *r, const struct agg_total *tot)
+{
+    uint64_t *n = xcalloc(r->lx->nlabels + 1, sizeof(uint64_t));
+    for (size_t i = 0; i < tot->read.nexpansions; i++) {
+        const struct resolve_expansion *x = &tot->read.expansions[i];
+        const struct lex_entry *en = &r->lx->entries[x->entry];
+        uint64_t full = en->nexpansion >= 64 ? UINT64_MAX : ((uint64_t)1 << en->nexpansion) - 1;
+        if (x->mask == full)
+            n[en->label_id] += x->count;
+    }
+    return n;
+}
+
 static void table_end(struct report *r, const struct agg_total *tot, const struct note_list *sk,
                       const struct note_list *er)
 {
-    static const enum table_align align[] = {TABLE_LEFT, TABLE_RIGHT, TABLE_RIGHT, TABLE_RIGHT,
-                                             TABLE_LEFT};
-    static const char *const head[] = {"TERM", "COUNT", "DOCS", "PER 10K", "CATEGORY"};
+    static const enum table_align align[] = {TABLE_LEFT,  TABLE_RIGHT, TABLE_RIGHT,
+                                             TABLE_RIGHT, TABLE_LEFT,  TABLE_RIGHT};
+    static const char *const head[] = {"TERM",    "COUNT",    "DOCS",
+                                       "PER 10K", "CATEGORY", "SPELLED OUT"};
     struct agg_row *rows;
     size_t nrows;
     struct table t;
+    uint64_t *spelled = r->expansions ? spelled_out(r, tot) : NULL;
+    size_t ncols = spelled ? 6 : 5;
 
     if (r->per_doc)
         print_per_doc(r);
     agg_rows(tot, r->lx, r->sort, r->min_count, r->top, &rows, &nrows);
-    table_init(&t, 5, align, 0);
+    table_init(&t, ncols, align, 0);
     table_add_row(&t, head);
     for (size_t i = 0; i < nrows; i++) {
         const struct lex_label *l = &r->lx->labels[rows[i].label_id];
@@ -84,7 +101,24 @@ static void table_end(struct report *r, const struct agg_total *tot, const struc
         table_addf(&t, "%llu", (unsigned long long)rows[i].documents);
         table_addf(&t, "%.2f", rows[i].per_10k);
         table_add(&t, l->category);
+        if (spelled) {
+            table_addf(&t, "%llu", (unsigned long long)spelled[rows[i].label_id]);
+            spelled[rows[i].label_id] = 0;
+        }
     }
+    /* formulas only spelled out, never named: rows of their own, count 0 */
+    for (size_t l = 0; spelled && l < r->lx->nlabels; l++) {
+        if (!spelled[l])
+            continue;
+        table_add(&t, r->lx->labels[l].term);
+        table_add(&t, "0");
+        table_add(&t, "0");
+        table_add(&t, "0.00");
+        table_add(&t, r->lx->labels[l].category);
+        table_addf(&t, "%llu", (unsigned long long)spelled[l]);
+        nrows++;
+    }
+    free(spelled);
     free(rows);
     if (nrows)
         table_print(&t, r->out);

@@ -9,7 +9,28 @@
 
 static void sv_begin(struct report *r)
 {
-    fputs(r->format == FMT_CSV ? "path,term,count\r\n" : "path\tterm\tcount\n", r->out);
+    if (r->expansions)
+        fputs(r->format == FMT_CSV ? "path,term,count,kind\r\n" : "path\tterm\tcount\tkind\n",
+              r->out);
+    else
+        fputs(r->format == FMT_CSV ? "path,term,count\r\n" : "path\tterm\tcount\n", r->out);
+}
+
+/* With --expansions: a row per entry spelled out in full in the document (count: sentences). */
+static void sv_expansions(struct report *r, const struct agg_doc *doc, struct sbuf *sb, int csv)
+{
+    for (size_t i = 0; i < doc->read.nexpansions; i++) {
+        const struct resolve_expansion *x = &doc->read.expansions[i];
+        const struct lex_entry *en = &r->lx->entries[x->entry];
+        uint64_t full = en->nexpansion >= 64 ? UINT64_MAX : ((uint64_t)1 << en->nexpansion) - 1;
+        if (x->mask != full)
+            continue;
+        report_sv_field(sb, csv, doc->path);
+        sbuf_addch(sb, csv ? ',' : '\t');
+        report_sv_field(sb, csv, en->term);
+        sbuf_addf(sb, csv ? ",%llu,expansion\r\n" : "\t%llu\texpansion\n",
+                  (unsigned long long)x->count);
+    }
 }
 
 static void sv_document(struct report *r, const struct agg_doc *doc)
@@ -21,8 +42,13 @@ static void sv_document(struct report *r, const struct agg_doc *doc)
         report_sv_field(sb, csv, doc->path);
         sbuf_addch(sb, csv ? ',' : '\t');
         report_sv_field(sb, csv, r->lx->labels[doc->counts[i].label_id].term);
-        sbuf_addf(sb, csv ? ",%llu\r\n" : "\t%llu\n", (unsigned long long)doc->counts[i].count);
+        sbuf_addf(sb, csv ? ",%llu" : "\t%llu", (unsigned long long)doc->counts[i].count);
+        if (r->expansions)
+            sbuf_addstr(sb, csv ? ",label" : "\tlabel");
+        sbuf_addstr(sb, csv ? "\r\n" : "\n");
     }
+    if (r->expansions)
+        sv_expansions(r, doc, sb, csv);
     fwrite(sb->buf, 1, sb->len, r->out);
 }
 
