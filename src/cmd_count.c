@@ -87,9 +87,11 @@ static void with_sense_terms(struct count_run *run, const struct agg_doc *doc, s
     *d = *doc;
     size_t ne = doc->nextra;
     ALLOC_GROW(run->extra, ne + doc->read.nsenses + 1, run->extra_alloc);
-    memcpy(run->extra, doc->extra, ne * sizeof(*doc->extra));
+    if (ne)
+        memcpy(run->extra, doc->extra, ne * sizeof(*doc->extra));
     ALLOC_GROW(run->sense_counts, doc->ncounts + 1, run->sense_counts_alloc);
-    memcpy(run->sense_counts, doc->counts, doc->ncounts * sizeof(*doc->counts));
+    if (doc->ncounts)
+        memcpy(run->sense_counts, doc->counts, doc->ncounts * sizeof(*doc->counts));
     size_t nc = doc->ncounts;
     for (size_t i = 0; i < doc->read.nsenses; i++) {
         const struct resolve_sense *s = &doc->read.senses[i];

@@ -28,6 +28,13 @@
 
 #define PENDING (UINT32_MAX - 1)
 
+/* qsort, but never with an empty (possibly unallocated) array: UBSan rejects qsort(NULL, 0). */
+static void sort_records(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(base, n, size, cmp);
+}
+
 struct resolver {
     const struct lexicon *lx;
     const struct ac *ac;
@@ -497,7 +504,7 @@ static void read_expansions(struct resolve_ts *t)
     struct reading *rd = t->rd;
     for (size_t i = 0; i < t->ncomps; i++)
         t->comps[i].sentence = span_of(t->sent, t->nsent, t->comps[i].start);
-    qsort(t->comps, t->ncomps, sizeof(*t->comps), cmp_comp);
+    sort_records(t->comps, t->ncomps, sizeof(*t->comps), cmp_comp);
     for (size_t i = 0; i < t->ncomps;) {
         size_t j = i;
         uint64_t mask = 0;
@@ -574,7 +581,7 @@ struct reading *resolve_end(struct resolve_ts *t)
         ac_scanner_reset(&t->main_sc);
         ac_scan(&t->main_sc, s, t->text.len);
         ac_scan_finish(&t->main_sc);
-        qsort(t->cues, t->ncues, sizeof(*t->cues), cmp_cue);
+        sort_records(t->cues, t->ncues, sizeof(*t->cues), cmp_cue);
         struct reading *rd = t->rd;
         for (size_t i = 0; i < rd->nocc; i++) {
             size_t p = span_of(t->para, t->npara, rd->occ[i].start);
@@ -692,7 +699,7 @@ void resolve_reading_finish(const struct resolver *r, struct reading *rd,
     const struct lexicon *lx = r->lx;
     size_t amoves = 0;
     if (rd->ncues)
-        qsort(rd->cues, rd->ncues, sizeof(*rd->cues), cmp_cue);
+        sort_records(rd->cues, rd->ncues, sizeof(*rd->cues), cmp_cue);
     /* every occurrence as a (label it counts under, entry) key */
     struct sense_key *k = xmalloc(st_mult(rd->nocc + 1, sizeof(*k)));
     res->occ = xmalloc(st_mult(rd->nocc + 1, sizeof(*res->occ)));
@@ -718,7 +725,7 @@ void resolve_reading_finish(const struct resolver *r, struct reading *rd,
         res->occ[i].label_id = under;
         res->occ[i].entry = o->entry;
     }
-    qsort(k, rd->nocc, sizeof(*k), cmp_sense_key);
+    sort_records(k, rd->nocc, sizeof(*k), cmp_sense_key);
     for (size_t i = 0; i < rd->nocc; i++) {
         if (res->nsenses && res->senses[res->nsenses - 1].label_id == k[i].label &&
             res->senses[res->nsenses - 1].entry == k[i].entry) {
@@ -732,7 +739,7 @@ void resolve_reading_finish(const struct resolver *r, struct reading *rd,
     }
     free(k);
     /* moves and expansions: equal keys summed */
-    qsort(res->moves, res->nmoves, sizeof(*res->moves), cmp_move);
+    sort_records(res->moves, res->nmoves, sizeof(*res->moves), cmp_move);
     size_t m = 0;
     for (size_t i = 0; i < res->nmoves; i++) {
         if (m && !cmp_move_pair(&res->moves[m - 1], &res->moves[i]))
@@ -741,7 +748,7 @@ void resolve_reading_finish(const struct resolver *r, struct reading *rd,
             res->moves[m++] = res->moves[i];
     }
     res->nmoves = m;
-    qsort(rd->exp, rd->nexp, sizeof(*rd->exp), cmp_exp);
+    sort_records(rd->exp, rd->nexp, sizeof(*rd->exp), cmp_exp);
     for (size_t i = 0; i < rd->nexp; i++) {
         if (res->nexpansions && res->expansions[res->nexpansions - 1].entry == rd->exp[i].entry &&
             res->expansions[res->nexpansions - 1].mask == rd->exp[i].mask) {
