@@ -177,31 +177,29 @@ static const char *entry_name(const struct lexicon *lx, uint32_t entry)
     return *en->id ? en->id : en->term;
 }
 
+/* The object under @key of @o, created empty when absent. */
+static json_t *child_object(json_t *o, const char *key)
+{
+    json_t *l = json_object_get(o, key);
+    if (!l) {
+        l = json_object();
+        json_object_set_new(o, key, l);
+    }
+    return l;
+}
+
 /* label -> {entry id -> count, "unresolved" -> count} */
 static json_t *senses_object(const struct report *r, const struct resolve_result *res)
 {
     json_t *o = json_object();
     for (size_t i = 0; i < res->nsenses; i++) {
         const struct resolve_sense *s = &res->senses[i];
-        const char *term = r->lx->labels[s->label_id].term;
-        json_t *l = json_object_get(o, term);
-        if (!l) {
-            l = json_object();
-            json_object_set_new(o, term, l);
-        }
+        json_t *l = child_object(o, r->lx->labels[s->label_id].term);
         json_object_set_new(
             l, s->entry == RESOLVE_UNRESOLVED ? "unresolved" : entry_name(r->lx, s->entry),
             json_integer((json_int_t)s->count));
     }
     return o;
-}
-
-static unsigned popcount64(uint64_t x)
-{
-    unsigned n = 0;
-    for (; x; x &= x - 1)
-        n++;
-    return n;
 }
 
 /* entry id -> sentences holding every component */
@@ -210,7 +208,7 @@ static json_t *expansions_object(const struct report *r, const struct resolve_re
     json_t *o = json_object();
     for (size_t i = 0; i < res->nexpansions; i++) {
         const struct resolve_expansion *x = &res->expansions[i];
-        if (popcount64(x->mask) != r->lx->entries[x->entry].nexpansion)
+        if (!resolve_expansion_complete(r->lx, x))
             continue;
         json_object_set_new(o, entry_name(r->lx, x->entry), json_integer((json_int_t)x->count));
     }
@@ -224,7 +222,7 @@ static json_t *partial_array(const struct report *r, const struct resolve_result
     for (size_t i = 0; i < res->nexpansions; i++) {
         const struct resolve_expansion *x = &res->expansions[i];
         const struct lex_entry *en = &r->lx->entries[x->entry];
-        if (popcount64(x->mask) < r->partial)
+        if (resolve_expansion_held(x) < r->partial)
             continue;
         json_t *o = json_object(), *c = json_array();
         json_object_set_new(o, "id", json_string(entry_name(r->lx, x->entry)));
@@ -233,7 +231,7 @@ static json_t *partial_array(const struct report *r, const struct resolve_result
             if (x->mask >> k & 1)
                 json_array_append_new(c, json_string(en->expansion[k]));
         json_object_set_new(o, "components", c);
-        json_object_set_new(o, "complete", json_boolean(popcount64(x->mask) == en->nexpansion));
+        json_object_set_new(o, "complete", json_boolean(resolve_expansion_complete(r->lx, x)));
         json_object_set_new(o, "sentences", json_integer((json_int_t)x->count));
         json_array_append_new(a, o);
     }
@@ -246,12 +244,7 @@ static json_t *abbreviations_object(const struct report *r, const struct resolve
     json_t *o = json_object();
     for (size_t i = 0; i < res->nmoves; i++) {
         const struct resolve_move *m = &res->moves[i];
-        const char *term = r->lx->labels[m->from].term;
-        json_t *l = json_object_get(o, term);
-        if (!l) {
-            l = json_object();
-            json_object_set_new(o, term, l);
-        }
+        json_t *l = child_object(o, r->lx->labels[m->from].term);
         json_object_set_new(l, entry_name(r->lx, m->entry), json_integer((json_int_t)m->count));
     }
     return o;

@@ -68,10 +68,8 @@ static uint64_t *spelled_out(const struct report *r, const struct agg_total *tot
     uint64_t *n = xcalloc(r->lx->nlabels + 1, sizeof(uint64_t));
     for (size_t i = 0; i < tot->read.nexpansions; i++) {
         const struct resolve_expansion *x = &tot->read.expansions[i];
-        const struct lex_entry *en = &r->lx->entries[x->entry];
-        uint64_t full = en->nexpansion >= 64 ? UINT64_MAX : ((uint64_t)1 << en->nexpansion) - 1;
-        if (x->mask == full)
-            n[en->label_id] += x->count;
+        if (resolve_expansion_complete(r->lx, x))
+            n[r->lx->entries[x->entry].label_id] += x->count;
     }
     return n;
 }

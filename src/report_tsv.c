@@ -22,8 +22,7 @@ static void sv_expansions(struct report *r, const struct agg_doc *doc, struct sb
     for (size_t i = 0; i < doc->read.nexpansions; i++) {
         const struct resolve_expansion *x = &doc->read.expansions[i];
         const struct lex_entry *en = &r->lx->entries[x->entry];
-        uint64_t full = en->nexpansion >= 64 ? UINT64_MAX : ((uint64_t)1 << en->nexpansion) - 1;
-        if (x->mask != full)
+        if (!resolve_expansion_complete(r->lx, x))
             continue;
         report_sv_field(sb, csv, doc->path);
         sbuf_addch(sb, csv ? ',' : '\t');

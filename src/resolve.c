@@ -35,6 +35,14 @@ static void sort_records(void *base, size_t n, size_t size, int (*cmp)(const voi
         qsort(base, n, size, cmp);
 }
 
+static unsigned popcount64(uint64_t x)
+{
+    unsigned n = 0;
+    for (; x; x &= x - 1)
+        n++;
+    return n;
+}
+
 struct resolver {
     const struct lexicon *lx;
     const struct ac *ac;
@@ -271,6 +279,16 @@ int resolver_reads_label(const struct resolver *r, uint32_t label_id)
     return label_id < r->lx->nlabels && r->reads[label_id];
 }
 
+unsigned resolve_expansion_held(const struct resolve_expansion *x)
+{
+    return popcount64(x->mask);
+}
+
+int resolve_expansion_complete(const struct lexicon *lx, const struct resolve_expansion *x)
+{
+    return popcount64(x->mask) == lx->entries[x->entry].nexpansion;
+}
+
 const struct lexicon *resolver_lexicon(const struct resolver *r)
 {
     return r->lx;
@@ -488,14 +506,6 @@ static int cmp_comp(const void *a, const void *b)
     if (x->entry != y->entry)
         return x->entry < y->entry ? -1 : 1;
     return x->index < y->index ? -1 : x->index > y->index;
-}
-
-static unsigned popcount64(uint64_t x)
-{
-    unsigned n = 0;
-    for (; x; x &= x - 1)
-        n++;
-    return n;
 }
 
 static void read_expansions(struct resolve_ts *t)

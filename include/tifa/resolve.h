@@ -138,6 +138,11 @@ void resolve_result_release(struct resolve_result *res);
 /** Adds the senses, moves and expansions of @from into @into (sorted lists merged). */
 void resolve_result_add(struct resolve_result *into, const struct resolve_result *from);
 
+/** How many components the sentences of @x hold. */
+unsigned resolve_expansion_held(const struct resolve_expansion *x);
+/** 1 when the sentences of @x hold every component of their entry (a full expansion). */
+int resolve_expansion_complete(const struct lexicon *lx, const struct resolve_expansion *x);
+
 /** The lexicon the resolver reads for. */
 const struct lexicon *resolver_lexicon(const struct resolver *r);
 
