@@ -667,6 +667,31 @@ int ac_cp_ends_matches(const struct ac *ac, uint32_t cp)
     return entry_ends_matches(ac_class_entry(ac, (const unsigned char *)utf8, &n));
 }
 
+void ac_span_around(const struct ac *ac, const char *utf8, size_t len, size_t start, size_t end,
+                    size_t *from, size_t *to)
+{
+    const unsigned char *p = (const unsigned char *)utf8;
+    size_t i = start < len ? start : len, n;
+    *from = 0;
+    while (i > 0) {
+        size_t k = i - 1;
+        while (k > 0 && (p[k] & 0xC0) == 0x80)
+            k--;
+        if (entry_ends_matches(ac_class_entry(ac, p + k, &n))) {
+            *from = i;
+            break;
+        }
+        i = k;
+    }
+    for (i = end; i < len; i += n) {
+        if (entry_ends_matches(ac_class_entry(ac, p + i, &n))) {
+            *to = i + n;
+            return;
+        }
+    }
+    *to = len;
+}
+
 void ac_scan(struct ac_scanner *sc, const char *utf8, size_t len)
 {
     const unsigned char *p = (const unsigned char *)utf8;

@@ -4,18 +4,22 @@
  * How it works. resolver_build sorts the lexicon's reading work into tables: per label, its
  * candidate entries (the senses of a shared label, or the entries that list an abbreviation)
  * and whether a reading decides it (some candidate has cues); per counting pattern, whether a
- * document holding it needs a reading; an overlapping automaton of every cue of those
- * candidates (reporting the entry), and, with expansions, one of every component (reporting
- * entry and component index). Cues and components are not patterns of the counting automaton:
- * in leftmost-longest matching a cue such as 人民代表大会 would hide the term 人民代表大会制度.
+ * document holding it needs a reading. It builds one overlapping READING automaton of every
+ * cue of those candidates (reporting the entry), with expansions every component (entry and
+ * component index), and the counting patterns of the labels to read; and with expansions an
+ * automaton of the components alone. Cues and components are not patterns of the counting
+ * automaton: in leftmost-longest matching a cue such as 人民代表大会 would hide the term
+ * 人民代表大会制度.
  *
  * Per document the consumer keeps the text and notes what counting found; with expansions the
  * text is also scanned for components (fast, no offsets) and the per-entry sets of components
- * seen are kept. resolve_end reads a document that needs it: paragraph and sentence starts from
- * the tokenizer, the counting automaton again with offsets (the same occurrences the count has),
- * cues and components with offsets. Each occurrence takes the sense of the nearest cue of one of
- * its candidates in its paragraph; the others wait for the document-wide step in
- * resolve_reading_finish, after the chunks of a big file are merged.
+ * seen are kept. resolve_end reads a document that needs it: the reading automaton once, with
+ * offsets (cues, components, and the places where a label to read may stand); the counting
+ * automaton again only in small windows around those places (ac_span_around), which gives the
+ * occurrences exactly as the count has them (a blocker or a longer term still hides one);
+ * paragraph and sentence starts from text_boundaries (text.h). Each occurrence takes the sense
+ * of the nearest cue of one of its candidates in its paragraph; the others wait for the
+ * document-wide step in resolve_reading_finish, after the chunks of a big file are merged.
  */
 #include "tifa/resolve.h"
 
@@ -51,9 +55,14 @@ struct resolver {
     uint32_t *cand;
     unsigned char *reads; /* per label: a reading decides its sense */
     unsigned char *flag;  /* per counting pattern: a document holding it needs a reading */
-    struct ac *cue_ac;    /* NULL when no candidate has cues */
-    uint32_t *cue_entry;  /* per cue pattern */
-    struct ac *comp_ac;   /* NULL without expansions or components */
+    /* the reading automaton (overlapping, NULL when nothing needs reading): its patterns are
+     * the cues [0, ncues), the components [ncues, ncues + ncomps) and the counting patterns of
+     * labels a reading decides; read_what is the cue's entry, the component's index in the
+     * component automaton, or the counting pattern's id */
+    struct ac *read_ac;
+    uint32_t ncues, ncomps;
+    uint32_t *read_what;
+    struct ac *comp_ac;   /* every component alone, for the fast test; NULL without them */
     uint32_t *comp_entry; /* per component pattern */
     uint8_t *comp_index;
     uint8_t *ncomp; /* per entry: components used by expansions (0: none) */
@@ -68,6 +77,10 @@ struct occ {
 struct cue_hit {
     uint32_t entry;
     uint64_t start;
+};
+
+struct span {
+    uint64_t start, end;
 };
 
 struct comp_hit {
@@ -96,16 +109,17 @@ struct resolve_ts {
     uint32_t *touched;
     size_t ntouched;
     /* the reading */
-    struct ac_scanner main_sc, cue_sc, comp_sc;
+    struct ac_scanner main_sc, read_sc;
+    int want_comps;
+    uint64_t window; /* where main_sc's window starts in the text */
+    struct span *cand; /* where a counting pattern of a label to read may stand */
+    size_t ncand, acand;
     struct reading *rd;
     struct cue_hit *cues; /* this document's cues, sorted by (entry, start) for the search */
     size_t ncues, acues;
-    uint64_t *cue_para;
-    size_t acue_para;
     struct comp_hit *comps;
     size_t ncomps, acomps;
-    uint64_t *para, *sent; /* starts of paragraphs and sentences */
-    size_t npara, apara, nsent, asent;
+    struct text_starts para, sent; /* where paragraphs and sentences begin */
 };
 
 int resolver_wanted(const struct lexicon *lx, const struct resolve_opts *o)
@@ -161,11 +175,11 @@ static void build_candidates(struct resolver *r)
     free(n);
 }
 
-static int build_cues(struct resolver *r, struct tifa_err *e)
+/* Which labels a reading decides (some candidate has cues), which counting patterns flag a
+ * document, and the cues of the candidates of those labels, appended to @p. */
+static void collect_cues(struct resolver *r, struct ac_pattern **p, size_t *np, size_t *ap)
 {
     const struct lexicon *lx = r->lx;
-    struct ac_pattern *p = NULL;
-    size_t np = 0, ap = 0;
     unsigned char *used = xcalloc(lx->nentries + 1, 1);
     r->reads = xcalloc(lx->nlabels + 1, 1);
     for (size_t l = 0; l < lx->nlabels; l++) {
@@ -182,57 +196,74 @@ static int build_cues(struct resolver *r, struct tifa_err *e)
         if (!used[i])
             continue;
         for (size_t k = 0; k < lx->entries[i].ncues; k++) {
-            ALLOC_GROW(p, np + 1, ap);
-            p[np].text = lx->entries[i].cues[k];
-            p[np++].term_id = (uint32_t)i;
+            ALLOC_GROW(*p, *np + 1, *ap);
+            (*p)[*np].text = lx->entries[i].cues[k];
+            (*p)[(*np)++].term_id = (uint32_t)i;
         }
     }
     free(used);
     r->flag = xcalloc(lx->npatterns + 1, 1);
     for (size_t i = 0; i < lx->npatterns; i++)
         r->flag[i] = r->reads[lx->patterns[i].label_id];
-    int rc = 0;
-    if (np) {
-        struct ac_build_opts o = {0, AC_OVERLAPPING, 0};
-        r->cue_entry = xmalloc(st_mult(np, sizeof(uint32_t)));
-        for (size_t i = 0; i < np; i++)
-            r->cue_entry[i] = p[i].term_id;
-        rc = ac_build(&r->cue_ac, p, np, &o, e);
-    }
-    free(p);
-    return rc;
 }
 
-static int build_components(struct resolver *r, struct tifa_err *e)
+/* The components of every entry that expansions use, appended to @p (term_id: the entry). */
+static void collect_components(struct resolver *r, struct ac_pattern **p, size_t *np, size_t *ap)
 {
     const struct lexicon *lx = r->lx;
-    struct ac_pattern *p = NULL;
-    size_t np = 0, ap = 0;
     r->ncomp = xcalloc(lx->nentries + 1, 1);
     if (!r->o.expansions)
-        return 0;
+        return;
     for (size_t i = 0; i < lx->nentries; i++) {
         const struct lex_entry *en = &lx->entries[i];
         if (en->dropped || en->nexpansion < 2 || en->nexpansion > 64)
             continue;
         r->ncomp[i] = (uint8_t)en->nexpansion;
         for (size_t k = 0; k < en->nexpansion; k++) {
-            ALLOC_GROW(p, np + 1, ap);
-            p[np].text = en->expansion[k];
-            p[np++].term_id = (uint32_t)i;
+            ALLOC_GROW(*p, *np + 1, *ap);
+            (*p)[*np].text = en->expansion[k];
+            (*p)[(*np)++].term_id = (uint32_t)i;
         }
     }
+}
+
+static int build_automata(struct resolver *r, struct tifa_err *e)
+{
+    const struct lexicon *lx = r->lx;
+    struct ac_pattern *p = NULL;
+    size_t np = 0, ap = 0;
+    struct ac_build_opts o = {0, AC_OVERLAPPING, 0};
     int rc = 0;
-    if (np) {
-        struct ac_build_opts o = {0, AC_OVERLAPPING, 0};
-        r->comp_entry = xmalloc(st_mult(np, sizeof(uint32_t)));
-        r->comp_index = xmalloc(np);
-        for (size_t i = 0, k = 0; i < np; i++) {
-            k = i && p[i].term_id == p[i - 1].term_id ? k + 1 : 0;
-            r->comp_entry[i] = p[i].term_id;
+    collect_cues(r, &p, &np, &ap);
+    r->ncues = (uint32_t)np;
+    collect_components(r, &p, &np, &ap);
+    r->ncomps = (uint32_t)(np - r->ncues);
+    if (r->ncomps) {
+        r->comp_entry = xmalloc(st_mult(r->ncomps, sizeof(uint32_t)));
+        r->comp_index = xmalloc(r->ncomps);
+        for (size_t i = 0, k = 0; i < r->ncomps; i++) {
+            const struct ac_pattern *c = &p[r->ncues + i];
+            k = i && c->term_id == c[-1].term_id ? k + 1 : 0;
+            r->comp_entry[i] = c->term_id;
             r->comp_index[i] = (uint8_t)k;
         }
-        rc = ac_build(&r->comp_ac, p, np, &o, e);
+        rc = ac_build(&r->comp_ac, p + r->ncues, r->ncomps, &o, e);
+    }
+    /* a label is read only when its candidates have cues, so no cues: nothing flags */
+    if (r->ncues)
+        for (size_t i = 0; i < lx->npatterns; i++)
+            if (r->flag[i]) {
+                ALLOC_GROW(p, np + 1, ap);
+                p[np].text = lx->patterns[i].text;
+                p[np++].term_id = (uint32_t)i;
+            }
+    if (!rc && np) {
+        r->read_what = xmalloc(st_mult(np, sizeof(uint32_t)));
+        for (size_t i = 0; i < np; i++)
+            r->read_what[i] = i >= r->ncues && i < r->ncues + r->ncomps
+                                  ? (uint32_t)(i - r->ncues)
+                                  : p[i].term_id;
+        rc = ac_build(&r->read_ac, p, np, &o, e);
     }
     free(p);
     return rc;
@@ -247,7 +278,7 @@ int resolver_build(struct resolver **out, const struct lexicon *lx, const struct
     if (o)
         r->o = *o;
     build_candidates(r);
-    if (build_cues(r, e) || build_components(r, e)) {
+    if (build_automata(r, e)) {
         resolver_free(r);
         return TIFA_EDATA;
     }
@@ -263,9 +294,9 @@ void resolver_free(struct resolver *r)
     free(r->cand);
     free(r->reads);
     free(r->flag);
-    if (r->cue_ac)
-        ac_free(r->cue_ac);
-    free(r->cue_entry);
+    if (r->read_ac)
+        ac_free(r->read_ac);
+    free(r->read_what);
     if (r->comp_ac)
         ac_free(r->comp_ac);
     free(r->comp_entry);
@@ -321,26 +352,32 @@ static void on_main(const struct ac_match *m, void *arg)
     ALLOC_GROW(rd->occ, rd->nocc + 1, rd->aocc);
     rd->occ[rd->nocc].label = m->term_id;
     rd->occ[rd->nocc].entry = PENDING;
-    rd->occ[rd->nocc++].start = m->start_off;
+    rd->occ[rd->nocc++].start = t->window + m->start_off;
 }
 
-static void on_cue(const struct ac_match *m, void *arg)
+static void on_read(const struct ac_match *m, void *arg)
 {
     struct resolve_ts *t = arg;
-    ALLOC_GROW(t->cues, t->ncues + 1, t->acues);
-    t->cues[t->ncues].entry = t->r->cue_entry[m->pattern_id];
-    t->cues[t->ncues++].start = m->start_off;
-}
-
-static void on_comp(const struct ac_match *m, void *arg)
-{
-    struct resolve_ts *t = arg;
-    ALLOC_GROW(t->comps, t->ncomps + 1, t->acomps);
-    struct comp_hit *c = &t->comps[t->ncomps++];
-    c->entry = t->r->comp_entry[m->pattern_id];
-    c->index = t->r->comp_index[m->pattern_id];
-    c->start = m->start_off;
-    c->sentence = 0;
+    const struct resolver *r = t->r;
+    uint32_t id = m->pattern_id, what = r->read_what[id];
+    if (id < r->ncues) {
+        ALLOC_GROW(t->cues, t->ncues + 1, t->acues);
+        t->cues[t->ncues].entry = what;
+        t->cues[t->ncues++].start = m->start_off;
+    } else if (id < r->ncues + r->ncomps) {
+        if (!t->want_comps)
+            return;
+        ALLOC_GROW(t->comps, t->ncomps + 1, t->acomps);
+        struct comp_hit *c = &t->comps[t->ncomps++];
+        c->entry = r->comp_entry[what];
+        c->index = r->comp_index[what];
+        c->start = m->start_off;
+        c->sentence = 0;
+    } else if (t->flagged) {
+        ALLOC_GROW(t->cand, t->ncand + 1, t->acand);
+        t->cand[t->ncand].start = m->start_off;
+        t->cand[t->ncand++].end = m->end_off;
+    }
 }
 
 struct resolve_ts *resolve_ts_new(const struct resolver *r)
@@ -349,10 +386,9 @@ struct resolve_ts *resolve_ts_new(const struct resolver *r)
     t->r = r;
     sbuf_init(&t->text);
     ac_scanner_init(&t->main_sc, r->ac, on_main, t);
-    if (r->cue_ac)
-        ac_scanner_init(&t->cue_sc, r->cue_ac, on_cue, t);
+    if (r->read_ac)
+        ac_scanner_init(&t->read_sc, r->read_ac, on_read, t);
     if (r->comp_ac) {
-        ac_scanner_init(&t->comp_sc, r->comp_ac, on_comp, t);
         ac_scanner_init(&t->comp_hits, r->comp_ac, NULL, t);
         ac_scanner_hits(&t->comp_hits, on_comp_hits, t);
         t->seen = xcalloc(r->lx->nentries + 1, sizeof(uint64_t));
@@ -367,19 +403,17 @@ void resolve_ts_free(struct resolve_ts *t)
         return;
     sbuf_release(&t->text);
     ac_scanner_release(&t->main_sc);
-    if (t->r->cue_ac)
-        ac_scanner_release(&t->cue_sc);
-    if (t->r->comp_ac) {
-        ac_scanner_release(&t->comp_sc);
+    if (t->r->read_ac)
+        ac_scanner_release(&t->read_sc);
+    if (t->r->comp_ac)
         ac_scanner_release(&t->comp_hits);
-    }
     free(t->seen);
     free(t->touched);
     free(t->cues);
-    free(t->cue_para);
     free(t->comps);
-    free(t->para);
-    free(t->sent);
+    free(t->cand);
+    free(t->para.v);
+    free(t->sent.v);
     resolve_reading_free(t->rd);
     free(t);
 }
@@ -513,7 +547,7 @@ static void read_expansions(struct resolve_ts *t)
     const struct resolver *r = t->r;
     struct reading *rd = t->rd;
     for (size_t i = 0; i < t->ncomps; i++)
-        t->comps[i].sentence = span_of(t->sent, t->nsent, t->comps[i].start);
+        t->comps[i].sentence = span_of(t->sent.v, t->sent.n, t->comps[i].start);
     sort_records(t->comps, t->ncomps, sizeof(*t->comps), cmp_comp);
     for (size_t i = 0; i < t->ncomps;) {
         size_t j = i;
@@ -546,21 +580,37 @@ static int components_suffice(const struct resolve_ts *t)
     return 0;
 }
 
-static void read_boundaries(struct resolve_ts *t)
+/* Sentences only for expansions: the senses need paragraphs alone. */
+static void read_boundaries(struct resolve_ts *t, int sentences)
 {
-    struct text_iter it;
-    struct text_token tok;
-    t->npara = t->nsent = 0;
-    text_iter_init(&it, t->text.buf, t->text.len);
-    while (text_next(&it, &tok)) {
-        if (tok.flags & TEXT_PARA_START) {
-            ALLOC_GROW(t->para, t->npara + 1, t->apara);
-            t->para[t->npara++] = tok.off;
+    t->para.n = t->sent.n = 0;
+    text_boundaries(t->text.buf, t->text.len, &t->para, sentences ? &t->sent : NULL);
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+    const struct span *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* The occurrences of labels to read, as the count found them: the counting automaton again,
+ * leftmost-longest, but only over the few windows around the places the reading automaton saw
+ * one of their patterns (ac_span_around: each window is scanned as the whole text would be). */
+static void read_occurrences(struct resolve_ts *t, const char *s, size_t len)
+{
+    sort_records(t->cand, t->ncand, sizeof(*t->cand), cmp_span);
+    for (size_t i = 0; i < t->ncand;) {
+        size_t from, to, f, e;
+        ac_span_around(t->r->ac, s, len, t->cand[i].start, t->cand[i].end, &from, &to);
+        for (i++; i < t->ncand && t->cand[i].start < to; i++) {
+            ac_span_around(t->r->ac, s, len, t->cand[i].start, t->cand[i].end, &f, &e);
+            if (e > to)
+                to = e;
         }
-        if (tok.flags & TEXT_SENT_START) {
-            ALLOC_GROW(t->sent, t->nsent + 1, t->asent);
-            t->sent[t->nsent++] = tok.off;
-        }
+        t->window = from;
+        ac_scanner_reset(&t->main_sc);
+        ac_scan(&t->main_sc, s + from, to - from);
+        ac_scan_finish(&t->main_sc);
     }
 }
 
@@ -574,39 +624,32 @@ struct reading *resolve_end(struct resolve_ts *t)
     }
     /* a chunk of a big file keeps its cues even when it needs no reading itself: an
      * occurrence in another chunk may find its nearest cue here */
-    int cues_only = !t->flagged && !comps && t->part && r->cue_ac;
+    int cues_only = !t->flagged && !comps && t->part && r->ncues;
     if (!t->flagged && !comps && !cues_only)
         return NULL;
     t->rd = xcalloc(1, sizeof(*t->rd));
-    t->ncues = t->ncomps = 0;
+    t->ncues = t->ncomps = t->ncand = 0;
+    t->want_comps = comps;
     const char *s = t->text.buf ? t->text.buf : "";
-    if (r->cue_ac) {
-        ac_scanner_reset(&t->cue_sc);
-        ac_scan(&t->cue_sc, s, t->text.len);
-        ac_scan_finish(&t->cue_sc);
-    }
+    ac_scanner_reset(&t->read_sc);
+    ac_scan(&t->read_sc, s, t->text.len);
+    ac_scan_finish(&t->read_sc);
     if (t->flagged || comps)
-        read_boundaries(t);
+        read_boundaries(t, comps);
     if (t->flagged) {
-        ac_scanner_reset(&t->main_sc);
-        ac_scan(&t->main_sc, s, t->text.len);
-        ac_scan_finish(&t->main_sc);
+        read_occurrences(t, s, t->text.len);
         sort_records(t->cues, t->ncues, sizeof(*t->cues), cmp_cue);
         struct reading *rd = t->rd;
         for (size_t i = 0; i < rd->nocc; i++) {
-            size_t p = span_of(t->para, t->npara, rd->occ[i].start);
-            uint64_t lo = t->npara ? t->para[p] : 0;
-            uint64_t hi = p + 1 < t->npara ? t->para[p + 1] : UINT64_MAX;
+            size_t p = span_of(t->para.v, t->para.n, rd->occ[i].start);
+            uint64_t lo = t->para.n ? t->para.v[p] : 0;
+            uint64_t hi = p + 1 < t->para.n ? t->para.v[p + 1] : UINT64_MAX;
             rd->occ[i].entry =
                 nearest_cue(r, t->cues, t->ncues, rd->occ[i].label, rd->occ[i].start, lo, hi);
         }
     }
-    if (comps) {
-        ac_scanner_reset(&t->comp_sc);
-        ac_scan(&t->comp_sc, s, t->text.len);
-        ac_scan_finish(&t->comp_sc);
+    if (comps)
         read_expansions(t);
-    }
     struct reading *rd = t->rd;
     t->rd = NULL;
     /* the document-wide step needs the cues only while some occurrence is pending */

@@ -93,6 +93,104 @@ int text_next(struct text_iter *it, struct text_token *tok)
     }
 }
 
+static void starts_add(struct text_starts *st, uint64_t off)
+{
+    ALLOC_GROW(st->v, st->n + 1, st->alloc);
+    st->v[st->n++] = off;
+}
+
+/* 1 when the 3-byte character @cp may be white space, a line break, dropped, a sentence end or
+ * a closing quote for text_next (normalize.c's tables), so that only the exact path may judge
+ * it; every other one is an ordinary token. Errs on the side of the exact path;
+ * test_text's test_boundaries_every_bmp_char holds it to the tokenizer for every code point. */
+static int boundary_may_matter3(uint32_t cp)
+{
+    if (cp < 0x3000)
+        return cp == 0x1680 || (cp >= 0x2000 && cp <= 0x206F);
+    if (cp < 0x3010)
+        return cp == 0x3000 || cp == 0x3002 || cp == 0x300B || cp == 0x300D || cp == 0x300F;
+    return cp == 0xFEFF || cp == 0xFF01 || cp == 0xFF1B || cp == 0xFF1F;
+}
+
+/* text_next's state machine with only the boundary flags kept. Its fast paths: a lead byte
+ * E4..E9 (U+4000..U+9FFF) is a character that normalize_cp() leaves alone and normalize_class()
+ * calls Han, so it is an ordinary token, and after the first of a run of them nothing is
+ * pending and the rest of the run changes nothing; other 3-byte characters are ordinary tokens
+ * unless boundary_may_matter3() says otherwise. Everything else goes through the same
+ * normalize_cp() and normalize_class() as text_next. */
+void text_boundaries(const char *utf8, size_t len, struct text_starts *para,
+                     struct text_starts *sent)
+{
+    const unsigned char *s = (const unsigned char *)utf8;
+    struct para_run run;
+    int started = 0, sent_pending = 0, para_pending = 0, after_sent_end = 0;
+    size_t i = 0;
+    para_run_reset(&run);
+    while (i < len) {
+        enum char_class cls;
+        uint32_t ncp = 0;
+        size_t n;
+        unsigned c = s[i];
+        if (c - 0xE4u < 6u && i + 3 <= len) {
+            n = 3;
+            cls = CC_HAN;
+        } else if (c - 0xE0u < 16u && i + 3 <= len && (s[i + 1] & 0xC0) == 0x80 &&
+                   (s[i + 2] & 0xC0) == 0x80 &&
+                   !boundary_may_matter3((c & 0x0Fu) << 12 | (s[i + 1] & 0x3Fu) << 6 |
+                                         (s[i + 2] & 0x3Fu))) {
+            n = 3;
+            cls = CC_OTHER;
+        } else {
+            uint32_t cp;
+            int bad;
+            n = utf8_decode(s + i, len - i, &cp, &bad);
+            if (bad)
+                n = 1;
+            ncp = normalize_cp(cp);
+            if (ncp == NORM_DROP) {
+                i += n;
+                continue;
+            }
+            cls = normalize_class(ncp);
+        }
+        if (cls == CC_NEWLINE) {
+            unsigned lines = run.lines;
+            int brk = para_run_line_break(&run, ncp == '\r');
+            if (run.lines != lines && brk && started)
+                para_pending = 1;
+            after_sent_end = 0;
+            if (!sent_pending && para_pending)
+                sent_pending = 1;
+        } else if (cls == CC_SPACE) {
+            para_run_space(&run);
+            after_sent_end = 0;
+        } else {
+            para_run_reset(&run);
+            if (!(after_sent_end && cls == CC_QUOTE_CLOSE)) {
+                if (!started || para_pending) {
+                    starts_add(para, i);
+                    if (sent)
+                        starts_add(sent, i);
+                } else if (sent_pending && sent) {
+                    starts_add(sent, i);
+                }
+                started = 1;
+                para_pending = sent_pending = after_sent_end = 0;
+            }
+            if (cls == CC_SENT_END) {
+                sent_pending = 1;
+                after_sent_end = 1;
+            } else if (!sent_pending) { /* (a closing quote after a sentence end leaves it) */
+                i += n;
+                while (i + 3 <= len && (unsigned)s[i] - 0xE4u < 6u)
+                    i += 3;
+                continue;
+            }
+        }
+        i += n;
+    }
+}
+
 /* The class of the character at @s[i] for the paragraph rule; sets *@n to its length. */
 static enum char_class para_class(const unsigned char *s, size_t len, size_t i, size_t *n,
                                   int *is_cr, int *dropped)

@@ -151,6 +151,15 @@ uint64_t ac_scanner_oldest_off(const struct ac_scanner *sc);
  * start state with every match before it reported.
  */
 int ac_cp_ends_matches(const struct ac *ac, uint32_t cp);
+/**
+ * The span [*@from, *@to) around [@start, @end) of @utf8 (@len bytes) that a fresh scanner can
+ * scan alone and report exactly the matches a scan of the whole text reports inside it:
+ * *@from is just after the last character before @start that ends matches (ac_cp_ends_matches),
+ * or 0; *@to just after the first one at or after @end, or @len. Lets a caller check a few
+ * places of a long text without scanning all of it (resolve.h).
+ */
+void ac_span_around(const struct ac *ac, const char *utf8, size_t len, size_t start, size_t end,
+                    size_t *from, size_t *to);
 /** Starts a new document: state, offsets and statistics back to zero; keeps the memory. */
 void ac_scanner_reset(struct ac_scanner *sc);
 void ac_scanner_release(struct ac_scanner *sc);

@@ -12,8 +12,9 @@
  * Cost: counting stays on the driver's fastest scan. A consumer keeps each document's text
  * (resolve_text) and notes the pattern ids it counted (resolve_note_ids); only a document that
  * holds a label needing a sense (a shared label with cues, an abbreviation) or, with
- * expansions, every component of some entry, is read again: the counting automaton with
- * offsets, the cue automaton, the tokenizer (text.h) for paragraphs and sentences.
+ * expansions, every component of some entry, is read again: one overlapping scan for cues,
+ * components and the places of those labels, the counting automaton in small windows around
+ * those places, and text_boundaries (text.h) for paragraphs and sentences.
  *
  * Rules:
  *  - senses: an occurrence's candidates are the entries of its label (or, for an abbreviation,

@@ -58,6 +58,23 @@ void text_iter_init(struct text_iter *it, const char *utf8, size_t len);
 /** Fills @tok with the next token; returns 1, or 0 at the end of the text. */
 int text_next(struct text_iter *it, struct text_token *tok);
 
+/* A growing list of byte offsets (text_boundaries). */
+struct text_starts {
+    uint64_t *v;
+    size_t n, alloc;
+};
+
+/**
+ * The boundaries text_next() flags, without tokenizing: appends to @para the offset of every
+ * token flagged TEXT_PARA_START and, when @sent is not NULL, to @sent every one flagged
+ * TEXT_SENT_START, in order (@utf8: @len bytes of valid UTF-8). For callers that need only
+ * where paragraphs and sentences begin (resolve.h reads every document that holds an
+ * ambiguous formula): the common CJK ideographs, which can neither end a sentence nor be
+ * white space, are skipped three bytes at a time without decoding.
+ */
+void text_boundaries(const char *utf8, size_t len, struct text_starts *para,
+                     struct text_starts *sent);
+
 /**
  * The context of the span [@start, @end) of @text (@len bytes of valid UTF-8) within its
  * paragraph, looked for in [@from, @to): *@b0 is where the context before it begins (the first

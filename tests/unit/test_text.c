@@ -3,11 +3,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "tifa/text.h"
+#include "tifa/utf8.h"
 
 static size_t tokens(const char *s, struct text_token *out, size_t max)
 {
@@ -105,6 +107,92 @@ static void test_normalize(void **state)
     expect_normalized(" \n\n ", "", 0);
 }
 
+/* text_boundaries against the tokenizer it must agree with: the same paragraph and sentence
+ * starts on texts built from the characters the rules care about (CR LF, the Unicode line
+ * breaks, ideographic space, zero-width characters, sentence ends with closing quotes) and
+ * ordinary ideographs, some of them in the range its fast path skips. */
+static void expect_same_boundaries(const char *s, size_t len)
+{
+    struct text_starts para = {0}, sent = {0}, para_only = {0};
+    struct text_iter it;
+    struct text_token tok;
+    size_t np = 0, ns = 0;
+    text_boundaries(s, len, &para, &sent);
+    text_boundaries(s, len, &para_only, NULL);
+    text_iter_init(&it, s, len);
+    while (text_next(&it, &tok)) {
+        if (tok.flags & TEXT_PARA_START) {
+            assert_true(np < para.n);
+            assert_int_equal(para.v[np], tok.off);
+            assert_int_equal(para_only.v[np], tok.off);
+            np++;
+        }
+        if (tok.flags & TEXT_SENT_START) {
+            assert_true(ns < sent.n);
+            assert_int_equal(sent.v[ns++], tok.off);
+        }
+    }
+    assert_int_equal(np, para.n);
+    assert_int_equal(np, para_only.n);
+    assert_int_equal(ns, sent.n);
+    free(para.v);
+    free(sent.v);
+    free(para_only.v);
+}
+
+static void test_boundaries_agree_with_tokenizer(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {
+        "\n", "\r", "\r\n", " ", "\t", "\xE3\x80\x80" /* U+3000 */, "\xC2\x85",
+        "\xE2\x80\xA8", "\xE2\x80\xA9", "\xE2\x80\x8B" /* ZWSP */, "\xC2\xAD",
+        "\xE3\x80\x82" /* 。 */, "\xEF\xBC\x81" /* ！ */, "?", ";", "\xE2\x80\xA6",
+        "\xE2\x80\x9D" /* ” */, "\xE2\x80\x9C" /* “ */, "\xE3\x80\x8B" /* 》 */, "a",
+        "7", "\xE5\x9B\x9B" /* 四 */, "\xE4\xB8\xAA" /* 个 */, "\xEF\xBC\x8C" /* ， */,
+        "\xE3\x90\x80" /* U+3400 */, "\xF0\xA0\x80\x80" /* U+20000 */,
+        "\xEF\xA4\x80" /* U+F900 */};
+    const size_t npieces = sizeof(pieces) / sizeof(pieces[0]);
+    char buf[512];
+    uint32_t seed = 12345;
+    expect_same_boundaries("", 0);
+    expect_same_boundaries("\n\n", 2);
+    for (int round = 0; round < 4000; round++) {
+        size_t len = 0;
+        int n = (int)(seed % 40);
+        for (int k = 0; k < n; k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = pieces[(seed >> 16) % npieces];
+            memcpy(buf + len, p, strlen(p));
+            len += strlen(p);
+        }
+        seed = seed * 1103515245u + 12345u;
+        expect_same_boundaries(buf, len);
+    }
+}
+
+/* Every code point of the BMP in the places where it could matter to the rules: after a
+ * sentence end, inside white space between two line breaks, between two ideographs. */
+static void test_boundaries_every_bmp_char(void **state)
+{
+    (void)state;
+    char buf[64];
+    for (uint32_t cp = 1; cp < 0x10000; cp++) {
+        if (cp >= 0xD800 && cp < 0xE000)
+            continue;
+        char ch[4];
+        size_t n = utf8_encode(cp, ch), len = 0;
+        static const char *const around[] = {"\xE5\x9B\x9B", "\xE3\x80\x82", "\n", "\n",
+                                             "\xE4\xB8\xAA", "\xE2\x80\x9D", "!"};
+        for (size_t k = 0; k < sizeof(around) / sizeof(around[0]); k++) {
+            memcpy(buf + len, around[k], strlen(around[k]));
+            len += strlen(around[k]);
+            memcpy(buf + len, ch, n);
+            len += n;
+        }
+        expect_same_boundaries(buf, len);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -112,6 +200,8 @@ int main(void)
         cmocka_unit_test(test_lines),
         cmocka_unit_test(test_sentences_and_paragraphs),
         cmocka_unit_test(test_normalize),
+        cmocka_unit_test(test_boundaries_agree_with_tokenizer),
+        cmocka_unit_test(test_boundaries_every_bmp_char),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
