@@ -585,6 +585,101 @@ static void test_cp_ends_matches(void **state)
     ac_free(ac);
 }
 
+/* ac_span_around: a fresh scanner over the span reports exactly the matches of the whole
+ * text that lie inside it, and no match of the whole text crosses its edges; on texts with
+ * characters in no pattern (，) and white space, for both leftmost-longest scans. */
+struct span_match {
+    uint64_t start, end;
+    uint32_t term;
+};
+
+struct span_collect {
+    struct span_match m[256];
+    size_t n;
+    uint64_t shift;
+};
+
+static void on_span_match(const struct ac_match *m, void *arg)
+{
+    struct span_collect *c = arg;
+    assert_true(c->n < 256);
+    c->m[c->n].start = m->start_off + c->shift;
+    c->m[c->n].end = m->end_off + c->shift;
+    c->m[c->n++].term = m->term_id;
+}
+
+static const char *const span_alphabet[] = {"四", "个", "意", "识", "两", "，", " ", "\n\n", "a"};
+
+static void test_span_around(void **state)
+{
+    (void)state;
+    for (int round = 0; round < 2000; round++) {
+        struct ac_pattern pats[6];
+        char *terms[6];
+        size_t nt = 1 + rnd(6);
+        for (size_t k = 0; k < nt; k++) {
+            struct sbuf t = SBUF_INIT;
+            size_t l = 1 + rnd(4);
+            for (size_t j = 0; j < l; j++)
+                sbuf_addstr(&t, alphabet[rnd(5)]);
+            terms[k] = sbuf_detach(&t, NULL);
+            pats[k].text = terms[k];
+            pats[k].term_id = (uint32_t)k;
+        }
+        struct sbuf text = SBUF_INIT;
+        size_t tl = 1 + rnd(60);
+        for (size_t j = 0; j < tl; j++)
+            sbuf_addstr(&text, span_alphabet[rnd(rnd(2) ? 5 : 9)]);
+        struct ac *ac;
+        struct tifa_err e;
+        tifa_err_init(&e);
+        struct ac_build_opts opts = {0, AC_LEFTMOST_LONGEST, round % 2 ? 1 : 0};
+        assert_int_equal(ac_build(&ac, pats, nt, &opts, &e), 0);
+        struct span_collect whole = {.n = 0}, part = {.n = 0};
+        struct ac_scanner sc;
+        ac_scanner_init(&sc, ac, on_span_match, &whole);
+        ac_scan(&sc, text.buf, text.len);
+        ac_scan_finish(&sc);
+        for (int probe = 0; probe < 5; probe++) {
+            size_t a = rnd((uint32_t)text.len), b;
+            while (a > 0 && ((unsigned char)text.buf[a] & 0xC0) == 0x80)
+                a--;
+            b = a + rnd((uint32_t)(text.len - a) + 1);
+            while (b < text.len && ((unsigned char)text.buf[b] & 0xC0) == 0x80)
+                b++;
+            size_t from, to;
+            ac_span_around(ac, text.buf, text.len, a, b, &from, &to);
+            assert_true(from <= a && to >= b && to <= text.len);
+            part.n = 0;
+            part.shift = from;
+            sc.fn = on_span_match;
+            sc.arg = &part;
+            ac_scanner_reset(&sc);
+            ac_scan(&sc, text.buf + from, to - from);
+            ac_scan_finish(&sc);
+            size_t k = 0;
+            for (size_t i = 0; i < whole.n; i++) {
+                const struct span_match *w = &whole.m[i];
+                assert_false(w->start < from && w->end > from);
+                assert_false(w->start < to && w->end > to);
+                if (w->start < from || w->end > to)
+                    continue;
+                assert_true(k < part.n);
+                assert_int_equal(part.m[k].start, w->start);
+                assert_int_equal(part.m[k].end, w->end);
+                assert_int_equal(part.m[k].term, w->term);
+                k++;
+            }
+            assert_int_equal(k, part.n);
+        }
+        ac_scanner_release(&sc);
+        ac_free(ac);
+        sbuf_release(&text);
+        for (size_t k = 0; k < nt; k++)
+            free(terms[k]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -594,7 +689,7 @@ int main(void)
         cmocka_unit_test(test_compat_ideograph),  cmocka_unit_test(test_differential),
         cmocka_unit_test(test_pieces_whitespace), cmocka_unit_test(test_stats_and_errors),
         cmocka_unit_test(test_han_ranges),        cmocka_unit_test(test_two_lanes),
-        cmocka_unit_test(test_cp_ends_matches),
+        cmocka_unit_test(test_cp_ends_matches), cmocka_unit_test(test_span_around),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
