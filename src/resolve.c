@@ -62,7 +62,8 @@ struct resolver {
     struct ac *read_ac;
     uint32_t ncues, ncomps;
     uint32_t *read_what;
-    struct ac *comp_ac;   /* every component alone, for the fast test; NULL without them */
+    int read_early;       /* expansions: every document is read by the reading automaton as it is
+                             counted, piece by piece */
     uint32_t *comp_entry; /* per component pattern */
     uint8_t *comp_index;
     uint8_t *ncomp; /* per entry: components used by expansions (0: none) */
@@ -104,14 +105,12 @@ struct resolve_ts {
     struct sbuf text;
     int flagged, part;
     /* components seen so far (expansions): per entry a mask, and the entries touched */
-    struct ac_scanner comp_hits;
     uint64_t *seen;
     uint32_t *touched;
     size_t ntouched;
     /* the reading */
     struct ac_scanner main_sc, read_sc;
-    int want_comps;
-    uint64_t window; /* where main_sc's window starts in the text */
+    uint64_t window;   /* where main_sc's window starts in the text */
     struct span *cand; /* where a counting pattern of a label to read may stand */
     size_t ncand, acand;
     struct reading *rd;
@@ -247,7 +246,7 @@ static int build_automata(struct resolver *r, struct tifa_err *e)
             r->comp_entry[i] = c->term_id;
             r->comp_index[i] = (uint8_t)k;
         }
-        rc = ac_build(&r->comp_ac, p + r->ncues, r->ncomps, &o, e);
+        r->read_early = 1;
     }
     /* a label is read only when its candidates have cues, so no cues: nothing flags */
     if (r->ncues)
@@ -257,12 +256,11 @@ static int build_automata(struct resolver *r, struct tifa_err *e)
                 p[np].text = lx->patterns[i].text;
                 p[np++].term_id = (uint32_t)i;
             }
-    if (!rc && np) {
+    if (np) {
         r->read_what = xmalloc(st_mult(np, sizeof(uint32_t)));
         for (size_t i = 0; i < np; i++)
-            r->read_what[i] = i >= r->ncues && i < r->ncues + r->ncomps
-                                  ? (uint32_t)(i - r->ncues)
-                                  : p[i].term_id;
+            r->read_what[i] =
+                i >= r->ncues && i < r->ncues + r->ncomps ? (uint32_t)(i - r->ncues) : p[i].term_id;
         rc = ac_build(&r->read_ac, p, np, &o, e);
     }
     free(p);
@@ -297,8 +295,6 @@ void resolver_free(struct resolver *r)
     if (r->read_ac)
         ac_free(r->read_ac);
     free(r->read_what);
-    if (r->comp_ac)
-        ac_free(r->comp_ac);
     free(r->comp_entry);
     free(r->comp_index);
     free(r->ncomp);
@@ -332,17 +328,6 @@ unsigned resolver_components(const struct resolver *r, uint32_t entry)
 
 /* ---- per thread ---- */
 
-static void on_comp_hits(const uint32_t *ids, size_t n, void *arg)
-{
-    struct resolve_ts *t = arg;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t en = t->r->comp_entry[ids[i]];
-        if (!t->seen[en])
-            t->touched[t->ntouched++] = en;
-        t->seen[en] |= (uint64_t)1 << t->r->comp_index[ids[i]];
-    }
-}
-
 static void on_main(const struct ac_match *m, void *arg)
 {
     struct resolve_ts *t = arg;
@@ -365,15 +350,16 @@ static void on_read(const struct ac_match *m, void *arg)
         t->cues[t->ncues].entry = what;
         t->cues[t->ncues++].start = m->start_off;
     } else if (id < r->ncues + r->ncomps) {
-        if (!t->want_comps)
-            return;
         ALLOC_GROW(t->comps, t->ncomps + 1, t->acomps);
         struct comp_hit *c = &t->comps[t->ncomps++];
         c->entry = r->comp_entry[what];
         c->index = r->comp_index[what];
         c->start = m->start_off;
         c->sentence = 0;
-    } else if (t->flagged) {
+        if (!t->seen[c->entry])
+            t->touched[t->ntouched++] = c->entry;
+        t->seen[c->entry] |= (uint64_t)1 << c->index;
+    } else {
         ALLOC_GROW(t->cand, t->ncand + 1, t->acand);
         t->cand[t->ncand].start = m->start_off;
         t->cand[t->ncand++].end = m->end_off;
@@ -388,9 +374,7 @@ struct resolve_ts *resolve_ts_new(const struct resolver *r)
     ac_scanner_init(&t->main_sc, r->ac, on_main, t);
     if (r->read_ac)
         ac_scanner_init(&t->read_sc, r->read_ac, on_read, t);
-    if (r->comp_ac) {
-        ac_scanner_init(&t->comp_hits, r->comp_ac, NULL, t);
-        ac_scanner_hits(&t->comp_hits, on_comp_hits, t);
+    if (r->read_early) {
         t->seen = xcalloc(r->lx->nentries + 1, sizeof(uint64_t));
         t->touched = xmalloc(st_mult(r->lx->nentries + 1, sizeof(uint32_t)));
     }
@@ -405,8 +389,6 @@ void resolve_ts_free(struct resolve_ts *t)
     ac_scanner_release(&t->main_sc);
     if (t->r->read_ac)
         ac_scanner_release(&t->read_sc);
-    if (t->r->comp_ac)
-        ac_scanner_release(&t->comp_hits);
     free(t->seen);
     free(t->touched);
     free(t->cues);
@@ -423,19 +405,20 @@ void resolve_begin(struct resolve_ts *t, int part)
     sbuf_reset(&t->text);
     t->flagged = 0;
     t->part = part;
-    if (t->r->comp_ac) {
+    t->ncues = t->ncomps = t->ncand = 0;
+    if (t->r->read_early) {
         for (size_t i = 0; i < t->ntouched; i++)
             t->seen[t->touched[i]] = 0;
         t->ntouched = 0;
-        ac_scanner_reset(&t->comp_hits);
+        ac_scanner_reset(&t->read_sc);
     }
 }
 
 void resolve_text(struct resolve_ts *t, const char *utf8, size_t len)
 {
     sbuf_add(&t->text, utf8, len);
-    if (t->r->comp_ac)
-        ac_scan(&t->comp_hits, utf8, len);
+    if (t->r->read_early)
+        ac_scan(&t->read_sc, utf8, len);
 }
 
 void resolve_note_ids(struct resolve_ts *t, const uint32_t *pattern_ids, size_t n)
@@ -542,6 +525,13 @@ static int cmp_comp(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* Can a sentence holding these components of @entry count (all of them, or K with --partial)? */
+static int components_count(const struct resolver *r, uint32_t entry, uint64_t mask)
+{
+    unsigned have = popcount64(mask);
+    return have == r->ncomp[entry] || (r->o.partial && have >= r->o.partial);
+}
+
 static void read_expansions(struct resolve_ts *t)
 {
     const struct resolver *r = t->r;
@@ -556,8 +546,7 @@ static void read_expansions(struct resolve_ts *t)
                t->comps[j].entry == t->comps[i].entry;
              j++)
             mask |= (uint64_t)1 << t->comps[j].index;
-        unsigned n = r->ncomp[t->comps[i].entry], have = popcount64(mask);
-        if (have == n || (r->o.partial && have >= r->o.partial)) {
+        if (components_count(r, t->comps[i].entry, mask)) {
             ALLOC_GROW(rd->exp, rd->nexp + 1, rd->aexp);
             rd->exp[rd->nexp].entry = t->comps[i].entry;
             rd->exp[rd->nexp].mask = mask;
@@ -567,17 +556,16 @@ static void read_expansions(struct resolve_ts *t)
     }
 }
 
-/* Does any entry hold enough of its components for a sentence to count? */
-static int components_suffice(const struct resolve_ts *t)
+/* Keeps the component hits of the entries whose components in the whole document could make a
+ * sentence count; returns 1 when there are any. */
+static int keep_sufficient_components(struct resolve_ts *t)
 {
-    const struct resolver *r = t->r;
-    for (size_t i = 0; i < t->ntouched; i++) {
-        uint32_t en = t->touched[i];
-        unsigned have = popcount64(t->seen[en]);
-        if (have == r->ncomp[en] || (r->o.partial && have >= r->o.partial))
-            return 1;
-    }
-    return 0;
+    size_t k = 0;
+    for (size_t i = 0; i < t->ncomps; i++)
+        if (components_count(t->r, t->comps[i].entry, t->seen[t->comps[i].entry]))
+            t->comps[k++] = t->comps[i];
+    t->ncomps = k;
+    return k > 0;
 }
 
 /* Sentences only for expansions: the senses need paragraphs alone. */
@@ -618,9 +606,9 @@ struct reading *resolve_end(struct resolve_ts *t)
 {
     const struct resolver *r = t->r;
     int comps = 0;
-    if (r->comp_ac) {
-        ac_scan_finish(&t->comp_hits);
-        comps = components_suffice(t);
+    if (r->read_early) {
+        ac_scan_finish(&t->read_sc);
+        comps = keep_sufficient_components(t);
     }
     /* a chunk of a big file keeps its cues even when it needs no reading itself: an
      * occurrence in another chunk may find its nearest cue here */
@@ -628,12 +616,12 @@ struct reading *resolve_end(struct resolve_ts *t)
     if (!t->flagged && !comps && !cues_only)
         return NULL;
     t->rd = xcalloc(1, sizeof(*t->rd));
-    t->ncues = t->ncomps = t->ncand = 0;
-    t->want_comps = comps;
     const char *s = t->text.buf ? t->text.buf : "";
-    ac_scanner_reset(&t->read_sc);
-    ac_scan(&t->read_sc, s, t->text.len);
-    ac_scan_finish(&t->read_sc);
+    if (!r->read_early) {
+        ac_scanner_reset(&t->read_sc);
+        ac_scan(&t->read_sc, s, t->text.len);
+        ac_scan_finish(&t->read_sc);
+    }
     if (t->flagged || comps)
         read_boundaries(t, comps);
     if (t->flagged) {

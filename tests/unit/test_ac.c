@@ -689,7 +689,7 @@ int main(void)
         cmocka_unit_test(test_compat_ideograph),  cmocka_unit_test(test_differential),
         cmocka_unit_test(test_pieces_whitespace), cmocka_unit_test(test_stats_and_errors),
         cmocka_unit_test(test_han_ranges),        cmocka_unit_test(test_two_lanes),
-        cmocka_unit_test(test_cp_ends_matches), cmocka_unit_test(test_span_around),
+        cmocka_unit_test(test_cp_ends_matches),   cmocka_unit_test(test_span_around),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

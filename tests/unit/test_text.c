@@ -143,14 +143,33 @@ static void expect_same_boundaries(const char *s, size_t len)
 static void test_boundaries_agree_with_tokenizer(void **state)
 {
     (void)state;
-    static const char *const pieces[] = {
-        "\n", "\r", "\r\n", " ", "\t", "\xE3\x80\x80" /* U+3000 */, "\xC2\x85",
-        "\xE2\x80\xA8", "\xE2\x80\xA9", "\xE2\x80\x8B" /* ZWSP */, "\xC2\xAD",
-        "\xE3\x80\x82" /* 。 */, "\xEF\xBC\x81" /* ！ */, "?", ";", "\xE2\x80\xA6",
-        "\xE2\x80\x9D" /* ” */, "\xE2\x80\x9C" /* “ */, "\xE3\x80\x8B" /* 》 */, "a",
-        "7", "\xE5\x9B\x9B" /* 四 */, "\xE4\xB8\xAA" /* 个 */, "\xEF\xBC\x8C" /* ， */,
-        "\xE3\x90\x80" /* U+3400 */, "\xF0\xA0\x80\x80" /* U+20000 */,
-        "\xEF\xA4\x80" /* U+F900 */};
+    static const char *const pieces[] = {"\n",
+                                         "\r",
+                                         "\r\n",
+                                         " ",
+                                         "\t",
+                                         "\xE3\x80\x80" /* U+3000 */,
+                                         "\xC2\x85",
+                                         "\xE2\x80\xA8",
+                                         "\xE2\x80\xA9",
+                                         "\xE2\x80\x8B" /* ZWSP */,
+                                         "\xC2\xAD",
+                                         "\xE3\x80\x82" /* 。 */,
+                                         "\xEF\xBC\x81" /* ！ */,
+                                         "?",
+                                         ";",
+                                         "\xE2\x80\xA6",
+                                         "\xE2\x80\x9D" /* ” */,
+                                         "\xE2\x80\x9C" /* “ */,
+                                         "\xE3\x80\x8B" /* 》 */,
+                                         "a",
+                                         "7",
+                                         "\xE5\x9B\x9B" /* 四 */,
+                                         "\xE4\xB8\xAA" /* 个 */,
+                                         "\xEF\xBC\x8C" /* ， */,
+                                         "\xE3\x90\x80" /* U+3400 */,
+                                         "\xF0\xA0\x80\x80" /* U+20000 */,
+                                         "\xEF\xA4\x80" /* U+F900 */};
     const size_t npieces = sizeof(pieces) / sizeof(pieces[0]);
     char buf[512];
     uint32_t seed = 12345;
