@@ -38,6 +38,9 @@ static const char kwic_usage[] =
     "  --sentence            the whole sentence around the match instead of a window\n"
     "  --blocked             also the occurrences a not_within string of the lexicon hid\n"
     "                        (json: \"blocked\": true and the \"blocker\"; table: [blocked])\n"
+    "  --expansions          also the sentences that spell an entry out (as count --expansions\n"
+    "                        counts them): the whole sentence, its components highlighted\n"
+    "                        (json: \"kind\": \"expansion\", \"entry\", \"components\")\n"
     "  --sort KEY            path (default: input and text order), left, right (contexts\n"
     "                        read outward from the match) or term\n"
     "  --max N               at most N matches\n"
@@ -57,7 +60,8 @@ enum {
     OPT_SAMPLE,
     OPT_SEED,
     OPT_COLOR,
-    OPT_BLOCKED
+    OPT_BLOCKED,
+    OPT_EXPANSIONS
 };
 
 /* Per document, what the reporter needs after delivery when records are held. */
@@ -119,7 +123,7 @@ static void on_doc(size_t index, const struct corpus_doc *doc, void *result,
         } else {
             if (!run->max || run->rep.nrecords < run->max)
                 write_record(run, r);
-            free(r->text);
+            kwic_rec_release(r);
         }
     }
     if (l)
@@ -162,6 +166,7 @@ int cmd_kwic(int argc, char **argv)
         {OPT_MAX, 0, "max", 1},         {OPT_SAMPLE, 0, "sample", 1},
         {OPT_SEED, 0, "seed", 1},       {OPT_COLOR, 0, "color", 1},
         {OPT_BLOCKED, 0, "blocked", 0},
+        {OPT_EXPANSIONS, 0, "expansions", 0},
         {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {kwic_opts, common_lexicon_opts,
@@ -196,6 +201,10 @@ int cmd_kwic(int argc, char **argv)
             break;
         case OPT_SENTENCE: sentence = 1; break;
         case OPT_BLOCKED: blocked = 1; break;
+        case OPT_EXPANSIONS:
+            co.reading.expansions = 1;
+            co.reading.spans = 1;
+            break;
         case OPT_SORT:
             if (kwic_sort_parse(p.value, &sort)) {
                 optparse_bad_value(&p, "path, left, right or term");
@@ -297,7 +306,8 @@ int cmd_kwic(int argc, char **argv)
             }
         }
     }
-    struct kwic_opts ko = {(unsigned)width, sentence, scanned, blocked, s.resolver, shown};
+    struct kwic_opts ko = {(unsigned)width, sentence, scanned, blocked, s.resolver, shown,
+                           co.reading.expansions};
     struct sink sink;
     kwic_sink(&sink, &ko);
     struct kwic_run run;
@@ -313,6 +323,7 @@ int cmd_kwic(int argc, char **argv)
     report_kwic_init(&run.rep, stdout, fmt, &s.lx);
     run.rep.width = (unsigned)width;
     run.rep.sentence = sentence;
+    run.rep.expansions = co.reading.expansions;
     run.rep.color = fmt == FMT_TABLE && cmd_color_enabled(color);
     run.rep.literal = literal;
     run.rep.shown = shown;

@@ -158,6 +158,7 @@ struct kwic_ts {
     const struct kwic_opts *o;
     struct kwic_list *cur;
     struct resolve_ts *rt; /* with a resolver */
+    size_t doc;            /* the document's input index */
 };
 
 static void *kwic_thread_init(void *arg)
@@ -183,6 +184,7 @@ static void kwic_begin(void *p, const struct sink_doc *d)
     if (!ts->cur)
         ts->cur = xcalloc(1, sizeof(*ts->cur));
     kwic_list_clear(ts->cur);
+    ts->doc = d->index;
     if (ts->rt)
         resolve_begin(ts->rt, d->part);
 }
@@ -227,14 +229,104 @@ static void kwic_match(void *p, const struct sink_match *m)
     r->text[blen + m->len + alen] = '\0';
 }
 
+/* Line and column of @off in @text as the sink counts them (LF, CR LF and CR end a line;
+ * columns in code points), going on from *@at, *@line and *@col (a cursor at or before @off). */
+static void line_column_at(const char *text, uint64_t off, uint64_t *at, uint64_t *line,
+                           uint64_t *col)
+{
+    for (uint64_t i = *at; i < off; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '\r' || (c == '\n' && !(i > 0 && text[i - 1] == '\r'))) {
+            (*line)++;
+            *col = 1;
+        } else if (c != '\n' && (c & 0xC0) != 0x80) {
+            (*col)++;
+        }
+    }
+    *at = off;
+}
+
+static int cmp_rec_off(const void *a, const void *b)
+{
+    const struct kwic_rec *x = a, *y = b;
+    if (x->off != y->off)
+        return x->off < y->off ? -1 : 1;
+    if (x->expansion != y->expansion)
+        return x->expansion - y->expansion; /* a match before an expansion starting there */
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* A record per full expansion of the document (resolve_take_spans), of the labels shown, put
+ * among the matches in text order. */
+static void add_expansions(struct kwic_ts *ts, struct kwic_list *l)
+{
+    const struct lexicon *lx = resolver_lexicon(ts->o->resolver);
+    struct resolve_span *sp;
+    struct resolve_comp_span *cs;
+    size_t n = resolve_take_spans(l->reading, &sp, &cs), len, added = 0;
+    const char *text = resolve_ts_text(ts->rt, &len);
+    uint64_t at = 0, line = 1, col = 1;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t label = lx->entries[sp[i].entry].label_id;
+        if (ts->o->labels && !ts->o->labels[label])
+            continue;
+        const struct resolve_comp_span *c = cs + sp[i].first;
+        uint64_t m0 = c[0].start, m1 = c[0].end;
+        for (size_t k = 1; k < sp[i].n; k++)
+            if (c[k].end > m1)
+                m1 = c[k].end;
+        if (m0 < at) {
+            at = 0;
+            line = col = 1;
+        }
+        line_column_at(text, m0, &at, &line, &col);
+        ALLOC_GROW(l->v, l->n + 1, l->alloc);
+        struct kwic_rec *r = &l->v[l->n++];
+        memset(r, 0, sizeof(*r));
+        r->doc = ts->doc;
+        r->off = m0;
+        r->line = line;
+        r->column = col;
+        r->label_id = label;
+        r->sense = sp[i].entry;
+        r->expansion = 1;
+        r->left_len = (uint32_t)(m0 - sp[i].start);
+        r->match_len = (uint32_t)(m1 - m0);
+        r->right_len = (uint32_t)(sp[i].end - m1);
+        size_t tl = (size_t)(sp[i].end - sp[i].start);
+        r->text = xmalloc(tl + 1);
+        memcpy(r->text, text + sp[i].start, tl);
+        r->text[tl] = '\0';
+        r->comps = xmalloc(st_mult(sp[i].n, sizeof(*r->comps)));
+        r->ncomps = (uint32_t)sp[i].n;
+        for (size_t k = 0; k < sp[i].n; k++) {
+            r->comps[k].at = (uint32_t)(c[k].start - m0);
+            r->comps[k].len = (uint32_t)(c[k].end - c[k].start);
+            r->comps[k].index = c[k].index;
+        }
+        added++;
+    }
+    free(sp);
+    free(cs);
+    if (!added)
+        return;
+    for (size_t i = 0; i < l->n; i++)
+        l->v[i].seq = i;
+    if (l->n > 1)
+        qsort(l->v, l->n, sizeof(*l->v), cmp_rec_off);
+}
+
 static void *kwic_end(void *p, const struct sink_doc *d)
 {
     struct kwic_ts *ts = p;
     (void)d;
     struct kwic_list *l = ts->cur;
     ts->cur = NULL;
-    if (ts->rt)
+    if (ts->rt) {
         l->reading = resolve_end(ts->rt);
+        if (ts->o->expansions)
+            add_expansions(ts, l);
+    }
     return l;
 }
 
@@ -257,13 +349,15 @@ static void kwic_finish(void *arg, void *result)
             k++;
         const struct lex_label *lb = &lx->labels[r->label_id];
         uint32_t as_written = r->label_id;
-        if (!r->blocker && k < res.nocc && res.occ[k].start == r->off) {
+        if (r->expansion)
+            ; /* its entry is its sense */
+        else if (!r->blocker && k < res.nocc && res.occ[k].start == r->off) {
             r->label_id = res.occ[k].label_id;
             r->sense = res.occ[k].entry;
         } else if (!r->blocker && (lb->abbreviation || lb->senses > 1))
             r->sense = RESOLVE_UNRESOLVED;
         if (o->asked && !o->asked[r->label_id] && !o->asked[as_written]) {
-            free(r->text);
+            kwic_rec_release(r);
             continue;
         }
         l->v[n++] = *r;
@@ -317,10 +411,18 @@ void kwic_sink(struct sink *s, const struct kwic_opts *o)
     }
 }
 
+void kwic_rec_release(struct kwic_rec *r)
+{
+    free(r->text);
+    free(r->comps);
+    r->text = NULL;
+    r->comps = NULL;
+}
+
 void kwic_list_clear(struct kwic_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
-        free(l->v[i].text);
+        kwic_rec_release(&l->v[i]);
     l->n = 0;
 }
 
@@ -445,10 +547,10 @@ void kwic_sample_offer(struct kwic_sample *s, struct kwic_rec *r)
     }
     uint64_t j = rng_below(&s->rng, i + 1);
     if (j < s->size) {
-        free(s->kept.v[j].text);
+        kwic_rec_release(&s->kept.v[j]);
         s->kept.v[j] = *r;
     } else {
-        free(r->text);
+        kwic_rec_release(r);
     }
 }
 

@@ -106,14 +106,34 @@ static void table_record(struct report_kwic *r, const struct kwic_rec *rec,
         pad(o, lcols < r->width ? r->width - lcols : 0);
     }
     render_text(o, rec_left(rec), rec->left_len);
-    sbuf_addstr(o, r->color ? " " COLOR_MATCH : " ");
-    render_text(o, rec_match(rec), rec->match_len);
-    sbuf_addstr(o, r->color ? COLOR_OFF " " : " ");
+    if (rec->expansion && r->color) {
+        const char *m = rec_match(rec);
+        uint32_t at = 0;
+        sbuf_addch(o, ' ');
+        for (uint32_t k = 0; k < rec->ncomps; k++) {
+            const struct kwic_comp *c = &rec->comps[k];
+            if (c->at < at) /* overlapping components: the rest of this one */
+                continue;
+            render_text(o, m + at, c->at - at);
+            sbuf_addstr(o, COLOR_MATCH);
+            render_text(o, m + c->at, c->len);
+            sbuf_addstr(o, COLOR_OFF);
+            at = c->at + c->len;
+        }
+        render_text(o, m + at, rec->match_len - at);
+        sbuf_addch(o, ' ');
+    } else {
+        sbuf_addstr(o, r->color ? " " COLOR_MATCH : " ");
+        render_text(o, rec_match(rec), rec->match_len);
+        sbuf_addstr(o, r->color ? COLOR_OFF " " : " ");
+    }
     render_text(o, rec_right(rec), rec->right_len);
     while (o->len && o->buf[o->len - 1] == ' ')
         o->len--;
     if (rec->blocker)
         sbuf_addf(o, "  [blocked: %s not counted]", r->lx->labels[rec->label_id].term);
+    if (rec->expansion)
+        sbuf_addf(o, "  [spelled out: %s]", r->lx->labels[rec->label_id].term);
     sbuf_addch(o, '\n');
     fwrite(o->buf, 1, o->len, r->out);
 }
@@ -190,7 +210,21 @@ static void json_record(struct report_kwic *r, const struct kwic_rec *rec,
     if (r->sentence)
         json_field(o, ", \"sentence\": ", rec->text,
                    (size_t)rec->left_len + rec->match_len + rec->right_len);
-    if (rec->sense != KWIC_NO_SENSE) {
+    if (rec->expansion) {
+        const struct lex_entry *en = &r->lx->entries[rec->sense];
+        const char *id = *en->id ? en->id : en->term;
+        sbuf_addstr(o, ", \"kind\": \"expansion\"");
+        json_field(o, ", \"entry\": ", id, strlen(id));
+        sbuf_addstr(o, ", \"components\": [");
+        for (uint32_t k = 0; k < rec->ncomps; k++) {
+            const struct kwic_comp *c = &rec->comps[k];
+            const char *comp = en->expansion[c->index];
+            json_field(o, k ? ", {\"component\": " : "{\"component\": ", comp, strlen(comp));
+            json_field(o, ", \"text\": ", rec_match(rec) + c->at, c->len);
+            sbuf_addch(o, '}');
+        }
+        sbuf_addch(o, ']');
+    } else if (rec->sense != KWIC_NO_SENSE) {
         const char *sense = "unresolved";
         if (rec->sense != RESOLVE_UNRESOLVED) {
             const struct lex_entry *en = &r->lx->entries[rec->sense];
@@ -235,7 +269,9 @@ static void sv_begin(struct report_kwic *r)
                                        "term", "match", "left",   "right"};
     for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
         fprintf(r->out, "%s%s", i ? sep : "", cols[i]);
-    fprintf(r->out, "%s\n", r->sentence ? (r->format == FMT_CSV ? ",sentence" : "\tsentence") : "");
+    if (r->sentence)
+        fprintf(r->out, "%ssentence", sep);
+    fprintf(r->out, "%s\n", r->expansions ? (r->format == FMT_CSV ? ",kind" : "\tkind") : "");
 }
 
 static void sv_text(struct report_kwic *r, const char *s, size_t len)
@@ -263,6 +299,8 @@ static void sv_record(struct report_kwic *r, const struct kwic_rec *rec, const s
     sv_text(r, rec_right(rec), rec->right_len);
     if (r->sentence)
         sv_text(r, rec->text, (size_t)rec->left_len + rec->match_len + rec->right_len);
+    if (r->expansions)
+        sv_text(r, rec->expansion ? "expansion" : "match", rec->expansion ? 9 : 5);
     sbuf_addch(o, '\n');
     fwrite(o->buf, 1, o->len, r->out);
 }

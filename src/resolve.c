@@ -27,7 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tifa/normalize.h"
 #include "tifa/text.h"
+#include "tifa/utf8.h"
 #include "tifa/xalloc.h"
 
 #define PENDING (UINT32_MAX - 1)
@@ -87,7 +89,7 @@ struct span {
 struct comp_hit {
     uint32_t entry;
     uint32_t index;
-    uint64_t start;
+    uint64_t start, end;
     uint64_t sentence;
 };
 
@@ -98,6 +100,10 @@ struct reading {
     size_t ncues, acues;
     struct resolve_expansion *exp;
     size_t nexp, aexp;
+    struct resolve_span *spans; /* resolve_opts.spans */
+    size_t nspans, aspans;
+    struct resolve_comp_span *cspans;
+    size_t ncspans, acspans;
 };
 
 struct resolve_ts {
@@ -355,6 +361,7 @@ static void on_read(const struct ac_match *m, void *arg)
         c->entry = r->comp_entry[what];
         c->index = r->comp_index[what];
         c->start = m->start_off;
+        c->end = m->end_off;
         c->sentence = 0;
         if (!t->seen[c->entry])
             t->touched[t->ntouched++] = c->entry;
@@ -419,6 +426,12 @@ void resolve_text(struct resolve_ts *t, const char *utf8, size_t len)
     sbuf_add(&t->text, utf8, len);
     if (t->r->read_early)
         ac_scan(&t->read_sc, utf8, len);
+}
+
+const char *resolve_ts_text(const struct resolve_ts *t, size_t *len)
+{
+    *len = t->text.len;
+    return t->text.buf ? t->text.buf : "";
 }
 
 void resolve_note_ids(struct resolve_ts *t, const uint32_t *pattern_ids, size_t n)
@@ -522,7 +535,9 @@ static int cmp_comp(const void *a, const void *b)
         return x->sentence < y->sentence ? -1 : 1;
     if (x->entry != y->entry)
         return x->entry < y->entry ? -1 : 1;
-    return x->index < y->index ? -1 : x->index > y->index;
+    if (x->index != y->index)
+        return x->index < y->index ? -1 : 1;
+    return x->start < y->start ? -1 : x->start > y->start;
 }
 
 /* Can a sentence holding these components of @entry count (all of them, or K with --partial)? */
@@ -530,6 +545,61 @@ static int components_count(const struct resolver *r, uint32_t entry, uint64_t m
 {
     unsigned have = popcount64(mask);
     return have == r->ncomp[entry] || (r->o.partial && have >= r->o.partial);
+}
+
+static int cmp_comp_span(const void *a, const void *b)
+{
+    const struct resolve_comp_span *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->end < y->end ? -1 : x->end > y->end;
+}
+
+/* @end moved back over white space, line breaks and dropped characters, not before @start. */
+static uint64_t trim_space_end(const char *text, uint64_t start, uint64_t end)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    while (end > start) {
+        uint64_t k = end - 1;
+        while (k > start && (s[k] & 0xC0) == 0x80)
+            k--;
+        uint32_t cp;
+        int bad;
+        utf8_decode(s + k, (size_t)(end - k), &cp, &bad);
+        uint32_t ncp = bad ? cp : normalize_cp(cp);
+        if (ncp != NORM_DROP) {
+            enum char_class c = normalize_class(ncp);
+            if (c != CC_SPACE && c != CC_NEWLINE)
+                break;
+        }
+        end = k;
+    }
+    return end;
+}
+
+/* Keeps the sentence of the component hits comps[i..j) (one entry, one sentence). */
+static void keep_span(struct resolve_ts *t, size_t i, size_t j)
+{
+    struct reading *rd = t->rd;
+    uint64_t sent = t->comps[i].sentence;
+    uint64_t start = t->sent.n ? t->sent.v[sent] : 0;
+    uint64_t end = sent + 1 < t->sent.n ? t->sent.v[sent + 1] : t->text.len;
+    end = trim_space_end(t->text.buf, start, end);
+    ALLOC_GROW(rd->spans, rd->nspans + 1, rd->aspans);
+    struct resolve_span *sp = &rd->spans[rd->nspans++];
+    sp->entry = t->comps[i].entry;
+    sp->start = start;
+    sp->end = end;
+    sp->first = rd->ncspans;
+    sp->n = j - i;
+    for (size_t k = i; k < j; k++) {
+        ALLOC_GROW(rd->cspans, rd->ncspans + 1, rd->acspans);
+        struct resolve_comp_span *c = &rd->cspans[rd->ncspans++];
+        c->start = t->comps[k].start;
+        c->end = t->comps[k].end;
+        c->index = t->comps[k].index;
+    }
+    sort_records(rd->cspans + sp->first, sp->n, sizeof(*rd->cspans), cmp_comp_span);
 }
 
 static void read_expansions(struct resolve_ts *t)
@@ -551,6 +621,8 @@ static void read_expansions(struct resolve_ts *t)
             rd->exp[rd->nexp].entry = t->comps[i].entry;
             rd->exp[rd->nexp].mask = mask;
             rd->exp[rd->nexp++].count = 1;
+            if (r->o.spans && popcount64(mask) == r->ncomp[t->comps[i].entry])
+                keep_span(t, i, j);
         }
         i = j;
     }
@@ -654,6 +726,22 @@ struct reading *resolve_end(struct resolve_ts *t)
 
 /* ---- merging and the document-wide step ---- */
 
+size_t resolve_take_spans(struct reading *rd, struct resolve_span **spans,
+                          struct resolve_comp_span **comps)
+{
+    *spans = NULL;
+    *comps = NULL;
+    if (!rd)
+        return 0;
+    size_t n = rd->nspans;
+    *spans = rd->spans;
+    *comps = rd->cspans;
+    rd->spans = NULL;
+    rd->cspans = NULL;
+    rd->nspans = rd->aspans = rd->ncspans = rd->acspans = 0;
+    return n;
+}
+
 void resolve_reading_free(struct reading *rd)
 {
     if (!rd)
@@ -661,6 +749,8 @@ void resolve_reading_free(struct reading *rd)
     free(rd->occ);
     free(rd->cues);
     free(rd->exp);
+    free(rd->spans);
+    free(rd->cspans);
     free(rd);
 }
 

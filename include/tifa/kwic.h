@@ -45,6 +45,14 @@ struct kwic_opts {
                                         record is kept when its label as written or the label
                                         it counts under was asked (an unresolved abbreviation
                                         of an asked term is dropped) */
+    int expansions;                  /* with a resolver built for expansions with spans: also a
+                                        record per full expansion (kwic_rec.expansion) */
+};
+
+/* A component inside an expansion record's match: bytes [at, at + len) of the match. */
+struct kwic_comp {
+    uint32_t at, len;
+    uint32_t index; /* which component of the entry */
 };
 
 struct kwic_rec {
@@ -61,6 +69,12 @@ struct kwic_rec {
                             the blocker's text; run lifetime, the lexicon's) */
     uint32_t sense;      /* KWIC_NO_SENSE for a label of one entry; else the entry index, or
                             RESOLVE_UNRESOLVED */
+    /* an expansion (kwic_opts.expansions): the sentence that spells out entry @sense, with the
+     * match running from its first component to the end of its last, left and right the rest
+     * of the sentence (whatever the width), and where each component stands in the match */
+    int expansion;
+    struct kwic_comp *comps;
+    uint32_t ncomps;
 };
 
 #define KWIC_NO_SENSE (UINT32_MAX - 2)
@@ -78,6 +92,8 @@ struct kwic_list {
 void kwic_sink(struct sink *s, const struct kwic_opts *o);
 
 void kwic_list_free(struct kwic_list *l);
+/** Frees what record @r holds (its text, its components). */
+void kwic_rec_release(struct kwic_rec *r);
 /** Frees the records' texts and empties @l, keeping its array. */
 void kwic_list_clear(struct kwic_list *l);
 

@@ -19,6 +19,14 @@
  * (raised when a wider one comes, so alignment holds unless a later line number is longer) and
  * the left context right-aligned in the context width, so matches stand in one column. With
  * sentences nothing is padded after the prefix.
+ *
+ * Expansions (kwic --expansions): the record of a sentence that spells an entry out has the
+ * entry's label as its term, the span from its first component to the end of its last as its
+ * match, and the rest of the sentence as left and right. JSON adds "kind": "expansion",
+ * "entry" (the entry's id) and "components" (each {"component": as the lexicon writes it,
+ * "text": as written}, in text order); records of matches carry no "kind". The table colours
+ * each component (instead of the whole match) and ends the line with [spelled out: TERM];
+ * tsv and csv get a last column kind (match or expansion).
  */
 #ifndef TIFA_REPORT_KWIC_H
 #define TIFA_REPORT_KWIC_H
@@ -52,6 +60,7 @@ struct report_kwic {
     const unsigned char *shown;   /* per label id: 1 when shown (NULL: all) */
     unsigned width;
     int sentence;
+    int expansions; /* tsv, csv: the kind column */
     int color;
     size_t prefix_cols; /* table: width of PATH:LINE:COLUMN */
     uint64_t nrecords;

@@ -50,6 +50,22 @@
 struct resolve_opts {
     int expansions;   /* count the sentences that hold every component of an entry */
     unsigned partial; /* > 0: also sentences with at least this many components */
+    int spans;        /* keep where each full expansion stands (resolve_take_spans) */
+};
+
+/* Where a full expansion stands in a document or chunk (resolve_opts.spans): its sentence
+ * [start, end) (white space at either end left out) and its component hits, comps[first ..
+ * first + n) of the array resolve_take_spans hands over, in text order. Offsets are those of
+ * the text given to resolve_text. */
+struct resolve_span {
+    uint32_t entry;
+    uint64_t start, end;
+    size_t first, n;
+};
+
+struct resolve_comp_span {
+    uint64_t start, end;
+    uint32_t index; /* which component of the entry (its expansion list's order) */
 };
 
 /* How often a label stood for one entry (entry RESOLVE_UNRESOLVED: no cue decided). For an
@@ -125,8 +141,18 @@ void resolve_begin(struct resolve_ts *t, int part);
 void resolve_text(struct resolve_ts *t, const char *utf8, size_t len);
 /** Pattern ids (of lexicon.patterns) counted in it. */
 void resolve_note_ids(struct resolve_ts *t, const uint32_t *pattern_ids, size_t n);
+/** The text kept of the document or chunk being read (valid until the next resolve_begin). */
+const char *resolve_ts_text(const struct resolve_ts *t, size_t *len);
 /** Ends it: its reading, or NULL when it needs none. */
 struct reading *resolve_end(struct resolve_ts *t);
+
+/**
+ * The full expansions of reading @rd (may be NULL) with their places, in text order, moved to
+ * the caller (free both arrays); for a consumer that shows them at once, while the offsets
+ * are those of its own document or chunk. Spans left in a reading are dropped by merging.
+ */
+size_t resolve_take_spans(struct reading *rd, struct resolve_span **spans,
+                          struct resolve_comp_span **comps);
 
 /** Folds @next (the reading of the following chunk, @shift bytes further on; may be NULL) into
  *  @into (may be NULL); returns the merged reading. */
