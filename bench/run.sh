@@ -257,6 +257,29 @@ if [ $HAVE_RG = 1 ]; then
         "rg -o --no-ignore --hidden '.{0,15}$KRARE.{0,15}' $M"
 fi
 
+# reading (issue 15): count as it reads shared labels and abbreviations against count with a
+# lexicon that has no cues (nothing to read), and count --expansions against count, each pair
+# taken in turn; on the generated files (every one holds 六个必须坚持, so every one is read) and
+# on ../shared/corpus/public (real text)
+"$T" lexicon --format tsv | awk -F'\t' 'BEGIN { OFS = "\t" } NR > 1 { $10 = ""; $11 = "" } { print }' > "$TMP/nocues.tsv"
+RDN="reading: tifa count -j1 -f json, lexicon without cues, many files"
+RDY="reading: tifa count -j1 -f json, many files"
+run_paired "$RDY" "$RDN" "$MANY_BYTES" $((2 * R)) "$T count -j1 -f json $M" \
+    "$T count -j1 -f json --no-builtin --lexicon $TMP/nocues.tsv $M"
+RDX="reading: tifa count -j1 -f json --expansions, many files"
+run_paired "$RDX" "reading: tifa count -j1 -f json (again), many files" "$MANY_BYTES" $((2 * R)) \
+    "$T count -j1 -f json --expansions $M" "$T count -j1 -f json $M"
+if [ -d ../shared/corpus/public ]; then
+    RP=../shared/corpus/public
+    RP_BYTES=$(find "$RP" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
+    RPY="reading: tifa count -j1 -f json, public"; RPN="reading: tifa count -j1 -f json, lexicon without cues, public"
+    run_paired "$RPY" "$RPN" "$RP_BYTES" $((2 * R)) "$T count -j1 -f json $RP" \
+        "$T count -j1 -f json --no-builtin --lexicon $TMP/nocues.tsv $RP"
+    RPX="reading: tifa count -j1 -f json --expansions, public"
+    run_paired "$RPX" "reading: tifa count -j1 -f json (again), public" "$RP_BYTES" $((2 * R)) \
+        "$T count -j1 -f json --expansions $RP" "$T count -j1 -f json $RP"
+fi
+
 # discover: 100 MB of the many files (numbered + quoted + ngram), one core and all; and a
 # pcre2 pattern in count against count alone (taken in turn), and against the grep pipeline a
 # user would otherwise run for the same pattern
@@ -445,6 +468,12 @@ K1R="tifa count -j1, 10k rare terms, many files"
                 "$(ratio "${SEC["paired: $l"]}" "${SEC["base: $l"]}")x its time"
         done
     fi
+    echo "- reading (senses, abbreviations; issue 15), taken in turn with a count whose lexicon has no cues:" \
+        "$(ratio "${SEC[$RDY]}" "${SEC[$RDN]}")x the time on the generated files (every one is read)$( [ -n "${RPY:-}" ] &&
+            echo ", $(ratio "${SEC[$RPY]}" "${SEC[$RPN]}")x on ../shared/corpus/public")"
+    echo "- count --expansions, taken in turn with count: $(ratio "${SEC[$RDX]}" "${SEC["reading: tifa count -j1 -f json (again), many files"]}")x the time" \
+        "on the generated files$( [ -n "${RPX:-}" ] &&
+            echo ", $(ratio "${SEC[$RPX]}" "${SEC["reading: tifa count -j1 -f json (again), public"]}")x on ../shared/corpus/public")"
     echo "- discover on $((D100_BYTES / 1048576)) MB of the many files (all three kinds, $NDISC candidates):" \
         "$(awk -v s="${SEC[$DS1]}" -v b="$D100_BYTES" 'BEGIN { printf "%.1f", s * 104857600 / b }') s per 100 MB on one core," \
         "$(ratio "${SEC[$DS1]}" "${SEC[$DSN]}")x faster with -j$NCPU; peak RSS $(awk -v r="$(rss_of "$DS1")" -v b="$D100_BYTES" 'BEGIN { printf "%.1f", r * 1048576 / b }') bytes per input byte;" \
