@@ -796,6 +796,17 @@ static int finish_abbreviations(struct lexicon *lx, struct strmap *pats, struct 
             size_t *owner = strmap_put(pats, key->buf, key->len, lx->nlabels, &ins);
             if (!ins) {
                 struct lex_label *lb = &lx->labels[*owner];
+                if (!lb->abbreviation &&
+                    strcmp(lx->entries[lb->first_entry].origin, en->origin) != 0) {
+                    /* another file counts the short form as a term of its own: it counts as
+                     * written there, and this entry no longer reads it as an abbreviation */
+                    free(en->abbreviations[k]);
+                    memmove(en->abbreviations + k, en->abbreviations + k + 1,
+                            (en->nabbreviations - k - 1) * sizeof(*en->abbreviations));
+                    en->nabbreviations--;
+                    k--;
+                    continue;
+                }
                 if (!lb->abbreviation) {
                     where(&lx->entries[lb->first_entry], loc, sizeof(loc));
                     return entry_err(en, e,

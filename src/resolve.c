@@ -423,6 +423,9 @@ void resolve_begin(struct resolve_ts *t, int part)
 
 void resolve_text(struct resolve_ts *t, const char *utf8, size_t len)
 {
+    /* without cues nothing flags a document, and without components nothing else reads one */
+    if (!t->r->ncues && !t->r->read_early)
+        return;
     sbuf_add(&t->text, utf8, len);
     if (t->r->read_early)
         ac_scan(&t->read_sc, utf8, len);
@@ -475,8 +478,13 @@ static void cue_run(const struct cue_hit *cues, size_t n, uint32_t entry, size_t
             hi = mid;
     }
     *from = lo;
-    while (lo < n && cues[lo].entry == entry)
-        lo++;
+    for (hi = n; lo < hi;) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cues[mid].entry <= entry)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     *to = lo;
 }
 
@@ -644,7 +652,8 @@ static int keep_sufficient_components(struct resolve_ts *t)
 static void read_boundaries(struct resolve_ts *t, int sentences)
 {
     t->para.n = t->sent.n = 0;
-    text_boundaries(t->text.buf, t->text.len, &t->para, sentences ? &t->sent : NULL);
+    if (sentences || !text_paragraphs_fast(t->text.buf, t->text.len, &t->para))
+        text_boundaries(t->text.buf, t->text.len, &t->para, sentences ? &t->sent : NULL);
 }
 
 static int cmp_span(const void *a, const void *b)

@@ -250,6 +250,89 @@ void text_boundaries(const char *utf8, size_t len, struct text_starts *para,
     }
 }
 
+/* What the paragraph rule sees in the character at @s[i] (length in *@n): 0 a token that is
+ * not white space, 1 white space, 2 a line break (*@cr: it is CR), 3 a dropped character. */
+static int para_kind(const unsigned char *s, size_t len, size_t i, size_t *n, int *cr)
+{
+    uint32_t cp;
+    int bad;
+    *n = utf8_decode(s + i, len - i, &cp, &bad);
+    if (bad)
+        *n = 1;
+    uint32_t ncp = normalize_cp(cp);
+    *cr = ncp == '\r';
+    if (ncp == NORM_DROP)
+        return 3;
+    enum char_class c = normalize_class(ncp);
+    return c == CC_NEWLINE ? 2 : c == CC_SPACE;
+}
+
+/* 1 when @s holds the lead and continuation bytes @b0 @b1 (and @b2, when not 0) in a row. */
+static int holds_seq(const unsigned char *s, size_t len, unsigned char b0, unsigned char b1,
+                     unsigned char b2)
+{
+    const unsigned char *p = s, *e = s + len;
+    while (p < e && (p = memchr(p, b0, (size_t)(e - p))) != NULL) {
+        if (p + 1 < e && p[1] == b1 && (!b2 || (p + 2 < e && p[2] == b2)))
+            return 1;
+        p++;
+    }
+    return 0;
+}
+
+int text_paragraphs_fast(const char *utf8, size_t len, struct text_starts *para)
+{
+    const unsigned char *s = (const unsigned char *)utf8;
+    size_t i = 0, n;
+    int cr, k;
+    if (holds_seq(s, len, 0xC2, 0x85, 0) || holds_seq(s, len, 0xE2, 0x80, 0xA8) ||
+        holds_seq(s, len, 0xE2, 0x80, 0xA9))
+        return 0;
+    /* the first token that is not white space starts the first paragraph */
+    while (i < len && para_kind(s, len, i, &n, &cr) != 0)
+        i += n;
+    if (i >= len)
+        return 1;
+    starts_add(para, i);
+    /* the next LF and CR at or after i (NULL: none left), looked for again once passed */
+    const unsigned char *e = s + len, *lf = memchr(s + i, '\n', len - i),
+                        *crp = memchr(s + i, '\r', len - i);
+    for (;;) {
+        if (lf && lf < s + i)
+            lf = memchr(s + i, '\n', (size_t)(e - (s + i)));
+        if (crp && crp < s + i)
+            crp = memchr(s + i, '\r', (size_t)(e - (s + i)));
+        const unsigned char *q = !lf ? crp : !crp ? lf : lf < crp ? lf : crp;
+        if (!q)
+            return 1;
+        /* the run holding the line break at q: back over white space (no line break: the
+         * first one after the last run is q), then forward through it */
+        size_t r = (size_t)(q - s);
+        while (r > i) {
+            size_t b = r - 1;
+            while (b > i && (s[b] & 0xC0) == 0x80)
+                b--;
+            if (para_kind(s, len, b, &n, &cr) == 0)
+                break;
+            r = b;
+        }
+        struct para_run run;
+        int brk = 0;
+        para_run_reset(&run);
+        for (; r < len && (k = para_kind(s, len, r, &n, &cr)) != 0; r += n) {
+            if (k == 2)
+                brk |= para_run_line_break(&run, cr);
+            else if (k == 1)
+                para_run_space(&run);
+        }
+        if (r >= len)
+            return 1;
+        if (brk)
+            starts_add(para, r);
+        i = r;
+    }
+}
+
 /* The class of the character at @s[i] for the paragraph rule; sets *@n to its length. */
 static enum char_class para_class(const unsigned char *s, size_t len, size_t i, size_t *n,
                                   int *is_cr, int *dropped)

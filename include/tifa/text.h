@@ -76,6 +76,14 @@ void text_boundaries(const char *utf8, size_t len, struct text_starts *para,
                      struct text_starts *sent);
 
 /**
+ * text_boundaries' paragraph starts, found from the line breaks (memchr for LF and CR, then the
+ * white-space run around each) instead of by walking every character: for a caller that needs
+ * paragraphs alone. Returns 0 without touching @para when @utf8 holds U+0085, U+2028 or U+2029
+ * (line breaks memchr does not see: call text_boundaries), else 1.
+ */
+int text_paragraphs_fast(const char *utf8, size_t len, struct text_starts *para);
+
+/**
  * The context of the span [@start, @end) of @text (@len bytes of valid UTF-8) within its
  * paragraph, looked for in [@from, @to): *@b0 is where the context before it begins (the first
  * character after the last paragraph break in [@from, @start), else @from moved forward to a
