@@ -128,9 +128,11 @@ rm -rf "$TMP/det1" "$TMP/det2"
 
 # ---- lexicons ----
 "$TIFA" lexicon --format tsv > "$TMP/lexicon.tsv" || skip "tifa lexicon failed"
-# pattern<TAB>term for every term and alias
+# pattern<TAB>term for every term and alias, and every abbreviation (a term of its own: the
+# short form as written)
 awk -F'\t' 'NR > 1 && $2 != "" { print $2 "\t" $2; n = split($4, a, "|");
-    for (i = 1; i <= n; i++) if (a[i] != "") print a[i] "\t" $2 }' "$TMP/lexicon.tsv" |
+    for (i = 1; i <= n; i++) if (a[i] != "") print a[i] "\t" $2
+    n = split($11, a, "|"); for (i = 1; i <= n; i++) if (a[i] != "") print a[i] "\t" a[i] }' "$TMP/lexicon.tsv" |
     sort -u > "$TMP/patterns.map"
 cut -f1 "$TMP/patterns.map" | sort -u > "$TMP/patterns.txt"
 # longest first (bytes), then byte order: rg -F prefers the first listed pattern
@@ -261,7 +263,7 @@ fi
 # lexicon that has no cues (nothing to read), and count --expansions against count, each pair
 # taken in turn; on the generated files (every one holds 六个必须坚持, so every one is read) and
 # on ../shared/corpus/public (real text)
-"$T" lexicon --format tsv | awk -F'\t' 'BEGIN { OFS = "\t" } NR > 1 { $10 = ""; $11 = "" } { print }' > "$TMP/nocues.tsv"
+"$T" lexicon --format tsv | awk -F'\t' 'BEGIN { OFS = "\t" } NR > 1 { $10 = "" } { print }' > "$TMP/nocues.tsv"
 RDN="reading: tifa count -j1 -f json, lexicon without cues, many files"
 RDY="reading: tifa count -j1 -f json, many files"
 run_paired "$RDY" "$RDN" "$MANY_BYTES" $((2 * R)) "$T count -j1 -f json $M" \
@@ -374,8 +376,11 @@ FPS1=$(awk -v n="$NSMALL" -v s="${SEC["tifa count -j1, built-in, $NSMALL files o
 FPSN=$(awk -v n="$NSMALL" -v s="${SEC["tifa count -j$NCPU, built-in, $NSMALL files of 1 KB"]}" 'BEGIN { printf "%.0f", n / s }')
 
 # ---- counts: tifa against grep and rg on the built-in patterns ----
-# tifa's per-document TSV summed by term; the tools' "count pattern" mapped to terms.
-awk -F'\t' 'NR > 1 { c[$2] += $3 } END { for (t in c) print t "\t" c[t] }' "$TMP/tifa.tsv" |
+# tifa's per-document TSV summed by term; the tools' "count pattern" mapped to terms. The tools
+# count letter for letter, so tifa counts here with the lexicon without cues: nothing is read
+# (a resolved 六个必须 would count under 六个必须坚持), every occurrence counts as written.
+"$T" count -j1 -f tsv --no-builtin --lexicon "$TMP/nocues.tsv" "$M" |
+    awk -F'\t' 'NR > 1 { c[$2] += $3 } END { for (t in c) print t "\t" c[t] }' |
     sort > "$TMP/counts.tifa"
 tool_counts() {
     awk -v map="$TMP/patterns.map" 'BEGIN { FS = "\t"; while ((getline l < map) > 0) {

@@ -12,7 +12,9 @@
  * window. The calling thread delivers slots in index order as they complete, runs a job itself
  * whenever the next document to deliver is not ready, and sleeps only when there is no job; a
  * worker wakes it only when it finishes that very document (or publishes chunks). With one
- * thread the same code runs without any worker and nothing is ever split.
+ * thread the same code runs without any worker, and a large file is split only for a consumer
+ * of the text (sink.text), which keeps what it is given: its chunks are then scanned in turn
+ * (chunk_scan, chunk_store, split_finish, as the workers do), so it holds one chunk at a time.
  *
  * Matches: a consumer without SINK_POSITIONS gets them from a scanner that keeps no offsets
  * (its fastest loop, out of text order), as batches of pattern ids when it takes them. With
@@ -700,6 +702,63 @@ static void split_finish(struct worker_ctx *w, const struct shared *sh, struct s
     free(sp);
 }
 
+/* What scanning one chunk gives, until it is stored in its split. */
+struct chunk_outcome {
+    void *result;
+    struct sink_shift size;
+    struct source_info info;
+    struct tifa_err err;
+    int rc;
+    uint64_t chars, han;
+    char *head;
+    size_t head_len;
+};
+
+/* Scans chunk @k of @sp (no lock needed: the split is only read). */
+static void chunk_scan(struct worker_ctx *w, const struct shared *sh, struct split *sp, size_t k,
+                       struct chunk_outcome *out)
+{
+    memset(out, 0, sizeof(*out));
+    tifa_err_init(&out->err);
+    scan_begin(w, sp->idx, k, 1);
+    w->head_len = k == 0 ? sh->o->head_len : 0;
+    out->rc = source_read_chunk(&sp->chunks, sh->paths[sp->idx], k, &w->buf, on_piece, w,
+                                &out->info, &out->err);
+    out->result = scan_end(w, out->rc != 0, &out->size);
+    out->chars = w->sc.stats.chars;
+    out->han = w->sc.stats.han;
+    if (k == 0 && sh->o->head_len) {
+        out->head = xstrndup(w->head.buf, w->head.len);
+        out->head_len = w->head.len;
+    }
+}
+
+/* Stores chunk @k's outcome in @sp (with sh->mu held when threads share it). */
+static void chunk_store(struct split *sp, size_t k, struct chunk_outcome *out)
+{
+    sp->results[k] = out->result;
+    sp->sizes[k] = out->size;
+    if (out->rc) {
+        if (!sp->failed || k < sp->err_chunk) {
+            sp->failed = 1;
+            sp->err_chunk = k;
+            sp->err = out->err;
+        }
+    } else {
+        sp->bytes += out->info.bytes;
+        sp->chars += out->chars;
+        sp->han += out->han;
+        sp->invalid += out->info.invalid;
+        if (out->info.first_invalid_off >= 0 &&
+            (sp->first_invalid_off < 0 || out->info.first_invalid_off < sp->first_invalid_off))
+            sp->first_invalid_off = out->info.first_invalid_off;
+    }
+    if (out->head) {
+        sp->head = out->head;
+        sp->head_len = out->head_len;
+    }
+}
+
 /* Takes the next job, with sh->mu held; 0 when there is none now. */
 static int take_job(struct shared *sh, struct job *j)
 {
@@ -752,44 +811,11 @@ static void run_job(struct worker_ctx *w, struct shared *sh, const struct job *j
     }
 
     struct split *sp = j->sp;
-    struct source_info info;
-    struct sink_shift size;
-    struct tifa_err err;
-    char *head = NULL;
-    size_t head_len = 0;
+    struct chunk_outcome out;
     pthread_mutex_unlock(&sh->mu);
-    tifa_err_init(&err);
-    scan_begin(w, sp->idx, j->k, 1);
-    w->head_len = j->k == 0 ? sh->o->head_len : 0;
-    int rc =
-        source_read_chunk(&sp->chunks, sh->paths[sp->idx], j->k, &w->buf, on_piece, w, &info, &err);
-    void *result = scan_end(w, rc != 0, &size);
-    if (j->k == 0 && sh->o->head_len) {
-        head = xstrndup(w->head.buf, w->head.len);
-        head_len = w->head.len;
-    }
+    chunk_scan(w, sh, sp, j->k, &out);
     pthread_mutex_lock(&sh->mu);
-    sp->results[j->k] = result;
-    sp->sizes[j->k] = size;
-    if (rc) {
-        if (!sp->failed || j->k < sp->err_chunk) {
-            sp->failed = 1;
-            sp->err_chunk = j->k;
-            sp->err = err;
-        }
-    } else {
-        sp->bytes += info.bytes;
-        sp->chars += w->sc.stats.chars;
-        sp->han += w->sc.stats.han;
-        sp->invalid += info.invalid;
-        if (info.first_invalid_off >= 0 &&
-            (sp->first_invalid_off < 0 || info.first_invalid_off < sp->first_invalid_off))
-            sp->first_invalid_off = info.first_invalid_off;
-    }
-    if (head) {
-        sp->head = head;
-        sp->head_len = head_len;
-    }
+    chunk_store(sp, j->k, &out);
     if (++sp->ndone < sp->chunks.nchunks)
         return;
     struct split **pp = &sh->splits;
@@ -909,7 +935,7 @@ int corpus_run(const char *const *paths, size_t nfiles, const struct lexicon *lx
     for (size_t i = 0; i < nfiles && nthreads > 1; i++)
         if (!strcmp(paths[i], "-"))
             nthreads = 1;
-    if (nthreads > 1)
+    if (nthreads > 1 || sink->text)
         split_opts_init(&sh->split, sh);
     /* more threads than files only help to scan a large file in chunks */
     if (nthreads > nfiles && !(nthreads > 1 && any_large(paths, nfiles, sh->split.min_bytes)))
@@ -926,7 +952,19 @@ int corpus_run(const char *const *paths, size_t nfiles, const struct lexicon *lx
         worker_init(&w, sh);
         worker_meter(&w, sh, 1);
         for (size_t i = 0; i < nfiles; i++) {
-            scan_one(&w, sh, i, &sh->window[0], 0);
+            /* a consumer that keeps each document's text gets a large file in chunks here
+             * too, so that it never holds more than a chunk of it */
+            struct split *sp = scan_one(&w, sh, i, &sh->window[0], sink->text != NULL);
+            if (sp) {
+                struct chunk_outcome out;
+                for (size_t k = 0; k < sp->chunks.nchunks; k++) {
+                    chunk_scan(&w, sh, sp, k, &out);
+                    chunk_store(sp, k, &out);
+                }
+                sh->stats.split_files++;
+                sh->stats.chunks += sp->chunks.nchunks;
+                split_finish(&w, sh, sp, &sh->window[0]);
+            }
             deliver(sink, &sh->window[0], i, fn, arg);
             meter_delivered(&sh->meter);
         }
