@@ -24,6 +24,7 @@
 #include "tifa/cmd.h"
 #include "tifa/intern.h"
 #include "tifa/report_count.h"
+#include "tifa/report_json.h"
 #include "tifa/savedreport.h"
 #include "tifa/strmap.h"
 #include "tifa/xalloc.h"
@@ -105,7 +106,7 @@ static int union_lexicon(const struct savedreport *rs, size_t nr, struct lexicon
 }
 
 /* Adds the reading keys @src into @dst: numbers summed under equal key paths; "partial"
- * records (id, components) summed by their "sentences". */
+ * records (id, components) summed by their "sentences", kept in count's order. */
 static void sum_reading(json_t *dst, json_t *src)
 {
     const char *key;
@@ -149,6 +150,8 @@ static void sum_reading(json_t *dst, json_t *src)
                 }
                 json_object_set_new(same, "sentences", json_integer(n));
             }
+            if (!strcmp(key, "partial"))
+                report_json_sort_partial(d);
         }
     }
 }

@@ -20,6 +20,7 @@
 
 #include "tifa/report.h"
 #include "tifa/savedreport.h"
+#include "tifa/xalloc.h"
 
 void report_json_add_string(struct sbuf *out, const char *s, size_t len)
 {
@@ -104,7 +105,9 @@ void report_json_render(struct sbuf *out, const json_t *v)
         }
         sbuf_addch(out, ']');
         break;
-    case JSON_STRING: report_json_add_string(out, json_string_value(v), json_string_length(v)); break;
+    case JSON_STRING:
+        report_json_add_string(out, json_string_value(v), json_string_length(v));
+        break;
     case JSON_INTEGER: sbuf_addf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v)); break;
     case JSON_REAL: render_real(out, json_real_value(v)); break;
     case JSON_TRUE: sbuf_addstr(out, "true"); break;
@@ -215,6 +218,41 @@ static json_t *expansions_object(const struct report *r, const struct resolve_re
     return o;
 }
 
+static int cmp_json_str(const json_t *a, const json_t *b)
+{
+    const char *x = json_string_value(a), *y = json_string_value(b);
+    return strcmp(x ? x : "", y ? y : "");
+}
+
+static int cmp_partial(const void *pa, const void *pb)
+{
+    const json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+    int c = cmp_json_str(json_object_get(a, "id"), json_object_get(b, "id"));
+    if (c)
+        return c;
+    const json_t *ca = json_object_get(a, "components"), *cb = json_object_get(b, "components");
+    size_t na = json_array_size(ca), nb = json_array_size(cb);
+    for (size_t i = 0; i < na && i < nb; i++)
+        if ((c = cmp_json_str(json_array_get(ca, i), json_array_get(cb, i))) != 0)
+            return c;
+    return na < nb ? -1 : na > nb;
+}
+
+void report_json_sort_partial(json_t *a)
+{
+    size_t n = json_array_size(a);
+    if (n < 2)
+        return;
+    json_t **v = xmalloc(st_mult(n, sizeof(*v)));
+    for (size_t i = 0; i < n; i++)
+        v[i] = json_incref(json_array_get(a, i));
+    qsort(v, n, sizeof(*v), cmp_partial);
+    json_array_clear(a);
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, v[i]);
+    free(v);
+}
+
 /* [{"id", "term", "components": [...], "complete", "sentences"}] for --partial */
 static json_t *partial_array(const struct report *r, const struct resolve_result *res)
 {
@@ -235,6 +273,7 @@ static json_t *partial_array(const struct report *r, const struct resolve_result
         json_object_set_new(o, "sentences", json_integer((json_int_t)x->count));
         json_array_append_new(a, o);
     }
+    report_json_sort_partial(a);
     return a;
 }
 

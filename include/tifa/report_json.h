@@ -42,6 +42,13 @@ void report_json_add_string(struct sbuf *out, const char *s, size_t len);
 /** A new JSON string of @s, sanitized as report_utf8_sanitize does (jansson refuses bad UTF-8). */
 json_t *report_json_string(const char *s);
 
+/**
+ * Sorts a "partial" array (--partial records: "id", "components", ...) in the one order count
+ * writes and merge keeps: by id, then by the components, compared one by one (a shorter list
+ * that is a prefix of the other first). Byte order of the UTF-8 strings.
+ */
+void report_json_sort_partial(json_t *a);
+
 /** A new array of {"path": ..., @key: text} objects for the notes of @l (skips, errors). */
 json_t *report_json_notes(const struct note_list *l, const char *key);
 
