@@ -14,7 +14,9 @@
  * only in "terms": the cut terms come back with an empty category, as from count --top).
  *
  * A report that cannot be read or parsed is reported ("tifa: FILE:LINE:COL: invalid JSON: ..."),
- * listed under "errors" and left out; the exit status is then 3, as for count.
+ * listed under "errors" and left out; the exit status is then 3, as for count. A sum that
+ * would pass 2^63 - 1, the largest count a report can write, is refused (the file and the key
+ * on stderr, nothing on stdout, status 3): a merge never prints a sum it cannot vouch for.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -26,6 +28,7 @@
 #include "tifa/report_count.h"
 #include "tifa/report_json.h"
 #include "tifa/savedreport.h"
+#include "tifa/sbuf.h"
 #include "tifa/strmap.h"
 #include "tifa/xalloc.h"
 
@@ -105,28 +108,52 @@ static int union_lexicon(const struct savedreport *rs, size_t nr, struct lexicon
     return rc;
 }
 
-/* Adds the reading keys @src into @dst: numbers summed under equal key paths; "partial"
- * records (id, components) summed by their "sentences", kept in count's order. */
-static void sum_reading(json_t *dst, json_t *src)
+static void cut_to(struct sbuf *sb, size_t len)
 {
-    const char *key;
+    sb->len = len;
+    if (sb->buf)
+        sb->buf[len] = '\0';
+}
+
+/* Adds @v to *@acc; -1, leaving it, when the sum would pass the largest count a report can
+ * write (a JSON integer: 2^63 - 1). */
+static int add_count(uint64_t *acc, uint64_t v)
+{
+    if (*acc > (uint64_t)INT64_MAX || v > (uint64_t)INT64_MAX - *acc)
+        return -1;
+    *acc += v;
+    return 0;
+}
+
+/* Adds the reading keys @src into @dst: numbers summed under equal key paths; "partial"
+ * records (id, components) summed by their "sentences", kept in count's order. Returns -1 with
+ * the key path in @path when a sum would overflow (add_count). */
+static int sum_reading(json_t *dst, json_t *src, struct sbuf *path)
+{
+    size_t at = path->len;
+    const char *name;
     json_t *v;
-    json_object_foreach(src, key, v)
+    json_object_foreach(src, name, v)
     {
-        json_t *d = json_object_get(dst, key);
+        json_t *d = json_object_get(dst, name);
+        cut_to(path, at);
+        sbuf_addf(path, ".%s", name);
         if (json_is_integer(v)) {
-            json_int_t have = json_is_integer(d) ? json_integer_value(d) : 0;
-            json_object_set_new(dst, key, json_integer(have + json_integer_value(v)));
+            uint64_t have = json_is_integer(d) ? (uint64_t)json_integer_value(d) : 0;
+            if (json_integer_value(v) < 0 || add_count(&have, (uint64_t)json_integer_value(v)))
+                return -1;
+            json_object_set_new(dst, name, json_integer((json_int_t)have));
         } else if (json_is_object(v)) {
             if (!json_is_object(d)) {
                 d = json_object();
-                json_object_set_new(dst, key, d);
+                json_object_set_new(dst, name, d);
             }
-            sum_reading(d, v);
+            if (sum_reading(d, v, path))
+                return -1;
         } else if (json_is_array(v)) {
             if (!json_is_array(d)) {
                 d = json_array();
-                json_object_set_new(dst, key, d);
+                json_object_set_new(dst, name, d);
             }
             size_t i;
             json_t *rec;
@@ -141,19 +168,26 @@ static void sum_reading(json_t *dst, json_t *src)
                                    json_object_get(rec, "components")))
                         same = x;
                 }
-                json_int_t n = json_integer_value(json_object_get(rec, "sentences"));
-                if (same)
-                    n += json_integer_value(json_object_get(same, "sentences"));
-                else {
+                json_int_t nv = json_integer_value(json_object_get(rec, "sentences"));
+                uint64_t n = nv > 0 ? (uint64_t)nv : 0;
+                if (same) {
+                    json_int_t have = json_integer_value(json_object_get(same, "sentences"));
+                    if (add_count(&n, have > 0 ? (uint64_t)have : 0)) {
+                        sbuf_addf(path, "[%zu].sentences", i);
+                        return -1;
+                    }
+                } else {
                     same = json_deep_copy(rec);
                     json_array_append_new(d, same);
                 }
-                json_object_set_new(same, "sentences", json_integer(n));
+                json_object_set_new(same, "sentences", json_integer((json_int_t)n));
             }
-            if (!strcmp(key, "partial"))
+            if (!strcmp(name, "partial"))
                 report_json_sort_partial(d);
         }
     }
+    cut_to(path, at);
+    return 0;
 }
 
 static size_t label_of(const struct strmap *ids, const struct savedreport *r, size_t term_id)
@@ -228,6 +262,7 @@ int cmd_merge(int argc, char **argv)
     }
 
     struct savedreport *rs = xcalloc(w.nfiles + 1, sizeof(*rs));
+    const char **rpath = xcalloc(w.nfiles + 1, sizeof(*rpath)); /* the file of rs[k] */
     size_t nr = 0, ndocs = 0;
     for (size_t i = 0; i < w.nfiles; i++) {
         struct tifa_err e;
@@ -246,7 +281,7 @@ int cmd_merge(int argc, char **argv)
             continue;
         }
         ndocs += rs[nr].ndocs;
-        nr++;
+        rpath[nr++] = w.files[i].path;
     }
 
     struct lexicon lx;
@@ -273,17 +308,27 @@ int cmd_merge(int argc, char **argv)
 
     /* totals: the sums of the reports' totals */
     struct agg_total tot;
+    struct sbuf over = SBUF_INIT; /* the key whose sum overflows */
+    size_t over_at = 0;
     agg_total_init(&tot, lx.nlabels);
-    for (size_t k = 0; k < nr; k++) {
-        tot.documents += rs[k].documents;
-        tot.bytes += rs[k].bytes;
-        tot.chars += rs[k].chars;
-        tot.han += rs[k].han;
-        tot.invalid += rs[k].invalid;
-        for (size_t t = 0; t < rs[k].terms.n; t++) {
+    for (size_t k = 0; k < nr && !over.len; k++) {
+        over_at = k;
+        if (add_count(&tot.documents, rs[k].documents))
+            sbuf_addstr(&over, "totals.documents");
+        else if (add_count(&tot.bytes, rs[k].bytes))
+            sbuf_addstr(&over, "totals.bytes");
+        else if (add_count(&tot.chars, rs[k].chars))
+            sbuf_addstr(&over, "totals.chars");
+        else if (add_count(&tot.han, rs[k].han))
+            sbuf_addstr(&over, "totals.han");
+        else if (add_count(&tot.invalid, rs[k].invalid))
+            sbuf_addstr(&over, "totals.invalid");
+        for (size_t t = 0; t < rs[k].terms.n && !over.len; t++) {
             size_t id = label_of(&ids, &rs[k], t);
-            tot.counts[id] += rs[k].counts[t];
-            tot.doc_freq[id] += rs[k].doc_freq[t];
+            if (add_count(&tot.counts[id], rs[k].counts[t]))
+                sbuf_addf(&over, "totals.counts[\"%s\"]", lx.labels[id].term);
+            else if (add_count(&tot.doc_freq[id], rs[k].doc_freq[t]))
+                sbuf_addf(&over, "totals.doc_freq[\"%s\"]", lx.labels[id].term);
         }
         for (size_t s = 0; s < rs[k].skipped.n; s++)
             note_list_add(&skipped, rs[k].skipped.v[s].path, rs[k].skipped.v[s].text);
@@ -305,13 +350,32 @@ int cmd_merge(int argc, char **argv)
     qsort(refs, nref, sizeof(*refs), cmp_doc_ref);
 
     json_t *read = NULL;
-    for (size_t k = 0; k < nr; k++) {
+    for (size_t k = 0; k < nr && !over.len; k++) {
         if (!rs[k].reading)
             continue;
         if (!read)
             read = json_object();
-        sum_reading(read, rs[k].reading);
+        sbuf_addstr(&over, "totals");
+        if (sum_reading(read, rs[k].reading, &over))
+            over_at = k;
+        else
+            sbuf_reset(&over);
     }
+    if (over.len) {
+        /* a report vouches for every sum it prints: none is printed rather than a wrong one */
+        fprintf(stderr,
+                "tifa: %s: %s: the sum with the reports before it passes 9223372036854775807, "
+                "the largest count a report holds; nothing merged\n",
+                rpath[over_at], over.buf);
+        status = EXIT_PARTIAL;
+        json_decref(read);
+        free(refs);
+        agg_total_release(&tot);
+        free(sources);
+        sbuf_release(&over);
+        goto done;
+    }
+    sbuf_release(&over);
     struct report rep;
     report_init(&rep, stdout, report_count_ops(fmt), &lx, "merge");
     rep.totals_read_json = read;
@@ -353,6 +417,7 @@ done:
     for (size_t k = 0; k < nr; k++)
         savedreport_release(&rs[k]);
     free(rs);
+    free(rpath);
     note_list_release(&errors);
     note_list_release(&skipped);
     walk_result_release(&w);
