@@ -248,13 +248,15 @@ int cmd_merge(int argc, char **argv)
         goto usage;
     }
 
-    struct walk_opts wo = {0, 0, json_glob, 1};
+    struct walk_opts wo = {0, 0, json_glob, 1, 0, 0, 0};
     struct walk_result w;
     struct note_list errors = NOTE_LIST_INIT, skipped = NOTE_LIST_INIT;
     walk_result_init(&w);
+    cmd_skip_output(&wo);
     for (size_t i = 1; i <= p.nargs; i++)
         walk_add_arg(&w, p.argv[i], &wo);
     walk_finish(&w);
+    cmd_note_output_skips(&w);
     for (size_t i = 0; i < w.errors.n; i++) {
         fprintf(stderr, "tifa: '%s': %s\n", w.errors.v[i].path, w.errors.v[i].text);
         note_list_add(&errors, w.errors.v[i].path, w.errors.v[i].text);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -233,16 +234,37 @@ int cmd_walk_inputs(const struct common_opts *o, char **args, size_t nargs, stru
 {
     struct tifa_err e;
     char msg[2048];
+    struct walk_opts wo = o->walk;
     tifa_err_init(&e);
     walk_result_init(w);
+    cmd_skip_output(&wo);
     for (size_t i = 0; i < nargs; i++)
-        walk_add_arg(w, args[i], &o->walk);
-    if (o->files_from && walk_add_files_from(w, o->files_from, o->nul_sep, &o->walk, &e)) {
+        walk_add_arg(w, args[i], &wo);
+    if (o->files_from && walk_add_files_from(w, o->files_from, o->nul_sep, &wo, &e)) {
         fprintf(stderr, "tifa: %s\n", tifa_err_format(&e, msg, sizeof(msg)));
         return EXIT_USAGE;
     }
     walk_finish(w);
+    cmd_note_output_skips(w);
     return 0;
+}
+
+void cmd_skip_output(struct walk_opts *wo)
+{
+    struct stat st;
+    if (fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode)) {
+        wo->skip_output = 1;
+        wo->output_dev = (unsigned long long)st.st_dev;
+        wo->output_ino = (unsigned long long)st.st_ino;
+    }
+}
+
+void cmd_note_output_skips(const struct walk_result *w)
+{
+    for (size_t i = 0; i < w->skipped.n; i++)
+        if (!strcmp(w->skipped.v[i].text, "output"))
+            fprintf(stderr, "tifa: '%s': skipped: it is the output being written\n",
+                    w->skipped.v[i].path);
 }
 
 static void on_progress(const struct corpus_progress *p, void *arg)

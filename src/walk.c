@@ -60,6 +60,7 @@ struct dir_ent {
     size_t name_off; /* into the folder's name buffer */
     const char *name;
     unsigned char type; /* d_type */
+    ino_t ino;          /* d_ino */
 };
 
 static const struct walk_opts default_opts;
@@ -151,18 +152,40 @@ static int cmp_dir_ent(const void *a, const void *b)
 
 static void walk_dir(struct walker *w);
 
-/* Handles entry @name (already appended to w->path) of type @type (a d_type value). */
-static void visit(struct walker *w, unsigned char type)
+/* 1 when @path is the command's output (walk_opts.skip_output): by @st when the caller has it,
+ * else by @ino first (a directory entry's d_ino; 0: unknown), so that the files of a folder cost
+ * a stat only when their inode number is the output's. */
+static int is_output(const struct walk_opts *o, const char *path, const struct stat *st,
+                     unsigned long long ino)
+{
+    struct stat own;
+    if (!o->skip_output)
+        return 0;
+    if (!st) {
+        if (ino && ino != o->output_ino)
+            return 0;
+        if (stat(path, &own) < 0)
+            return 0;
+        st = &own;
+    }
+    return (unsigned long long)st->st_dev == o->output_dev &&
+           (unsigned long long)st->st_ino == o->output_ino;
+}
+
+/* Handles entry @name (already appended to w->path) of type @type (a d_type value) and inode
+ * number @ino. */
+static void visit(struct walker *w, unsigned char type, ino_t ino)
 {
     const char *path = w->path.buf;
     struct stat st;
-    int err;
+    int err, have_st = 0;
 
     if (type == DT_UNKNOWN) {
         if (lstat(path, &st) < 0) {
             add_errno(w->r, path, errno);
             return;
         }
+        have_st = 1;
         type = S_ISDIR(st.st_mode)   ? DT_DIR
                : S_ISREG(st.st_mode) ? DT_REG
                : S_ISLNK(st.st_mode) ? DT_LNK
@@ -175,6 +198,7 @@ static void visit(struct walker *w, unsigned char type)
                 add_stat_error(w->r, path, err);
             return;
         }
+        have_st = 1;
         type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_FIFO;
     }
     if (type == DT_DIR) {
@@ -185,6 +209,10 @@ static void visit(struct walker *w, unsigned char type)
         return;
     if (type != DT_REG) {
         note_list_add(&w->r->skipped, path, "not a regular file");
+        return;
+    }
+    if (is_output(w->o, path, have_st ? &st : NULL, (unsigned long long)ino)) {
+        note_list_add(&w->r->skipped, path, "output");
         return;
     }
     add_file(w->r, path, 0, !w->o->binary);
@@ -236,6 +264,7 @@ static void walk_dir(struct walker *w)
         ALLOC_GROW(ents, nents + 1, ents_alloc);
         ents[nents].name_off = names.len;
         ents[nents].type = de->d_type;
+        ents[nents].ino = de->d_ino;
         sbuf_add(&names, de->d_name, strlen(de->d_name) + 1);
         nents++;
     }
@@ -254,7 +283,7 @@ static void walk_dir(struct walker *w)
         if (dir_len && w->path.buf[dir_len - 1] != '/')
             sbuf_addch(&w->path, '/');
         sbuf_addstr(&w->path, ents[i].name);
-        visit(w, ents[i].type);
+        visit(w, ents[i].type, ents[i].ino);
         w->path.len = dir_len;
         w->path.buf[dir_len] = '\0';
     }
@@ -280,7 +309,10 @@ int walk_add_arg(struct walk_result *r, const char *arg, const struct walk_opts 
         return 0;
     }
     if (!S_ISDIR(st.st_mode)) {
-        add_file(r, arg, 1, 0);
+        if (is_output(o, arg, &st, 0))
+            note_list_add(&r->skipped, arg, "output");
+        else
+            add_file(r, arg, 1, 0);
         return 0;
     }
     memset(&w, 0, sizeof(w));

@@ -114,6 +114,11 @@ void cmd_setup_release(struct cmd_setup *s);
 
 /** Turns the arguments (and --files-from) into a walk result. Returns 0 or EXIT_USAGE. */
 int cmd_walk_inputs(const struct common_opts *o, char **args, size_t nargs, struct walk_result *w);
+/** Sets @wo to skip the file the command writes, when its standard output is a regular file
+ *  (walk_opts.skip_output), and says so on stderr for each input @w skipped for that reason
+ *  (call cmd_note_output_skips after the walk). */
+void cmd_skip_output(struct walk_opts *wo);
+void cmd_note_output_skips(const struct walk_result *w);
 
 /** Milliseconds on the monotonic clock (TIFA_DEBUG_TIMING). */
 double cmd_now_ms(void);

@@ -66,6 +66,11 @@ struct walk_opts {
     int binary;               /* keep binary files found in folders (no .sniff) */
     const char *const *globs; /* fnmatch(3) patterns, '!' prefix negates; see walk_glob_ok() */
     size_t nglobs;
+    /* the file the command is writing (its standard output, when that is a regular file): a
+     * file found or named that is this very file is skipped with reason "output", since it
+     * is empty or half written while it is read (`tifa count -f json . > out.json`) */
+    int skip_output;
+    unsigned long long output_dev, output_ino;
 };
 
 struct walk_file {
