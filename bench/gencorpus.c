@@ -16,6 +16,12 @@
  * first sentence end at or past its size. Files go to OUT/dNNN/fNNNNNNN.txt, 1000 per folder.
  * Same arguments and same source files, same bytes.
  *
+ * Trees. `tree` writes COUNT files of about BYTES bytes each (one or two sentences) for the
+ * scaling rows of make bench. DEPTH 0: all of them in OUT itself, one folder of COUNT entries.
+ * DEPTH D > 0: 50 files per folder, folders in chains D deep (OUT/cG/l/l/.../l, the k-th folder
+ * of a chain at depth k), so a tree of a million files has 20,000 folders and paths of up to
+ * 2 * D + 20 bytes.
+ *
  * Terms. `terms` counts every substring of 4 to 8 Han characters (U+4E00..U+9FFF) in the
  * sources and prints the N most frequent ones (ties in byte order), leaving out those listed in
  * EXCLUDE (one per line: the built-in patterns, so the lexicon has no duplicates). `rterms`
@@ -26,6 +32,7 @@
  *
  * usage: gencorpus files OUT TOTAL_BYTES MIN_BYTES MAX_BYTES SEED SOURCE...
  *        gencorpus nfiles OUT COUNT MIN_BYTES MAX_BYTES SEED SOURCE...
+ *        gencorpus tree OUT COUNT BYTES DEPTH SEED SOURCE...
  *        gencorpus one FILE TOTAL_BYTES SEED SOURCE...
  *        gencorpus terms N EXCLUDE SOURCE...
  *        gencorpus rterms N EXCLUDE SOURCE...
@@ -234,6 +241,41 @@ static int cmd_files(int argc, char **argv, int by_count)
     return 0;
 }
 
+static int cmd_tree(int argc, char **argv)
+{
+    if (argc < 8)
+        die("usage: gencorpus tree OUT COUNT BYTES DEPTH SEED SOURCE...", NULL);
+    const char *out = argv[2];
+    uint64_t count = parse_u64(argv[3]), bytes = parse_u64(argv[4]), depth = parse_u64(argv[5]);
+    rng_state = parse_u64(argv[6]);
+    if (!bytes || depth > 1000)
+        die("need 0 < BYTES and DEPTH <= 1000", NULL);
+    load_sentences(argv + 7, argc - 7);
+    mkdir_ok(out);
+    static char dir[8192], path[8300];
+    for (uint64_t k = 0; k < count; k++) {
+        if (!depth) {
+            snprintf(dir, sizeof(dir), "%s", out);
+        } else if (k % 50 == 0) {
+            uint64_t folder = k / 50, chain = folder / depth, level = folder % depth;
+            int n = snprintf(dir, sizeof(dir), "%s/c%05llu", out, (unsigned long long)chain);
+            if (level == 0)
+                mkdir_ok(dir);
+            for (uint64_t l = 0; l <= level; l++)
+                n += snprintf(dir + n, sizeof(dir) - (size_t)n, "/l");
+            mkdir_ok(dir);
+        }
+        snprintf(path, sizeof(path), "%s/f%07llu.txt", dir, (unsigned long long)k);
+        FILE *f = fopen(path, "wb");
+        if (!f)
+            die("cannot create", path);
+        write_sentences(f, bytes);
+        if (fclose(f))
+            die("cannot write", path);
+    }
+    return 0;
+}
+
 static int cmd_one(int argc, char **argv)
 {
     if (argc < 6)
@@ -392,13 +434,15 @@ int main(int argc, char **argv)
         return cmd_files(argc, argv, 1);
     if (argc >= 2 && !strcmp(argv[1], "one"))
         return cmd_one(argc, argv);
+    if (argc >= 2 && !strcmp(argv[1], "tree"))
+        return cmd_tree(argc, argv);
     if (argc >= 2 && !strcmp(argv[1], "terms"))
         return cmd_terms(argc, argv, 0, 4, 8);
     if (argc >= 2 && !strcmp(argv[1], "rterms"))
         return cmd_terms(argc, argv, 1, 4, 8);
     if (argc >= 2 && !strcmp(argv[1], "sterms"))
         return cmd_terms(argc, argv, 0, 2, 4);
-    die("usage: gencorpus files|one|terms|rterms|sterms ... (see the comment at the top of bench/gencorpus.c)",
+    die("usage: gencorpus files|nfiles|tree|one|terms|rterms|sterms ... (see the comment at the top of bench/gencorpus.c)",
         NULL);
     return 2;
 }

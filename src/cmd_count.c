@@ -317,11 +317,8 @@ int cmd_count(int argc, char **argv)
     run.rep.partial = co.reading.partial;
     agg_total_init(&run.tot, s.lx.nlabels);
     struct corpus_stats cstats = {0, 0};
-    struct corpus_opts copts = {.encoding = co.encoding,
-                                .threads = co.threads,
-                                .stats = &cstats,
-                                .sniff = s.sniff,
-                                .resolver = s.resolver};
+    struct corpus_opts copts = {
+        .encoding = co.encoding, .threads = co.threads, .stats = &cstats, .resolver = s.resolver};
     run.walk = w;
     report_begin(&run.rep);
     /* the table keeps its rows to the end; the other formats write each document at once */
@@ -330,9 +327,9 @@ int cmd_count(int argc, char **argv)
         struct patcount_arg pa = {&s.lx, &patterns, s.resolver};
         struct sink sink;
         patcount_sink(&sink, &pa);
-        corpus_count_with(s.paths, w->nfiles, &s.lx, s.ac, &copts, &sink, on_doc, &run);
+        corpus_count_with(&w->files, &s.lx, s.ac, &copts, &sink, on_doc, &run);
     } else {
-        corpus_count(s.paths, w->nfiles, &s.lx, s.ac, &copts, on_doc, &run);
+        corpus_count(&w->files, &s.lx, s.ac, &copts, on_doc, &run);
     }
     cmd_progress_end(&run.cp);
     walk_sort_notes(w); /* walk and reader notes together, in path order */

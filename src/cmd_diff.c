@@ -112,22 +112,16 @@ static int count_text_side(const struct cmd_setup *s, const struct common_opts *
         fprintf(stderr, "tifa: '%s': %s\n", w.errors.v[i].path, w.errors.v[i].text);
         run.nerrors++;
     }
-    const char **paths = xmalloc(st_mult(w.nfiles + 1, sizeof(char *)));
-    for (size_t i = 0; i < w.nfiles; i++)
-        paths[i] = w.files[i].path;
-    unsigned char *sniff = walk_sniff_flags(&w);
     struct corpus_opts copts = {
-        .encoding = co->encoding, .threads = co->threads, .sniff = sniff, .resolver = s->resolver};
+        .encoding = co->encoding, .threads = co->threads, .resolver = s->resolver};
     cmd_progress_start(&run.cp, co, 0, &copts);
-    corpus_count(paths, w.nfiles, &s->lx, s->ac, &copts, on_doc, &run);
+    corpus_count(&w.files, &s->lx, s->ac, &copts, on_doc, &run);
     cmd_progress_end(&run.cp);
-    free(sniff);
     d->side[side].documents = run.tot.documents;
     d->side[side].han = run.tot.han;
     for (size_t id = 0; id < s->lx.nlabels; id++)
         if (run.tot.counts[id])
             diff_add(d, side, s->lx.labels[id].term, run.tot.counts[id]);
-    free(paths);
     agg_total_release(&run.tot);
     walk_result_release(&w);
     *empty = run.nerrors && !run.nread;

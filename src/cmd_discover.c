@@ -53,7 +53,6 @@ static const char discover_usage[] =
 enum { OPT_KIND = 1, OPT_MIN_DOCS, OPT_KNOWN, OPT_RULES, OPT_REFERENCE, OPT_FORMAT, OPT_TOP };
 
 struct discover_run {
-    const char *const *paths;
     struct walk_result *walk;
     struct cmd_progress cp;
     struct disc_table table;
@@ -200,11 +199,10 @@ static int compare_reference(struct discover_run *run, struct cmd_setup *ref,
     size_t nlabels = ac ? lx.nlabels : target->lx.nlabels;
     struct ref_run rr = {&run->cp, &ref->walk, xcalloc(nlabels + 1, sizeof(uint64_t)), 0, 0};
     /* with no candidate, the target's automaton: the reference's size is still reported */
-    struct corpus_opts copts = {
-        .encoding = co->encoding, .threads = co->threads, .sniff = ref->sniff};
+    struct corpus_opts copts = {.encoding = co->encoding, .threads = co->threads};
     cmd_progress_start(&run->cp, co, 0, &copts);
-    corpus_count(ref->paths, ref->walk.nfiles, ac ? &lx : &target->lx, ac ? ac : target->ac, &copts,
-                 on_ref_doc, &rr);
+    corpus_count(&ref->walk.files, ac ? &lx : &target->lx, ac ? ac : target->ac, &copts, on_ref_doc,
+                 &rr);
     cmd_progress_end(&run->cp);
     for (size_t i = 0; ac && i < run->table.n; i++) {
         uint32_t id;
@@ -336,7 +334,6 @@ int cmd_discover(int argc, char **argv)
     struct walk_result *w = &s.walk;
     struct discover_run run;
     memset(&run, 0, sizeof(run));
-    run.paths = s.paths;
     run.walk = w;
     run.kinds = kinds;
     run.periods = xcalloc(w->nfiles + 1, sizeof(*run.periods));
@@ -347,12 +344,10 @@ int cmd_discover(int argc, char **argv)
     struct disc_sink_arg sa = {&rules, kinds};
     struct sink sink;
     disc_sink(&sink, &sa);
-    struct corpus_opts copts = {.encoding = co.encoding,
-                                .threads = co.threads,
-                                .sniff = s.sniff,
-                                .head_len = TREND_HEAD_LEN};
+    struct corpus_opts copts = {
+        .encoding = co.encoding, .threads = co.threads, .head_len = TREND_HEAD_LEN};
     cmd_progress_start(&run.cp, &co, 0, &copts);
-    corpus_run(s.paths, w->nfiles, &s.lx, s.ac, &copts, &sink, on_doc, &run);
+    corpus_run(&w->files, &s.lx, s.ac, &copts, &sink, on_doc, &run);
     cmd_progress_end(&run.cp);
     if (kinds & DISC_NGRAM)
         status = mine_ngrams(&run, (uint32_t)min_docs);
@@ -361,6 +356,7 @@ int cmd_discover(int argc, char **argv)
     disc_table_finish(&run.table, &filt);
 
     struct discover_summary sum;
+    struct pathlist_cursor paths;
     memset(&sum, 0, sizeof(sum));
     if (!status && nrefs)
         status = compare_reference(&run, &ref, &s, &co, &sum);
@@ -375,11 +371,13 @@ int cmd_discover(int argc, char **argv)
         sum.documents = run.documents;
         sum.han = run.han;
         sum.top = (size_t)top;
-        sum.paths = s.paths;
+        pathlist_cursor_init(&paths, &w->files);
+        sum.paths = &paths;
         sum.rules = &rules;
         sum.skipped = &w->skipped;
         sum.errors = &w->errors;
         report_discover(stdout, fmt, &run.table, &sum);
+        pathlist_cursor_release(&paths);
         status = w->errors.n ? EXIT_PARTIAL : EXIT_OK;
     }
     ngram_text_release(&run.ng);

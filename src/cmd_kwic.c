@@ -73,7 +73,7 @@ struct kwic_docinfo {
 
 struct kwic_run {
     struct report_kwic rep;
-    const char *const *paths;
+    struct pathlist_cursor paths; /* the calling thread's reader of the walk's files */
     struct kwic_docinfo *docs;
     struct walk_result *walk;
     struct cmd_progress cp;
@@ -93,7 +93,8 @@ static void write_record(struct kwic_run *run, const struct kwic_rec *r)
     uint64_t in_file = r->off + di->bom_len;
     int decoded = !di->utf8 ||
                   (di->first_invalid_off >= 0 && in_file >= (uint64_t)di->first_invalid_off);
-    struct kwic_where w = {run->paths[r->doc], decoded ? r->off : in_file, decoded};
+    struct kwic_where w = {pathlist_get(&run->paths, r->doc, NULL), decoded ? r->off : in_file,
+                           decoded};
     report_kwic_record(&run->rep, r, &w);
 }
 
@@ -312,7 +313,7 @@ int cmd_kwic(int argc, char **argv)
     kwic_sink(&sink, &ko);
     struct kwic_run run;
     memset(&run, 0, sizeof(run));
-    run.paths = s.paths;
+    pathlist_cursor_init(&run.paths, &w->files);
     run.docs = xcalloc(w->nfiles + 1, sizeof(*run.docs));
     run.walk = w;
     run.max = max;
@@ -330,15 +331,15 @@ int cmd_kwic(int argc, char **argv)
     /* streaming: align for the widest path with line numbers up to 99999 and columns up to
      * 999; a longer prefix moves later lines right */
     for (size_t i = 0; i < w->nfiles; i++) {
-        size_t pc = report_kwic_prefix_cols(s.paths[i], 99999, 999);
+        size_t pc = report_kwic_prefix_cols(pathlist_get(&run.paths, i, NULL), 99999, 999);
         if (pc > run.rep.prefix_cols)
             run.rep.prefix_cols = pc;
     }
     struct corpus_opts copts = {
-        .encoding = co.encoding, .threads = co.threads, .sniff = s.sniff};
+        .encoding = co.encoding, .threads = co.threads};
     report_kwic_begin(&run.rep);
     cmd_progress_start(&run.cp, &co, !run.hold, &copts);
-    corpus_run(s.paths, w->nfiles, &s.lx, s.ac, &copts, &sink, on_doc, &run);
+    corpus_run(&w->files, &s.lx, s.ac, &copts, &sink, on_doc, &run);
     cmd_progress_end(&run.cp);
     walk_sort_notes(w);
     if (run.hold) {
@@ -350,7 +351,8 @@ int cmd_kwic(int argc, char **argv)
         run.rep.prefix_cols = 0; /* all known: align exactly */
         for (size_t i = 0; i < n; i++) {
             const struct kwic_rec *r = &run.held.v[i];
-            size_t pc = report_kwic_prefix_cols(run.paths[r->doc], r->line, r->column);
+            size_t pc =
+                report_kwic_prefix_cols(pathlist_get(&run.paths, r->doc, NULL), r->line, r->column);
             if (pc > run.rep.prefix_cols)
                 run.rep.prefix_cols = pc;
         }
@@ -362,6 +364,7 @@ int cmd_kwic(int argc, char **argv)
     report_kwic_end(&run.rep, run.documents, run.found, &w->skipped, &w->errors);
     status = w->errors.n ? EXIT_PARTIAL : EXIT_OK;
     free(run.docs);
+    pathlist_cursor_release(&run.paths);
     if (scanned != shown)
         free(scanned);
     free(shown);

@@ -264,13 +264,16 @@ int cmd_merge(int argc, char **argv)
     }
 
     struct savedreport *rs = xcalloc(w.nfiles + 1, sizeof(*rs));
-    const char **rpath = xcalloc(w.nfiles + 1, sizeof(*rpath)); /* the file of rs[k] */
+    char **rpath = xcalloc(w.nfiles + 1, sizeof(*rpath)); /* the file of rs[k] */
+    struct pathlist_cursor cur;
+    pathlist_cursor_init(&cur, &w.files);
     size_t nr = 0, ndocs = 0;
     for (size_t i = 0; i < w.nfiles; i++) {
         struct tifa_err e;
         char msg[2048];
         tifa_err_init(&e);
-        if (savedreport_load(&rs[nr], w.files[i].path, &e)) {
+        const char *path = pathlist_get(&cur, i, NULL);
+        if (savedreport_load(&rs[nr], path, &e)) {
             fprintf(stderr, "tifa: %s\n", tifa_err_format(&e, msg, sizeof(msg)));
             /* the message without the path prefix, as count's "errors" hold it */
             e.path[0] = '\0';
@@ -278,12 +281,12 @@ int cmd_merge(int argc, char **argv)
                 snprintf(msg, sizeof(msg), "line %ld, column %ld: %s", e.line, e.col, e.msg);
             else
                 snprintf(msg, sizeof(msg), "%s", e.msg);
-            note_list_add(&errors, w.files[i].path, msg);
+            note_list_add(&errors, path, msg);
             status = EXIT_PARTIAL;
             continue;
         }
         ndocs += rs[nr].ndocs;
-        rpath[nr++] = w.files[i].path;
+        rpath[nr++] = xstrdup(path);
     }
 
     struct lexicon lx;
@@ -419,7 +422,10 @@ done:
     for (size_t k = 0; k < nr; k++)
         savedreport_release(&rs[k]);
     free(rs);
+    for (size_t k = 0; k < nr; k++)
+        free(rpath[k]);
     free(rpath);
+    pathlist_cursor_release(&cur);
     note_list_release(&errors);
     note_list_release(&skipped);
     walk_result_release(&w);

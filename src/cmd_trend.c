@@ -256,11 +256,10 @@ int cmd_trend(int argc, char **argv)
     struct corpus_opts copts = {.encoding = co.encoding,
                                 .threads = co.threads,
                                 .head_len = TREND_HEAD_LEN,
-                                .sniff = s.sniff,
                                 .resolver = s.resolver};
     run.walk = w;
     cmd_progress_start(&run.cp, &co, 0, &copts);
-    corpus_count(s.paths, w->nfiles, &s.lx, s.ac, &copts, on_doc, &run);
+    corpus_count(&w->files, &s.lx, s.ac, &copts, on_doc, &run);
     cmd_progress_end(&run.cp);
     walk_sort_notes(w); /* walk and reader notes together, in path order */
     trend_finish(&run.t);

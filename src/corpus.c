@@ -45,7 +45,7 @@
  * result a chunk; never a whole file.
  * Text: a consumer with sink.text gets each decoded piece (on_piece) before it is scanned; its
  * split files are cut at paragraph breaks only, as with positions.
- * Binary files: for a file with corpus_opts.sniff set, the reader checks its first
+ * Binary files: for a file with the flag WALK_SNIFF, the reader checks its first
  * WALK_SNIFF_LEN bytes for a NUL before anything else (source_read_or_split's sniff_len) and
  * the document is delivered as an error with code TIFA_ESKIP and message "binary"; the
  * commands list it as skipped.
@@ -126,7 +126,8 @@ struct worker_ctx {
     struct ac_scanner sc;
     void *ts; /* the consumer's thread state */
     struct source_buf buf;
-    struct sbuf head; /* the first o->head_len bytes of the document, when asked */
+    struct pathlist_cursor cur; /* this thread's reader of shared.files */
+    struct sbuf head;           /* the first o->head_len bytes of the document, when asked */
     size_t head_len;
     struct sink_doc doc;
     struct window win;
@@ -136,7 +137,7 @@ struct slot {
     int done;
     int failed;
     struct corpus_doc doc;
-    char *head; /* the owned copy behind doc.head (doc.path is the caller's, borrowed) */
+    char *head; /* the owned copy behind doc.head (doc.path is set when it is delivered) */
     void *result;
     struct tifa_err err;
 };
@@ -164,7 +165,7 @@ struct job {
 };
 
 struct shared {
-    const char *const *paths;
+    const struct pathlist *files;
     size_t nfiles;
     const struct lexicon *lx;
     const struct ac *ac;
@@ -542,6 +543,7 @@ static void worker_init(struct worker_ctx *w, const struct shared *sh)
         ac_scanner_no_offsets(&w->sc);
     w->ts = sh->sink->thread_init ? sh->sink->thread_init(sh->sink->arg) : NULL;
     source_buf_init(&w->buf);
+    pathlist_cursor_init(&w->cur, sh->files);
     sbuf_init(&w->head);
     sbuf_init(&w->win.text);
 }
@@ -552,23 +554,27 @@ static void worker_release(struct worker_ctx *w)
     if (w->sh->sink->thread_release)
         w->sh->sink->thread_release(w->ts);
     source_buf_release(&w->buf);
+    pathlist_cursor_release(&w->cur);
     sbuf_release(&w->head);
     sbuf_release(&w->win.text);
     free(w->win.q);
     free(w->win.line_cp);
 }
 
-static void scan_begin(struct worker_ctx *w, size_t idx, size_t chunk, int part)
+/* Sets up the scan of file @idx (or its chunk @chunk); returns the file's flags. */
+static unsigned scan_begin(struct worker_ctx *w, size_t idx, size_t chunk, int part)
 {
+    unsigned flags;
     w->doc.index = idx;
     w->doc.part = part;
-    w->doc.path = w->sh->paths[idx];
+    w->doc.path = pathlist_get(&w->cur, idx, &flags);
     w->doc.chunk = chunk;
     ac_scanner_reset(&w->sc);
     sbuf_reset(&w->head);
     window_reset(&w->win);
     if (w->sh->sink->begin)
         w->sh->sink->begin(w->ts, &w->doc);
+    return flags;
 }
 
 /* Ends the scan of a document or chunk; returns the consumer's result and, in *@size, the
@@ -612,14 +618,13 @@ static struct split *scan_one(struct worker_ctx *w, const struct shared *sh, siz
     tifa_err_init(&s->err);
     memset(&s->doc, 0, sizeof(s->doc));
     s->result = NULL;
-    scan_begin(w, idx, 0, 0);
+    size_t sniff_len = scan_begin(w, idx, 0, 0) & WALK_SNIFF ? WALK_SNIFF_LEN : 0;
     w->head_len = sh->o->head_len;
-    size_t sniff_len = sh->o->sniff && sh->o->sniff[idx] ? WALK_SNIFF_LEN : 0;
-    int rc = source_read_or_split(sh->paths[idx], sh->o->encoding, sniff_len,
-                                  may_split ? &sh->split : NULL, &w->buf, on_piece, w, &info, &ch,
-                                  &s->err);
+    int rc =
+        source_read_or_split(w->doc.path, sh->o->encoding, sniff_len, may_split ? &sh->split : NULL,
+                             &w->buf, on_piece, w, &info, &ch, &s->err);
     if (rc == SOURCE_BINARY)
-        rc = tifa_err_set(&s->err, TIFA_ESKIP, sh->paths[idx], 0, -1, "binary");
+        rc = tifa_err_set(&s->err, TIFA_ESKIP, w->doc.path, 0, -1, "binary");
     if (rc == 1) {
         discard_result(sh, scan_end(w, 1, &size));
         struct split *sp = xcalloc(1, sizeof(*sp));
@@ -632,7 +637,6 @@ static struct split *scan_one(struct worker_ctx *w, const struct shared *sh, siz
         return sp;
     }
     s->result = scan_end(w, rc != 0, &size);
-    s->doc.path = sh->paths[idx];
     if (rc) {
         s->failed = 1;
         return NULL;
@@ -660,7 +664,6 @@ static void split_finish(struct worker_ctx *w, const struct shared *sh, struct s
 {
     memset(&s->doc, 0, sizeof(s->doc));
     s->result = NULL;
-    s->doc.path = sh->paths[sp->idx];
     if (sp->failed) {
         s->failed = 1;
         s->err = sp->err;
@@ -722,8 +725,8 @@ static void chunk_scan(struct worker_ctx *w, const struct shared *sh, struct spl
     tifa_err_init(&out->err);
     scan_begin(w, sp->idx, k, 1);
     w->head_len = k == 0 ? sh->o->head_len : 0;
-    out->rc = source_read_chunk(&sp->chunks, sh->paths[sp->idx], k, &w->buf, on_piece, w,
-                                &out->info, &out->err);
+    out->rc =
+        source_read_chunk(&sp->chunks, w->doc.path, k, &w->buf, on_piece, w, &out->info, &out->err);
     out->result = scan_end(w, out->rc != 0, &out->size);
     out->chars = w->sc.stats.chars;
     out->han = w->sc.stats.han;
@@ -857,12 +860,14 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-static void deliver(const struct sink *sk, struct slot *s, size_t idx, corpus_deliver_fn *fn,
-                    void *arg)
+/* @cur: the calling thread's reader of the paths (deliveries come in order: one step each). */
+static void deliver(const struct sink *sk, struct slot *s, size_t idx, struct pathlist_cursor *cur,
+                    corpus_deliver_fn *fn, void *arg)
 {
     if (s->failed)
         fn(idx, NULL, NULL, &s->err, arg);
     else {
+        s->doc.path = pathlist_get(cur, idx, NULL);
         if (sk->finish)
             sk->finish(sk->arg, s->result);
         fn(idx, &s->doc, s->result, NULL, arg);
@@ -898,24 +903,27 @@ static void split_opts_init(struct source_split_opts *so, const struct shared *s
 }
 
 /* Whether any of the (few) paths is a regular file large enough to be split. */
-static int any_large(const char *const *paths, size_t nfiles, unsigned long long min_bytes)
+static int any_large(struct pathlist_cursor *cur, size_t nfiles, unsigned long long min_bytes)
 {
     for (size_t i = 0; i < nfiles; i++) {
         struct stat st;
-        if (!stat(paths[i], &st) && S_ISREG(st.st_mode) &&
+        if (!stat(pathlist_get(cur, i, NULL), &st) && S_ISREG(st.st_mode) &&
             (unsigned long long)st.st_size >= min_bytes)
             return 1;
     }
     return 0;
 }
 
-int corpus_run(const char *const *paths, size_t nfiles, const struct lexicon *lx,
-               const struct ac *ac, const struct corpus_opts *o, const struct sink *sink,
-               corpus_deliver_fn *fn, void *arg)
+int corpus_run(const struct pathlist *files, const struct lexicon *lx, const struct ac *ac,
+               const struct corpus_opts *o, const struct sink *sink, corpus_deliver_fn *fn,
+               void *arg)
 {
     struct shared *sh = xcalloc(1, sizeof(*sh));
+    struct pathlist_cursor dcur;
+    size_t nfiles = pathlist_count(files);
     unsigned nthreads = o->threads;
-    sh->paths = paths;
+    pathlist_cursor_init(&dcur, files);
+    sh->files = files;
     sh->nfiles = nfiles;
     sh->lx = lx;
     sh->ac = ac;
@@ -933,12 +941,12 @@ int corpus_run(const char *const *paths, size_t nfiles, const struct lexicon *lx
     }
     /* standard input cannot be shared out: with "-" among the inputs, one thread reads all */
     for (size_t i = 0; i < nfiles && nthreads > 1; i++)
-        if (!strcmp(paths[i], "-"))
+        if (!strcmp(pathlist_get(&dcur, i, NULL), "-"))
             nthreads = 1;
     if (nthreads > 1 || sink->text)
         split_opts_init(&sh->split, sh);
     /* more threads than files only help to scan a large file in chunks */
-    if (nthreads > nfiles && !(nthreads > 1 && any_large(paths, nfiles, sh->split.min_bytes)))
+    if (nthreads > nfiles && !(nthreads > 1 && any_large(&dcur, nfiles, sh->split.min_bytes)))
         nthreads = nfiles ? (unsigned)nfiles : 1;
 
     sh->meter.fn = o->progress;
@@ -965,12 +973,13 @@ int corpus_run(const char *const *paths, size_t nfiles, const struct lexicon *lx
                 sh->stats.chunks += sp->chunks.nchunks;
                 split_finish(&w, sh, sp, &sh->window[0]);
             }
-            deliver(sink, &sh->window[0], i, fn, arg);
+            deliver(sink, &sh->window[0], i, &dcur, fn, arg);
             meter_delivered(&sh->meter);
         }
         worker_release(&w);
         if (o->stats)
             *o->stats = sh->stats;
+        pathlist_cursor_release(&dcur);
         free(sh);
         return 0;
     }
@@ -999,7 +1008,7 @@ int corpus_run(const char *const *paths, size_t nfiles, const struct lexicon *lx
         struct slot *s = &sh->window[sh->next_deliver % CORPUS_WINDOW];
         if (s->done) {
             pthread_mutex_unlock(&sh->mu);
-            deliver(sink, s, sh->next_deliver, fn, arg);
+            deliver(sink, s, sh->next_deliver, &dcur, fn, arg);
             meter_delivered(&sh->meter);
             pthread_mutex_lock(&sh->mu);
             sh->next_deliver++;
@@ -1021,6 +1030,7 @@ int corpus_run(const char *const *paths, size_t nfiles, const struct lexicon *lx
     pthread_cond_destroy(&sh->cv_done);
     if (o->stats)
         *o->stats = sh->stats;
+    pathlist_cursor_release(&dcur);
     free(sh);
     return 0;
 }
@@ -1057,18 +1067,18 @@ static void count_deliver(size_t index, const struct corpus_doc *doc, void *resu
     free(d);
 }
 
-int corpus_count(const char *const *paths, size_t nfiles, const struct lexicon *lx,
-                 const struct ac *ac, const struct corpus_opts *o, corpus_doc_fn *fn, void *arg)
+int corpus_count(const struct pathlist *files, const struct lexicon *lx, const struct ac *ac,
+                 const struct corpus_opts *o, corpus_doc_fn *fn, void *arg)
 {
     struct sink sink;
     agg_count_sink(&sink, lx, o->resolver);
-    return corpus_count_with(paths, nfiles, lx, ac, o, &sink, fn, arg);
+    return corpus_count_with(files, lx, ac, o, &sink, fn, arg);
 }
 
-int corpus_count_with(const char *const *paths, size_t nfiles, const struct lexicon *lx,
-                      const struct ac *ac, const struct corpus_opts *o, const struct sink *sink,
-                      corpus_doc_fn *fn, void *arg)
+int corpus_count_with(const struct pathlist *files, const struct lexicon *lx, const struct ac *ac,
+                      const struct corpus_opts *o, const struct sink *sink, corpus_doc_fn *fn,
+                      void *arg)
 {
     struct count_run run = {fn, arg};
-    return corpus_run(paths, nfiles, lx, ac, o, sink, count_deliver, &run);
+    return corpus_run(files, lx, ac, o, sink, count_deliver, &run);
 }

@@ -208,10 +208,6 @@ int cmd_setup(struct cmd_setup *s, const struct common_opts *o, unsigned need, c
         s->walk_ms = cmd_now_ms() - t;
         for (size_t i = 0; i < s->walk.errors.n; i++)
             fprintf(stderr, "tifa: '%s': %s\n", s->walk.errors.v[i].path, s->walk.errors.v[i].text);
-        s->paths = xmalloc(st_mult(s->walk.nfiles + 1, sizeof(char *)));
-        for (size_t i = 0; i < s->walk.nfiles; i++)
-            s->paths[i] = s->walk.files[i].path;
-        s->sniff = walk_sniff_flags(&s->walk);
     }
     return 0;
 fail:
@@ -221,8 +217,6 @@ fail:
 
 void cmd_setup_release(struct cmd_setup *s)
 {
-    free(s->paths);
-    free(s->sniff);
     walk_result_release(&s->walk);
     resolver_free(s->resolver);
     ac_free(s->ac);

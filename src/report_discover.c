@@ -50,7 +50,8 @@ static json_t *cand_json(const struct disc_table *t, const struct disc_cand *c,
     json_object_set_new(o, "documents", json_integer((json_int_t)c->docs));
     json_t *first = json_array();
     for (uint32_t i = 0; i < c->nfirst; i++)
-        json_array_append_new(first, report_json_string(s->paths[c->first_docs[i]]));
+        json_array_append_new(first,
+                              report_json_string(pathlist_get(s->paths, c->first_docs[i], NULL)));
     json_object_set_new(o, "first_documents", first);
     json_object_set_new(o, "first_period",
                         c->first_period ? report_json_string(c->first_period) : json_null());
@@ -146,7 +147,7 @@ static void print_sv(FILE *out, const struct disc_table *t, const struct discove
         for (uint32_t k = 0; k < c->nfirst; k++) {
             if (k)
                 sbuf_addch(&firsts, '|');
-            sbuf_addstr(&firsts, s->paths[c->first_docs[k]]);
+            sbuf_addstr(&firsts, pathlist_get(s->paths, c->first_docs[k], NULL));
         }
         report_sv_field(&line, csv, firsts.buf ? firsts.buf : "");
         sbuf_addch(&line, sep);
@@ -190,7 +191,7 @@ static void print_lexicon(FILE *out, const struct disc_table *t, const struct di
         lexicon_cell(&line, disc_cand_example(t, c, &ex));
         sbuf_addf(&line, "\ttifa discover: %llu in %u documents, first in ",
                   (unsigned long long)c->count, c->docs);
-        lexicon_cell(&line, c->nfirst ? s->paths[c->first_docs[0]] : "?");
+        lexicon_cell(&line, c->nfirst ? pathlist_get(s->paths, c->first_docs[0], NULL) : "?");
         if (c->first_period) {
             sbuf_addstr(&line, " (");
             lexicon_cell(&line, c->first_period);
@@ -253,8 +254,9 @@ static void print_table(FILE *out, const struct disc_table *t, const struct disc
             table_addf(&tb, "%.2f", report_round4(c->g2));
         }
         table_cell(&tb, &scratch,
-                   c->first_period ? c->first_period
-                                   : (c->nfirst ? s->paths[c->first_docs[0]] : ""));
+                   c->first_period
+                       ? c->first_period
+                       : (c->nfirst ? pathlist_get(s->paths, c->first_docs[0], NULL) : ""));
         table_cell(&tb, &scratch, disc_cand_example(t, c, &ex));
     }
     table_print(&tb, out);

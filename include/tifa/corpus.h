@@ -35,6 +35,7 @@
 #include "tifa/ac.h"
 #include "tifa/agg.h"
 #include "tifa/lexicon.h"
+#include "tifa/pathlist.h"
 #include "tifa/sink.h"
 
 /** How far a run has got (corpus_opts.progress). */
@@ -64,9 +65,6 @@ struct corpus_opts {
                                    corpus_doc.head (cut back to a code-point boundary); `trend`
                                    reads a year from it */
     struct corpus_stats *stats; /* not NULL: filled when corpus_run returns */
-    const unsigned char *sniff; /* NULL, or per file 1 to apply walk.h's binary rule
-                                   (walk_file.sniff): such a file is not read but delivered
-                                   as an error with code TIFA_ESKIP, "binary" */
     const struct resolver *resolver; /* corpus_count: NULL, or the documents are read as
                                         resolve.h says (agg_count_sink) */
     corpus_progress_fn *progress;    /* NULL (no cost), or called as the header says */
@@ -95,13 +93,15 @@ typedef void corpus_deliver_fn(size_t index, const struct corpus_doc *doc, void 
                                const struct tifa_err *err, void *arg);
 
 /**
- * Reads, decodes and scans @nfiles files with @ac on corpus_opts.threads threads, handing every
- * match to @sink (sink.h) and each document's result to @fn in input order. @lx gives the
- * canonical terms of SINK_POSITIONS matches. Returns 0 (document errors go to @fn).
+ * Reads, decodes and scans the files of @files (borrowed; "-" is standard input; a file with
+ * the flag WALK_SNIFF is not read but delivered as an error with code TIFA_ESKIP, "binary",
+ * when its first WALK_SNIFF_LEN bytes hold a NUL) with @ac on corpus_opts.threads threads,
+ * handing every match to @sink (sink.h) and each document's result to @fn in input order.
+ * @lx gives the canonical terms of SINK_POSITIONS matches. Returns 0 (document errors go to @fn).
  */
-int corpus_run(const char *const *paths, size_t nfiles, const struct lexicon *lx,
-               const struct ac *ac, const struct corpus_opts *o, const struct sink *sink,
-               corpus_deliver_fn *fn, void *arg);
+int corpus_run(const struct pathlist *files, const struct lexicon *lx, const struct ac *ac,
+               const struct corpus_opts *o, const struct sink *sink, corpus_deliver_fn *fn,
+               void *arg);
 
 /**
  * Called for each file, in order, by corpus_count. On success @doc is the document's counts and
@@ -112,12 +112,12 @@ typedef void corpus_doc_fn(size_t index, const struct agg_doc *doc, const struct
                            void *arg);
 
 /** corpus_run with the counting consumer (agg_count_sink): per-document counts as agg_docs. */
-int corpus_count(const char *const *paths, size_t nfiles, const struct lexicon *lx,
-                 const struct ac *ac, const struct corpus_opts *o, corpus_doc_fn *fn, void *arg);
+int corpus_count(const struct pathlist *files, const struct lexicon *lx, const struct ac *ac,
+                 const struct corpus_opts *o, corpus_doc_fn *fn, void *arg);
 
 /** corpus_count with another consumer whose results are struct agg_doc (patcount.h). */
-int corpus_count_with(const char *const *paths, size_t nfiles, const struct lexicon *lx,
-                      const struct ac *ac, const struct corpus_opts *o, const struct sink *sink,
-                      corpus_doc_fn *fn, void *arg);
+int corpus_count_with(const struct pathlist *files, const struct lexicon *lx, const struct ac *ac,
+                      const struct corpus_opts *o, const struct sink *sink, corpus_doc_fn *fn,
+                      void *arg);
 
 #endif

@@ -20,6 +20,7 @@
 
 #include "tifa/discover.h"
 #include "tifa/note.h"
+#include "tifa/pathlist.h"
 #include "tifa/report_format.h"
 
 extern const struct report_formats report_discover_formats;
@@ -31,8 +32,8 @@ struct discover_summary {
     uint64_t documents, han;
     int has_reference;
     uint64_t reference_documents, reference_han;
-    size_t top;               /* the candidates shown: 0 = all */
-    const char *const *paths; /* the target's documents, by input index */
+    size_t top;                    /* the candidates shown: 0 = all */
+    struct pathlist_cursor *paths; /* reads the target's documents, by input index */
     const struct disc_rules *rules;
     const struct note_list *skipped, *errors;
 };

@@ -45,6 +45,9 @@ struct source_buf {
     uint64_t bytes_read; /* input bytes of documents and chunks read into it since init (not
                             the split-point search's): it grows before each piece is passed
                             on, so a piece callback can follow a read's progress */
+    struct sbuf dir;     /* the folder of the file opened last, and a descriptor of it (-1:
+                            none): the next file of the same folder is opened relative to it */
+    int dir_fd;
 };
 
 void source_buf_init(struct source_buf *b);

@@ -4,7 +4,7 @@
  * Owns: directory recursion, the hidden-file rule, --glob filters, symlink loop detection,
  * the binary-file rule (a NUL byte in the first WALK_SNIFF_LEN bytes) for files found in
  * folders, and --files-from lists. Must not: open files, print, or exit. The binary rule is
- * applied by the reader (walk_file.sniff, source.h): it reads those bytes anyway, and the walk
+ * applied by the reader (WALK_SNIFF, source.h): it reads those bytes anyway, and the walk
  * stays one readdir per folder, so it does not hold up the counting threads.
  *
  * Every argument ends up in exactly one of three lists, or is dropped on purpose:
@@ -12,7 +12,7 @@
  *    always listed, binary or not, hidden or not, and are not subject to --glob; walk does
  *    not open them (the reader reports its own errors). "-" means standard input.
  *  - skipped: found in a folder but not to be read, with a reason: "not a regular file"
- *    (FIFO, socket, device). Files found in folders are listed with .sniff set; the reader
+ *    (FIFO, socket, device). Files found in folders are listed with WALK_SNIFF set; the reader
  *    skips one whose first WALK_SNIFF_LEN bytes hold a NUL with the reason "binary", which the
  *    commands add to this list.
  *  - errors: cannot be listed or read, with a message: "no such file or directory",
@@ -34,6 +34,8 @@
  *    bytes) fails earlier with "file name too long".
  *  - Directory entries are read with readdir(3); d_type avoids a stat(2) for plain files and
  *    folders. Cost is O(n log n) in the number of entries; files are not opened.
+ *  - Memory: the files are a pathlist (front-coded), about 20 bytes a file found in a folder
+ *    whatever its depth; a folder's entries are held while it is read (about 40 bytes each).
  *
  * Lifetime: result. Every string is owned by struct walk_result until walk_result_release().
  *
@@ -45,7 +47,8 @@
  *     for (i = 0; i < argc; i++)
  *         walk_add_arg(&r, argv[i], &o);
  *     walk_finish(&r);
- *     ... read r.files[0..r.nfiles), warn about r.errors.v[0..r.errors.n) ...
+ *     ... read the r.nfiles paths of r.files with a pathlist_cursor,
+ *         warn about r.errors.v[0..r.errors.n) ...
  *     walk_result_release(&r);
  */
 #ifndef TIFA_WALK_H
@@ -55,6 +58,7 @@
 
 #include "tifa/err.h"
 #include "tifa/note.h"
+#include "tifa/pathlist.h"
 
 /* Bytes read from each file found in a folder to look for a NUL byte. */
 #define WALK_SNIFF_LEN 8192
@@ -63,7 +67,7 @@
 
 struct walk_opts {
     int hidden;               /* also walk into/list names starting with '.' */
-    int binary;               /* keep binary files found in folders (no .sniff) */
+    int binary;               /* keep binary files found in folders (no WALK_SNIFF) */
     const char *const *globs; /* fnmatch(3) patterns, '!' prefix negates; see walk_glob_ok() */
     size_t nglobs;
     /* the file the command is writing (its standard output, when that is a regular file): a
@@ -73,18 +77,25 @@ struct walk_opts {
     unsigned long long output_dev, output_ino;
 };
 
-struct walk_file {
-    char *path;    /* as named, or folder + "/" + relative name; "-" for standard input */
-    int explicit_; /* 1 when named on the command line or in --files-from */
-    int sniff;     /* found in a folder without walk_opts.binary: to be skipped as "binary" when
-                      its first WALK_SNIFF_LEN bytes hold a NUL byte (the reader checks) */
+/* Flags of a file in walk_result.files (pathlist flags). */
+enum walk_file_flags {
+    WALK_EXPLICIT = 1 << 0, /* named on the command line or in --files-from */
+    WALK_SNIFF = 1 << 1     /* found in a folder without walk_opts.binary: to be skipped as
+                               "binary" when its first WALK_SNIFF_LEN bytes hold a NUL byte
+                               (the reader checks) */
 };
 
 struct walk_result {
-    struct walk_file *files;
-    size_t nfiles, files_alloc;
+    struct pathlist files;    /* after walk_finish: sorted, no repeats; flags walk_file_flags;
+                                 each path as named, or folder + "/" + relative name, "-" for
+                                 standard input */
+    size_t nfiles;            /* pathlist_count(&files), set by walk_finish */
     struct note_list skipped; /* text = the reason ("not a regular file", "binary") */
     struct note_list errors;  /* text = the message ("no such file or directory") */
+    /* while adding: one sorted run per folder walked, and the explicit files in any order */
+    struct pathlist *runs;
+    size_t nruns, runs_alloc;
+    struct pathlist named;
 };
 
 /** Sets @r to three empty lists. */
@@ -144,12 +155,9 @@ int walk_glob_ok(const struct walk_opts *o, const char *relpath);
 /**
  * Puts r->skipped and r->errors back in path order (note_list_sort: notes about the same path
  * keep the order they were added in). The commands add what the reader found to a finished
- * result with note_list_add (a "binary" file, walk_file.sniff, is skipped; a file it could not
+ * result with note_list_add (a "binary" file, WALK_SNIFF, is skipped; a file it could not
  * read is an error), so they report one list of each, and call this when reading is over.
  */
 void walk_sort_notes(struct walk_result *r);
-
-/** Per-file walk_file.sniff flags for corpus_opts.sniff (malloc'ed; NULL when none is set). */
-unsigned char *walk_sniff_flags(const struct walk_result *r);
 
 #endif

@@ -13,6 +13,7 @@
 #include "tifa/intern.h"
 #include "tifa/normalize.h"
 #include "tifa/note.h"
+#include "tifa/pathlist.h"
 #include "tifa/sbuf.h"
 #include "tifa/strmap.h"
 #include "tifa/utf8.h"
@@ -325,6 +326,68 @@ static void test_err(void **state)
     assert_string_equal(tifa_err_format(&e, buf, sizeof(buf)), "'x.txt' at byte 12: bad");
 }
 
+/* pathlist: every path and flag comes back as added, read in order, backwards, by jumps and
+ * across restart entries; shared prefixes of any length, empty paths, bytes that are not UTF-8. */
+static void test_pathlist(void **state)
+{
+    (void)state;
+    enum { N = 1000 };
+    static char want[N][80];
+    unsigned wflags[N];
+    struct pathlist pl;
+    struct pathlist_cursor c, c2;
+    unsigned seed = 12345, flags;
+    pathlist_init(&pl);
+    for (size_t i = 0; i < N; i++) {
+        /* a random edit of the previous path: keep a prefix, add random bytes */
+        size_t keep = i ? strlen(want[i - 1]) : 0;
+        seed = seed * 1103515245u + 12345u;
+        keep = keep ? (seed >> 8) % (keep + 1) : 0;
+        if (i)
+            memcpy(want[i], want[i - 1], keep);
+        seed = seed * 1103515245u + 12345u;
+        size_t add = (seed >> 9) % (sizeof(want[0]) - keep - 1);
+        for (size_t k = 0; k < add; k++) {
+            seed = seed * 1103515245u + 12345u;
+            want[i][keep + k] = (char)(1 + (seed >> 10) % 255); /* any byte but NUL */
+        }
+        want[i][keep + add] = '\0';
+        wflags[i] = (seed >> 20) & 0xff;
+        pathlist_add(&pl, want[i], wflags[i]);
+    }
+    assert_int_equal(pathlist_count(&pl), N);
+    assert_true(pathlist_bytes(&pl) > 0);
+    pathlist_cursor_init(&c, &pl);
+    pathlist_cursor_init(&c2, &pl);
+    for (size_t i = 0; i < N; i++) {
+        assert_string_equal(pathlist_get(&c, i, &flags), want[i]);
+        assert_int_equal(flags, wflags[i]);
+    }
+    for (size_t i = N; i-- > 0;)
+        assert_string_equal(pathlist_get(&c, i, NULL), want[i]);
+    for (size_t k = 0; k < 3 * N; k++) { /* two cursors read at once, in jumps */
+        seed = seed * 1103515245u + 12345u;
+        size_t i = (seed >> 8) % N, j = (i * 7 + k) % N;
+        assert_string_equal(pathlist_get(&c, i, &flags), want[i]);
+        assert_int_equal(flags, wflags[i]);
+        assert_string_equal(pathlist_get(&c2, j, NULL), want[j]);
+    }
+    pathlist_cursor_release(&c);
+    pathlist_cursor_release(&c2);
+    pathlist_release(&pl);
+    assert_int_equal(pathlist_count(&pl), 0);
+
+    /* a walk's paths: the folder is not stored again */
+    pathlist_init(&pl);
+    char path[300];
+    for (size_t i = 0; i < 1000; i++) {
+        snprintf(path, sizeof(path), "%0200d/f%04zu.txt", 7, i);
+        pathlist_add(&pl, path, 0);
+    }
+    assert_true(pl.data.len < 1000 * 12 + 1000 / PATHLIST_RESTART * 220);
+    pathlist_release(&pl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -332,7 +395,7 @@ int main(void)
         cmocka_unit_test(test_display_width), cmocka_unit_test(test_sbuf),
         cmocka_unit_test(test_strmap),        cmocka_unit_test(test_note_list),
         cmocka_unit_test(test_intern),        cmocka_unit_test(test_normalize),
-        cmocka_unit_test(test_err),
+        cmocka_unit_test(test_err),           cmocka_unit_test(test_pathlist),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,6 +41,33 @@ struct recs {
 
 /* ---- the recording consumer ---- */
 
+/* corpus_run and corpus_count over a list of @n paths (none sniffed), as the walk hands them. */
+static int run_paths(const char *const *paths, size_t n, const struct lexicon *lx,
+                     const struct ac *ac, const struct corpus_opts *o, const struct sink *sink,
+                     corpus_deliver_fn *fn, void *arg)
+{
+    struct pathlist pl;
+    pathlist_init(&pl);
+    for (size_t i = 0; i < n; i++)
+        pathlist_add(&pl, paths[i], 0);
+    int rc = corpus_run(&pl, lx, ac, o, sink, fn, arg);
+    pathlist_release(&pl);
+    return rc;
+}
+
+static int count_paths(const char *const *paths, size_t n, const struct lexicon *lx,
+                       const struct ac *ac, const struct corpus_opts *o, corpus_doc_fn *fn,
+                       void *arg)
+{
+    struct pathlist pl;
+    pathlist_init(&pl);
+    for (size_t i = 0; i < n; i++)
+        pathlist_add(&pl, paths[i], 0);
+    int rc = corpus_count(&pl, lx, ac, o, fn, arg);
+    pathlist_release(&pl);
+    return rc;
+}
+
 static void *rec_thread_init(void *arg)
 {
     (void)arg;
@@ -354,7 +381,7 @@ static void run_recording(struct fixture *f, unsigned threads, struct corpus_sta
     struct corpus_opts o = {.threads = threads, .stats = st};
     const char *paths[] = {f->path};
     memset(d, 0, sizeof(*d));
-    assert_int_equal(corpus_run(paths, 1, &f->lx, f->ac, &o, &s, on_deliver, d), 0);
+    assert_int_equal(run_paths(paths, 1, &f->lx, f->ac, &o, &s, on_deliver, d), 0);
     assert_false(d->failed);
     assert_non_null(d->r);
 }
@@ -457,7 +484,7 @@ static void test_counting_consumer(void **state)
         uint64_t n[2] = {0, 0};
         struct corpus_opts o = {.threads = threads};
         setenv("TIFA_CHUNK_BYTES", "600000", 1);
-        assert_int_equal(corpus_count(paths, 1, &f->lx, f->ac, &o, on_count, n), 0);
+        assert_int_equal(count_paths(paths, 1, &f->lx, f->ac, &o, on_count, n), 0);
         unsetenv("TIFA_CHUNK_BYTES");
         assert_int_equal(n[0] + n[1], f->g.nw);
     }
@@ -555,7 +582,7 @@ static void test_text_consumer(void **state)
         struct corpus_opts o = {.threads = threads, .stats = &st};
         struct sbuf *got = NULL;
         setenv("TIFA_CHUNK_BYTES", "600000", 1);
-        assert_int_equal(corpus_run(paths, 1, &f->lx, f->ac, &o, &s, on_text_deliver, &got), 0);
+        assert_int_equal(run_paths(paths, 1, &f->lx, f->ac, &o, &s, on_text_deliver, &got), 0);
         unsetenv("TIFA_CHUNK_BYTES");
         assert_non_null(got);
         assert_int_equal(got->len, f->g.text.len);
@@ -602,7 +629,7 @@ static void test_progress_hook(void **state)
         uint64_t n[2] = {0, 0};
         struct corpus_opts o = {.threads = threads, .progress = on_progress, .progress_arg = &log};
         setenv("TIFA_CHUNK_BYTES", "600000", 1);
-        assert_int_equal(corpus_count(paths, 3, &f->lx, f->ac, &o, on_count, n), 0);
+        assert_int_equal(count_paths(paths, 3, &f->lx, f->ac, &o, on_count, n), 0);
         unsetenv("TIFA_CHUNK_BYTES");
         assert_int_equal(n[0] + n[1], 3 * f->g.nw);
         assert_true(log.calls >= 1);

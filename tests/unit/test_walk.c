@@ -112,13 +112,37 @@ static void symlink_rel(const struct fix *f, const char *target, const char *rel
     assert_int_equal(symlink(target, P(f, rel)), 0);
 }
 
+/* Path @i of r->files, copied (a ring of 8, so an assertion can hold two). */
+static const char *file_path(const struct walk_result *r, size_t i)
+{
+    static char ring[8][4096];
+    static unsigned next;
+    struct pathlist_cursor c;
+    char *out = ring[next++ % 8];
+    pathlist_cursor_init(&c, &r->files);
+    snprintf(out, sizeof(ring[0]), "%s", pathlist_get(&c, i, NULL));
+    pathlist_cursor_release(&c);
+    return out;
+}
+
+/* Whether file @i has @flag (WALK_EXPLICIT, WALK_SNIFF): 1 or 0. */
+static int file_has(const struct walk_result *r, size_t i, unsigned flag)
+{
+    struct pathlist_cursor c;
+    unsigned flags;
+    pathlist_cursor_init(&c, &r->files);
+    pathlist_get(&c, i, &flags);
+    pathlist_cursor_release(&c);
+    return (flags & flag) != 0;
+}
+
 static void check_invariants(const struct walk_result *r)
 {
     for (size_t i = 0; i < r->nfiles; i++) {
-        assert_non_null(r->files[i].path);
-        assert_true(r->files[i].explicit_ == 0 || r->files[i].explicit_ == 1);
+        assert_non_null(file_path(r, i));
+        assert_true(file_has(r, i, WALK_EXPLICIT) == 0 || file_has(r, i, WALK_EXPLICIT) == 1);
         if (i)
-            assert_true(strcmp(r->files[i - 1].path, r->files[i].path) < 0);
+            assert_true(strcmp(file_path(r, i - 1), file_path(r, i)) < 0);
     }
     for (size_t i = 0; i < r->skipped.n; i++) {
         assert_non_null(r->skipped.v[i].path);
@@ -132,16 +156,23 @@ static void check_invariants(const struct walk_result *r)
         if (i)
             assert_true(strcmp(r->errors.v[i - 1].path, r->errors.v[i].path) <= 0);
     }
-    assert_true(r->nfiles <= r->files_alloc || !r->files);
+    assert_int_equal(r->nfiles, pathlist_count(&r->files));
+}
+
+/* Asserts that r->files from index @from on is exactly root/rel[0..n) (in this order). */
+static void expect_files_from(const struct fix *f, const struct walk_result *r, size_t from,
+                              const char *const *rel, size_t n)
+{
+    for (size_t i = 0; i < n && from + i < r->nfiles; i++)
+        assert_string_equal(file_path(r, from + i), P(f, rel[i]));
+    assert_int_equal(r->nfiles, from + n);
 }
 
 /* Asserts that r->files is exactly root/rel[0..n) (in this order). */
 static void expect_files(const struct fix *f, const struct walk_result *r, const char *const *rel,
                          size_t n)
 {
-    for (size_t i = 0; i < n && i < r->nfiles; i++)
-        assert_string_equal(r->files[i].path, P(f, rel[i]));
-    assert_int_equal(r->nfiles, n);
+    expect_files_from(f, r, 0, rel, n);
 }
 
 static void expect_notes(const struct fix *f, const struct note_list *notes, const char *const *rel,
@@ -188,12 +219,12 @@ static void test_sorted_nested(void **state)
     walk_root(f, &r, NULL);
     expect_files(f, &r, want, N(want));
     for (size_t i = 0; i < r.nfiles; i++)
-        assert_int_equal(r.files[i].explicit_, 0);
+        assert_int_equal(file_has(&r, i, WALK_EXPLICIT), 0);
     assert_int_equal(r.skipped.n, 0);
     assert_int_equal(r.errors.n, 0);
     walk_result_release(&r);
     assert_int_equal(r.nfiles, 0);
-    assert_null(r.files);
+    assert_int_equal(pathlist_count(&r.files), 0);
 }
 
 static void test_hidden(void **state)
@@ -230,10 +261,10 @@ static void test_hidden(void **state)
     walk_finish(&r);
     check_invariants(&r);
     assert_int_equal(r.nfiles, 2);
-    assert_string_equal(r.files[0].path, P(f, ".h.txt"));
-    assert_int_equal(r.files[0].explicit_, 1);
-    expect_files(f, &(struct walk_result){.files = r.files + 1, .nfiles = 1}, want_in_hd, 1);
-    assert_int_equal(r.files[1].explicit_, 0);
+    assert_string_equal(file_path(&r, 0), P(f, ".h.txt"));
+    assert_int_equal(file_has(&r, 0, WALK_EXPLICIT), 1);
+    expect_files_from(f, &r, 1, want_in_hd, 1);
+    assert_int_equal(file_has(&r, 1, WALK_EXPLICIT), 0);
     walk_result_release(&r);
 }
 
@@ -344,7 +375,7 @@ static void test_globs_walk(void **state)
     walk_add_arg(&r, P(f, "b.md"), &o);
     walk_finish(&r);
     assert_int_equal(r.nfiles, 1);
-    assert_string_equal(r.files[0].path, P(f, "b.md"));
+    assert_string_equal(file_path(&r, 0), P(f, "b.md"));
     walk_result_release(&r);
 
     /* globs see the path relative to the argument, not to the root of the file system */
@@ -371,14 +402,10 @@ static void test_binary(void **state)
 
     walk_root(f, &r, &o);
     expect_files(f, &r, want, N(want));
-    assert_int_equal(r.files[0].sniff, 1);
-    assert_int_equal(r.files[1].sniff, 1);
+    assert_int_equal(file_has(&r, 0, WALK_SNIFF), 1);
+    assert_int_equal(file_has(&r, 1, WALK_SNIFF), 1);
     assert_int_equal(r.skipped.n, 0);
     assert_int_equal(r.errors.n, 0);
-    unsigned char *flags = walk_sniff_flags(&r);
-    assert_non_null(flags);
-    assert_int_equal(flags[0], 1);
-    free(flags);
     /* the reader's verdicts join the lists, in path order */
     note_list_add(&r.skipped, P(f, "text"), "binary");
     note_list_add(&r.skipped, P(f, "bin"), "binary");
@@ -394,8 +421,8 @@ static void test_binary(void **state)
     o.binary = 1;
     walk_root(f, &r, &o);
     expect_files(f, &r, want, N(want));
-    assert_int_equal(r.files[0].sniff, 0);
-    assert_null(walk_sniff_flags(&r));
+    assert_int_equal(file_has(&r, 0, WALK_SNIFF), 0);
+    assert_int_equal(file_has(&r, 1, WALK_SNIFF), 0);
     walk_result_release(&r);
 
     /* explicit binary file is kept and not sniffed */
@@ -403,9 +430,9 @@ static void test_binary(void **state)
     walk_add_arg(&r, P(f, "bin"), NULL);
     walk_finish(&r);
     assert_int_equal(r.nfiles, 1);
-    assert_string_equal(r.files[0].path, P(f, "bin"));
-    assert_int_equal(r.files[0].explicit_, 1);
-    assert_int_equal(r.files[0].sniff, 0);
+    assert_string_equal(file_path(&r, 0), P(f, "bin"));
+    assert_int_equal(file_has(&r, 0, WALK_EXPLICIT), 1);
+    assert_int_equal(file_has(&r, 0, WALK_SNIFF), 0);
     assert_int_equal(r.skipped.n, 0);
     walk_result_release(&r);
 }
@@ -545,8 +572,8 @@ static void test_special_files(void **state)
     walk_add_arg(&r, "/dev/stdin", NULL);
     walk_finish(&r);
     assert_int_equal(r.nfiles, 2);
-    assert_string_equal(r.files[0].path, "/dev/stdin");
-    assert_string_equal(r.files[1].path, P(f, "fifo"));
+    assert_string_equal(file_path(&r, 0), "/dev/stdin");
+    assert_string_equal(file_path(&r, 1), P(f, "fifo"));
     assert_int_equal(r.skipped.n + r.errors.n, 0);
     walk_result_release(&r);
 }
@@ -595,9 +622,9 @@ static void test_files_from_lines(void **state)
     walk_finish(&r);
     check_invariants(&r);
     expect_files(f, &r, want, N(want));
-    assert_int_equal(r.files[0].explicit_, 1);
-    assert_int_equal(r.files[1].explicit_, 1);
-    assert_int_equal(r.files[2].explicit_, 0);
+    assert_int_equal(file_has(&r, 0, WALK_EXPLICIT), 1);
+    assert_int_equal(file_has(&r, 1, WALK_EXPLICIT), 1);
+    assert_int_equal(file_has(&r, 2, WALK_EXPLICIT), 0);
     expect_notes(f, &r.errors, err_rel, err_txt, 1);
     walk_result_release(&r);
 
@@ -677,16 +704,15 @@ static void test_dedup(void **state)
     walk_finish(&r);
     check_invariants(&r);
     assert_int_equal(r.nfiles, N(want) + 1);
-    assert_string_equal(r.files[0].path, "-");
-    assert_int_equal(r.files[0].explicit_, 1);
-    expect_files(f, &(struct walk_result){.files = r.files + 1, .nfiles = r.nfiles - 1}, want,
-                 N(want));
-    assert_int_equal(r.files[1].explicit_, 1); /* a.txt: explicit wins */
-    assert_int_equal(r.files[2].explicit_, 1); /* bin.dat */
-    assert_int_equal(r.files[2].sniff, 0);     /* found in the folder too: explicit wins */
-    assert_int_equal(r.files[3].explicit_, 0); /* c.txt: found twice */
-    assert_int_equal(r.skipped.n, 0);          /* bin.dat named explicitly */
-    assert_int_equal(r.errors.n, 1);           /* dang, reported once */
+    assert_string_equal(file_path(&r, 0), "-");
+    assert_int_equal(file_has(&r, 0, WALK_EXPLICIT), 1);
+    expect_files_from(f, &r, 1, want, N(want));
+    assert_int_equal(file_has(&r, 1, WALK_EXPLICIT), 1); /* a.txt: explicit wins */
+    assert_int_equal(file_has(&r, 2, WALK_EXPLICIT), 1); /* bin.dat */
+    assert_int_equal(file_has(&r, 2, WALK_SNIFF), 0); /* found in the folder too: explicit wins */
+    assert_int_equal(file_has(&r, 3, WALK_EXPLICIT), 0); /* c.txt: found twice */
+    assert_int_equal(r.skipped.n, 0);                    /* bin.dat named explicitly */
+    assert_int_equal(r.errors.n, 1);                     /* dang, reported once */
     walk_result_release(&r);
 
     /* found first, named later: still explicit */
@@ -697,10 +723,10 @@ static void test_dedup(void **state)
     check_invariants(&r);
     static const char *const want2[] = {"a.txt", "bin.dat", "c.txt"}; /* bin.dat: .sniff */
     expect_files(f, &r, want2, N(want2));
-    assert_int_equal(r.files[0].explicit_, 0);
-    assert_int_equal(r.files[1].sniff, 1);
-    assert_int_equal(r.files[2].explicit_, 1);
-    assert_int_equal(r.files[2].sniff, 0); /* c.txt: found first, named later */
+    assert_int_equal(file_has(&r, 0, WALK_EXPLICIT), 0);
+    assert_int_equal(file_has(&r, 1, WALK_SNIFF), 1);
+    assert_int_equal(file_has(&r, 2, WALK_EXPLICIT), 1);
+    assert_int_equal(file_has(&r, 2, WALK_SNIFF), 0); /* c.txt: found first, named later */
     walk_result_release(&r);
 }
 
@@ -720,7 +746,7 @@ static void test_join(void **state)
         walk_add_arg(&r, args[i], NULL);
         walk_finish(&r);
         assert_int_equal(r.nfiles, 1);
-        assert_string_equal(r.files[0].path, want[i]);
+        assert_string_equal(file_path(&r, 0), want[i]);
         walk_result_release(&r);
     }
     /* absolute folder with a trailing slash */
@@ -728,7 +754,7 @@ static void test_join(void **state)
     walk_add_arg(&r, P(f, "sub/"), NULL);
     walk_finish(&r);
     assert_int_equal(r.nfiles, 1);
-    assert_string_equal(r.files[0].path, P(f, "sub/x.txt"));
+    assert_string_equal(file_path(&r, 0), P(f, "sub/x.txt"));
     walk_result_release(&r);
 }
 
@@ -773,11 +799,60 @@ static void test_many_files(void **state)
     assert_int_equal(r.nfiles, n);
     assert_int_equal(r.skipped.n + r.errors.n, 0);
     snprintf(name, sizeof(name), "many/f%06zu.txt", (size_t)0);
-    assert_string_equal(r.files[0].path, P(f, name));
+    assert_string_equal(file_path(&r, 0), P(f, name));
     snprintf(name, sizeof(name), "many/f%06zu.txt", n - 1);
-    assert_string_equal(r.files[n - 1].path, P(f, name));
+    assert_string_equal(file_path(&r, n - 1), P(f, name));
     fprintf(stderr, "walk: %zu files created in %.3f s, walked in %.3f s\n", n, t1 - t0, t2 - t1);
     walk_result_release(&r);
+}
+
+/* Random trees of names that sort around "/" ("a", "a.b", "a-", "a0", "ab"; folders, files and
+ * symlinks to folders): the walk lists exactly the files, in strcmp order of the full paths,
+ * which it gets without sorting them (walk.c). */
+static void test_random_tree_order(void **state)
+{
+    const struct fix *f = *state;
+    static const char *const names[] = {"a", "a.b", "a-", "a0", "ab", "b", "a.", "-"};
+    unsigned seed = 2026;
+    char rel[256];
+    for (int round = 0; round < 20; round++) {
+        size_t nfiles = 0;
+        snprintf(rel, sizeof(rel), "t%d", round);
+        mkdir_rel(f, rel);
+        /* folders to depth 3, each entry a folder, a file or (once a folder exists) a link */
+        char dirs[64][128];
+        size_t ndirs = 1;
+        snprintf(dirs[0], sizeof(dirs[0]), "t%d", round);
+        for (size_t d = 0; d < ndirs && d < 64; d++) {
+            for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+                seed = seed * 1103515245u + 12345u;
+                unsigned what = (seed >> 16) % 4; /* 0 none, 1 file, 2 folder, 3 link */
+                int depth = 0;
+                for (const char *p = dirs[d]; *p; p++)
+                    depth += *p == '/';
+                assert_true(snprintf(rel, sizeof(rel), "%s/%s", dirs[d], names[k]) <
+                            (int)sizeof(rel));
+                if (what == 1 || (what == 2 && (depth >= 3 || ndirs == 64))) {
+                    touch_rel(f, rel);
+                    nfiles++;
+                } else if (what == 2) {
+                    mkdir_rel(f, rel);
+                    assert_true(strlen(rel) < sizeof(dirs[0]));
+                    memcpy(dirs[ndirs++], rel, strlen(rel) + 1);
+                } else if (what == 3 && d == 0) {
+                    symlink_rel(f, "/nonexistent-dir/x", rel); /* a dangling link: an error */
+                }
+            }
+        }
+        struct walk_result r;
+        snprintf(rel, sizeof(rel), "t%d", round);
+        walk_result_init(&r);
+        walk_add_arg(&r, P(f, rel), NULL);
+        walk_finish(&r);
+        check_invariants(&r); /* strictly increasing by strcmp */
+        assert_int_equal(r.nfiles, nfiles);
+        walk_result_release(&r);
+    }
 }
 
 int main(void)
@@ -798,6 +873,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_dedup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_join, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_random_tree_order, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
