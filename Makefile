@@ -160,6 +160,12 @@ $(BUILD)/hs_count: bench/hs_count.c $(BUILD)/CFLAGS.stamp
 
 bench: tifa $(BUILD)/gencorpus
 	@TIFA=./tifa TIFA_BASE="$(TIFA_BASE)" GENCORPUS=$(BUILD)/gencorpus HS_COUNT=$(BUILD)/hs_count BENCH_MB=$(BENCH_MB) bash bench/run.sh
+	@TIFA=./tifa GENCORPUS=$(BUILD)/gencorpus bash bench/scale.sh
+
+# make bench-scale [BENCH_SCALE_FILES="10000 100000 1000000"] [BENCH_SCALE_DEPTH=200]: only the
+# rows of how time and memory grow with the number of files (bench/scale.sh).
+bench-scale: tifa $(BUILD)/gencorpus
+	@TIFA=./tifa GENCORPUS=$(BUILD)/gencorpus bash bench/scale.sh
 
 golden-update: tifa
 	@TIFA_GOLDEN_UPDATE=1 sh tests/run-cli.sh
@@ -220,7 +226,7 @@ $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libtifa.a
 fuzz-run: fuzz
 	@sh tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
-.PHONY: all test unit cli sanitize test-san valgrind run bench golden-update install uninstall deps fmt \
+.PHONY: all test unit cli sanitize test-san valgrind run bench bench-scale golden-update install uninstall deps fmt \
         lint clean FORCE \
         replay fuzz fuzz-bins fuzz-run
 -include $(wildcard $(BUILD)/*.d)
