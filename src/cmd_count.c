@@ -155,7 +155,7 @@ static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_er
     struct count_run *run = arg;
     (void)index;
     if (err) {
-        cmd_doc_failed(&run->cp, err, run->walk);
+        cmd_doc_failed(&run->cp, index, err, run->walk);
         return;
     }
     cmd_warn_invalid(&run->cp, doc);

@@ -49,16 +49,17 @@ struct text_run {
     const struct lexicon *lx;
     size_t nread, nerrors;
     struct cmd_progress cp;
+    struct pathlist_cursor paths; /* the side's files (err->path is cut at 1,023 bytes) */
 };
 
 static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_err *err, void *arg)
 {
     struct text_run *run = arg;
-    (void)index;
     if (err && err->code == TIFA_ESKIP)
         return; /* a binary file found in a folder: left out, as the walk leaves others out */
     if (err) {
-        cmd_progress_message(&run->cp, "tifa: '%s': %s\n", err->path, err->msg);
+        cmd_progress_message(&run->cp, "tifa: '%s': %s\n", pathlist_get(&run->paths, index, NULL),
+                             err->msg);
         run->nerrors++;
         return;
     }
@@ -107,6 +108,7 @@ static int count_text_side(const struct cmd_setup *s, const struct common_opts *
     run.d = d;
     run.side = side;
     run.lx = &s->lx;
+    pathlist_cursor_init(&run.paths, &w.files);
     agg_total_init(&run.tot, s->lx.nlabels);
     for (size_t i = 0; i < w.errors.n; i++) {
         fprintf(stderr, "tifa: '%s': %s\n", w.errors.v[i].path, w.errors.v[i].text);
@@ -117,6 +119,7 @@ static int count_text_side(const struct cmd_setup *s, const struct common_opts *
     cmd_progress_start(&run.cp, co, 0, &copts);
     corpus_count(&w.files, &s->lx, s->ac, &copts, on_doc, &run);
     cmd_progress_end(&run.cp);
+    pathlist_cursor_release(&run.paths);
     d->side[side].documents = run.tot.documents;
     d->side[side].han = run.tot.han;
     for (size_t id = 0; id < s->lx.nlabels; id++)

@@ -74,7 +74,7 @@ static void on_doc(size_t index, const struct corpus_doc *doc, void *result,
     if (!err)
         err = disc_doc_error(d);
     if (err) {
-        cmd_doc_failed(&run->cp, err, run->walk);
+        cmd_doc_failed(&run->cp, index, err, run->walk);
         disc_doc_free(d);
         return;
     }
@@ -162,7 +162,7 @@ static void on_ref_doc(size_t index, const struct agg_doc *doc, const struct tif
     (void)index;
     struct ref_run *r = arg;
     if (err) {
-        cmd_doc_failed(r->cp, err, r->walk);
+        cmd_doc_failed(r->cp, index, err, r->walk);
         return;
     }
     cmd_warn_invalid(r->cp, doc);

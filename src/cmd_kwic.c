@@ -104,7 +104,7 @@ static void on_doc(size_t index, const struct corpus_doc *doc, void *result,
     struct kwic_run *run = arg;
     struct kwic_list *l = result;
     if (err) {
-        cmd_doc_failed(&run->cp, err, run->walk);
+        cmd_doc_failed(&run->cp, index, err, run->walk);
         kwic_list_free(l);
         return;
     }

@@ -303,14 +303,19 @@ void cmd_progress_end(struct cmd_progress *cp)
     progress_end(&cp->line);
 }
 
-void cmd_doc_failed(struct cmd_progress *cp, const struct tifa_err *err, struct walk_result *w)
+void cmd_doc_failed(struct cmd_progress *cp, size_t index, const struct tifa_err *err,
+                    struct walk_result *w)
 {
+    struct pathlist_cursor c;
+    pathlist_cursor_init(&c, &w->files);
+    const char *path = index < w->nfiles ? pathlist_get(&c, index, NULL) : err->path;
     if (err->code == TIFA_ESKIP) {
-        note_list_add(&w->skipped, err->path, err->msg);
-        return;
+        note_list_add(&w->skipped, path, err->msg);
+    } else {
+        cmd_progress_message(cp, "tifa: '%s': %s\n", path, err->msg);
+        note_list_add(&w->errors, path, err->msg);
     }
-    cmd_progress_message(cp, "tifa: '%s': %s\n", err->path, err->msg);
-    note_list_add(&w->errors, err->path, err->msg);
+    pathlist_cursor_release(&c);
 }
 
 void cmd_warn_invalid_at(struct cmd_progress *cp, const char *path, const char *encoding,

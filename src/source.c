@@ -62,6 +62,13 @@ void source_buf_release(struct source_buf *b)
     source_buf_init(b);
 }
 
+/* FF FE (UTF-16LE, and UTF-32LE's FF FE 00 00), FE FF (UTF-16BE), 00 00 FE FF (UTF-32BE). */
+static int starts_with_wide_bom(const unsigned char *p, size_t n)
+{
+    return (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF))) ||
+           (n >= 4 && p[0] == 0 && p[1] == 0 && p[2] == 0xFE && p[3] == 0xFF);
+}
+
 /* Opens @path for reading. A file in the same folder as the one before is opened relative to
  * that folder (openat): the kernel then looks up one name, not every folder on the path again,
  * which took 40% of a count of a million files nested 200 deep. When the folder cannot be
@@ -279,7 +286,10 @@ int source_read_or_split(const char *path, const char *force_encoding, size_t sn
         goto out;
     }
     int eof = (size_t)n < SOURCE_SAMPLE;
-    if (sniff_len && memchr(b->in, '\0', (size_t)n < sniff_len ? (size_t)n : sniff_len)) {
+    /* a UTF-16 or UTF-32 byte-order mark decides before the NUL bytes such text is full of
+     * (Windows Notepad's "Unicode" files were skipped as binary inside folders) */
+    if (sniff_len && !starts_with_wide_bom(b->in, (size_t)n) &&
+        memchr(b->in, '\0', (size_t)n < sniff_len ? (size_t)n : sniff_len)) {
         rc = SOURCE_BINARY;
         goto out;
     }

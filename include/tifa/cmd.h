@@ -173,12 +173,14 @@ int cmd_parse_color(const struct optparse *p, int *when);
 int cmd_color_enabled(int when);
 
 /**
- * A document corpus_count gave back as failed: a binary file (TIFA_ESKIP) joins @w's skipped
- * list; anything else is printed ("tifa: 'PATH': MESSAGE", --quiet or not: it changes the exit
- * status), off the progress line, and joins its errors. @cp may be NULL. Call
+ * Document @index (of @w's files) that corpus_count gave back as failed: a binary file
+ * (TIFA_ESKIP) joins @w's skipped list; anything else is printed ("tifa: 'PATH': MESSAGE",
+ * --quiet or not: it changes the exit status), off the progress line, and joins its errors.
+ * The path is the file's whole path (err->path is cut at 1,023 bytes). @cp may be NULL. Call
  * walk_sort_notes(@w) when counting is over.
  */
-void cmd_doc_failed(struct cmd_progress *cp, const struct tifa_err *err, struct walk_result *w);
+void cmd_doc_failed(struct cmd_progress *cp, size_t index, const struct tifa_err *err,
+                    struct walk_result *w);
 
 /** Parses a --format value among the formats of a command family (@allowed: report_count_formats,
  *  report_diff_formats, ...); prints the error, naming the allowed ones, and returns -1 when it
