@@ -25,7 +25,7 @@ _tifa_own_opts()
 _tifa_opts()
 {
     local lexicon="--lexicon --no-builtin --category"
-    local inputs="--overlapping --encoding -j --threads --hidden --binary --glob --files-from -0 --null -q --quiet"
+    local inputs="--overlapping --encoding -j --threads --hidden --binary --raw --glob --files-from -0 --null -q --quiet"
     case $1 in
     count | discover | kwic | diff | trend) echo "$(_tifa_own_opts "$1") $lexicon $inputs -h --help -V --version" ;;
     lexicon) echo "$(_tifa_own_opts "$1") $lexicon -h --help -V --version" ;;

@@ -318,7 +318,7 @@ int cmd_count(int argc, char **argv)
     agg_total_init(&run.tot, s.lx.nlabels);
     struct corpus_stats cstats = {0, 0};
     struct corpus_opts copts = {
-        .encoding = co.encoding, .threads = co.threads, .stats = &cstats, .resolver = s.resolver};
+        .encoding = co.encoding, .threads = co.threads, .raw = co.raw, .stats = &cstats, .resolver = s.resolver};
     run.walk = w;
     report_begin(&run.rep);
     /* the table keeps its rows to the end; the other formats write each document at once */
@@ -333,8 +333,9 @@ int cmd_count(int argc, char **argv)
     }
     cmd_progress_end(&run.cp);
     walk_sort_notes(w); /* walk and reader notes together, in path order */
+    cmd_note_skips(w, co.quiet);
     report_end(&run.rep, &run.tot, &w->skipped, &w->errors);
-    status = w->errors.n ? EXIT_PARTIAL : EXIT_OK;
+    status = w->errors.n || w->unread_named ? EXIT_PARTIAL : EXIT_OK;
     if (timing) {
         size_t nst, nde, ncl;
         ac_shape(s.ac, &nst, &nde, &ncl);

@@ -22,6 +22,7 @@
 #include "tifa/diff.h"
 #include "tifa/report_diff.h"
 #include "tifa/savedreport.h"
+#include "tifa/source.h"
 #include "tifa/stats.h"
 #include "tifa/xalloc.h"
 
@@ -55,11 +56,13 @@ struct text_run {
 static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_err *err, void *arg)
 {
     struct text_run *run = arg;
-    if (err && err->code == TIFA_ESKIP)
+    if (err && err->code == TIFA_ESKIP && !strcmp(err->msg, "binary"))
         return; /* a binary file found in a folder: left out, as the walk leaves others out */
     if (err) {
+        /* a PDF, an archive ... (source.h): not text, in a folder or named: said, never left
+         * out in silence, since the side's counts would be those of the text files alone */
         cmd_progress_message(&run->cp, "tifa: '%s': %s\n", pathlist_get(&run->paths, index, NULL),
-                             err->msg);
+                             err->code == TIFA_ESKIP ? source_not_text_advice(err->msg) : err->msg);
         run->nerrors++;
         return;
     }
@@ -115,7 +118,7 @@ static int count_text_side(const struct cmd_setup *s, const struct common_opts *
         run.nerrors++;
     }
     struct corpus_opts copts = {
-        .encoding = co->encoding, .threads = co->threads, .resolver = s->resolver};
+        .encoding = co->encoding, .threads = co->threads, .raw = co->raw, .resolver = s->resolver};
     cmd_progress_start(&run.cp, co, 0, &copts);
     corpus_count(&w.files, &s->lx, s->ac, &copts, on_doc, &run);
     cmd_progress_end(&run.cp);

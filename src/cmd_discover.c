@@ -199,7 +199,7 @@ static int compare_reference(struct discover_run *run, struct cmd_setup *ref,
     size_t nlabels = ac ? lx.nlabels : target->lx.nlabels;
     struct ref_run rr = {&run->cp, &ref->walk, xcalloc(nlabels + 1, sizeof(uint64_t)), 0, 0};
     /* with no candidate, the target's automaton: the reference's size is still reported */
-    struct corpus_opts copts = {.encoding = co->encoding, .threads = co->threads};
+    struct corpus_opts copts = {.encoding = co->encoding, .threads = co->threads, .raw = co->raw};
     cmd_progress_start(&run->cp, co, 0, &copts);
     corpus_count(&ref->walk.files, ac ? &lx : &target->lx, ac ? ac : target->ac, &copts, on_ref_doc,
                  &rr);
@@ -345,7 +345,7 @@ int cmd_discover(int argc, char **argv)
     struct sink sink;
     disc_sink(&sink, &sa);
     struct corpus_opts copts = {
-        .encoding = co.encoding, .threads = co.threads, .head_len = TREND_HEAD_LEN};
+        .encoding = co.encoding, .threads = co.threads, .raw = co.raw, .head_len = TREND_HEAD_LEN};
     cmd_progress_start(&run.cp, &co, 0, &copts);
     corpus_run(&w->files, &s.lx, s.ac, &copts, &sink, on_doc, &run);
     cmd_progress_end(&run.cp);
@@ -365,6 +365,7 @@ int cmd_discover(int argc, char **argv)
         notes_append(&w->errors, &ref.walk.errors);
     }
     walk_sort_notes(w);
+    cmd_note_skips(w, co.quiet);
     if (!status) {
         sum.kinds = kinds;
         sum.min_docs = (uint32_t)min_docs;
@@ -378,7 +379,7 @@ int cmd_discover(int argc, char **argv)
         sum.errors = &w->errors;
         report_discover(stdout, fmt, &run.table, &sum);
         pathlist_cursor_release(&paths);
-        status = w->errors.n ? EXIT_PARTIAL : EXIT_OK;
+        status = w->errors.n || w->unread_named ? EXIT_PARTIAL : EXIT_OK;
     }
     ngram_text_release(&run.ng);
     for (size_t i = 0; i < w->nfiles; i++)

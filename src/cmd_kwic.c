@@ -336,12 +336,13 @@ int cmd_kwic(int argc, char **argv)
             run.rep.prefix_cols = pc;
     }
     struct corpus_opts copts = {
-        .encoding = co.encoding, .threads = co.threads};
+        .encoding = co.encoding, .threads = co.threads, .raw = co.raw};
     report_kwic_begin(&run.rep);
     cmd_progress_start(&run.cp, &co, !run.hold, &copts);
     corpus_run(&w->files, &s.lx, s.ac, &copts, &sink, on_doc, &run);
     cmd_progress_end(&run.cp);
     walk_sort_notes(w);
+    cmd_note_skips(w, co.quiet);
     if (run.hold) {
         if (run.sampling)
             kwic_sample_take(&run.sample, &run.held);
@@ -362,7 +363,7 @@ int cmd_kwic(int argc, char **argv)
         free(run.held.v);
     }
     report_kwic_end(&run.rep, run.documents, run.found, &w->skipped, &w->errors);
-    status = w->errors.n ? EXIT_PARTIAL : EXIT_OK;
+    status = w->errors.n || w->unread_named ? EXIT_PARTIAL : EXIT_OK;
     free(run.docs);
     pathlist_cursor_release(&run.paths);
     if (scanned != shown)

@@ -254,7 +254,7 @@ int cmd_trend(int argc, char **argv)
     trend_init(&run.t, s.lx.nlabels);
     run.keyer = &keyer;
     struct corpus_opts copts = {.encoding = co.encoding,
-                                .threads = co.threads,
+                                .threads = co.threads, .raw = co.raw,
                                 .head_len = TREND_HEAD_LEN,
                                 .resolver = s.resolver};
     run.walk = w;
@@ -262,6 +262,7 @@ int cmd_trend(int argc, char **argv)
     corpus_count(&w->files, &s.lx, s.ac, &copts, on_doc, &run);
     cmd_progress_end(&run.cp);
     walk_sort_notes(w); /* walk and reader notes together, in path order */
+    cmd_note_skips(w, co.quiet);
     trend_finish(&run.t);
 
     if (!nterms)
@@ -273,7 +274,7 @@ int cmd_trend(int argc, char **argv)
                                &s.lx,       &run.t,    rows,    nrows,
                                &w->skipped, &w->errors};
     report_trend(&rep);
-    status = w->errors.n ? EXIT_PARTIAL : EXIT_OK;
+    status = w->errors.n || w->unread_named ? EXIT_PARTIAL : EXIT_OK;
     trend_release(&run.t);
 done_setup:
     free(rows);

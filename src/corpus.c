@@ -620,11 +620,13 @@ static struct split *scan_one(struct worker_ctx *w, const struct shared *sh, siz
     s->result = NULL;
     size_t sniff_len = scan_begin(w, idx, 0, 0) & WALK_SNIFF ? WALK_SNIFF_LEN : 0;
     w->head_len = sh->o->head_len;
-    int rc =
-        source_read_or_split(w->doc.path, sh->o->encoding, sniff_len, may_split ? &sh->split : NULL,
-                             &w->buf, on_piece, w, &info, &ch, &s->err);
+    int rc = source_read_or_split(w->doc.path, sh->o->encoding, sniff_len, sh->o->raw,
+                                  may_split ? &sh->split : NULL, &w->buf, on_piece, w, &info, &ch,
+                                  &s->err);
     if (rc == SOURCE_BINARY)
         rc = tifa_err_set(&s->err, TIFA_ESKIP, w->doc.path, 0, -1, "binary");
+    else if (rc == SOURCE_NOT_TEXT)
+        rc = tifa_err_set(&s->err, TIFA_ESKIP, w->doc.path, 0, -1, "%s", info.not_text);
     if (rc == 1) {
         discard_result(sh, scan_end(w, 1, &size));
         struct split *sp = xcalloc(1, sizeof(*sp));

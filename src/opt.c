@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "tifa/cmd.h"
+#include "tifa/source.h"
 #include "tifa/corpus.h"
 #include "tifa/matcher.h"
 #include "tifa/encoding.h"
@@ -38,7 +39,8 @@ enum {
     OPT_GLOB,
     OPT_FILES_FROM,
     OPT_NUL,
-    OPT_QUIET
+    OPT_QUIET,
+    OPT_RAW
 };
 
 const struct optparse_spec common_lexicon_opts[] = {
@@ -53,7 +55,8 @@ const struct optparse_spec common_input_opts[] = {
     {OPT_THREADS, 'j', "threads", 1},       {OPT_HIDDEN, 0, "hidden", 0},
     {OPT_BINARY, 0, "binary", 0},           {OPT_GLOB, 0, "glob", 1},
     {OPT_FILES_FROM, 0, "files-from", 1},   {OPT_NUL, '0', "null", 0},
-    {OPT_QUIET, 'q', "quiet", 0},           {0, 0, NULL, 0},
+    {OPT_QUIET, 'q', "quiet", 0},           {OPT_RAW, 0, "raw", 0},
+    {0, 0, NULL, 0},
 };
 
 const char common_opts_help[] =
@@ -64,6 +67,8 @@ const char common_opts_help[] =
     "  --glob PATTERN        choose files in folders (repeatable; !PATTERN excludes)\n"
     "  --hidden              also walk hidden files and folders\n"
     "  --binary              also read files in folders that look binary (NUL in first 8 KiB)\n"
+    "  --raw                 read PDF, Office, archive and image files as text bytes too\n"
+    "                        (without it they are skipped, recognised by their first bytes)\n"
     "  --encoding NAME       read every input as NAME (any iconv name) instead of detecting\n"
     "Lexicon and matching:\n"
     "  --lexicon FILE        add a lexicon (list, TSV or JSON; repeatable)\n"
@@ -119,6 +124,7 @@ int common_opts_handle(struct common_opts *o, int id, const struct optparse *p)
     case OPT_FILES_FROM: o->files_from = arg; return 1;
     case OPT_NUL: o->nul_sep = 1; return 1;
     case OPT_QUIET: o->quiet = 1; return 1;
+    case OPT_RAW: o->raw = 1; return 1;
     default: return 0;
     }
 }
@@ -253,6 +259,36 @@ void cmd_skip_output(struct walk_opts *wo)
     }
 }
 
+void cmd_note_skips(const struct walk_result *w, int quiet)
+{
+    struct sbuf line = SBUF_INIT;
+    size_t total = 0;
+    if (quiet)
+        return;
+    /* reasons in order of first appearance; "output" has a line of its own */
+    for (size_t i = 0; i < w->skipped.n; i++) {
+        const char *reason = w->skipped.v[i].text;
+        size_t n = 0, seen = 0;
+        if (!strcmp(reason, "output"))
+            continue;
+        for (size_t k = 0; k < w->skipped.n; k++) {
+            if (strcmp(w->skipped.v[k].text, reason))
+                continue;
+            if (k < i)
+                seen = 1;
+            n++;
+        }
+        if (seen)
+            continue;
+        sbuf_addf(&line, "%s%zu%s as %s", total ? ", " : "", n,
+                  total ? "" : (n == 1 ? " file skipped" : " files skipped"), reason);
+        total += n;
+    }
+    if (total)
+        fprintf(stderr, "tifa: %s; --format json lists them\n", line.buf);
+    sbuf_release(&line);
+}
+
 void cmd_note_output_skips(const struct walk_result *w)
 {
     for (size_t i = 0; i < w->skipped.n; i++)
@@ -308,9 +344,15 @@ void cmd_doc_failed(struct cmd_progress *cp, size_t index, const struct tifa_err
 {
     struct pathlist_cursor c;
     pathlist_cursor_init(&c, &w->files);
-    const char *path = index < w->nfiles ? pathlist_get(&c, index, NULL) : err->path;
+    unsigned flags = 0;
+    const char *path = index < w->nfiles ? pathlist_get(&c, index, &flags) : err->path;
     if (err->code == TIFA_ESKIP) {
         note_list_add(&w->skipped, path, err->msg);
+        if ((flags & WALK_EXPLICIT) && strcmp(err->msg, "binary")) {
+            /* named, and not read for what it is (a PDF, ...): said, and the exit status */
+            cmd_progress_message(cp, "tifa: '%s': %s\n", path, source_not_text_advice(err->msg));
+            w->unread_named++;
+        }
     } else {
         cmd_progress_message(cp, "tifa: '%s': %s\n", path, err->msg);
         note_list_add(&w->errors, path, err->msg);

@@ -248,10 +248,71 @@ static size_t pass_piece(struct decoder *d, struct source_buf *b, size_t from, s
 int source_read(const char *path, const char *force_encoding, struct source_buf *b,
                 source_piece_fn *fn, void *arg, struct source_info *info, struct tifa_err *e)
 {
-    return source_read_or_split(path, force_encoding, 0, NULL, b, fn, arg, info, NULL, e);
+    return source_read_or_split(path, force_encoding, 0, 1, NULL, b, fn, arg, info, NULL, e);
 }
 
-int source_read_or_split(const char *path, const char *force_encoding, size_t sniff_len,
+struct signature {
+    const char *magic;
+    size_t len, off;
+    const char *kind;
+};
+
+/* First bytes of files that are not text. Each is long enough not to be the start of a text in
+ * UTF-8, GB18030 or Big5 by chance ("%PDF-" is ASCII that a text could begin with, and is the
+ * one exception worth it). */
+static const struct signature signatures[] = {
+    {"%PDF-", 5, 0, "pdf"},
+    {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8, 0, "doc"},
+    {"PK\x03\x04", 4, 0, "archive"},
+    {"PK\x05\x06", 4, 0, "archive"}, /* an empty ZIP */
+    {"\x1F\x8B\x08", 3, 0, "archive"},
+    {"BZh", 3, 0, NULL}, /* bzip2: checked below, "BZh" alone is text */
+    {"\xFD"
+     "7zXZ\x00",
+     6, 0, "archive"},
+    {"7z\xBC\xAF\x27\x1C", 6, 0, "archive"},
+    {"Rar!\x1A\x07", 6, 0, "archive"},
+    {"\x89PNG\r\n\x1A\n", 8, 0, "image"},
+    {"\xFF\xD8\xFF", 3, 0, "image"},
+    {"GIF87a", 6, 0, "image"},
+    {"GIF89a", 6, 0, "image"},
+    {"II*\x00", 4, 0, "image"},
+    {"MM\x00*", 4, 0, "image"},
+    {"WEBP", 4, 8, "image"}, /* after "RIFF" and a length */
+};
+
+/* The kind of a file that is not text, from its first @n bytes, or NULL. */
+static const char *recognise_not_text(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < sizeof(signatures) / sizeof(signatures[0]); i++) {
+        const struct signature *s = &signatures[i];
+        if (n < s->off + s->len || memcmp(p + s->off, s->magic, s->len))
+            continue;
+        if (s->off == 8 && memcmp(p, "RIFF", 4))
+            continue;
+        if (!s->kind) /* bzip2: "BZh", a block size digit, then the block magic (pi) */
+            return n >= 10 && p[3] >= '1' && p[3] <= '9' && !memcmp(p + 4, "1AY&SY", 6) ? "archive"
+                                                                                        : NULL;
+        return s->kind;
+    }
+    return NULL;
+}
+
+const char *source_not_text_advice(const char *not_text)
+{
+    if (!strcmp(not_text, "pdf"))
+        return "PDF is not read; extract its text first (for example with pdftotext)";
+    if (!strcmp(not_text, "doc"))
+        return "a legacy Office file (.doc, .xls, .ppt) is not read; save it as text first";
+    if (!strcmp(not_text, "archive"))
+        return "an archive (ZIP, gzip, xz, 7z, RAR, bzip2; a .docx is a ZIP) is not read; "
+               "extract its text first";
+    if (!strcmp(not_text, "image"))
+        return "an image is not read; extract its text first (for example with an OCR tool)";
+    return "not a text file";
+}
+
+int source_read_or_split(const char *path, const char *force_encoding, size_t sniff_len, int raw,
                          const struct source_split_opts *split, struct source_buf *b,
                          source_piece_fn *fn, void *arg, struct source_info *info,
                          struct source_chunks *c, struct tifa_err *e)
@@ -288,8 +349,12 @@ int source_read_or_split(const char *path, const char *force_encoding, size_t sn
     int eof = (size_t)n < SOURCE_SAMPLE;
     /* a UTF-16 or UTF-32 byte-order mark decides before the NUL bytes such text is full of
      * (Windows Notepad's "Unicode" files were skipped as binary inside folders) */
-    if (sniff_len && !starts_with_wide_bom(b->in, (size_t)n) &&
-        memchr(b->in, '\0', (size_t)n < sniff_len ? (size_t)n : sniff_len)) {
+    int wide = starts_with_wide_bom(b->in, (size_t)n);
+    if (!raw && !wide && (info->not_text = recognise_not_text(b->in, (size_t)n)) != NULL) {
+        rc = SOURCE_NOT_TEXT;
+        goto out;
+    }
+    if (sniff_len && !wide && memchr(b->in, '\0', (size_t)n < sniff_len ? (size_t)n : sniff_len)) {
         rc = SOURCE_BINARY;
         goto out;
     }

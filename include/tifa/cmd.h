@@ -55,6 +55,7 @@ struct common_opts {
     const char *files_from;
     int nul_sep;
     int quiet;                   /* -q: no progress line, no warnings (errors are still printed) */
+    int raw;                     /* --raw: files that are not text are read as text bytes */
     struct resolve_opts reading; /* count's --expansions, --partial (resolve.h) */
 };
 
@@ -181,6 +182,13 @@ int cmd_color_enabled(int when);
  */
 void cmd_doc_failed(struct cmd_progress *cp, size_t index, const struct tifa_err *err,
                     struct walk_result *w);
+
+/**
+ * Unless @quiet, one line on stderr for the files @w skipped, by reason, when there are any:
+ * "tifa: 3 files skipped as binary, 1 as pdf; --format json lists them" (the file tifa writes,
+ * reason "output", has its own line). Call when reading is over.
+ */
+void cmd_note_skips(const struct walk_result *w, int quiet);
 
 /** Parses a --format value among the formats of a command family (@allowed: report_count_formats,
  *  report_diff_formats, ...); prints the error, naming the allowed ones, and returns -1 when it

@@ -65,6 +65,7 @@ struct corpus_opts {
                                    corpus_doc.head (cut back to a code-point boundary); `trend`
                                    reads a year from it */
     struct corpus_stats *stats; /* not NULL: filled when corpus_run returns */
+    int raw; /* read files that are not text (source.h's SOURCE_NOT_TEXT) as text bytes too */
     const struct resolver *resolver; /* corpus_count: NULL, or the documents are read as
                                         resolve.h says (agg_count_sink) */
     corpus_progress_fn *progress;    /* NULL (no cost), or called as the header says */

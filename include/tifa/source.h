@@ -34,6 +34,8 @@ struct source_info {
     unsigned bom_len;            /* bytes of the byte-order mark the decoded text leaves out */
     uint64_t invalid;            /* invalid sequences replaced by U+FFFD */
     long long first_invalid_off; /* input byte offset of the first one, -1 when none */
+    const char *not_text;        /* SOURCE_NOT_TEXT: what the file is ("pdf", "doc", "archive",
+                                    "image"; static), else NULL */
 };
 
 /** Per-thread reusable buffers (document lifetime contents, thread lifetime memory). */
@@ -97,6 +99,15 @@ struct source_chunks {
 
 /* source_read_or_split() found a NUL byte where it was asked to sniff: the file was not read. */
 #define SOURCE_BINARY 2
+/* source_read_or_split() recognised a file that is not text by its first bytes (a PDF, a legacy
+ * Office file, an archive, an image): not read; source_info.not_text says which. */
+#define SOURCE_NOT_TEXT 3
+
+/**
+ * What a user can do about a file of kind @not_text (source_info.not_text): one line without
+ * the path ("PDF is not read; extract its text first (for example with pdftotext)").
+ */
+const char *source_not_text_advice(const char *not_text);
 
 /**
  * Like source_read(), but with @split not NULL a regular file of at least split->min_bytes
@@ -104,9 +115,13 @@ struct source_chunks {
  * least one split point is not read: @c is filled (file left open) and 1 is returned, and @fn
  * was not called. With @sniff_len > 0, a file whose first @sniff_len bytes hold a NUL byte is
  * not read either: SOURCE_BINARY is returned (walk_file.sniff: the binary rule of walk.h).
- * Otherwise behaves as source_read() (0 or an error code).
+ * Unless @raw, a file whose first bytes are the signature of a PDF, a legacy Office file
+ * (OLE2), an archive (ZIP, which a .docx is, gzip, bzip2, xz, 7z, RAR) or an image (PNG, JPEG,
+ * GIF, TIFF, WebP) is not read: SOURCE_NOT_TEXT, with info->not_text. A UTF-16 or UTF-32
+ * byte-order mark decides before both rules. Otherwise behaves as source_read() (0 or an
+ * error code).
  */
-int source_read_or_split(const char *path, const char *force_encoding, size_t sniff_len,
+int source_read_or_split(const char *path, const char *force_encoding, size_t sniff_len, int raw,
                          const struct source_split_opts *split, struct source_buf *b,
                          source_piece_fn *fn, void *arg, struct source_info *info,
                          struct source_chunks *c, struct tifa_err *e);

@@ -92,6 +92,8 @@ struct walk_result {
     size_t nfiles;            /* pathlist_count(&files), set by walk_finish */
     struct note_list skipped; /* text = the reason ("not a regular file", "binary") */
     struct note_list errors;  /* text = the message ("no such file or directory") */
+    size_t unread_named;      /* files named explicitly that were skipped for what they are (a
+                                 PDF, ...): the commands add them, and exit with status 3 */
     /* while adding: one sorted run per folder walked, and the explicit files in any order */
     struct pathlist *runs;
     size_t nruns, runs_alloc;
