@@ -261,32 +261,40 @@ void cmd_skip_output(struct walk_opts *wo)
 
 void cmd_note_skips(const struct walk_result *w, int quiet)
 {
+    /* the reasons, in order of first appearance, are few (binary, not a regular file, pdf ...):
+     * one pass over the notes with a short table, so a million skipped files cost a million
+     * steps; "output" has a line of its own */
+    struct reason_count {
+        const char *reason;
+        size_t n;
+    } *by = NULL;
+    size_t nby = 0, by_alloc = 0, total = 0;
     struct sbuf line = SBUF_INIT;
-    size_t total = 0;
     if (quiet)
         return;
-    /* reasons in order of first appearance; "output" has a line of its own */
     for (size_t i = 0; i < w->skipped.n; i++) {
         const char *reason = w->skipped.v[i].text;
-        size_t n = 0, seen = 0;
+        size_t k = 0;
         if (!strcmp(reason, "output"))
             continue;
-        for (size_t k = 0; k < w->skipped.n; k++) {
-            if (strcmp(w->skipped.v[k].text, reason))
-                continue;
-            if (k < i)
-                seen = 1;
-            n++;
+        while (k < nby && strcmp(by[k].reason, reason))
+            k++;
+        if (k == nby) {
+            ALLOC_GROW(by, nby + 1, by_alloc);
+            by[nby].reason = reason;
+            by[nby++].n = 0;
         }
-        if (seen)
-            continue;
-        sbuf_addf(&line, "%s%zu%s as %s", total ? ", " : "", n,
-                  total ? "" : (n == 1 ? " file skipped" : " files skipped"), reason);
-        total += n;
+        by[k].n++;
+    }
+    for (size_t k = 0; k < nby; k++) {
+        sbuf_addf(&line, "%s%zu%s as %s", total ? ", " : "", by[k].n,
+                  total ? "" : (by[k].n == 1 ? " file skipped" : " files skipped"), by[k].reason);
+        total += by[k].n;
     }
     if (total)
         fprintf(stderr, "tifa: %s; --format json lists them\n", line.buf);
     sbuf_release(&line);
+    free(by);
 }
 
 void cmd_note_output_skips(const struct walk_result *w)
