@@ -354,11 +354,13 @@ int source_read_or_split(const char *path, const char *force_encoding, size_t sn
         rc = SOURCE_NOT_TEXT;
         goto out;
     }
-    if (sniff_len && !wide && memchr(b->in, '\0', (size_t)n < sniff_len ? (size_t)n : sniff_len)) {
+    encoding_detect(b->in, (size_t)n, eof, &g);
+    /* UTF-16 without a BOM is recognised by detection, so the NUL test follows it */
+    if (sniff_len && !encoding_is_wide(g.name) &&
+        memchr(b->in, '\0', (size_t)n < sniff_len ? (size_t)n : sniff_len)) {
         rc = SOURCE_BINARY;
         goto out;
     }
-    encoding_detect(b->in, (size_t)n, eof, &g);
     if (force_encoding) {
         /* a forced encoding still skips a BOM that agrees with it */
         size_t bom = !strcasecmp(force_encoding, g.name) ? g.bom_len : 0;
