@@ -14,8 +14,8 @@ _tifa_own_opts()
     count) echo "-f --format --per-doc --top --min-count --sort --pattern --patterns --expansions --partial --by-sense" ;;
     discover) echo "--kind --min-docs --known --rules --reference -f --format --top" ;;
     kwic) echo "-e --term --all -f --format -w --width --sentence --blocked --expansions --sort --max --sample --seed --color" ;;
-    diff) echo "-f --format --alpha --all --exit-code --color --top --min-count" ;;
-    merge) echo "-f --format --sort --top --min-count" ;;
+    diff) echo "-f --format --alpha --all --exit-code --force --color --top --min-count" ;;
+    merge) echo "-f --format --sort --top --min-count --force -q --quiet" ;;
     trend) echo "--key-regex --term --top --min-count --docs --rate --share -f --format" ;;
     lexicon) echo "-f --format --search --check --categories" ;;
     esac

@@ -18,6 +18,7 @@
 #include "tifa/cmd.h"
 #include "tifa/corpus.h"
 #include "tifa/patcount.h"
+#include "tifa/settings.h"
 #include "tifa/report_count.h"
 #include "tifa/strmap.h"
 #include "tifa/xalloc.h"
@@ -315,6 +316,7 @@ int cmd_count(int argc, char **argv)
     run.rep.senses = s.resolver != NULL;
     run.rep.expansions = co.reading.expansions;
     run.rep.partial = co.reading.partial;
+    run.rep.settings = cmd_run_settings(&s, &co, &patterns, run.by_sense);
     agg_total_init(&run.tot, s.lx.nlabels);
     struct corpus_stats cstats = {0, 0};
     struct corpus_opts copts = {
@@ -348,6 +350,7 @@ int cmd_count(int argc, char **argv)
                 s.walk_ms, w->nfiles, cmd_now_ms() - t_walk, cstats.split_files, cstats.chunks);
     }
     agg_total_release(&run.tot);
+    json_decref(run.rep.settings);
     if (run.view) {
         lexicon_view_release(run.view);
         strmap_release(&run.pat_ids);

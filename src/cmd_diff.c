@@ -8,9 +8,14 @@
  * prints; --exit-code looks at every term, cut or not. The lexicon and automaton are built
  * (cmd_setup, before either side is read) only when some side is text.
  *
+ * Settings (settings.h): a saved report's are compared with the other side's (a report's, or
+ * this run's for texts) before anything is counted; a difference is refused (status 2) unless
+ * --force, and the JSON output records the settings and what --force went past.
+ *
  * Exit status: 3 when an input could not be read (with no output when a whole side is missing:
  * there is nothing to compare), else with --exit-code 1 when some term's count differs, else 0.
  */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,10 +43,21 @@ static const char diff_usage[] =
     "  --top N               only the N terms that changed most (the first N rows)\n"
     "  --min-count N         only terms counted at least N times in A or in B\n"
     "  --exit-code           exit with status 1 when some count differs, 0 when none\n"
+    "  --force               compare reports counted with different settings (lexicon,\n"
+    "                        --category, --overlapping, ...); the JSON records it\n"
     "  --color WHEN          table colours: auto (default: stdout is a terminal and\n"
     "                        NO_COLOR is unset), always or never\n";
 
-enum { OPT_FORMAT = 1, OPT_ALPHA, OPT_ALL, OPT_EXIT_CODE, OPT_COLOR, OPT_TOP, OPT_MIN_COUNT };
+enum {
+    OPT_FORMAT = 1,
+    OPT_ALPHA,
+    OPT_ALL,
+    OPT_EXIT_CODE,
+    OPT_COLOR,
+    OPT_TOP,
+    OPT_MIN_COUNT,
+    OPT_FORCE
+};
 
 struct text_run {
     struct diff *d;
@@ -71,24 +87,27 @@ static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_er
     run->nread++;
 }
 
-/* Fills side @side from a saved report. Returns 0 or EXIT_PARTIAL (message printed). */
-static int load_report_side(struct diff *d, int side, const char *path)
+/* Reads side @side's saved report into @r. Returns 0 or EXIT_PARTIAL (message printed). */
+static int load_report_side(struct savedreport *r, const char *path)
 {
-    struct savedreport r;
     struct tifa_err e;
     char msg[2048];
     tifa_err_init(&e);
-    if (savedreport_load(&r, path, &e)) {
+    if (savedreport_load(r, path, &e)) {
         fprintf(stderr, "tifa: %s\n", tifa_err_format(&e, msg, sizeof(msg)));
         return EXIT_PARTIAL;
     }
-    d->side[side].kind = "report";
-    d->side[side].documents = r.documents;
-    d->side[side].han = r.han;
-    for (size_t t = 0; t < r.terms.n; t++)
-        diff_add(d, side, intern_str(&r.terms, t), r.counts[t]);
-    savedreport_release(&r);
     return 0;
+}
+
+/* Fills side @side from the saved report @r. */
+static void fill_report_side(struct diff *d, int side, const struct savedreport *r)
+{
+    d->side[side].kind = "report";
+    d->side[side].documents = r->documents;
+    d->side[side].han = r->han;
+    for (size_t t = 0; t < r->terms.n; t++)
+        diff_add(d, side, intern_str(&r->terms, t), r->counts[t]);
 }
 
 /* Counts the texts of side @side. Returns 0, EXIT_PARTIAL (some or all inputs unread; *@empty
@@ -137,14 +156,9 @@ static int count_text_side(const struct cmd_setup *s, const struct common_opts *
 int cmd_diff(int argc, char **argv)
 {
     static const struct optparse_spec diff_opts[] = {
-        {OPT_FORMAT, 'f', "format", 1},
-        {OPT_ALPHA, 0, "alpha", 1},
-        {OPT_ALL, 0, "all", 0},
-        {OPT_EXIT_CODE, 0, "exit-code", 0},
-        {OPT_COLOR, 0, "color", 1},
-        {OPT_TOP, 0, "top", 1},
-        {OPT_MIN_COUNT, 0, "min-count", 1},
-        {0, 0, NULL, 0},
+        {OPT_FORMAT, 'f', "format", 1},     {OPT_ALPHA, 0, "alpha", 1}, {OPT_ALL, 0, "all", 0},
+        {OPT_EXIT_CODE, 0, "exit-code", 0}, {OPT_COLOR, 0, "color", 1}, {OPT_TOP, 0, "top", 1},
+        {OPT_MIN_COUNT, 0, "min-count", 1}, {OPT_FORCE, 0, "force", 0}, {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {diff_opts, common_lexicon_opts, common_input_opts,
                                                   NULL};
@@ -154,7 +168,7 @@ int cmd_diff(int argc, char **argv)
     enum report_format fmt = FMT_TABLE;
     double alpha = 0.05;
     struct cmd_cut cut = {0, 0};
-    int all = 0, exit_code = 0, color = -1, c, status = EXIT_OK, missing = 0;
+    int all = 0, exit_code = 0, color = -1, c, status = EXIT_OK, missing = 0, force = 0;
     int is_report[2];
 
     common_opts_init(&co);
@@ -173,6 +187,7 @@ int cmd_diff(int argc, char **argv)
             break;
         case OPT_ALL: all = 1; break;
         case OPT_EXIT_CODE: exit_code = 1; break;
+        case OPT_FORCE: force = 1; break;
         case OPT_COLOR:
             if (cmd_parse_color(&p, &color))
                 goto usage;
@@ -217,14 +232,41 @@ int cmd_diff(int argc, char **argv)
     color = cmd_color_enabled(color);
 
     struct diff d;
+    struct savedreport rep[2];
+    json_t *side_settings[2] = {NULL, NULL}, *settings = NULL;
+    int unread[2] = {0, 0};
     diff_init(&d);
+    memset(rep, 0, sizeof(rep));
+    /* the reports first: settings that differ are refused before anything is counted */
+    for (int side = 0; side < 2; side++) {
+        if (is_report[side]) {
+            unread[side] = load_report_side(&rep[side], sides[side]);
+            side_settings[side] = json_incref(rep[side].settings);
+        } else {
+            side_settings[side] = cmd_run_settings(&s, &co, NULL, 0);
+        }
+    }
+    if (!unread[0] && !unread[1] && (is_report[0] || is_report[1])) {
+        int rc = cmd_check_settings(side_settings, (const char *const *)sides, 2, force, co.quiet,
+                                    &settings);
+        if (rc) {
+            status = rc;
+            goto done;
+        }
+    } else if (!is_report[0] && !is_report[1]) {
+        settings = json_incref(side_settings[0]);
+    }
+    d.settings = settings;
     for (int side = 0; side < 2; side++) {
         char *arg = sides[side];
-        int rc, empty = 0;
+        int rc = 0, empty = 0;
         d.side[side].path = arg;
         if (is_report[side]) {
-            rc = load_report_side(&d, side, arg);
+            rc = unread[side];
             empty = rc != 0;
+            if (!rc)
+                fill_report_side(&d, side, &rep[side]);
+            savedreport_release(&rep[side]);
         } else {
             rc = count_text_side(&s, &co, &d, side, arg, &empty);
         }
@@ -249,6 +291,11 @@ int cmd_diff(int argc, char **argv)
         fprintf(stderr, "tifa: nothing to compare: a side could not be read\n");
     }
 done:
+    for (int side = 0; side < 2; side++) {
+        savedreport_release(&rep[side]);
+        json_decref(side_settings[side]);
+    }
+    json_decref(settings);
     diff_release(&d);
     cmd_setup_release(&s);
     common_opts_release(&co);

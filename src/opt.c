@@ -24,6 +24,7 @@
 #include "tifa/source.h"
 #include "tifa/corpus.h"
 #include "tifa/matcher.h"
+#include "tifa/settings.h"
 #include "tifa/encoding.h"
 #include "tifa/xalloc.h"
 
@@ -447,6 +448,84 @@ int cmd_finish_output(int status)
 #ifndef TIFA_VERSION
 #define TIFA_VERSION "0.1.0"
 #endif
+
+const char *cmd_version_string(void)
+{
+    return TIFA_VERSION;
+}
+
+json_t *cmd_run_settings(const struct cmd_setup *s, const struct common_opts *o,
+                         const struct rule_set *patterns, int by_sense)
+{
+    struct settings_run run = {
+        .version = TIFA_VERSION,
+        .lx = &s->lx,
+        .patterns = patterns,
+        .categories = o->categories,
+        .ncategories = o->ncategories,
+        .overlapping = o->overlapping,
+        .expansions = o->reading.expansions,
+        .by_sense = by_sense,
+        .partial = o->reading.partial,
+    };
+    return settings_of_run(&run);
+}
+
+int cmd_check_settings(json_t *const *settings, const char *const *names, size_t n, int force,
+                       int quiet, json_t **out)
+{
+    size_t first = 0;
+    while (first < n && !settings[first])
+        first++;
+    *out = NULL;
+    if (first == n)
+        return 0;
+    json_t *forced = json_array();
+    struct sbuf diffs = SBUF_INIT, line = SBUF_INIT;
+    int refused = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!settings[i]) {
+            if (!quiet)
+                fprintf(stderr,
+                        "tifa: warning: '%s' records no settings (written by an older tifa): "
+                        "whether it was counted like '%s' cannot be checked\n",
+                        names[i], names[first]);
+            sbuf_reset(&line);
+            sbuf_addf(&line, "%s: no settings recorded", names[i]);
+            json_array_append_new(forced, json_string(line.buf));
+            continue;
+        }
+        json_t *had = json_object_get(settings[i], SETTINGS_FORCED); /* a forced merge's */
+        if (json_is_array(had))
+            json_array_extend(forced, had);
+        if (i == first)
+            continue;
+        sbuf_reset(&diffs);
+        if (!settings_differences(settings[first], settings[i], &diffs))
+            continue;
+        fprintf(stderr, "tifa: %s'%s' and '%s' were counted differently: %s\n",
+                force ? "warning: " : "", names[first], names[i], diffs.buf);
+        sbuf_reset(&line);
+        sbuf_addf(&line, "%s: %s", names[i], diffs.buf);
+        json_array_append_new(forced, json_string(line.buf));
+        refused |= !force;
+    }
+    if (refused) {
+        fprintf(stderr, "tifa: comparing or summing them would mix counts made differently: "
+                        "count them again alike, or --force\n");
+        json_decref(forced);
+    } else {
+        *out = json_deep_copy(settings[first]);
+        json_object_del(*out, SETTINGS_FORCED);
+        if (json_array_size(forced))
+            json_object_set_new(*out, SETTINGS_FORCED, forced);
+        else
+            json_decref(forced);
+    }
+    sbuf_release(&diffs);
+    sbuf_release(&line);
+    return refused ? EXIT_USAGE : 0;
+}
 
 int cmd_version(void)
 {

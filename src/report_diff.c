@@ -40,6 +40,8 @@ static void print_json(FILE *out, const struct diff *d, const struct diff_row *r
         json_object_set_new(o, "han", json_integer((json_int_t)sd->han));
         report_json_put(out, o, s ? " \"b\": " : " \"a\": ", ",\n");
     }
+    if (d->settings)
+        report_json_put(out, json_incref((json_t *)d->settings), " \"settings\": ", ",\n");
     fprintf(out, " \"alpha\": %g, \"critical\": %.2f,\n \"terms\": [", alpha,
             stats_critical_g2(alpha));
     for (size_t i = 0; i < n; i++) {

@@ -161,7 +161,12 @@ static void json_begin(struct report *r)
         json_array_append_new(src, jstr(r, li ? li->sources[i] : r->lx->sources[i]));
     json_object_set_new(lex, "sources", src);
     fprintf(r->out, "{\"tifa\": 1, \"command\": \"%s\",\n", r->command);
-    put(r, lex, " \"lexicon\": ", ",\n \"documents\": [");
+    if (r->settings) {
+        put(r, lex, " \"lexicon\": ", ",\n");
+        put(r, json_incref(r->settings), " \"settings\": ", ",\n \"documents\": [");
+    } else {
+        put(r, lex, " \"lexicon\": ", ",\n \"documents\": [");
+    }
 }
 
 static json_t *counts_object(const struct report *r, const struct agg_count *c, size_t n)

@@ -248,6 +248,17 @@ static int get_lexicon(struct ctx *c, json_t *root)
     return 0;
 }
 
+static int get_settings(struct ctx *c, json_t *root)
+{
+    json_t *s = json_object_get(root, "settings");
+    if (!s)
+        return 0;
+    if (!json_is_object(s))
+        return bad(c, "settings", "not an object");
+    c->r->settings = json_incref(s);
+    return 0;
+}
+
 static int get_categories(struct ctx *c, json_t *root)
 {
     json_t *terms = json_object_get(root, "terms");
@@ -347,6 +358,8 @@ int savedreport_parse(struct savedreport *r, const char *buf, size_t len, const 
     snprintf(r->command, sizeof(r->command), "%s", json_string_value(v));
     rc = get_lexicon(&c, root);
     if (!rc)
+        rc = get_settings(&c, root);
+    if (!rc)
         rc = get_documents(&c, root);
     if (!rc)
         rc = get_totals(&c, root);
@@ -417,6 +430,7 @@ void savedreport_release(struct savedreport *r)
         json_decref(r->docs[i].reading);
     }
     json_decref(r->reading);
+    json_decref(r->settings);
     free(r->abbreviation);
     free(r->docs);
     note_list_release(&r->skipped);

@@ -20,6 +20,8 @@
 
 #include "tifa/intern.h"
 
+struct json_t;
+
 struct diff_side {
     const char *path; /* what the user named (borrowed) */
     const char *kind; /* "file", "folder" or "report" */
@@ -28,10 +30,12 @@ struct diff_side {
 };
 
 struct diff {
-    struct diff_side side[2]; /* A, B */
-    struct intern terms;      /* term <-> dense id */
-    uint64_t *count[2];       /* per term id, per side */
-    size_t alloc;             /* of each count array */
+    struct diff_side side[2];      /* A, B */
+    struct intern terms;           /* term <-> dense id */
+    uint64_t *count[2];            /* per term id, per side */
+    size_t alloc;                  /* of each count array */
+    const struct json_t *settings; /* what both sides were counted with (settings.h), NULL
+                                      when unknown (borrowed) */
 };
 
 struct diff_row {

@@ -59,10 +59,12 @@ struct report {
     enum agg_sort sort;
     uint64_t min_count;
     size_t top;
-    size_t ndocs;     /* documents reported so far */
-    int senses;       /* the run read senses (a resolver): json has "senses" */
-    int expansions;   /* --expansions: json "expansions", a table column, tsv/csv rows */
-    unsigned partial; /* --partial K: json "partial" */
+    size_t ndocs;            /* documents reported so far */
+    int senses;              /* the run read senses (a resolver): json has "senses" */
+    int expansions;          /* --expansions: json "expansions", a table column, tsv/csv rows */
+    unsigned partial;        /* --partial K: json "partial" */
+    struct json_t *settings; /* json: what shaped the counts (settings.h), written after
+                                "lexicon" when not NULL (borrowed) */
     struct json_t *totals_read_json; /* merge: the summed reading keys of the reports' totals
                                         (borrowed), written as they are */
     struct sbuf scratch;
