@@ -41,7 +41,12 @@ static const char diff_usage[] =
     "  --alpha LEVEL         significance level: 0.05 (default), 0.01, 0.001 or 0.0001\n"
     "  --all                 also list terms whose rate is the same on both sides\n"
     "  --top N               only the N terms that changed most (the first N rows)\n"
-    "  --min-count N         only terms counted at least N times in A or in B\n"
+    "  --min-count N         only terms counted at least N times in A or in B (a cut of\n"
+    "                        the rows: the terms cut were still tested)\n"
+    "  --min-freq N          test only terms counted at least N times in A or in B (the\n"
+    "                        others are not tested and do not count for --correct)\n"
+    "  --correct METHOD      p corrected for the number of terms tested: none (default),\n"
+    "                        bonferroni or holm; significance then uses the adjusted p\n"
     "  --exit-code           exit with status 1 when some count differs, 0 when none\n"
     "  --force               compare reports counted with different settings (lexicon,\n"
     "                        --category, --overlapping, ...); the JSON records it\n"
@@ -56,7 +61,9 @@ enum {
     OPT_COLOR,
     OPT_TOP,
     OPT_MIN_COUNT,
-    OPT_FORCE
+    OPT_FORCE,
+    OPT_MIN_FREQ,
+    OPT_CORRECT
 };
 
 struct text_run {
@@ -156,9 +163,17 @@ static int count_text_side(const struct cmd_setup *s, const struct common_opts *
 int cmd_diff(int argc, char **argv)
 {
     static const struct optparse_spec diff_opts[] = {
-        {OPT_FORMAT, 'f', "format", 1},     {OPT_ALPHA, 0, "alpha", 1}, {OPT_ALL, 0, "all", 0},
-        {OPT_EXIT_CODE, 0, "exit-code", 0}, {OPT_COLOR, 0, "color", 1}, {OPT_TOP, 0, "top", 1},
-        {OPT_MIN_COUNT, 0, "min-count", 1}, {OPT_FORCE, 0, "force", 0}, {0, 0, NULL, 0},
+        {OPT_FORMAT, 'f', "format", 1},
+        {OPT_ALPHA, 0, "alpha", 1},
+        {OPT_ALL, 0, "all", 0},
+        {OPT_EXIT_CODE, 0, "exit-code", 0},
+        {OPT_COLOR, 0, "color", 1},
+        {OPT_TOP, 0, "top", 1},
+        {OPT_MIN_COUNT, 0, "min-count", 1},
+        {OPT_FORCE, 0, "force", 0},
+        {OPT_MIN_FREQ, 0, "min-freq", 1},
+        {OPT_CORRECT, 0, "correct", 1},
+        {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {diff_opts, common_lexicon_opts, common_input_opts,
                                                   NULL};
@@ -166,9 +181,9 @@ int cmd_diff(int argc, char **argv)
     struct optparse p;
     struct cmd_setup s;
     enum report_format fmt = FMT_TABLE;
-    double alpha = 0.05;
+    struct diff_test test = {0.05, 0, 0, DIFF_CORRECT_NONE, 0};
     struct cmd_cut cut = {0, 0};
-    int all = 0, exit_code = 0, color = -1, c, status = EXIT_OK, missing = 0, force = 0;
+    int exit_code = 0, color = -1, c, status = EXIT_OK, missing = 0, force = 0;
     int is_report[2];
 
     common_opts_init(&co);
@@ -180,12 +195,22 @@ int cmd_diff(int argc, char **argv)
                 goto usage;
             break;
         case OPT_ALPHA:
-            if (stats_alpha_parse(p.value, &alpha)) {
+            if (stats_alpha_parse(p.value, &test.alpha)) {
                 optparse_bad_value(&p, "0.05, 0.01, 0.001 or 0.0001");
                 goto usage;
             }
             break;
-        case OPT_ALL: all = 1; break;
+        case OPT_ALL: test.all = 1; break;
+        case OPT_MIN_FREQ:
+            if (optparse_number(&p, 0, UINT64_MAX, &test.min_freq))
+                goto usage;
+            break;
+        case OPT_CORRECT:
+            if (diff_correction_parse(p.value, &test.correction)) {
+                optparse_bad_value(&p, "none, bonferroni or holm");
+                goto usage;
+            }
+            break;
         case OPT_EXIT_CODE: exit_code = 1; break;
         case OPT_FORCE: force = 1; break;
         case OPT_COLOR:
@@ -281,9 +306,9 @@ int cmd_diff(int argc, char **argv)
     if (!missing) {
         struct diff_row *rows;
         size_t nrows;
-        diff_rows(&d, alpha, all, &rows, &nrows);
+        diff_rows(&d, &test, &rows, &nrows);
         diff_rows_cut(rows, &nrows, cut.min_count, cut.top);
-        report_diff(stdout, fmt, &d, rows, nrows, alpha, color && fmt == FMT_TABLE);
+        report_diff(stdout, fmt, &d, rows, nrows, &test, color && fmt == FMT_TABLE);
         free(rows);
         if (status == EXIT_OK && exit_code && diff_counts_differ(&d))
             status = EXIT_DIFFERENT;

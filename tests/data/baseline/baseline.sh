@@ -59,7 +59,7 @@ baseline_outputs() {
 # The paths of the numbers that are rates, shares or statistics (the keys that held non-integers
 # in the saved outputs), whatever their value: a tiny G² rounded to 0 before is one of them.
 BASELINE_REALS='def reals: paths(type == "number") | select(.[-1] as $k | ["per_10k", "a_per_10k",
-    "b_per_10k", "alpha", "critical", "g2", "log_ratio", "p", "pct_diff", "share"]
+    "b_per_10k", "alpha", "critical", "g2", "log_ratio", "p", "p_adjusted", "pct_diff", "share"]
     | any(.[]; . == $k));'
 
 baseline_digest() {
