@@ -319,6 +319,8 @@ static void reading_keys(const struct report *r, json_t *o, const struct resolve
 static void json_document(struct report *r, const struct agg_doc *doc)
 {
     json_t *o = json_object();
+    if (r->format == FMT_JSONL) /* a frame of the lines is filtered on it (pandas, jq) */
+        json_object_set_new(o, "type", json_string("document"));
     json_object_set_new(o, "path", jstr(r, doc->path));
     json_object_set_new(o, "encoding", json_string(doc->encoding));
     json_object_set_new(o, "bytes", json_integer((json_int_t)doc->bytes));
@@ -388,6 +390,9 @@ static void json_end(struct report *r, const struct agg_total *tot, const struct
 
     if (r->format == FMT_JSONL) {
         json_t *last = json_object();
+        json_object_set_new(last, "type", json_string("totals"));
+        if (r->settings)
+            json_object_set(last, "settings", r->settings);
         json_object_set_new(last, "totals", t);
         json_object_set_new(last, "terms", terms);
         json_object_set_new(last, "skipped", report_json_notes(sk, "reason"));
