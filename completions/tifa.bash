@@ -15,7 +15,7 @@ _tifa_own_opts()
     discover) echo "--kind --min-docs --known --rules --reference -f --format --top" ;;
     kwic) echo "-e --term --all -f --format -w --width --sentence --blocked --expansions --sort --max --sample --seed --color" ;;
     diff) echo "-f --format --alpha --all --exit-code --force --correct --min-freq --color --top --min-count" ;;
-    merge) echo "-f --format --sort --top --min-count --force -q --quiet" ;;
+    merge) echo "-f --format --sort --top --min-count --force --bom -q --quiet" ;;
     trend) echo "--key-regex --term --top --min-count --docs --rate --share -f --format" ;;
     lexicon) echo "-f --format --search --check --categories" ;;
     esac
@@ -25,7 +25,7 @@ _tifa_own_opts()
 _tifa_opts()
 {
     local lexicon="--lexicon --no-builtin --category"
-    local inputs="--overlapping --encoding -j --threads --hidden --binary --raw --glob --files-from -0 --null -q --quiet"
+    local inputs="--overlapping --encoding -j --threads --hidden --binary --raw --bom --glob --files-from -0 --null -q --quiet"
     case $1 in
     count | discover | kwic | diff | trend) echo "$(_tifa_own_opts "$1") $lexicon $inputs -h --help -V --version" ;;
     lexicon) echo "$(_tifa_own_opts "$1") $lexicon -h --help -V --version" ;;

@@ -322,6 +322,7 @@ int cmd_count(int argc, char **argv)
     struct corpus_opts copts = {
         .encoding = co.encoding, .threads = co.threads, .raw = co.raw, .stats = &cstats, .resolver = s.resolver};
     run.walk = w;
+    cmd_begin_csv(co.bom, fmt);
     report_begin(&run.rep);
     /* the table keeps its rows to the end; the other formats write each document at once */
     cmd_progress_start(&run.cp, &co, fmt != FMT_TABLE, &copts);

@@ -308,6 +308,7 @@ int cmd_diff(int argc, char **argv)
         size_t nrows;
         diff_rows(&d, &test, &rows, &nrows);
         diff_rows_cut(rows, &nrows, cut.min_count, cut.top);
+        cmd_begin_csv(co.bom, fmt);
         report_diff(stdout, fmt, &d, rows, nrows, &test, color && fmt == FMT_TABLE);
         free(rows);
         if (status == EXIT_OK && exit_code && diff_counts_differ(&d))

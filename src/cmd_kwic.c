@@ -337,6 +337,7 @@ int cmd_kwic(int argc, char **argv)
     }
     struct corpus_opts copts = {
         .encoding = co.encoding, .threads = co.threads, .raw = co.raw};
+    cmd_begin_csv(co.bom, fmt);
     report_kwic_begin(&run.rep);
     cmd_progress_start(&run.cp, &co, !run.hold, &copts);
     corpus_run(&w->files, &s.lx, s.ac, &copts, &sink, on_doc, &run);

@@ -42,9 +42,10 @@ static const char merge_usage[] =
     "  --sort KEY            table: summary order count (default), term or docs\n"
     "  --force               merge reports counted with different settings (lexicon,\n"
     "                        categories, ...): recorded in the output's settings.forced\n"
+    "  --bom                 start CSV output with a UTF-8 byte-order mark (for Excel)\n"
     "  -q, --quiet           no warnings\n";
 
-enum { OPT_FORMAT = 1, OPT_SORT, OPT_TOP, OPT_MIN_COUNT, OPT_FORCE, OPT_QUIET };
+enum { OPT_FORMAT = 1, OPT_SORT, OPT_TOP, OPT_MIN_COUNT, OPT_FORCE, OPT_QUIET, OPT_BOM };
 
 struct doc_ref {
     const struct savedreport *r;
@@ -215,20 +216,17 @@ int cmd_merge(int argc, char **argv)
 {
     static const char *const json_glob[] = {"*.json"};
     static const struct optparse_spec merge_opts[] = {
-        {OPT_FORMAT, 'f', "format", 1},
-        {OPT_SORT, 0, "sort", 1},
-        {OPT_TOP, 0, "top", 1},
-        {OPT_MIN_COUNT, 0, "min-count", 1},
-        {OPT_FORCE, 0, "force", 0},
-        {OPT_QUIET, 'q', "quiet", 0},
-        {0, 0, NULL, 0},
+        {OPT_FORMAT, 'f', "format", 1}, {OPT_SORT, 0, "sort", 1},
+        {OPT_TOP, 0, "top", 1},         {OPT_MIN_COUNT, 0, "min-count", 1},
+        {OPT_FORCE, 0, "force", 0},     {OPT_QUIET, 'q', "quiet", 0},
+        {OPT_BOM, 0, "bom", 0},         {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {merge_opts, NULL};
     struct optparse p;
     enum report_format fmt = FMT_JSON;
     enum agg_sort sort = AGG_SORT_COUNT;
     struct cmd_cut cut = {0, 0};
-    int c, status = EXIT_OK, force = 0, quiet = 0;
+    int c, status = EXIT_OK, force = 0, quiet = 0, bom = 0;
 
     optparse_init(&p, "merge", argc, argv, tables);
     while ((c = optparse_next(&p)) != OPTPARSE_END) {
@@ -248,6 +246,7 @@ int cmd_merge(int argc, char **argv)
             break;
         case OPT_FORCE: force = 1; break;
         case OPT_QUIET: quiet = 1; break;
+        case OPT_BOM: bom = 1; break;
         case OPTPARSE_HELP: fputs(merge_usage, stdout); return cmd_finish_output(EXIT_OK);
         case OPTPARSE_VERSION: return cmd_version();
         default: goto usage;
@@ -412,6 +411,7 @@ int cmd_merge(int argc, char **argv)
     rep.sort = sort;
     rep.top = cut.top;
     rep.min_count = cut.min_count;
+    cmd_begin_csv(bom, fmt);
     report_begin(&rep);
     for (size_t i = 0; i < nref; i++) {
         const struct savedreport_doc *sd = refs[i].d;

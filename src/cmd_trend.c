@@ -273,6 +273,7 @@ int cmd_trend(int argc, char **argv)
     struct report_trend rep = {stdout,      fmt,       measure, regex ? "regex" : "year",
                                &s.lx,       &run.t,    rows,    nrows,
                                &w->skipped, &w->errors};
+    cmd_begin_csv(co.bom, fmt);
     report_trend(&rep);
     status = w->errors.n || w->unread_named ? EXIT_PARTIAL : EXIT_OK;
     trend_release(&run.t);

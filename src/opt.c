@@ -41,7 +41,8 @@ enum {
     OPT_FILES_FROM,
     OPT_NUL,
     OPT_QUIET,
-    OPT_RAW
+    OPT_RAW,
+    OPT_BOM
 };
 
 const struct optparse_spec common_lexicon_opts[] = {
@@ -57,7 +58,7 @@ const struct optparse_spec common_input_opts[] = {
     {OPT_BINARY, 0, "binary", 0},           {OPT_GLOB, 0, "glob", 1},
     {OPT_FILES_FROM, 0, "files-from", 1},   {OPT_NUL, '0', "null", 0},
     {OPT_QUIET, 'q', "quiet", 0},           {OPT_RAW, 0, "raw", 0},
-    {0, 0, NULL, 0},
+    {OPT_BOM, 0, "bom", 0},                 {0, 0, NULL, 0},
 };
 
 const char common_opts_help[] =
@@ -77,6 +78,8 @@ const char common_opts_help[] =
     "  --category NAME       count only formulas of this category (repeatable)\n"
     "  --overlapping         report every match, not leftmost-longest ones\n"
     "  -j, --threads N       worker threads, 0 to 1024 (default 0: one per core)\n"
+    "Output:\n"
+    "  --bom                 start CSV output with a UTF-8 byte-order mark (for Excel)\n"
     "Messages:\n"
     "  -q, --quiet           no progress line and no warnings; errors are still printed\n"
     "                        (the progress line shows on a terminal after one second)\n";
@@ -126,6 +129,7 @@ int common_opts_handle(struct common_opts *o, int id, const struct optparse *p)
     case OPT_NUL: o->nul_sep = 1; return 1;
     case OPT_QUIET: o->quiet = 1; return 1;
     case OPT_RAW: o->raw = 1; return 1;
+    case OPT_BOM: o->bom = 1; return 1;
     default: return 0;
     }
 }
@@ -525,6 +529,12 @@ int cmd_check_settings(json_t *const *settings, const char *const *names, size_t
     sbuf_release(&diffs);
     sbuf_release(&line);
     return refused ? EXIT_USAGE : 0;
+}
+
+void cmd_begin_csv(int bom, enum report_format fmt)
+{
+    if (bom && fmt == FMT_CSV)
+        fputs("\xEF\xBB\xBF", stdout);
 }
 
 int cmd_version(void)

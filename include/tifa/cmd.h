@@ -56,6 +56,7 @@ struct common_opts {
     int nul_sep;
     int quiet;                   /* -q: no progress line, no warnings (errors are still printed) */
     int raw;                     /* --raw: files that are not text are read as text bytes */
+    int bom;                     /* --bom: CSV output starts with a UTF-8 byte-order mark */
     struct resolve_opts reading; /* count's --expansions, --partial (resolve.h) */
 };
 
@@ -194,6 +195,11 @@ void cmd_note_skips(const struct walk_result *w, int quiet);
  *  report_diff_formats, ...); prints the error, naming the allowed ones, and returns -1 when it
  *  is not one of them. */
 int cmd_parse_format(const char *s, const struct report_formats *allowed, enum report_format *out);
+
+/** Writes the UTF-8 byte-order mark before CSV output when @bom (--bom): Excel on Windows reads
+ *  a CSV without one in the ANSI code page, and Chinese turns to mojibake. Call just before the
+ *  first byte of the report. */
+void cmd_begin_csv(int bom, enum report_format fmt);
 
 /** Parses a --sort value (count, term, docs); prints the error and returns -1 when unknown. */
 int cmd_parse_sort(const char *s, enum agg_sort *out);
