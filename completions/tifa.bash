@@ -39,10 +39,11 @@ _tifa_values()
     case $2 in
     -f | --format)
         case $1 in
-        count | kwic) echo "table json jsonl tsv csv" ;;
+        count) echo "table json jsonl tsv csv matrix matrix-csv" ;;
+        kwic) echo "table json jsonl tsv csv" ;;
         discover) echo "table json jsonl tsv csv lexicon" ;;
         diff) echo "table json tsv csv" ;;
-        merge) echo "json jsonl table tsv csv" ;;
+        merge) echo "json jsonl table tsv csv matrix matrix-csv" ;;
         trend) echo "table json tsv csv svg" ;;
         lexicon) echo "table json tsv" ;;
         esac

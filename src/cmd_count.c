@@ -27,7 +27,7 @@ static const char count_usage[] =
     "usage: tifa count [OPTIONS] INPUT...\n"
     "Counts the formulas of the lexicon in each input and in total.\n\n"
     "Output:\n"
-    "  -f, --format FMT      table (default), json, jsonl, tsv or csv\n"
+    "  -f, --format FMT      table (default), json, jsonl, tsv, csv, matrix or matrix-csv\n"
     "  --per-doc             table: also one row per document and term\n"
     "  --top N               only the N most frequent terms in the summary\n"
     "  --min-count N         only terms counted at least N times in the summary\n"

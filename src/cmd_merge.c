@@ -36,7 +36,7 @@ static const char merge_usage[] =
     "usage: tifa merge [OPTIONS] REPORT...\n"
     "Sums saved reports of `tifa count --format json` (files, - or folders of *.json) into\n"
     "one report of the same schema: documents sorted by path, totals and counts summed.\n\n"
-    "  -f, --format FMT      json (default), jsonl, table, tsv or csv\n"
+    "  -f, --format FMT      json (default), jsonl, table, tsv, csv, matrix or matrix-csv\n"
     "  --top N               only the N most frequent terms in the summary\n"
     "  --min-count N         only terms counted at least N times in the summary\n"
     "  --sort KEY            table: summary order count (default), term or docs\n"

@@ -533,7 +533,7 @@ int cmd_check_settings(json_t *const *settings, const char *const *names, size_t
 
 void cmd_begin_csv(int bom, enum report_format fmt)
 {
-    if (bom && fmt == FMT_CSV)
+    if (bom && (fmt == FMT_CSV || fmt == FMT_MATRIX_CSV))
         fputs("\xEF\xBB\xBF", stdout);
 }
 

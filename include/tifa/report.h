@@ -82,9 +82,14 @@ void report_document(struct report *r, const struct agg_doc *doc);
 void report_end(struct report *r, const struct agg_total *tot, const struct note_list *skipped,
                 const struct note_list *errors);
 
+/** Keeps a copy of @doc's path, sizes and counts in @r->docs (formats that print documents at
+ *  the end: the per-document table, the matrix); report_release_docs frees them. */
+void report_keep_doc(struct report *r, const struct agg_doc *doc);
+void report_release_docs(struct report *r);
+
 /* The formats (one file each), gathered in report_count.c. */
 extern const struct report_ops report_table_ops, report_json_ops, report_jsonl_ops, report_tsv_ops,
-    report_csv_ops;
+    report_csv_ops, report_matrix_ops, report_matrix_csv_ops;
 
 /** Appends @s with each invalid UTF-8 sequence replaced by U+FFFD (for JSON strings). */
 void report_utf8_sanitize(struct sbuf *out, const char *s);
