@@ -22,6 +22,9 @@ static const char trend_usage[] =
     "usage: tifa trend [OPTIONS] INPUT...\n"
     "Groups documents into periods and counts the formulas of each period. The period is the\n"
     "first year (1949-2099) in the file name, else in the text's first 5 lines.\n\n"
+    "  --period UNIT         year (default), quarter, month, week (ISO) or day: from the first\n"
+    "                        date in the file name (20210315, 2021-03-15, 2021年3月15日, ...),\n"
+    "                        else in the first lines\n"
     "  --key-regex REGEX     period = first capture group of REGEX (pcre2) in the path,\n"
     "                        else in the first lines\n"
     "  --term TERM           only this term (repeatable; rows in the order given)\n"
@@ -40,7 +43,8 @@ enum {
     OPT_DOCS,
     OPT_RATE,
     OPT_SHARE,
-    OPT_MIN_COUNT
+    OPT_MIN_COUNT,
+    OPT_PERIOD
 };
 
 struct trend_run {
@@ -155,6 +159,7 @@ int cmd_trend(int argc, char **argv)
         {OPT_RATE, 0, "rate", 0},
         {OPT_SHARE, 0, "share", 0},
         {OPT_MIN_COUNT, 0, "min-count", 1},
+        {OPT_PERIOD, 0, "period", 1},
         {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {trend_opts, common_lexicon_opts,
@@ -163,7 +168,8 @@ int cmd_trend(int argc, char **argv)
     struct optparse p;
     enum report_format fmt = FMT_TABLE;
     enum trend_measure measure = TREND_COUNT;
-    const char *regex = NULL;
+    const char *regex = NULL, *period = NULL;
+    enum trend_unit unit = TREND_YEAR;
     const char **terms = NULL;
     size_t nterms = 0, terms_alloc = 0;
     uint64_t top = 0;
@@ -179,6 +185,13 @@ int cmd_trend(int argc, char **argv)
                 goto usage;
             break;
         case OPT_KEY_REGEX: regex = p.value; break;
+        case OPT_PERIOD:
+            if (trend_unit_parse(p.value, &unit)) {
+                optparse_bad_value(&p, "year, quarter, month, week or day");
+                goto usage;
+            }
+            period = p.value;
+            break;
         case OPT_TERM:
             ALLOC_GROW(terms, nterms + 1, terms_alloc);
             terms[nterms++] = p.value;
@@ -219,6 +232,10 @@ int cmd_trend(int argc, char **argv)
             goto usage;
         }
     }
+    if (period && regex) {
+        fprintf(stderr, "tifa: --period and --key-regex both choose the periods: give one\n");
+        goto usage;
+    }
     if (nmeasures > 1) {
         fprintf(stderr, "tifa: choose one of --docs, --rate and --share\n");
         goto usage;
@@ -240,6 +257,7 @@ int cmd_trend(int argc, char **argv)
         common_opts_release(&co);
         return EXIT_USAGE;
     }
+    keyer.unit = unit;
     struct cmd_setup s;
     struct trend_run run;
     uint32_t *rows = NULL;
@@ -270,7 +288,7 @@ int cmd_trend(int argc, char **argv)
     min_count_rows(&run.t, cut.min_count, rows, &nrows);
     if (top && nrows > top)
         nrows = (size_t)top;
-    struct report_trend rep = {stdout,      fmt,       measure, regex ? "regex" : "year",
+    struct report_trend rep = {stdout,      fmt,       measure, regex ? "regex" : period ? period : "year",
                                &s.lx,       &run.t,    rows,    nrows,
                                &w->skipped, &w->errors};
     cmd_begin_csv(co.bom, fmt);
