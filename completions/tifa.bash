@@ -16,7 +16,7 @@ _tifa_own_opts()
     kwic) echo "-e --term --all -f --format -w --width --sentence --blocked --expansions --sort --max --sample --seed --color" ;;
     diff) echo "-f --format --alpha --all --exit-code --force --correct --min-freq --color --top --min-count" ;;
     merge) echo "-f --format --sort --top --min-count --force --bom -q --quiet" ;;
-    trend) echo "--period --key-regex --term --top --min-count --docs --rate --share -f --format" ;;
+    trend) echo "--period --y --key-regex --term --top --min-count --docs --rate --share -f --format" ;;
     lexicon) echo "-f --format --search --check --categories" ;;
     esac
 }
@@ -59,6 +59,7 @@ _tifa_values()
     --alpha) echo "0.05 0.01 0.001 0.0001" ;;
     --correct) echo "none bonferroni holm" ;;
     --period) echo "year quarter month week day" ;;
+    --y) echo "count rate share docs" ;;
     --encoding) echo "UTF-8 GB18030 GBK GB2312 BIG5 BIG5-HKSCS UTF-16LE UTF-16BE UTF-32LE UTF-32BE" ;;
     --category) "$_tifa_bin" lexicon --categories 2>/dev/null | cut -f1 ;;
     esac
@@ -69,7 +70,7 @@ _tifa_takes_value()
 {
     case $1 in
     -f | --format | --top | --min-count | --sort | -e | --term | -w | --width | --max | --sample | \
-        --seed | --color | --alpha | --correct | --min-freq | --period | --key-regex | --search | --check | --lexicon | --category | \
+        --seed | --color | --alpha | --correct | --min-freq | --period | --y | --key-regex | --search | --check | --lexicon | --category | \
         --encoding | -j | --threads | --glob | --files-from | --kind | --min-docs | --rules | \
         --reference | --pattern | --patterns) return 0 ;;
     esac

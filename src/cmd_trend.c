@@ -33,6 +33,8 @@ static const char trend_usage[] =
     "  --docs                show documents using the term instead of occurrences\n"
     "  --rate                show occurrences per 10,000 Han characters\n"
     "  --share               show the share of the period's documents using the term\n"
+    "  --y WHAT              the same as one of them: count, rate, share or docs\n"
+    "                        (default: count, and rate for svg)\n"
     "  -f, --format FMT      table (default), json, tsv, csv or svg\n";
 
 enum {
@@ -44,7 +46,8 @@ enum {
     OPT_RATE,
     OPT_SHARE,
     OPT_MIN_COUNT,
-    OPT_PERIOD
+    OPT_PERIOD,
+    OPT_Y
 };
 
 struct trend_run {
@@ -160,6 +163,7 @@ int cmd_trend(int argc, char **argv)
         {OPT_SHARE, 0, "share", 0},
         {OPT_MIN_COUNT, 0, "min-count", 1},
         {OPT_PERIOD, 0, "period", 1},
+        {OPT_Y, 0, "y", 1},
         {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {trend_opts, common_lexicon_opts,
@@ -217,6 +221,21 @@ int cmd_trend(int argc, char **argv)
             measure = TREND_SHARE;
             nmeasures++;
             break;
+        case OPT_Y:
+            if (!strcmp(p.value, "count"))
+                measure = TREND_COUNT;
+            else if (!strcmp(p.value, "rate"))
+                measure = TREND_RATE;
+            else if (!strcmp(p.value, "share"))
+                measure = TREND_SHARE;
+            else if (!strcmp(p.value, "docs"))
+                measure = TREND_DOCS;
+            else {
+                optparse_bad_value(&p, "count, rate, share or docs");
+                goto usage;
+            }
+            nmeasures++;
+            break;
         case OPTPARSE_HELP:
             printf("%s\n%s", trend_usage, common_opts_help);
             free(terms);
@@ -237,13 +256,16 @@ int cmd_trend(int argc, char **argv)
         goto usage;
     }
     if (nmeasures > 1) {
-        fprintf(stderr, "tifa: choose one of --docs, --rate and --share\n");
+        fprintf(stderr, "tifa: choose one of --docs, --rate, --share and --y\n");
         goto usage;
     }
     if (!p.nargs && !co.files_from) {
         fprintf(stderr, "tifa: trend needs at least one input (a file, a folder or -)\n");
         goto usage;
     }
+    /* a chart of counts makes a period with half the documents look like a collapse */
+    if (fmt == FMT_SVG && !nmeasures)
+        measure = TREND_RATE;
     if (fmt == FMT_SVG && !nterms && !top_given)
         top = 10;
 

@@ -172,6 +172,44 @@ static int iso_weeks_in_year(int y)
     return jan1 == 4 || (jan1 == 3 && leap(y)) ? 53 : 52;
 }
 
+/* A number of exactly @n digits at @s (NUL-terminated), or -1. */
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!is_digit(s[i]))
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+int trend_period_start(const char *key, long *days)
+{
+    size_t n = strlen(key);
+    int y = n >= 4 ? digits(key, 4) : -1, m = 1, d = 1;
+    if (y < 0)
+        return 0;
+    if (n == 4) {
+    } else if (n == 7 && key[4] == '-' && key[5] == 'Q' && key[6] >= '1' && key[6] <= '4') {
+        m = 3 * (key[6] - '0') - 2;
+    } else if (n == 7 && key[4] == '-' && (m = digits(key + 5, 2)) >= 1 && m <= 12) {
+    } else if (n == 8 && !strncmp(key + 4, "-W", 2)) {
+        int w = digits(key + 6, 2);
+        if (w < 1 || w > iso_weeks_in_year(y))
+            return 0;
+        long jan4 = days_from_civil(y, 1, 4); /* in week 1 */
+        *days = jan4 - (iso_weekday(jan4) - 1) + 7L * (w - 1);
+        return 1;
+    } else if (n == 10 && key[4] == '-' && key[7] == '-' && (m = digits(key + 5, 2)) >= 1 &&
+               m <= 12 && (d = digits(key + 8, 2)) >= 1 && d <= days_in_month(y, m)) {
+    } else {
+        return 0;
+    }
+    *days = days_from_civil(y, m, d);
+    return 1;
+}
+
 int trend_date_key(const struct trend_date *d, int precision, enum trend_unit u, struct sbuf *key)
 {
     static const int needs[] = {1, 2, 2, 3, 3};

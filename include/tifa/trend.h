@@ -70,6 +70,13 @@ int trend_date(const char *s, size_t len, struct trend_date *d);
 int trend_date_key(const struct trend_date *d, int precision, enum trend_unit u, struct sbuf *key);
 
 /**
+ * Where period @key starts on a time line, in days since 1970-01-01: the first day of the year,
+ * quarter, month, ISO week or day that trend_date_key writes ("1964", "2021-Q2", "2021-03",
+ * "2021-W11", "2021-03-15"). Returns 0 for any other key (--key-regex keys).
+ */
+int trend_period_start(const char *key, long *days);
+
+/**
  * Prepares the key rule: @regex NULL for years, else a pcre2 pattern. Returns 0, or TIFA_EUSAGE
  * with "invalid --key-regex at offset N: MESSAGE" (pcre2's message) in @e.
  */
