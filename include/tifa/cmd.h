@@ -227,6 +227,7 @@ int cmd_finish_output(int status);
 int cmd_version(void);
 
 int cmd_count(int argc, char **argv);
+int cmd_cooc(int argc, char **argv);
 int cmd_kwic(int argc, char **argv);
 int cmd_discover(int argc, char **argv);
 int cmd_lexicon(int argc, char **argv);
