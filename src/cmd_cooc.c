@@ -66,7 +66,7 @@ int cmd_cooc(int argc, char **argv)
     struct common_opts co;
     struct optparse p;
     enum report_format fmt = FMT_TABLE;
-    struct cooc_opts o = {COOC_SENTENCE, NULL};
+    struct cooc_opts o = {COOC_SENTENCE, NULL, NULL};
     struct cmd_cut cut = {0, 2};
     int c, status;
 
@@ -116,6 +116,7 @@ int cmd_cooc(int argc, char **argv)
     run.walk = w;
     cooc_table_init(&run.table, &s.lx);
     o.lx = &s.lx;
+    o.resolver = s.resolver;
     struct sink sink;
     cooc_sink(&sink, &o);
     struct corpus_opts copts = {.encoding = co.encoding, .threads = co.threads, .raw = co.raw};

@@ -9,7 +9,10 @@
  * (window, label) and writes each window's set of labels with its occurrences: a document's
  * result is O(matches), whatever its length. Document windows skip all that: the labels,
  * sorted, are the one set. merge() appends the windows of chunk k + 1 (never split, see the
- * header) or, for document windows, joins the two sets.
+ * header) or, for document windows, joins the two sets. With a resolver the placed matches
+ * (window, offset, label) are kept instead of sets: merge() appends them with windows and
+ * offsets shifted to the document's, and cooc_finish gives each the label count gives it (the
+ * occurrences of resolve_reading_finish, by start) before writing the sets.
  *
  * The table (calling thread, input order) counts per label the windows holding it and its
  * occurrences, and per pair the windows holding both: pairs in a strmap keyed by the two label
@@ -22,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tifa/resolve.h"
 #include "tifa/sbuf.h"
 #include "tifa/stats.h"
 #include "tifa/text.h"
@@ -46,15 +50,9 @@ const char *cooc_window_name(enum cooc_window w)
 
 /* ---- a document's windows ---- */
 
-/* A match placed in its window. */
-struct placed {
-    uint64_t window;
-    uint32_t label;
-};
-
 static int cmp_placed(const void *pa, const void *pb)
 {
-    const struct placed *a = pa, *b = pb;
+    const struct cooc_placed *a = pa, *b = pb;
     if (a->window != b->window)
         return a->window < b->window ? -1 : 1;
     return (a->label > b->label) - (a->label < b->label);
@@ -81,7 +79,7 @@ static void doc_end_set(struct cooc_doc *d)
 }
 
 /* Writes the sets of @v (@n matches sorted by window, then label) into @d. */
-static void doc_add_sets(struct cooc_doc *d, const struct placed *v, size_t n)
+static void doc_add_sets(struct cooc_doc *d, const struct cooc_placed *v, size_t n)
 {
     for (size_t i = 0; i < n;) {
         size_t j = i;
@@ -112,38 +110,56 @@ static uint64_t window_of(const struct text_starts *st, uint64_t off)
     return lo ? lo - 1 : 0;
 }
 
-/* Places @n matches in the windows starting at @st (NULL: all in window 0), writes the sets. */
-static void doc_place(struct cooc_doc *d, const struct text_starts *st, const uint64_t *off,
-                      const uint32_t *label, size_t n)
+/* The starts of the windows of @text (sentences or paragraphs), in @st (emptied first). */
+static void doc_starts(enum cooc_window window, const char *text, size_t len,
+                       struct text_starts *st)
+{
+    st->n = 0;
+    if (window == COOC_PARAGRAPH) {
+        if (!text_paragraphs_fast(text, len, st))
+            text_boundaries(text, len, st, NULL);
+    } else {
+        struct text_starts para = {NULL, 0, 0};
+        text_boundaries(text, len, &para, st);
+        free(para.v);
+    }
+}
+
+/* The @n matches placed in the windows starting at @st (NULL: all in window 0); the caller
+ * frees the array (NULL when @n is 0). */
+static struct cooc_placed *place(const struct text_starts *st, const uint64_t *off,
+                                 const uint32_t *label, size_t n)
 {
     if (!n)
-        return;
-    struct placed *v = xmalloc(st_mult(n, sizeof(*v)));
+        return NULL;
+    struct cooc_placed *v = xmalloc(st_mult(n, sizeof(*v)));
     for (size_t i = 0; i < n; i++) {
         v[i].window = st ? window_of(st, off[i]) : 0;
+        v[i].off = off ? off[i] : 0;
         v[i].label = label[i];
     }
+    return v;
+}
+
+/* Sorts @v (@n placed matches) and writes their sets into @d. */
+static void doc_sets_from(struct cooc_doc *d, struct cooc_placed *v, size_t n)
+{
     if (n > 1)
         qsort(v, n, sizeof(*v), cmp_placed);
     doc_add_sets(d, v, n);
-    free(v);
 }
 
 void cooc_doc_windows(struct cooc_doc *d, enum cooc_window window, const char *text, size_t len,
                       const uint64_t *off, const uint32_t *label, size_t n)
 {
-    struct text_starts st = {NULL, 0, 0}, para = {NULL, 0, 0};
+    struct text_starts st = {NULL, 0, 0};
     doc_reset(d);
-    if (window == COOC_PARAGRAPH) {
-        if (!text_paragraphs_fast(text, len, &st))
-            text_boundaries(text, len, &st, NULL);
-    } else {
-        text_boundaries(text, len, &para, &st);
-    }
+    doc_starts(window, text, len, &st);
     d->nwindows = st.n;
-    doc_place(d, &st, off, label, n);
+    struct cooc_placed *v = place(&st, off, label, n);
+    doc_sets_from(d, v, n);
+    free(v);
     free(st.v);
-    free(para.v);
 }
 
 void cooc_doc_free(struct cooc_doc *d)
@@ -152,6 +168,8 @@ void cooc_doc_free(struct cooc_doc *d)
         return;
     free(d->items);
     free(d->set_end);
+    free(d->raw);
+    resolve_reading_free(d->reading);
     free(d);
 }
 
@@ -159,10 +177,12 @@ void cooc_doc_free(struct cooc_doc *d)
 
 struct cooc_ts {
     const struct cooc_opts *o;
-    struct sbuf text; /* sentence and paragraph windows: the document's (or chunk's) text */
-    uint64_t *off;    /* the matches: offsets (with positions) and labels */
+    struct resolve_ts *rt; /* with a resolver: it keeps the text */
+    struct sbuf text;      /* without one, for sentence and paragraph windows: the text */
+    uint64_t *off;         /* the matches: offsets (with positions) and labels */
     uint32_t *label;
     size_t n, off_alloc, label_alloc;
+    struct text_starts starts; /* reused */
 };
 
 static void *cooc_thread_init(void *arg)
@@ -170,6 +190,8 @@ static void *cooc_thread_init(void *arg)
     struct cooc_ts *ts = xcalloc(1, sizeof(*ts));
     ts->o = arg;
     sbuf_init(&ts->text);
+    if (ts->o->resolver)
+        ts->rt = resolve_ts_new(ts->o->resolver);
     return ts;
 }
 
@@ -177,22 +199,29 @@ static void cooc_thread_release(void *p)
 {
     struct cooc_ts *ts = p;
     sbuf_release(&ts->text);
+    resolve_ts_free(ts->rt);
     free(ts->off);
     free(ts->label);
+    free(ts->starts.v);
     free(ts);
 }
 
 static void cooc_begin(void *p, const struct sink_doc *d)
 {
     struct cooc_ts *ts = p;
-    (void)d;
     sbuf_reset(&ts->text);
     ts->n = 0;
+    if (ts->rt)
+        resolve_begin(ts->rt, d->part);
 }
 
 static void cooc_text(void *p, const char *utf8, size_t len)
 {
-    sbuf_add(&((struct cooc_ts *)p)->text, utf8, len);
+    struct cooc_ts *ts = p;
+    if (ts->rt)
+        resolve_text(ts->rt, utf8, len);
+    else
+        sbuf_add(&ts->text, utf8, len);
 }
 
 static void cooc_match(void *p, const struct sink_match *m)
@@ -203,20 +232,67 @@ static void cooc_match(void *p, const struct sink_match *m)
     ts->off[ts->n] = m->off;
     ts->label[ts->n] = m->label_id;
     ts->n++;
+    if (ts->rt)
+        resolve_note_ids(ts->rt, &m->pattern_id, 1);
 }
 
 static void *cooc_end(void *p, const struct sink_doc *sd)
 {
     struct cooc_ts *ts = p;
     struct cooc_doc *d = xcalloc(1, sizeof(*d));
+    const struct text_starts *st = NULL;
     (void)sd;
     if (ts->o->window == COOC_DOCUMENT) {
         d->nwindows = 1;
-        doc_place(d, NULL, NULL, ts->label, ts->n);
     } else {
-        cooc_doc_windows(d, ts->o->window, ts->text.buf, ts->text.len, ts->off, ts->label, ts->n);
+        size_t len = ts->text.len;
+        const char *text = ts->rt ? resolve_ts_text(ts->rt, &len) : ts->text.buf;
+        doc_starts(ts->o->window, text, len, &ts->starts);
+        d->nwindows = ts->starts.n;
+        st = &ts->starts;
     }
+    struct cooc_placed *v = place(st, ts->off, ts->label, ts->n);
+    if (ts->rt) { /* the labels are final after the document-wide step (cooc_finish) */
+        d->raw = v;
+        d->nraw = d->raw_alloc = ts->n;
+        d->reading = resolve_end(ts->rt);
+        return d;
+    }
+    doc_sets_from(d, v, ts->n);
+    free(v);
     return d;
+}
+
+static int cmp_placed_off(const void *pa, const void *pb)
+{
+    const struct cooc_placed *a = pa, *b = pb;
+    return (a->off > b->off) - (a->off < b->off);
+}
+
+/* The document-wide step (sink.finish, with a resolver): each match takes the label its
+ * occurrence counts under (an abbreviation a cue resolved: its entry's), then the sets. */
+static void cooc_finish(void *arg, void *result)
+{
+    const struct cooc_opts *o = arg;
+    struct cooc_doc *d = result;
+    struct resolve_result res;
+    memset(&res, 0, sizeof(res));
+    resolve_reading_finish(o->resolver, d->reading, &res);
+    d->reading = NULL;
+    if (d->nraw > 1)
+        qsort(d->raw, d->nraw, sizeof(*d->raw), cmp_placed_off);
+    size_t k = 0;
+    for (size_t i = 0; i < d->nraw; i++) {
+        while (k < res.nocc && res.occ[k].start < d->raw[i].off)
+            k++;
+        if (k < res.nocc && res.occ[k].start == d->raw[i].off)
+            d->raw[i].label = res.occ[k].label_id;
+    }
+    resolve_result_release(&res);
+    doc_sets_from(d, d->raw, d->nraw);
+    free(d->raw);
+    d->raw = NULL;
+    d->nraw = d->raw_alloc = 0;
 }
 
 /* Document windows: @a's one set becomes the union of @a's and @b's (each sorted by label). */
@@ -252,8 +328,20 @@ static void cooc_merge(void *p, void *into, void *next, const struct sink_shift 
 {
     struct cooc_ts *ts = p;
     struct cooc_doc *a = into, *b = next;
-    (void)shift; /* windows carry no positions */
-    if (ts->o->window == COOC_DOCUMENT) {
+    if (ts->rt) { /* matches wait for cooc_finish: their windows and offsets in the document */
+        uint64_t wshift = ts->o->window == COOC_DOCUMENT ? 0 : a->nwindows;
+        for (size_t i = 0; i < b->nraw; i++) {
+            ALLOC_GROW(a->raw, a->nraw + 1, a->raw_alloc);
+            a->raw[a->nraw] = b->raw[i];
+            a->raw[a->nraw].window += wshift;
+            a->raw[a->nraw].off += shift->off;
+            a->nraw++;
+        }
+        a->reading = resolve_reading_merge(a->reading, b->reading, shift->off);
+        b->reading = NULL;
+        if (ts->o->window != COOC_DOCUMENT)
+            a->nwindows += b->nwindows;
+    } else if (ts->o->window == COOC_DOCUMENT) {
         doc_join(a, b);
     } else {
         size_t base = a->nitems;
@@ -284,10 +372,12 @@ void cooc_sink(struct sink *s, const struct cooc_opts *o)
     s->end = cooc_end;
     s->merge = cooc_merge;
     s->discard = cooc_discard;
-    if (o->window != COOC_DOCUMENT) {
+    if (o->window != COOC_DOCUMENT || o->resolver) {
         s->flags = SINK_POSITIONS; /* offsets; no context is needed (context_bytes 0) */
         s->text = cooc_text;
     }
+    if (o->resolver)
+        s->finish = cooc_finish;
 }
 
 /* ---- the table ---- */

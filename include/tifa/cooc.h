@@ -35,6 +35,12 @@
  * SINK_CONTEXT_MAX bytes, and a paragraph can be longer. Document windows need neither offsets
  * nor text. Memory: the text of the largest document or chunk (about 8 MiB) per thread.
  *
+ * Labels: a match counts under its label, as count counts it: with a resolver (the lexicon has
+ * abbreviations or senses with cues, resolve.h), an abbreviation a cue resolves counts under
+ * its entry's label, an unresolved one under the short form. The resolver keeps the text (the
+ * consumer then keeps none of its own), and the sets wait for the document-wide step
+ * (sink.finish, after the chunks are merged); document windows then need offsets and text too.
+ *
  * Chunks of a big file are cut at paragraph breaks (sink.h, with positions or text), so no
  * sentence or paragraph window spans two chunks; a document window does: merge() joins the
  * label sets of its chunks. Results are merged in chunk order and added to the table in input
@@ -47,6 +53,7 @@
 #include <stdint.h>
 
 #include "tifa/lexicon.h"
+#include "tifa/resolve.h"
 #include "tifa/sink.h"
 #include "tifa/strmap.h"
 
@@ -59,7 +66,17 @@ const char *cooc_window_name(enum cooc_window w);
 
 struct cooc_opts {
     enum cooc_window window;
-    const struct lexicon *lx; /* borrowed for the run */
+    const struct lexicon *lx;        /* borrowed for the run */
+    const struct resolver *resolver; /* NULL, or abbreviations are read as count reads them
+                                        (resolve.h): an occurrence a cue resolved counts under
+                                        its entry's label */
+};
+
+/* A match placed in its window (window index and byte offset in its document). */
+struct cooc_placed {
+    uint64_t window;
+    uint64_t off;
+    uint32_t label;
 };
 
 /* One term in one window: its label and how many times it occurs there. */
@@ -79,6 +96,11 @@ struct cooc_doc {
     size_t nitems, items_alloc;
     size_t *set_end;
     size_t nsets, sets_alloc;
+    /* with a resolver, until the document-wide step (sink.finish): the matches in their
+     * windows, and the reading; no sets yet */
+    struct cooc_placed *raw;
+    size_t nraw, raw_alloc;
+    struct reading *reading;
 };
 
 /** Makes @s the co-occurrence consumer for @o (borrowed for the run). Results are struct

@@ -100,7 +100,7 @@ static void feed(const struct sink *s, void *ts, uint32_t label, uint64_t off)
 static void test_sink_chunks(void **state)
 {
     (void)state;
-    struct cooc_opts o = {COOC_SENTENCE, NULL};
+    struct cooc_opts o = {COOC_SENTENCE, NULL, NULL};
     struct sink s;
     struct sink_doc sd = {0, "x", 0, 1};
     struct sink_shift shift = {0, 0, 0};
