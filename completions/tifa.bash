@@ -5,7 +5,7 @@
 # from the source tree: `. completions/tifa.bash`. Keep the option lists in step with
 # `tifa CMD --help` (and man/tifa.1).
 
-_tifa_commands="count discover kwic diff merge trend lexicon help"
+_tifa_commands="count discover kwic cooc diff merge trend lexicon help"
 
 # The options of command $1, without the shared ones it takes.
 _tifa_own_opts()
@@ -14,6 +14,7 @@ _tifa_own_opts()
     count) echo "-f --format --per-doc --top --min-count --sort --pattern --patterns --expansions --partial --by-sense" ;;
     discover) echo "--kind --min-docs --known --rules --reference -f --format --top" ;;
     kwic) echo "-e --term --all -f --format -w --width --sentence --blocked --expansions --sort --max --sample --seed --color" ;;
+    cooc) echo "-f --format --window --min-count" ;;
     diff) echo "-f --format --alpha --all --exit-code --force --correct --min-freq --color --top --min-count" ;;
     merge) echo "-f --format --sort --top --min-count --force --bom -q --quiet" ;;
     trend) echo "--period --y --key-regex --term --top --min-count --docs --rate --share -f --format" ;;
@@ -27,7 +28,7 @@ _tifa_opts()
     local lexicon="--lexicon --no-builtin --category"
     local inputs="--overlapping --encoding -j --threads --hidden --binary --raw --bom --glob --files-from -0 --null -q --quiet"
     case $1 in
-    count | discover | kwic | diff | trend) echo "$(_tifa_own_opts "$1") $lexicon $inputs -h --help -V --version" ;;
+    count | discover | kwic | cooc | diff | trend) echo "$(_tifa_own_opts "$1") $lexicon $inputs -h --help -V --version" ;;
     lexicon) echo "$(_tifa_own_opts "$1") $lexicon -h --help -V --version" ;;
     *) echo "$(_tifa_own_opts "$1") -h --help -V --version" ;;
     esac
@@ -43,6 +44,7 @@ _tifa_values()
         kwic) echo "table json jsonl tsv csv" ;;
         discover) echo "table json jsonl tsv csv lexicon" ;;
         diff) echo "table json tsv csv" ;;
+        cooc) echo "table json tsv csv dot" ;;
         merge) echo "json jsonl table tsv csv matrix matrix-csv" ;;
         trend) echo "table json tsv csv svg" ;;
         lexicon) echo "table json tsv" ;;
@@ -56,6 +58,7 @@ _tifa_values()
         ;;
     --color) echo "auto always never" ;;
     --kind) echo "numbered quoted ngram" ;;
+    --window) echo "sentence paragraph document" ;;
     --alpha) echo "0.05 0.01 0.001 0.0001" ;;
     --correct) echo "none bonferroni holm" ;;
     --period) echo "year quarter month week day" ;;
@@ -72,7 +75,7 @@ _tifa_takes_value()
     -f | --format | --top | --min-count | --sort | -e | --term | -w | --width | --max | --sample | \
         --seed | --color | --alpha | --correct | --min-freq | --period | --y | --key-regex | --search | --check | --lexicon | --category | \
         --encoding | -j | --threads | --glob | --files-from | --kind | --min-docs | --rules | \
-        --reference | --pattern | --patterns) return 0 ;;
+        --reference | --pattern | --patterns | --window) return 0 ;;
     esac
     return 1
 }

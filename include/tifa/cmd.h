@@ -255,6 +255,7 @@ int cmd_check_settings(struct json_t *const *settings, const char *const *names,
                        int force, int quiet, struct json_t **out);
 
 int cmd_count(int argc, char **argv);
+int cmd_cooc(int argc, char **argv);
 int cmd_kwic(int argc, char **argv);
 int cmd_discover(int argc, char **argv);
 int cmd_lexicon(int argc, char **argv);

@@ -26,8 +26,9 @@ enum report_format {
     FMT_CSV,
     FMT_SVG,
     FMT_LEXICON,
-    FMT_MATRIX,    /* count, merge: a document x term table, TSV */
-    FMT_MATRIX_CSV /* the same as CSV */
+    FMT_MATRIX,     /* count, merge: a document x term table, TSV */
+    FMT_MATRIX_CSV, /* the same as CSV */
+    FMT_DOT         /* Graphviz (cooc) */
 };
 
 /* What every format of every family has: its name as --format spells it, and its identity. */
