@@ -306,8 +306,8 @@ const char *source_not_text_advice(const char *not_text)
     if (!strcmp(not_text, "doc"))
         return "a legacy Office file (.doc, .xls, .ppt) is not read; save it as text first";
     if (!strcmp(not_text, "archive"))
-        return "an archive (ZIP, gzip, xz, 7z, RAR, bzip2; a Word .docx is read, but not a ZIP "
-               "without word/document.xml) is not read; "
+        return "an archive (ZIP, gzip, xz, 7z, RAR, bzip2; a ZIP without word/document.xml is not a "
+               "Word document) is not read; "
                "extract its text first";
     if (!strcmp(not_text, "image"))
         return "an image is not read; extract its text first (for example with an OCR tool)";
