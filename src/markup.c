@@ -123,10 +123,9 @@ int markup_docx_text(const char *path, const unsigned char *zip, size_t len, str
         goto out;
     }
     if (rc != MARKUP_NOT_DOCX)
-        rc = tifa_err_set(e, TIFA_EDATA, path, 0, -1,
-                          "damaged Word document: %s", archive_error_string(a)
-                                                           ? archive_error_string(a)
-                                                           : "no word/document.xml");
+        rc = tifa_err_set(e, TIFA_EDATA, path, 0, -1, "damaged Word document: %s",
+                          archive_error_string(a) ? archive_error_string(a)
+                                                  : "no word/document.xml");
 out:
     archive_read_free(a);
     return rc;
@@ -144,10 +143,11 @@ static int html_dropped(const xmlNode *n)
 static int html_block(const xmlNode *n)
 {
     static const char *const names[] = {
-        "address", "article", "aside", "blockquote", "body", "caption", "dd", "details",
-        "div", "dl", "dt", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
-        "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table",
-        "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul"};
+        "address", "article", "aside", "blockquote", "body",   "caption", "dd",    "details",
+        "div",     "dl",      "dt",    "figcaption", "figure", "footer",  "form",  "h1",
+        "h2",      "h3",      "h4",    "h5",         "h6",     "header",  "hr",    "li",
+        "main",    "nav",     "ol",    "p",          "pre",    "section", "table", "tbody",
+        "td",      "tfoot",   "th",    "thead",      "title",  "tr",      "ul"};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (!strcasecmp((const char *)n->name, names[i]))
             return 1;
@@ -215,8 +215,8 @@ int markup_html_text(const char *path, const unsigned char *html, size_t len, co
                      int force, struct sbuf *out, char used[48], struct tifa_err *e)
 {
     if (len > MARKUP_MAX_BYTES)
-        return tifa_err_set(e, TIFA_ELIMIT, path, 0, -1,
-                            "web page larger than %zu MiB; not read", MARKUP_MAX_BYTES >> 20);
+        return tifa_err_set(e, TIFA_ELIMIT, path, 0, -1, "web page larger than %zu MiB; not read",
+                            MARKUP_MAX_BYTES >> 20);
     /* libxml2 records in doc->encoding the charset the page declares (or its BOM's); without
      * one it would guess Latin-1, so the page is parsed again in the encoding tifa detected */
     htmlDocPtr doc = force ? NULL : html_parse(html, len, NULL);
@@ -235,8 +235,7 @@ int markup_html_text(const char *path, const unsigned char *html, size_t len, co
         snprintf(used, 48, "%s", encoding);
     }
     if (!doc)
-        return tifa_err_set(e, TIFA_EDATA, path, 0, -1,
-                            "cannot read the web page (as %s)", used);
+        return tifa_err_set(e, TIFA_EDATA, path, 0, -1, "cannot read the web page (as %s)", used);
     html_walk(xmlDocGetRootElement(doc), 0, out);
     xmlFreeDoc(doc);
     return 0;

@@ -306,9 +306,8 @@ const char *source_not_text_advice(const char *not_text)
     if (!strcmp(not_text, "doc"))
         return "a legacy Office file (.doc, .xls, .ppt) is not read; save it as text first";
     if (!strcmp(not_text, "archive"))
-        return "an archive (ZIP, gzip, xz, 7z, RAR, bzip2; a ZIP without word/document.xml is not a "
-               "Word document) is not read; "
-               "extract its text first";
+        return "an archive (ZIP, gzip, xz, 7z, RAR, bzip2; a ZIP without word/document.xml "
+               "is not a Word document) is not read; extract its text first";
     if (!strcmp(not_text, "image"))
         return "an image is not read; extract its text first (for example with an OCR tool)";
     return "not a text file";
@@ -336,8 +335,8 @@ static void pass_text(const char *s, size_t len, source_piece_fn *fn, void *arg)
  * extracts its text (markup.h) and passes it on. Returns 0, MARKUP_NOT_DOCX (a ZIP that is not
  * a Word document: nothing passed on) or an error code.
  */
-static int read_markup(int fd, const char *path, int docx, const char *force_encoding,
-                       size_t n, int eof, struct source_buf *b, source_piece_fn *fn, void *arg,
+static int read_markup(int fd, const char *path, int docx, const char *force_encoding, size_t n,
+                       int eof, struct source_buf *b, source_piece_fn *fn, void *arg,
                        struct source_info *info, struct tifa_err *e)
 {
     char ebuf[128];

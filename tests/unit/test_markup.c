@@ -61,9 +61,9 @@ static void test_docx(void **state)
     assert_non_null(strstr(e.msg, "not well-formed"));
     /* not a ZIP at all (its signature only): no evidence of a Word document */
     tifa_err_init(&e);
-    assert_int_equal(markup_docx_text("y.docx", (const unsigned char *)"PK\x03\x04junk", 8, &out,
-                                      &e),
-                     MARKUP_NOT_DOCX);
+    assert_int_equal(
+        markup_docx_text("y.docx", (const unsigned char *)"PK\x03\x04junk", 8, &out, &e),
+        MARKUP_NOT_DOCX);
     sbuf_release(&out);
 }
 
@@ -73,10 +73,9 @@ static const char *html(const char *page, const char *enc, int force, char used[
     struct tifa_err e;
     tifa_err_init(&e);
     sbuf_release(&out);
-    assert_int_equal(
-        markup_html_text("p.html", (const unsigned char *)page, strlen(page), enc, force, &out, used,
-                         &e),
-        0);
+    assert_int_equal(markup_html_text("p.html", (const unsigned char *)page, strlen(page), enc,
+                                      force, &out, used, &e),
+                     0);
     return out.buf ? out.buf : "";
 }
 
