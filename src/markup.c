@@ -5,14 +5,16 @@
  * order; the one named word/document.xml is read whole (refused above MARKUP_MAX_BYTES, so a
  * ZIP bomb costs at most that) and parsed by libxml2's XML reader. An HTML page is parsed by
  * libxml2's HTML parser with recovery. Both trees are walked once, appending text to the
- * caller's buffer. libxml2's global state (xmlInitParser) is set up by its first use and never
- * torn down per file: xmlCleanupParser() would break other threads still parsing.
+ * caller's buffer. libxml2's global state is set up once (xmlInitParser, under pthread_once:
+ * 2.9's lazy set-up on first use races when worker threads parse their first files at once) and
+ * never torn down: xmlCleanupParser() per file would break other threads still parsing.
  */
 #include "tifa/markup.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <ctype.h>
+#include <pthread.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -22,6 +24,13 @@
 #include <strings.h>
 
 #include "tifa/xalloc.h"
+
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+static void xml_init(void)
+{
+    xmlInitParser();
+}
 
 static int name_is(const xmlNode *n, const char *name)
 {
@@ -64,6 +73,7 @@ int markup_docx_text(const char *path, const unsigned char *zip, size_t len, str
     struct archive *a = archive_read_new();
     struct archive_entry *ent;
     int rc = MARKUP_NOT_DOCX;
+    pthread_once(&xml_once, xml_init);
     if (!a)
         return tifa_err_set(e, TIFA_ENOMEM, path, 0, -1, "cannot start the ZIP reader");
     archive_read_support_format_zip(a);
@@ -204,38 +214,43 @@ int markup_is_html(const char *path, const unsigned char *head, size_t n)
            (n - i >= 5 && !strncasecmp((const char *)head + i, "<html", 5));
 }
 
-static htmlDocPtr html_parse(const unsigned char *html, size_t len, const char *encoding)
+static htmlDocPtr html_parse(const char *html, size_t len, const char *encoding)
 {
-    return htmlReadMemory((const char *)html, (int)len, NULL, encoding,
+    pthread_once(&xml_once, xml_init);
+    return htmlReadMemory(html, (int)len, NULL, encoding,
                           HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |
                               HTML_PARSE_NOWARNING);
 }
 
-int markup_html_text(const char *path, const unsigned char *html, size_t len, const char *encoding,
-                     int force, struct sbuf *out, char used[48], struct tifa_err *e)
+int markup_html_charset(const unsigned char *html, size_t len, char name[48])
+{
+    /* libxml2 records in doc->encoding the charset the page declares (or its BOM's); a
+     * declaration belongs in the head, so the first 64 KiB are enough */
+    size_t head = len < ((size_t)64 << 10) ? len : (size_t)64 << 10;
+    htmlDocPtr doc = head ? html_parse((const char *)html, head, NULL) : NULL;
+    size_t i = 0;
+    if (doc && doc->encoding) /* in the upper case of tifa's names ("utf-8" -> "UTF-8") */
+        for (const char *c = (const char *)doc->encoding; *c && i + 1 < 48; c++)
+            name[i++] = (char)toupper((unsigned char)*c);
+    name[i] = '\0';
+    xmlFreeDoc(doc);
+    return i > 0;
+}
+
+int markup_html_text(const char *path, const char *utf8, size_t len, struct sbuf *out,
+                     struct tifa_err *e)
 {
     if (len > MARKUP_MAX_BYTES)
         return tifa_err_set(e, TIFA_ELIMIT, path, 0, -1, "web page larger than %zu MiB; not read",
                             MARKUP_MAX_BYTES >> 20);
-    /* libxml2 records in doc->encoding the charset the page declares (or its BOM's); without
-     * one it would guess Latin-1, so the page is parsed again in the encoding tifa detected */
-    htmlDocPtr doc = force ? NULL : html_parse(html, len, NULL);
-    if (doc && !doc->encoding) {
-        xmlFreeDoc(doc);
-        doc = NULL;
+    htmlDocPtr doc = html_parse(utf8, len, "UTF-8");
+    if (!doc) {
+        /* the parser gives no tree for a page of white space only: that is an empty text */
+        for (size_t i = 0; i < len; i++)
+            if (!strchr(" \t\r\n\f", utf8[i]) || !utf8[i])
+                return tifa_err_set(e, TIFA_EDATA, path, 0, -1, "cannot read the web page");
+        return 0;
     }
-    if (doc) {
-        /* in the upper case of tifa's own names ("utf-8" -> "UTF-8", "gbk" -> "GBK") */
-        size_t i = 0;
-        for (const char *c = (const char *)doc->encoding; *c && i + 1 < 48; c++)
-            used[i++] = (char)toupper((unsigned char)*c);
-        used[i] = '\0';
-    } else {
-        doc = html_parse(html, len, encoding);
-        snprintf(used, 48, "%s", encoding);
-    }
-    if (!doc)
-        return tifa_err_set(e, TIFA_EDATA, path, 0, -1, "cannot read the web page (as %s)", used);
     html_walk(xmlDocGetRootElement(doc), 0, out);
     xmlFreeDoc(doc);
     return 0;

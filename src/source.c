@@ -331,6 +331,45 @@ static void pass_text(const char *s, size_t len, source_piece_fn *fn, void *arg)
 }
 
 /*
+ * The text of the web page in @page: decoded here, as any file, in --encoding, else the charset
+ * it declares when iconv knows it, else the detected encoding (invalid sequences replaced and
+ * counted in @info), then parsed as UTF-8 into b->out.
+ */
+static int read_html(const char *path, struct sbuf *page, const char *force_encoding,
+                     struct source_buf *b, struct source_info *info, struct tifa_err *e)
+{
+    const unsigned char *p = (const unsigned char *)page->buf;
+    struct enc_guess g;
+    struct decoder d;
+    struct tifa_err unknown;
+    char declared[48];
+    encoding_detect(p, page->len < SOURCE_SAMPLE ? page->len : SOURCE_SAMPLE,
+                    page->len <= SOURCE_SAMPLE, &g);
+    const char *name = force_encoding ? force_encoding : g.name;
+    tifa_err_init(&unknown);
+    if (!force_encoding && markup_html_charset(p, page->len, declared) &&
+        !decoder_init(&d, declared, 0, &unknown)) {
+        decoder_release(&d);
+        name = declared;
+    }
+    /* a BOM is left out when it agrees with the encoding, as for plain files */
+    size_t bom = !strcasecmp(name, g.name) ? g.bom_len : 0;
+    if (decoder_init(&d, name, bom, e))
+        return TIFA_EUSAGE;
+    struct sbuf utf8;
+    sbuf_init(&utf8);
+    decoder_feed(&d, p + bom, page->len - bom, 1, &utf8);
+    snprintf(info->encoding, sizeof(info->encoding), "%s", name);
+    info->bom_len = (unsigned)bom;
+    info->invalid = d.invalid;
+    info->first_invalid_off = d.first_invalid_off;
+    decoder_release(&d);
+    int rc = markup_html_text(path, utf8.buf ? utf8.buf : "", utf8.len, &b->out, e);
+    sbuf_release(&utf8);
+    return rc;
+}
+
+/*
  * Reads the rest of a DOCX or HTML file whose first @n bytes are in b->in (@eof: all of it),
  * extracts its text (markup.h) and passes it on. Returns 0, MARKUP_NOT_DOCX (a ZIP that is not
  * a Word document: nothing passed on) or an error code.
@@ -366,13 +405,7 @@ static int read_markup(int fd, const char *path, int docx, const char *force_enc
         rc = markup_docx_text(path, (const unsigned char *)whole.buf, whole.len, &b->out, e);
         snprintf(info->encoding, sizeof(info->encoding), "UTF-8");
     } else {
-        struct enc_guess g;
-        encoding_detect((const unsigned char *)whole.buf,
-                        whole.len < SOURCE_SAMPLE ? whole.len : SOURCE_SAMPLE,
-                        whole.len <= SOURCE_SAMPLE, &g);
-        rc = markup_html_text(path, (const unsigned char *)whole.buf, whole.len,
-                              force_encoding ? force_encoding : g.name, force_encoding != NULL,
-                              &b->out, info->encoding, e);
+        rc = read_html(path, &whole, force_encoding, b, info, e);
     }
     if (rc)
         goto out;

@@ -9,10 +9,11 @@
  * DOCX: only the body (word/document.xml): w:t is text, w:tab a tab, w:br/w:cr and the end of
  * each paragraph (w:p) a line break. Headers, footers, footnotes and comments are left out: they
  * repeat on every page or are not the speech.
- * HTML: script, style, noscript and template are dropped; block elements (p, div, br, li, h1-h6,
- * tr, td, ...) become line breaks; entities are decoded by the parser. The charset the page
- * declares (meta charset or http-equiv) is honoured; without one, @encoding (the detected or
- * forced encoding) is used; a forced encoding (@force) wins over the declaration.
+ * HTML: the head, script, style, noscript and template are dropped; block elements (p, div,
+ * br, li, h1-h6, tr, td, ...) become line breaks; white space outside pre collapses; entities
+ * are decoded by the parser. The page's bytes are decoded by the caller (encoding.h, which
+ * replaces and counts invalid sequences as for any file), in the charset the page declares
+ * (markup_html_charset) or another; libxml2 then only parses UTF-8.
  */
 #ifndef TIFA_MARKUP_H
 #define TIFA_MARKUP_H
@@ -41,11 +42,17 @@ int markup_docx_text(const char *path, const unsigned char *zip, size_t len, str
                      struct tifa_err *e);
 
 /**
- * Appends the text of the web page @html (@len bytes) to @out. @encoding is the encoding to
- * read it in when it declares none (or always, when @force). @used gets the encoding the page
- * was read as. Returns 0 or TIFA_EDATA with @e naming @path.
+ * The charset the web page @html declares (<meta charset> or http-equiv Content-Type, as
+ * libxml2 finds it), in upper case, into @name; returns 0 when it declares none.
  */
-int markup_html_text(const char *path, const unsigned char *html, size_t len, const char *encoding,
-                     int force, struct sbuf *out, char used[48], struct tifa_err *e);
+int markup_html_charset(const unsigned char *html, size_t len, char name[48]);
+
+/**
+ * Appends the text of the web page @utf8 (@len bytes of valid UTF-8, whatever the page
+ * declares) to @out. Returns 0, or TIFA_EDATA (nothing a parser could read; an empty page is
+ * not an error) or TIFA_ELIMIT (larger than MARKUP_MAX_BYTES) with @e naming @path.
+ */
+int markup_html_text(const char *path, const char *utf8, size_t len, struct sbuf *out,
+                     struct tifa_err *e);
 
 #endif

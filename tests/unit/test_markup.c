@@ -67,38 +67,38 @@ static void test_docx(void **state)
     sbuf_release(&out);
 }
 
-static const char *html(const char *page, const char *enc, int force, char used[48])
+static const char *html(const char *page)
 {
     static struct sbuf out;
     struct tifa_err e;
     tifa_err_init(&e);
     sbuf_release(&out);
-    assert_int_equal(markup_html_text("p.html", (const unsigned char *)page, strlen(page), enc,
-                                      force, &out, used, &e),
-                     0);
+    assert_int_equal(markup_html_text("p.html", page, strlen(page), &out, &e), 0);
     return out.buf ? out.buf : "";
 }
 
 static void test_html(void **state)
 {
     (void)state;
-    char used[48];
+    char name[48];
     assert_string_equal(html("<html><head><title>四个意识</title><style>p{}/*两个维护*/</style>"
                              "<script>var a='两个维护';</script></head><body>\n"
                              "<noscript>四个自信</noscript>\n<h1>标题</h1>\n<p>两个&#x7EF4;护&nbsp;"
                              "&amp;</p>\n  <p>a\n   b<br>c</p><ul><li>一</li><li>二</li></ul>"
-                             "<pre>x\n  y</pre><template>四个自信</template>末</body></html>",
-                             "UTF-8", 0, used),
+                             "<pre>x\n  y</pre><template>四个自信</template>末</body></html>"),
                         "标题\n两个维护\xC2\xA0&\na b\nc\n一\n二\nx\n  y\n末\n");
-    assert_string_equal(used, "UTF-8"); /* no declaration: the detected encoding */
-    /* a declared charset wins over the detected one, and a forced one over the declaration */
-    html("<html><head><meta charset=\"gbk\"></head><body>\xC1\xBD</body></html>", "UTF-8", 0, used);
-    assert_string_equal(used, "GBK");
-    assert_string_equal(
-        html("<html><head><meta charset=\"utf-8\"></head><body>\xC1\xBD</body></html>", "GBK", 1,
-             used),
-        "两\n");
-    assert_string_equal(used, "GBK");
+    /* the text is UTF-8 whatever the page declares (the caller decoded it) */
+    assert_string_equal(html("<html><head><meta charset=\"gbk\"></head><body>两</body></html>"),
+                        "两\n");
+    assert_string_equal(html(" \n "), "");
+    assert_true(markup_html_charset((const unsigned char *)"<meta charset=\"gbk\"><p>x", 22, name));
+    assert_string_equal(name, "GBK");
+    const char *eq = "<html><head><meta http-equiv=\"Content-Type\" "
+                     "content=\"text/html; charset=utf-8\"></head></html>";
+    assert_true(markup_html_charset((const unsigned char *)eq, strlen(eq), name));
+    assert_string_equal(name, "UTF-8");
+    assert_false(markup_html_charset((const unsigned char *)"<p>x", 4, name));
+    assert_string_equal(name, "");
 }
 
 static void test_is_html(void **state)
