@@ -419,6 +419,7 @@ int cmd_merge(int argc, char **argv)
         memset(&doc, 0, sizeof(doc));
         doc.path = sd->path;
         snprintf(doc.encoding, sizeof(doc.encoding), "%s", sd->encoding);
+        snprintf(doc.format, sizeof(doc.format), "%s", sd->format);
         doc.bytes = sd->bytes;
         doc.chars = sd->chars;
         doc.han = sd->han;

@@ -323,6 +323,8 @@ static void json_document(struct report *r, const struct agg_doc *doc)
         json_object_set_new(o, "type", json_string("document"));
     json_object_set_new(o, "path", jstr(r, doc->path));
     json_object_set_new(o, "encoding", json_string(doc->encoding));
+    if (doc->format[0]) /* a merge of reports made before "format" existed has none to give */
+        json_object_set_new(o, "format", json_string(doc->format));
     json_object_set_new(o, "bytes", json_integer((json_int_t)doc->bytes));
     json_object_set_new(o, "chars", json_integer((json_int_t)doc->chars));
     json_object_set_new(o, "han", json_integer((json_int_t)doc->han));
