@@ -145,6 +145,13 @@ void report_sv_field(struct sbuf *out, int csv, const char *s)
         report_tsv_escape(out, s);
 }
 
+void report_sv_header(FILE *out, const char *const *keys, size_t n, int csv)
+{
+    for (size_t k = 0; k < n; k++)
+        fprintf(out, "%s%s", k ? (csv ? "," : "\t") : "", keys[k]);
+    fputs(csv ? "\r\n" : "\n", out);
+}
+
 double report_round4(double x)
 {
     double r = round(x * 10000.0) / 10000.0;

@@ -75,9 +75,7 @@ static void print_sv(FILE *out, const struct diff *d, const struct diff_row *row
                                        "log_ratio", "pct_diff",  "significant", "p_adjusted"};
     const char *sep = csv ? "," : "\t", *eol = csv ? "\r\n" : "\n";
     struct sbuf sb = SBUF_INIT;
-    for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-        fprintf(out, "%s%s", k ? sep : "", keys[k]);
-    fputs(eol, out);
+    report_sv_header(out, keys, sizeof(keys) / sizeof(keys[0]), csv);
     for (size_t i = 0; i < n; i++) {
         const struct diff_row *r = &rows[i];
         sbuf_reset(&sb);

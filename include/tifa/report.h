@@ -99,6 +99,8 @@ void report_tsv_escape(struct sbuf *out, const char *s);
 void report_csv_field(struct sbuf *out, const char *s);
 /** Appends @s as a CSV field when @csv, else escaped for TSV. */
 void report_sv_field(struct sbuf *out, int csv, const char *s);
+/** Writes the header line of a TSV or CSV (@csv) table: @keys joined, then the line end. */
+void report_sv_header(FILE *out, const char *const *keys, size_t n, int csv);
 
 /*
  * Rounding as the table, TSV, CSV and SVG print numbers (so that they do not wobble with the
