@@ -11,13 +11,13 @@ _tifa_commands="count discover kwic cooc diff merge trend lexicon help"
 _tifa_own_opts()
 {
     case $1 in
-    count) echo "-f --format --per-doc --top --min-count --sort --pattern --patterns --expansions --partial --by-sense" ;;
+    count) echo "-f --format --per-doc --top --min-count --sort --pattern --patterns --expansions --partial --by-sense --group-by" ;;
     discover) echo "--kind --min-docs --known --rules --reference -f --format --top" ;;
     kwic) echo "-e --term --all -f --format -w --width --sentence --blocked --expansions --sort --max --sample --seed --color" ;;
     cooc) echo "-f --format --window --min-count" ;;
-    diff) echo "-f --format --alpha --all --exit-code --force --correct --min-freq --color --top --min-count" ;;
+    diff) echo "-f --format --alpha --all --exit-code --force --correct --min-freq --a --b --color --top --min-count" ;;
     merge) echo "-f --format --sort --top --min-count --force --bom -q --quiet" ;;
-    trend) echo "--period --y --key-regex --term --top --min-count --docs --rate --share -f --format" ;;
+    trend) echo "--period --y --date-field --key-regex --term --top --min-count --docs --rate --share -f --format" ;;
     lexicon) echo "-f --format --search --check --categories" ;;
     esac
 }
@@ -26,7 +26,7 @@ _tifa_own_opts()
 _tifa_opts()
 {
     local lexicon="--lexicon --no-builtin --category"
-    local inputs="--overlapping --encoding -j --threads --hidden --binary --raw --bom --glob --files-from -0 --null -q --quiet"
+    local inputs="--overlapping --encoding -j --threads --hidden --binary --raw --bom --glob --files-from -0 --null --meta --where -q --quiet"
     case $1 in
     count | discover | kwic | cooc | diff | trend) echo "$(_tifa_own_opts "$1") $lexicon $inputs -h --help -V --version" ;;
     lexicon) echo "$(_tifa_own_opts "$1") $lexicon -h --help -V --version" ;;

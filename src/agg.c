@@ -431,3 +431,62 @@ void agg_rows(const struct agg_total *tot, const struct lexicon *lx, enum agg_so
     *nrows = n;
     free(k);
 }
+
+void agg_groups_init(struct agg_groups *g)
+{
+    memset(g, 0, sizeof(*g));
+    strmap_init(&g->index);
+    g->none = (size_t)-1;
+}
+
+void agg_groups_release(struct agg_groups *g)
+{
+    for (size_t i = 0; i < g->n; i++) {
+        free(g->v[i].value);
+        agg_total_release(&g->v[i].tot);
+    }
+    free(g->v);
+    strmap_release(&g->index);
+    memset(g, 0, sizeof(*g));
+}
+
+void agg_groups_add(struct agg_groups *g, const char *value, const struct agg_doc *doc,
+                    size_t nlabels)
+{
+    size_t k;
+    int inserted = 0;
+    if (value) {
+        k = *strmap_put(&g->index, value, strlen(value), g->n, &inserted);
+    } else {
+        inserted = g->none == (size_t)-1;
+        k = inserted ? (g->none = g->n) : g->none;
+    }
+    if (inserted) {
+        ALLOC_GROW(g->v, g->n + 1, g->alloc);
+        g->v[g->n].value = value ? xstrdup(value) : NULL;
+        agg_total_init(&g->v[g->n].tot, nlabels);
+        g->n++;
+    }
+    agg_total_grow(&g->v[k].tot, nlabels);
+    agg_total_add(&g->v[k].tot, doc);
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+    const struct agg_group *x = a, *y = b;
+    if (!x->value || !y->value)
+        return !x->value - !y->value;
+    return strcmp(x->value, y->value);
+}
+
+void agg_groups_finish(struct agg_groups *g, size_t nlabels)
+{
+    if (g->n > 1)
+        qsort(g->v, g->n, sizeof(*g->v), cmp_group);
+    for (size_t i = 0; i < g->n; i++)
+        agg_total_grow(&g->v[i].tot, nlabels);
+    /* the index points at the old order: only the order above is used from here on */
+    strmap_release(&g->index);
+    strmap_init(&g->index);
+    g->none = (size_t)-1;
+}

@@ -32,6 +32,8 @@ static const char count_usage[] =
     "  --top N               only the N most frequent terms in the summary\n"
     "  --min-count N         only terms counted at least N times in the summary\n"
     "  --sort KEY            summary order: count (default), term or docs\n"
+    "  --group-by FIELD      also totals per value of a --meta field (json groups, jsonl\n"
+    "                        group lines, a table column per group)\n"
     "Patterns:\n"
     "  --pattern NAME=REGEX  also count the matches of a pcre2 regex on the normalized text,\n"
     "                        each distinct match as the term NAME:match (repeatable)\n"
@@ -54,13 +56,17 @@ enum {
     OPT_PATTERNS,
     OPT_EXPANSIONS,
     OPT_PARTIAL,
-    OPT_BY_SENSE
+    OPT_BY_SENSE,
+    OPT_GROUP_BY
 };
 
 struct count_run {
     struct report rep;
     struct agg_total tot;
     struct walk_result *walk; /* read errors and binary files join its lists */
+    const struct cmd_meta *meta;
+    struct agg_groups groups; /* --group-by */
+    size_t group_field;       /* index in meta.m.fields, META_NO_FIELD without --group-by */
     struct cmd_progress cp;
     struct lexicon *view;     /* with patterns or --by-sense: the lexicon and the pattern
                                  terms or entry ids, else NULL */
@@ -154,13 +160,17 @@ static void with_pattern_terms(struct count_run *run, const struct agg_doc *doc,
 static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_err *err, void *arg)
 {
     struct count_run *run = arg;
-    (void)index;
     if (err) {
         cmd_doc_failed(&run->cp, index, err, run->walk);
         return;
     }
     cmd_warn_invalid(&run->cp, doc);
-    struct agg_doc d, ds;
+    struct agg_doc d, ds, dm;
+    if (run->meta->active) {
+        dm = *doc;
+        dm.meta = cmd_meta_doc(run->meta, index);
+        doc = &dm;
+    }
     if (run->by_sense) {
         with_sense_terms(run, doc, &ds);
         doc = &ds;
@@ -170,6 +180,8 @@ static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_er
         doc = &d;
     }
     agg_total_add(&run->tot, doc);
+    if (run->group_field != META_NO_FIELD)
+        agg_groups_add(&run->groups, doc->meta[run->group_field], doc, run->tot.nlabels);
     report_document(&run->rep, doc);
 }
 
@@ -205,6 +217,7 @@ int cmd_count(int argc, char **argv)
         {OPT_EXPANSIONS, 0, "expansions", 0},
         {OPT_PARTIAL, 0, "partial", 1},
         {OPT_BY_SENSE, 0, "by-sense", 0},
+        {OPT_GROUP_BY, 0, "group-by", 1},
         {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {count_opts, common_lexicon_opts,
@@ -213,6 +226,7 @@ int cmd_count(int argc, char **argv)
     struct optparse p;
     enum report_format fmt = FMT_TABLE;
     int per_doc = 0, by_sense = 0, c, status = EXIT_OK;
+    const char *group_by = NULL;
     struct cmd_cut cut = {0, 0};
     enum agg_sort sort = AGG_SORT_COUNT;
     struct rule_set patterns;
@@ -244,6 +258,7 @@ int cmd_count(int argc, char **argv)
             break;
         case OPT_EXPANSIONS: co.reading.expansions = 1; break;
         case OPT_BY_SENSE: by_sense = 1; break;
+        case OPT_GROUP_BY: group_by = p.value; break;
         case OPT_PARTIAL: {
             uint64_t k;
             if (optparse_number(&p, 1, 64, &k))
@@ -291,6 +306,13 @@ int cmd_count(int argc, char **argv)
         common_opts_release(&co);
         return status;
     }
+    size_t group_field = META_NO_FIELD;
+    if (group_by && (status = cmd_meta_field(&s.meta, group_by, "--group-by", &group_field)) != 0) {
+        cmd_setup_release(&s);
+        rule_set_release(&patterns);
+        common_opts_release(&co);
+        return status;
+    }
     double t_walk = timing ? cmd_now_ms() : 0;
     struct walk_result *w = &s.walk;
     struct count_run run;
@@ -317,6 +339,16 @@ int cmd_count(int argc, char **argv)
     run.rep.expansions = co.reading.expansions;
     run.rep.partial = co.reading.partial;
     run.rep.settings = cmd_run_settings(&s, &co, &patterns, run.by_sense);
+    run.meta = &s.meta;
+    run.group_field = group_field;
+    agg_groups_init(&run.groups);
+    if (group_field != META_NO_FIELD) {
+        run.rep.groups = &run.groups;
+        run.rep.group_field = group_by;
+    }
+    run.rep.meta_json = cmd_meta_json(&s.meta);
+    run.rep.meta_fields = (const char *const *)s.meta.m.fields;
+    run.rep.nmeta_fields = s.meta.m.nfields;
     agg_total_init(&run.tot, s.lx.nlabels);
     struct corpus_stats cstats = {0, 0};
     struct corpus_opts copts = {
@@ -337,6 +369,7 @@ int cmd_count(int argc, char **argv)
     cmd_progress_end(&run.cp);
     walk_sort_notes(w); /* walk and reader notes together, in path order */
     cmd_note_skips(w, co.quiet);
+    agg_groups_finish(&run.groups, run.tot.nlabels);
     report_end(&run.rep, &run.tot, &w->skipped, &w->errors);
     status = w->errors.n || w->unread_named ? EXIT_PARTIAL : EXIT_OK;
     if (timing) {
@@ -351,7 +384,9 @@ int cmd_count(int argc, char **argv)
                 s.walk_ms, w->nfiles, cmd_now_ms() - t_walk, cstats.split_files, cstats.chunks);
     }
     agg_total_release(&run.tot);
+    agg_groups_release(&run.groups);
     json_decref(run.rep.settings);
+    json_decref(run.rep.meta_json);
     if (run.view) {
         lexicon_view_release(run.view);
         strmap_release(&run.pat_ids);

@@ -33,6 +33,7 @@
 
 static const char diff_usage[] =
     "usage: tifa diff [OPTIONS] A B\n"
+    "       tifa diff [OPTIONS] --meta TABLE --a FIELD=VALUE --b FIELD=VALUE INPUT...\n"
     "Compares formula counts between A and B: each a file, a folder (its documents summed), -\n"
     "or a saved report of `tifa count --format json` (name ending in .json or text starting\n"
     "with '{'). Rates are per 10,000 Han characters; + means more frequent in B.\n\n"
@@ -51,7 +52,11 @@ static const char diff_usage[] =
     "  --force               compare reports counted with different settings (lexicon,\n"
     "                        --category, --overlapping, ...); the JSON records it\n"
     "  --color WHEN          table colours: auto (default: stdout is a terminal and\n"
-    "                        NO_COLOR is unset), always or never\n";
+    "                        NO_COLOR is unset), always or never\n"
+    "Groups of one collection (with --meta):\n"
+    "  --a FIELD=VALUE       side A: the documents of the INPUTs whose field is VALUE\n"
+    "  --b FIELD=VALUE       side B likewise (each repeatable, all must hold; FIELD~REGEX\n"
+    "                        too): tifa diff --meta m.tsv --a speaker=X --b speaker=Y DIR\n";
 
 enum {
     OPT_FORMAT = 1,
@@ -63,7 +68,9 @@ enum {
     OPT_MIN_COUNT,
     OPT_FORCE,
     OPT_MIN_FREQ,
-    OPT_CORRECT
+    OPT_CORRECT,
+    OPT_SIDE_A,
+    OPT_SIDE_B
 };
 
 struct text_run {
@@ -117,21 +124,53 @@ static void fill_report_side(struct diff *d, int side, const struct savedreport 
         diff_add(d, side, intern_str(&r->terms, t), r->counts[t]);
 }
 
-/* Counts the texts of side @side. Returns 0, EXIT_PARTIAL (some or all inputs unread; *@empty
- * says whether nothing at all was read) or EXIT_USAGE. */
+/* The --a or --b tests of a side. */
+struct side_where {
+    const char **v;
+    size_t n, alloc;
+};
+
+/* Counts the texts of side @side: the inputs @args, and with --meta the documents that --where
+ * and the side's own tests @sw select (a group). Returns 0, EXIT_PARTIAL (some or all inputs
+ * unread; *@empty says whether nothing at all was read) or EXIT_USAGE. */
 static int count_text_side(const struct cmd_setup *s, const struct common_opts *co, struct diff *d,
-                           int side, char *arg, int *empty)
+                           int side, char **args, size_t nargs, const struct side_where *sw,
+                           int *empty)
 {
     struct walk_result w;
+    struct cmd_meta cm;
     struct stat st;
     int status;
     *empty = 0;
-    if ((status = cmd_walk_inputs(co, &arg, 1, &w)) != 0) {
+    memset(&cm, 0, sizeof(cm));
+    if ((status = cmd_walk_inputs(co, args, nargs, &w)) != 0) {
         walk_result_release(&w);
         return status;
     }
-    d->side[side].kind =
-        strcmp(arg, "-") && !stat(arg, &st) && S_ISDIR(st.st_mode) ? "folder" : "file";
+    /* the side's tests join --where; the second side's metadata warnings would repeat the
+     * first's word for word */
+    struct common_opts sco = *co;
+    const char **wheres = xcalloc(co->nwheres + sw->n + 1, sizeof(*wheres));
+    for (size_t i = 0; i < co->nwheres; i++)
+        wheres[i] = co->wheres[i];
+    for (size_t i = 0; i < sw->n; i++)
+        wheres[co->nwheres + i] = sw->v[i];
+    sco.wheres = wheres;
+    sco.nwheres = co->nwheres + sw->n;
+    sco.quiet = co->quiet || (side == 1 && sw->n);
+    status = cmd_meta_apply(&cm, &sco, &w);
+    free(wheres);
+    if (status) {
+        cmd_meta_release(&cm);
+        walk_result_release(&w);
+        return status;
+    }
+    cmd_meta_release(&cm);
+    if (sw->n)
+        d->side[side].kind = "group";
+    else
+        d->side[side].kind =
+            strcmp(args[0], "-") && !stat(args[0], &st) && S_ISDIR(st.st_mode) ? "folder" : "file";
     struct text_run run;
     memset(&run, 0, sizeof(run));
     run.d = d;
@@ -160,6 +199,14 @@ static int count_text_side(const struct cmd_setup *s, const struct common_opts *
     return run.nerrors ? EXIT_PARTIAL : 0;
 }
 
+static void side_where_release(struct side_where *sw, struct sbuf *names)
+{
+    for (int side = 0; side < 2; side++) {
+        free(sw[side].v);
+        sbuf_release(&names[side]);
+    }
+}
+
 int cmd_diff(int argc, char **argv)
 {
     static const struct optparse_spec diff_opts[] = {
@@ -173,6 +220,8 @@ int cmd_diff(int argc, char **argv)
         {OPT_FORCE, 0, "force", 0},
         {OPT_MIN_FREQ, 0, "min-freq", 1},
         {OPT_CORRECT, 0, "correct", 1},
+        {OPT_SIDE_A, 0, "a", 1},
+        {OPT_SIDE_B, 0, "b", 1},
         {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {diff_opts, common_lexicon_opts, common_input_opts,
@@ -185,7 +234,11 @@ int cmd_diff(int argc, char **argv)
     struct cmd_cut cut = {0, 0};
     int exit_code = 0, color = -1, c, status = EXIT_OK, missing = 0, force = 0;
     int is_report[2];
+    struct side_where sw[2];
+    struct sbuf side_name[2] = {SBUF_INIT, SBUF_INIT};
+    char *side_arg[2];
 
+    memset(sw, 0, sizeof(sw));
     common_opts_init(&co);
     optparse_init(&p, "diff", argc, argv, tables);
     while ((c = optparse_next(&p)) != OPTPARSE_END) {
@@ -211,6 +264,13 @@ int cmd_diff(int argc, char **argv)
                 goto usage;
             }
             break;
+        case OPT_SIDE_A:
+        case OPT_SIDE_B: {
+            struct side_where *x = &sw[c == OPT_SIDE_B];
+            ALLOC_GROW(x->v, x->n + 1, x->alloc);
+            x->v[x->n++] = p.value;
+            break;
+        }
         case OPT_EXIT_CODE: exit_code = 1; break;
         case OPT_FORCE: force = 1; break;
         case OPT_COLOR:
@@ -224,9 +284,13 @@ int cmd_diff(int argc, char **argv)
             break;
         case OPTPARSE_HELP:
             printf("%s\n%s", diff_usage, common_opts_help);
+            side_where_release(sw, side_name);
             common_opts_release(&co);
             return cmd_finish_output(EXIT_OK);
-        case OPTPARSE_VERSION: common_opts_release(&co); return cmd_version();
+        case OPTPARSE_VERSION:
+            side_where_release(sw, side_name);
+            common_opts_release(&co);
+            return cmd_version();
         default:
             if (common_opts_handle(&co, c, &p) == 1)
                 break;
@@ -237,20 +301,46 @@ int cmd_diff(int argc, char **argv)
         fprintf(stderr, "tifa: diff takes its two sides as arguments, not --files-from\n");
         goto usage;
     }
-    if (p.nargs != 2) {
-        fprintf(stderr, "tifa: diff needs exactly two inputs, A and B\n");
-        goto usage;
+    int groups = sw[0].n || sw[1].n;
+    char **sides = side_arg;
+    if (groups) {
+        if (!sw[0].n || !sw[1].n) {
+            fprintf(stderr, "tifa: --a and --b go together: one selects side A, the other B\n");
+            goto usage;
+        }
+        if (!co.nmetas) {
+            fprintf(stderr, "tifa: --a and --b select documents by a metadata field: give the "
+                            "table with --meta FILE\n");
+            goto usage;
+        }
+        if (!p.nargs) {
+            fprintf(stderr, "tifa: diff --a/--b needs the inputs to select from\n");
+            goto usage;
+        }
+        for (int side = 0; side < 2; side++) {
+            for (size_t k = 0; k < sw[side].n; k++)
+                sbuf_addf(&side_name[side], "%s%s", k ? " " : "", sw[side].v[k]);
+            side_arg[side] = side_name[side].buf;
+            is_report[side] = 0;
+        }
+    } else {
+        if (p.nargs != 2) {
+            fprintf(stderr, "tifa: diff needs exactly two inputs, A and B\n");
+            goto usage;
+        }
+        side_arg[0] = p.argv[1];
+        side_arg[1] = p.argv[2];
+        if (!strcmp(sides[0], "-") && !strcmp(sides[1], "-")) {
+            fprintf(stderr, "tifa: only one side can be standard input\n");
+            goto usage;
+        }
+        for (int side = 0; side < 2; side++)
+            is_report[side] = savedreport_sniff(sides[side]);
     }
-    char **sides = p.argv + 1;
-    if (!strcmp(sides[0], "-") && !strcmp(sides[1], "-")) {
-        fprintf(stderr, "tifa: only one side can be standard input\n");
-        goto usage;
-    }
-    for (int side = 0; side < 2; side++)
-        is_report[side] = savedreport_sniff(sides[side]);
     if ((status = cmd_setup(&s, &co, is_report[0] && is_report[1] ? 0 : SETUP_AUTOMATON, NULL,
                             0)) != 0) {
         cmd_setup_release(&s);
+        side_where_release(sw, side_name);
         common_opts_release(&co);
         return status;
     }
@@ -292,8 +382,14 @@ int cmd_diff(int argc, char **argv)
             if (!rc)
                 fill_report_side(&d, side, &rep[side]);
             savedreport_release(&rep[side]);
+        } else if (groups) {
+            d.side[side].inputs = (const char *const *)(p.argv + 1);
+            d.side[side].ninputs = p.nargs;
+            d.side[side].where = sw[side].v;
+            d.side[side].nwhere = sw[side].n;
+            rc = count_text_side(&s, &co, &d, side, p.argv + 1, p.nargs, &sw[side], &empty);
         } else {
-            rc = count_text_side(&s, &co, &d, side, arg, &empty);
+            rc = count_text_side(&s, &co, &d, side, &arg, 1, &sw[side], &empty);
         }
         if (rc == EXIT_USAGE) {
             status = EXIT_USAGE;
@@ -324,10 +420,12 @@ done:
     json_decref(settings);
     diff_release(&d);
     cmd_setup_release(&s);
+    side_where_release(sw, side_name);
     common_opts_release(&co);
     return cmd_finish_output(status);
 usage:
     optparse_usage_error(&p);
+    side_where_release(sw, side_name);
     common_opts_release(&co);
     return EXIT_USAGE;
 }

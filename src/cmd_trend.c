@@ -27,6 +27,8 @@ static const char trend_usage[] =
     "                        else in the first lines\n"
     "  --key-regex REGEX     period = first capture group of REGEX (pcre2) in the path,\n"
     "                        else in the first lines\n"
+    "  --date-field FIELD    with --meta: the date is this field's (default: date, else\n"
+    "                        year, when a table has it), else as above\n"
     "  --term TERM           only this term (repeatable; rows in the order given)\n"
     "  --top N               only the N most frequent terms (svg: 10 unless --term/--top)\n"
     "  --min-count N         only terms counted at least N times over all periods\n"
@@ -47,7 +49,8 @@ enum {
     OPT_SHARE,
     OPT_MIN_COUNT,
     OPT_PERIOD,
-    OPT_Y
+    OPT_Y,
+    OPT_DATE_FIELD
 };
 
 struct trend_run {
@@ -56,18 +59,31 @@ struct trend_run {
     struct sbuf key;
     struct walk_result *walk; /* read errors and binary files join its lists */
     struct cmd_progress cp;
+    const struct cmd_meta *meta;
+    size_t date_field; /* --meta: the field that dates a document, else META_NO_FIELD */
 };
+
+/* The period of a document from its metadata date (precise enough for the period), if any. */
+static int meta_key(struct trend_run *run, size_t index)
+{
+    const char *const *v = cmd_meta_doc(run->meta, index);
+    const char *date = v && run->date_field != META_NO_FIELD ? v[run->date_field] : NULL;
+    struct trend_date d;
+    int prec = date ? trend_date(date, strlen(date), &d) : 0;
+    sbuf_reset(&run->key);
+    return prec && trend_date_key(&d, prec, run->keyer->unit, &run->key);
+}
 
 static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_err *err, void *arg)
 {
     struct trend_run *run = arg;
-    (void)index;
     if (err) {
         cmd_doc_failed(&run->cp, index, err, run->walk);
         return;
     }
     cmd_warn_invalid(&run->cp, doc);
-    int keyed = trend_key(run->keyer, doc->path, doc->head, doc->head_len, &run->key);
+    int keyed = (!run->keyer->re && meta_key(run, index)) ||
+                trend_key(run->keyer, doc->path, doc->head, doc->head_len, &run->key);
     trend_add(&run->t, keyed ? run->key.buf : NULL, doc);
 }
 
@@ -164,6 +180,7 @@ int cmd_trend(int argc, char **argv)
         {OPT_MIN_COUNT, 0, "min-count", 1},
         {OPT_PERIOD, 0, "period", 1},
         {OPT_Y, 0, "y", 1},
+        {OPT_DATE_FIELD, 0, "date-field", 1},
         {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {trend_opts, common_lexicon_opts,
@@ -172,7 +189,7 @@ int cmd_trend(int argc, char **argv)
     struct optparse p;
     enum report_format fmt = FMT_TABLE;
     enum trend_measure measure = TREND_COUNT;
-    const char *regex = NULL, *period = NULL;
+    const char *regex = NULL, *period = NULL, *date_field = NULL;
     enum trend_unit unit = TREND_YEAR;
     const char **terms = NULL;
     size_t nterms = 0, terms_alloc = 0;
@@ -189,6 +206,7 @@ int cmd_trend(int argc, char **argv)
                 goto usage;
             break;
         case OPT_KEY_REGEX: regex = p.value; break;
+        case OPT_DATE_FIELD: date_field = p.value; break;
         case OPT_PERIOD:
             if (trend_unit_parse(p.value, &unit)) {
                 optparse_bad_value(&p, "year, quarter, month, week or day");
@@ -290,6 +308,16 @@ int cmd_trend(int argc, char **argv)
         (nterms && (status = term_rows(&s.lx, terms, nterms, &rows, &nrows)) != 0))
         goto done_setup;
     struct walk_result *w = &s.walk;
+    run.meta = &s.meta;
+    run.date_field = META_NO_FIELD;
+    if (date_field) {
+        if ((status = cmd_meta_field(&s.meta, date_field, "--date-field", &run.date_field)) != 0)
+            goto done_setup;
+    } else if (s.meta.active) {
+        run.date_field = meta_field(&s.meta.m, "date");
+        if (run.date_field == META_NO_FIELD)
+            run.date_field = meta_field(&s.meta.m, "year");
+    }
 
     trend_init(&run.t, s.lx.nlabels);
     run.keyer = &keyer;

@@ -26,6 +26,7 @@
 #include "tifa/matcher.h"
 #include "tifa/settings.h"
 #include "tifa/encoding.h"
+#include "tifa/report_json.h"
 #include "tifa/xalloc.h"
 
 enum {
@@ -42,7 +43,9 @@ enum {
     OPT_NUL,
     OPT_QUIET,
     OPT_RAW,
-    OPT_BOM
+    OPT_BOM,
+    OPT_META,
+    OPT_WHERE
 };
 
 const struct optparse_spec common_lexicon_opts[] = {
@@ -58,7 +61,8 @@ const struct optparse_spec common_input_opts[] = {
     {OPT_BINARY, 0, "binary", 0},           {OPT_GLOB, 0, "glob", 1},
     {OPT_FILES_FROM, 0, "files-from", 1},   {OPT_NUL, '0', "null", 0},
     {OPT_QUIET, 'q', "quiet", 0},           {OPT_RAW, 0, "raw", 0},
-    {OPT_BOM, 0, "bom", 0},                 {0, 0, NULL, 0},
+    {OPT_BOM, 0, "bom", 0},                 {OPT_META, 0, "meta", 1},
+    {OPT_WHERE, 0, "where", 1},             {0, 0, NULL, 0},
 };
 
 const char common_opts_help[] =
@@ -72,6 +76,11 @@ const char common_opts_help[] =
     "  --raw                 read PDF, Office, archive and image files as text bytes too\n"
     "                        (without it they are skipped, recognised by their first bytes)\n"
     "  --encoding NAME       read every input as NAME (any iconv name) instead of detecting\n"
+    "Metadata:\n"
+    "  --meta FILE           fields of each document from a CSV or TSV table whose `path` or\n"
+    "                        `file` column names it (repeatable)\n"
+    "  --where FIELD=VALUE   only documents whose field is VALUE (repeatable: all must hold);\n"
+    "  --where FIELD~REGEX   or whose field matches the pcre2 REGEX\n"
     "Lexicon and matching:\n"
     "  --lexicon FILE        add a lexicon (list, TSV or JSON; repeatable)\n"
     "  --no-builtin          leave out the built-in lexicon\n"
@@ -94,6 +103,8 @@ void common_opts_release(struct common_opts *o)
     free(o->lexicons);
     free(o->categories);
     free(o->globs);
+    free(o->metas);
+    free(o->wheres);
     memset(o, 0, sizeof(*o));
 }
 
@@ -130,6 +141,14 @@ int common_opts_handle(struct common_opts *o, int id, const struct optparse *p)
     case OPT_QUIET: o->quiet = 1; return 1;
     case OPT_RAW: o->raw = 1; return 1;
     case OPT_BOM: o->bom = 1; return 1;
+    case OPT_META:
+        ALLOC_GROW(o->metas, o->nmetas + 1, o->metas_alloc);
+        o->metas[o->nmetas++] = arg;
+        return 1;
+    case OPT_WHERE:
+        ALLOC_GROW(o->wheres, o->nwheres + 1, o->wheres_alloc);
+        o->wheres[o->nwheres++] = arg;
+        return 1;
     default: return 0;
     }
 }
@@ -219,6 +238,8 @@ int cmd_setup(struct cmd_setup *s, const struct common_opts *o, unsigned need, c
         s->walk_ms = cmd_now_ms() - t;
         for (size_t i = 0; i < s->walk.errors.n; i++)
             fprintf(stderr, "tifa: '%s': %s\n", s->walk.errors.v[i].path, s->walk.errors.v[i].text);
+        if ((status = cmd_meta_apply(&s->meta, o, &s->walk)) != 0)
+            return status;
     }
     return 0;
 fail:
@@ -228,6 +249,7 @@ fail:
 
 void cmd_setup_release(struct cmd_setup *s)
 {
+    cmd_meta_release(&s->meta);
     walk_result_release(&s->walk);
     resolver_free(s->resolver);
     ac_free(s->ac);
@@ -552,5 +574,173 @@ int cmd_parse_cut(const struct optparse *p, int is_top, struct cmd_cut *cut)
         cut->top = (size_t)v;
     else
         cut->min_count = v;
+    return 0;
+}
+
+/* At most this many lines of one kind of metadata warning; the rest are counted. */
+#define META_WARN_LINES 5
+
+int cmd_meta_apply(struct cmd_meta *cm, const struct common_opts *o, struct walk_result *w)
+{
+    struct tifa_err e;
+    char msg[2048];
+    struct meta_where *where = NULL;
+    int status = 0;
+
+    memset(cm, 0, sizeof(*cm));
+    meta_init(&cm->m);
+    note_list_init(&cm->no_row);
+    if (!o->nmetas) {
+        if (o->nwheres) {
+            fprintf(stderr, "tifa: --where needs a metadata table (--meta FILE)\n");
+            return EXIT_USAGE;
+        }
+        return 0;
+    }
+    cm->active = 1;
+    cm->wheres = o->wheres;
+    cm->nwheres = o->nwheres;
+    tifa_err_init(&e);
+    for (size_t i = 0; i < o->nmetas; i++)
+        if (meta_load_file(&cm->m, o->metas[i], &e))
+            goto fail;
+    where = xcalloc(o->nwheres + 1, sizeof(*where));
+    for (size_t i = 0; i < o->nwheres; i++)
+        if (meta_where_parse(&cm->m, o->wheres[i], &where[i], &e))
+            goto fail;
+
+    /* match every file, keep those the --where tests pass; the selection is a new list */
+    size_t nt = cm->m.ntables, nf = cm->m.nfields, n = w->nfiles, kept = 0;
+    size_t *rows = xmalloc(st_mult(st_mult(n + 1, nt), sizeof(*rows)));
+    struct pathlist sel;
+    struct pathlist_cursor c;
+    pathlist_init(&sel);
+    pathlist_cursor_init(&c, &w->files);
+    cm->values = xcalloc(st_mult(n + 1, nf + 1), sizeof(*cm->values));
+    for (size_t i = 0; i < n; i++) {
+        unsigned flags;
+        const char *path = pathlist_get(&c, i, &flags);
+        size_t *r = rows + kept * nt;
+        const char **v = cm->values + kept * nf;
+        size_t named = meta_match(&cm->m, path, r);
+        int ok = 1;
+        for (size_t f = 0; f < nf; f++)
+            v[f] = meta_value(&cm->m, r, f);
+        for (size_t k = 0; k < o->nwheres && ok; k++)
+            ok = meta_where_test(&where[k], v[where[k].field]);
+        if (!named)
+            note_list_add(&cm->no_row, path, "");
+        if (!ok) {
+            cm->excluded++;
+            continue;
+        }
+        pathlist_add(&sel, path, flags);
+        kept++;
+    }
+    pathlist_cursor_release(&c);
+    pathlist_release(&w->files);
+    w->files = sel;
+    w->nfiles = kept;
+    cm->rows = rows;
+    cm->nfiles = kept;
+
+    if (!o->quiet) {
+        size_t shown = 0, more = 0;
+        for (size_t t = 0; t < nt; t++)
+            for (size_t r = 0; r < cm->m.tables[t].nrows; r++) {
+                const struct meta_row *row = &cm->m.tables[t].rows[r];
+                if (row->matched)
+                    continue;
+                if (shown++ < META_WARN_LINES)
+                    fprintf(stderr, "tifa: %s:%ld: '%s' names no input file\n",
+                            cm->m.tables[t].path, row->line, row->key);
+                else
+                    more++;
+            }
+        if (more)
+            fprintf(stderr, "tifa: %zu more rows name no input file; --format json lists them\n",
+                    more);
+        for (size_t i = 0; i < cm->no_row.n; i++)
+            if (i < META_WARN_LINES)
+                fprintf(stderr, "tifa: '%s': no row in the metadata tables\n",
+                        cm->no_row.v[i].path);
+        if (cm->no_row.n > META_WARN_LINES)
+            fprintf(stderr,
+                    "tifa: %zu more files have no row in the metadata tables; --format json "
+                    "lists them\n",
+                    cm->no_row.n - META_WARN_LINES);
+    }
+    goto done;
+fail:
+    fprintf(stderr, "tifa: %s\n", tifa_err_format(&e, msg, sizeof(msg)));
+    status = EXIT_USAGE;
+done:
+    for (size_t i = 0; where && i < o->nwheres; i++)
+        meta_where_release(&where[i]);
+    free(where);
+    return status;
+}
+
+void cmd_meta_release(struct cmd_meta *cm)
+{
+    meta_release(&cm->m);
+    free(cm->values);
+    free(cm->rows);
+    note_list_release(&cm->no_row);
+    memset(cm, 0, sizeof(*cm));
+}
+
+const char *const *cmd_meta_doc(const struct cmd_meta *cm, size_t index)
+{
+    return cm->active && index < cm->nfiles ? cm->values + index * cm->m.nfields : NULL;
+}
+
+json_t *cmd_meta_json(const struct cmd_meta *cm)
+{
+    if (!cm->active)
+        return NULL;
+    json_t *o = json_object(), *tables = json_array(), *fields = json_array(),
+           *where = json_array(), *unused = json_array(), *no_row = json_array();
+    for (size_t t = 0; t < cm->m.ntables; t++) {
+        const struct meta_table *tb = &cm->m.tables[t];
+        json_array_append_new(tables, report_json_string(tb->path));
+        for (size_t r = 0; r < tb->nrows; r++) {
+            if (tb->rows[r].matched)
+                continue;
+            json_t *u = json_object();
+            json_object_set_new(u, "table", report_json_string(tb->path));
+            json_object_set_new(u, "line", json_integer(tb->rows[r].line));
+            json_object_set_new(u, "key", json_string(tb->rows[r].key));
+            json_array_append_new(unused, u);
+        }
+    }
+    for (size_t f = 0; f < cm->m.nfields; f++)
+        json_array_append_new(fields, json_string(cm->m.fields[f]));
+    for (size_t i = 0; i < cm->nwheres; i++)
+        json_array_append_new(where, report_json_string(cm->wheres[i]));
+    for (size_t i = 0; i < cm->no_row.n; i++)
+        json_array_append_new(no_row, report_json_string(cm->no_row.v[i].path));
+    json_object_set_new(o, "tables", tables);
+    json_object_set_new(o, "fields", fields);
+    json_object_set_new(o, "where", where);
+    json_object_set_new(o, "documents", json_integer((json_int_t)cm->nfiles));
+    json_object_set_new(o, "excluded", json_integer((json_int_t)cm->excluded));
+    json_object_set_new(o, "documents_without_row", no_row);
+    json_object_set_new(o, "rows_without_document", unused);
+    return o;
+}
+
+int cmd_meta_field(const struct cmd_meta *cm, const char *name, const char *option,
+                   size_t *field)
+{
+    if (!cm->active) {
+        fprintf(stderr, "tifa: %s needs a metadata table (--meta FILE)\n", option);
+        return EXIT_USAGE;
+    }
+    *field = meta_field(&cm->m, name);
+    if (*field == META_NO_FIELD) {
+        fprintf(stderr, "tifa: no metadata table has a field '%s' (%s)\n", name, option);
+        return EXIT_USAGE;
+    }
     return 0;
 }

@@ -33,8 +33,18 @@ static void print_json(FILE *out, const struct diff *d, const struct diff_row *r
     for (int s = 0; s < 2; s++) {
         const struct diff_side *sd = &d->side[s];
         json_t *o = json_object(), *paths = json_array();
-        json_array_append_new(paths, report_json_string(sd->path));
-        json_object_set_new(o, "paths", paths);
+        if (sd->nwhere) {
+            json_t *where = json_array();
+            for (size_t k = 0; k < sd->ninputs; k++)
+                json_array_append_new(paths, report_json_string(sd->inputs[k]));
+            for (size_t k = 0; k < sd->nwhere; k++)
+                json_array_append_new(where, report_json_string(sd->where[k]));
+            json_object_set_new(o, "paths", paths);
+            json_object_set_new(o, "where", where);
+        } else {
+            json_array_append_new(paths, report_json_string(sd->path));
+            json_object_set_new(o, "paths", paths);
+        }
         json_object_set_new(o, "kind", json_string(sd->kind));
         json_object_set_new(o, "documents", json_integer((json_int_t)sd->documents));
         json_object_set_new(o, "han", json_integer((json_int_t)sd->han));

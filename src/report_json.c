@@ -161,12 +161,22 @@ static void json_begin(struct report *r)
         json_array_append_new(src, jstr(r, li ? li->sources[i] : r->lx->sources[i]));
     json_object_set_new(lex, "sources", src);
     fprintf(r->out, "{\"tifa\": 1, \"command\": \"%s\",\n", r->command);
-    if (r->settings) {
-        put(r, lex, " \"lexicon\": ", ",\n");
-        put(r, json_incref(r->settings), " \"settings\": ", ",\n \"documents\": [");
-    } else {
-        put(r, lex, " \"lexicon\": ", ",\n \"documents\": [");
-    }
+    put(r, lex, " \"lexicon\": ", ",\n");
+    if (r->settings)
+        put(r, json_incref(r->settings), " \"settings\": ", ",\n");
+    if (r->meta_json)
+        put(r, json_incref(r->meta_json), " \"meta\": ", ",\n");
+    fputs(" \"documents\": [", r->out);
+}
+
+/* --meta: the document's fields (absent ones left out) */
+static json_t *meta_object(struct report *r, const struct agg_doc *doc)
+{
+    json_t *o = json_object();
+    for (size_t f = 0; f < r->nmeta_fields; f++)
+        if (doc->meta[f])
+            json_object_set_new(o, r->meta_fields[f], jstr(r, doc->meta[f]));
+    return o;
 }
 
 static json_t *counts_object(const struct report *r, const struct agg_count *c, size_t n)
@@ -322,6 +332,8 @@ static void json_document(struct report *r, const struct agg_doc *doc)
     if (r->format == FMT_JSONL) /* a frame of the lines is filtered on it (pandas, jq) */
         json_object_set_new(o, "type", json_string("document"));
     json_object_set_new(o, "path", jstr(r, doc->path));
+    if (doc->meta)
+        json_object_set_new(o, "meta", meta_object(r, doc));
     json_object_set_new(o, "encoding", json_string(doc->encoding));
     if (doc->format[0]) /* a merge of reports made before "format" existed has none to give */
         json_object_set_new(o, "format", json_string(doc->format));
@@ -350,8 +362,8 @@ json_t *report_json_notes(const struct note_list *l, const char *key)
     return a;
 }
 
-static void json_end(struct report *r, const struct agg_total *tot, const struct note_list *sk,
-                     const struct note_list *er)
+/* The keys of "totals", and of each group: documents, sizes, counts, doc_freq, reading keys. */
+static json_t *totals_object(const struct report *r, const struct agg_total *tot)
 {
     struct agg_row *rows;
     size_t nrows;
@@ -372,6 +384,27 @@ static void json_end(struct report *r, const struct agg_total *tot, const struct
     json_object_set_new(t, "counts", counts);
     json_object_set_new(t, "doc_freq", df);
     reading_keys(r, t, &tot->read);
+    return t;
+}
+
+/* --group-by: [{"field", "value" (null: documents without it), the keys of totals}] */
+static json_t *group_object(const struct report *r, const struct agg_group *g)
+{
+    json_t *o = json_object();
+    if (r->format == FMT_JSONL)
+        json_object_set_new(o, "type", json_string("group"));
+    json_object_set_new(o, "field", json_string(r->group_field));
+    json_object_set_new(o, "value", g->value ? json_string(g->value) : json_null());
+    json_object_update_new(o, totals_object(r, &g->tot));
+    return o;
+}
+
+static void json_end(struct report *r, const struct agg_total *tot, const struct note_list *sk,
+                     const struct note_list *er)
+{
+    struct agg_row *rows;
+    size_t nrows;
+    json_t *t = totals_object(r, tot);
     reading_keys_json(t, r->totals_read_json);
 
     json_t *terms = json_array();
@@ -391,6 +424,8 @@ static void json_end(struct report *r, const struct agg_total *tot, const struct
     free(rows);
 
     if (r->format == FMT_JSONL) {
+        for (size_t g = 0; r->groups && g < r->groups->n; g++)
+            put(r, group_object(r, &r->groups->v[g]), "", "\n");
         json_t *last = json_object();
         json_object_set_new(last, "type", json_string("totals"));
         if (r->settings)
@@ -404,6 +439,12 @@ static void json_end(struct report *r, const struct agg_total *tot, const struct
     }
     fputs(r->ndocs ? "],\n" : "],\n", r->out);
     put(r, t, " \"totals\": ", ",\n");
+    if (r->groups) {
+        json_t *groups = json_array();
+        for (size_t g = 0; g < r->groups->n; g++)
+            json_array_append_new(groups, group_object(r, &r->groups->v[g]));
+        put(r, groups, " \"groups\": ", ",\n");
+    }
     put(r, terms, " \"terms\": ", ",\n");
     put(r, report_json_notes(sk, "reason"), " \"skipped\": ", ",\n");
     put(r, report_json_notes(er, "message"), " \"errors\": ", "}\n");

@@ -37,7 +37,16 @@ static void matrix_end(struct report *r, const struct agg_total *tot, const stru
     for (size_t i = 0; i < r->lx->nlabels; i++)
         col_of[i] = SIZE_MAX;
     sbuf_reset(sb);
-    sbuf_addstr(sb, csv ? "path,han" : "path\than");
+    if (r->groups) {
+        report_sv_field(sb, csv, r->group_field);
+        sbuf_addstr(sb, csv ? ",documents,han" : "\tdocuments\than");
+    } else {
+        sbuf_addstr(sb, csv ? "path,han" : "path\than");
+        for (size_t f = 0; f < r->nmeta_fields; f++) {
+            sbuf_addstr(sb, sep);
+            report_sv_field(sb, csv, r->meta_fields[f]);
+        }
+    }
     for (size_t c = 0; c < ncols; c++) {
         col_of[cols[c].label_id] = c;
         sbuf_addstr(sb, sep);
@@ -47,7 +56,18 @@ static void matrix_end(struct report *r, const struct agg_total *tot, const stru
     fwrite(sb->buf, 1, sb->len, r->out);
 
     uint64_t *row = xcalloc(ncols + 1, sizeof(*row));
-    for (size_t i = 0; i < r->ndocs_buf; i++) {
+    for (size_t g = 0; r->groups && g < r->groups->n; g++) {
+        const struct agg_group *gr = &r->groups->v[g];
+        sbuf_reset(sb);
+        report_sv_field(sb, csv, gr->value ? gr->value : "");
+        sbuf_addf(sb, "%s%llu%s%llu", sep, (unsigned long long)gr->tot.documents, sep,
+                  (unsigned long long)gr->tot.han);
+        for (size_t c = 0; c < ncols; c++)
+            sbuf_addf(sb, "%s%llu", sep, (unsigned long long)gr->tot.counts[cols[c].label_id]);
+        sbuf_addstr(sb, eol);
+        fwrite(sb->buf, 1, sb->len, r->out);
+    }
+    for (size_t i = 0; !r->groups && i < r->ndocs_buf; i++) {
         const struct agg_doc *d = &r->docs[i];
         memset(row, 0, ncols * sizeof(*row));
         for (size_t k = 0; k < d->ncounts; k++)
@@ -56,6 +76,10 @@ static void matrix_end(struct report *r, const struct agg_total *tot, const stru
         sbuf_reset(sb);
         report_sv_field(sb, csv, d->path);
         sbuf_addf(sb, "%s%llu", sep, (unsigned long long)d->han);
+        for (size_t f = 0; d->meta && f < r->nmeta_fields; f++) {
+            sbuf_addstr(sb, sep);
+            report_sv_field(sb, csv, d->meta[f] ? d->meta[f] : "");
+        }
         for (size_t c = 0; c < ncols; c++)
             sbuf_addf(sb, "%s%llu", sep, (unsigned long long)row[c]);
         sbuf_addstr(sb, eol);

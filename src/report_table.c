@@ -62,6 +62,37 @@ static uint64_t *spelled_out(const struct report *r, const struct agg_total *tot
     return n;
 }
 
+/* --group-by: the summary's terms, one count column per group, and the documents of each */
+static void print_groups(struct report *r, const struct agg_total *tot)
+{
+    const struct agg_groups *g = r->groups;
+    size_t ncols = g->n + 1;
+    enum table_align *align = xmalloc(st_mult(ncols, sizeof(*align)));
+    struct agg_row *rows;
+    size_t nrows;
+    struct table t;
+    for (size_t c = 0; c < ncols; c++)
+        align[c] = c ? TABLE_RIGHT : TABLE_LEFT;
+    table_init(&t, ncols, align, 0);
+    table_addf(&t, "BY %s", r->group_field);
+    for (size_t k = 0; k < g->n; k++)
+        table_add(&t, g->v[k].value ? g->v[k].value : "(none)");
+    agg_rows(tot, r->lx, r->sort, r->min_count, r->top, &rows, &nrows);
+    for (size_t i = 0; i < nrows; i++) {
+        table_add(&t, r->lx->labels[rows[i].label_id].term);
+        for (size_t k = 0; k < g->n; k++)
+            table_addf(&t, "%llu", (unsigned long long)g->v[k].tot.counts[rows[i].label_id]);
+    }
+    table_add(&t, "(documents)");
+    for (size_t k = 0; k < g->n; k++)
+        table_addf(&t, "%llu", (unsigned long long)g->v[k].tot.documents);
+    fputc('\n', r->out);
+    table_print(&t, r->out);
+    table_release(&t);
+    free(rows);
+    free(align);
+}
+
 static void table_end(struct report *r, const struct agg_total *tot, const struct note_list *sk,
                       const struct note_list *er)
 {
@@ -120,8 +151,8 @@ static void table_end(struct report *r, const struct agg_total *tot, const struc
     if (er->n)
         fprintf(r->out, "; %zu not read", er->n);
     fputc('\n', r->out);
-    (void)sk;
-    (void)er;
+    if (r->groups)
+        print_groups(r, tot);
 }
 
 const struct report_ops report_table_ops = {{"table", FMT_TABLE}, NULL, table_document, table_end};

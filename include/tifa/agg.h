@@ -19,6 +19,7 @@
 #include "tifa/lexicon.h"
 #include "tifa/resolve.h"
 #include "tifa/sink.h"
+#include "tifa/strmap.h"
 
 struct json_t;
 
@@ -56,6 +57,8 @@ struct agg_doc {
     struct reading *reading;    /* resolve.h: until the consumer's finish step, else NULL */
     struct resolve_result read; /* after it: senses, resolved abbreviations (already applied to
                                    counts), expansions */
+    const char *const *meta;    /* --meta: the document's fields (report.meta_fields names
+                                   them; NULL = absent), set by the command; borrowed */
     struct json_t *read_json;   /* merge: the reading keys of a saved report's document, as
                                    they were written (borrowed); NULL otherwise */
 };
@@ -112,6 +115,31 @@ void agg_total_release(struct agg_total *tot);
 void agg_total_add(struct agg_total *tot, const struct agg_doc *doc);
 /** Makes room for labels up to @nlabels (a lexicon view grew); the new ones count 0. */
 void agg_total_grow(struct agg_total *tot, size_t nlabels);
+
+/*
+ * --group-by: one total per value of a document field (quanteda's dfm_group). A group's keys
+ * are those of the corpus totals, so the groups of a run sum to its totals.
+ */
+struct agg_group {
+    char *value; /* NULL: the documents without the field */
+    struct agg_total tot;
+};
+
+struct agg_groups {
+    struct agg_group *v;
+    size_t n, alloc;
+    struct strmap index; /* value -> group */
+    size_t none;         /* the group of documents without the field, or (size_t)-1 */
+};
+
+void agg_groups_init(struct agg_groups *g);
+void agg_groups_release(struct agg_groups *g);
+/** Adds @doc to the group of @value (NULL: no value), its totals made room for @nlabels. */
+void agg_groups_add(struct agg_groups *g, const char *value, const struct agg_doc *doc,
+                    size_t nlabels);
+/** Orders the groups by value (bytes), the one without a value last, and grows every total
+ *  to @nlabels labels (a lexicon view may have grown after a group's last document). */
+void agg_groups_finish(struct agg_groups *g, size_t nlabels);
 
 /** Rate per 10,000 Han characters (0 when @han is 0). */
 double agg_per_10k(uint64_t count, uint64_t han);

@@ -20,10 +20,13 @@
 #include "tifa/ac.h"
 #include "tifa/agg.h"
 #include "tifa/lexicon.h"
+#include "tifa/meta.h"
 #include "tifa/optparse.h"
 #include "tifa/progress.h"
 #include "tifa/report.h"
 #include "tifa/walk.h"
+
+struct json_t;
 
 enum tifa_exit {
     EXIT_OK = 0,        /* every input was read */
@@ -54,9 +57,13 @@ struct common_opts {
     size_t globs_alloc;
     const char *files_from;
     int nul_sep;
-    int quiet;                   /* -q: no progress line, no warnings (errors are still printed) */
-    int raw;                     /* --raw: files that are not text are read as text bytes */
-    int bom;                     /* --bom: CSV output starts with a UTF-8 byte-order mark */
+    int quiet;          /* -q: no progress line, no warnings (errors are still printed) */
+    int raw;            /* --raw: files that are not text are read as text bytes */
+    int bom;            /* --bom: CSV output starts with a UTF-8 byte-order mark */
+    const char **metas; /* --meta FILE: metadata tables (meta.h) */
+    size_t nmetas, metas_alloc;
+    const char **wheres; /* --where FIELD=VALUE|FIELD~REGEX: all must hold */
+    size_t nwheres, wheres_alloc;
     struct resolve_opts reading; /* count's --expansions, --partial (resolve.h) */
 };
 
@@ -79,6 +86,41 @@ extern const char common_opts_help[];
  */
 int common_opts_handle(struct common_opts *o, int id, const struct optparse *p);
 
+/*
+ * The metadata of a run (--meta, --where): the tables and every document's fields. Built by
+ * cmd_meta_apply after the walk; lifetime: run.
+ */
+struct cmd_meta {
+    struct meta m;
+    int active;          /* --meta was given */
+    const char **values; /* per file of the (selected) walk: m.nfields values, NULL = absent */
+    size_t *rows;        /* per file: m.ntables row indices (META_NO_ROW) */
+    size_t nfiles;
+    size_t excluded;         /* files --where left out */
+    struct note_list no_row; /* files that no table names, selected or not (text "") */
+    const char *const *wheres;
+    size_t nwheres;
+};
+
+/**
+ * Reads the --meta tables, finds each file of @w in them, and keeps in @w only the files every
+ * --where holds for (in order). Prints, unless --quiet, a warning for rows naming no input file
+ * and for files no table names (the first few, then how many more; JSON lists all). Returns 0,
+ * or EXIT_USAGE after printing why (a malformed table: FILE:LINE; --where without --meta, or
+ * naming no field). Does nothing without --meta. Release with cmd_meta_release.
+ */
+int cmd_meta_apply(struct cmd_meta *cm, const struct common_opts *o, struct walk_result *w);
+void cmd_meta_release(struct cmd_meta *cm);
+/** The fields of file @index (cm->m.nfields values), or NULL without --meta. */
+const char *const *cmd_meta_doc(const struct cmd_meta *cm, size_t index);
+/** The field @name of an @option (--group-by FIELD, --date-field FIELD): its index in @cm's
+ *  fields into *@field. Prints why and returns EXIT_USAGE without --meta or when no table has
+ *  the field. */
+int cmd_meta_field(const struct cmd_meta *cm, const char *name, const char *option, size_t *field);
+/** JSON "meta" of a report: tables, fields, where, excluded, documents_without_row,
+ *  rows_without_document ([{table, line, key}]); NULL without --meta. New reference. */
+struct json_t *cmd_meta_json(const struct cmd_meta *cm);
+
 /** What cmd_setup must get ready, besides checking --encoding (always). */
 enum cmd_setup_need {
     SETUP_LEXICON = 1 << 0,   /* the lexicons, restricted to --category */
@@ -97,6 +139,7 @@ struct cmd_setup {
                                   senses with cues, abbreviations, or expansions are asked for
                                   (resolve.h); NULL otherwise */
     struct walk_result walk;   /* SETUP_INPUTS: files in path order, skipped, errors */
+    struct cmd_meta meta;      /* SETUP_INPUTS: --meta and --where (walk.files is selected) */
     double lexicon_ms, automaton_ms, walk_ms; /* how long each step took (TIFA_DEBUG_TIMING) */
 };
 
@@ -235,7 +278,6 @@ int cmd_version(void);
 const char *cmd_version_string(void);
 
 struct rule_set;
-struct json_t;
 /** The settings (settings.h) of a run set up by cmd_setup with @o: new reference. @patterns
  *  (count's --pattern) may be NULL; @by_sense is count's --by-sense when it took effect. */
 struct json_t *cmd_run_settings(const struct cmd_setup *s, const struct common_opts *o,

@@ -23,8 +23,12 @@
 struct json_t;
 
 struct diff_side {
-    const char *path; /* what the user named (borrowed) */
-    const char *kind; /* "file", "folder" or "report" */
+    const char *path; /* what the user named (borrowed); a group: its --a/--b tests joined */
+    const char *kind; /* "file", "folder", "report" or "group" */
+    const char *const *inputs; /* a group: the inputs it was selected from (borrowed) */
+    size_t ninputs;
+    const char *const *where; /* a group: its --a or --b tests (borrowed) */
+    size_t nwhere;
     uint64_t documents;
     uint64_t han; /* the corpus size of every statistic */
 };

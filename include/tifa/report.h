@@ -65,6 +65,12 @@ struct report {
     unsigned partial;        /* --partial K: json "partial" */
     struct json_t *settings; /* json: what shaped the counts (settings.h), written after
                                 "lexicon" when not NULL (borrowed) */
+    const char *const *meta_fields; /* --meta: the fields of agg_doc.meta (borrowed) */
+    size_t nmeta_fields;
+    struct json_t *meta_json;        /* json: "meta" (cmd_meta_json), after "settings" */
+    const struct agg_groups *groups; /* --group-by: json "groups", jsonl "group" lines, table
+                                        columns; finished (agg_groups_finish) before report_end */
+    const char *group_field;
     struct json_t *totals_read_json; /* merge: the summed reading keys of the reports' totals
                                         (borrowed), written as they are */
     struct sbuf scratch;
