@@ -85,9 +85,9 @@ static void print_json(FILE *out, const struct report_cooc_info *in, const struc
                        size_t n)
 {
     fprintf(out,
-            "{\"tifa\": 1, \"command\": \"cooc\", \"window\": \"%s\", \"documents\": %llu, "
+            "{\"tifa\": %d, \"command\": \"cooc\", \"window\": \"%s\", \"documents\": %llu, "
             "\"windows\": %llu,\n \"min_count\": %llu,\n \"pairs\": [",
-            cooc_window_name(in->window), (unsigned long long)in->documents,
+            REPORT_JSON_VERSION, cooc_window_name(in->window), (unsigned long long)in->documents,
             (unsigned long long)in->windows,
             (unsigned long long)(in->min_count ? in->min_count : 1));
     for (size_t i = 0; i < n; i++) {

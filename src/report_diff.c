@@ -29,7 +29,7 @@ static void print_json(FILE *out, const struct diff *d, const struct diff_row *r
                        const struct diff_test *dt, int color)
 {
     (void)color;
-    fputs("{\"tifa\": 1, \"command\": \"diff\",\n", out);
+    fprintf(out, "{\"tifa\": %d, \"command\": \"diff\",\n", REPORT_JSON_VERSION);
     for (int s = 0; s < 2; s++) {
         const struct diff_side *sd = &d->side[s];
         json_t *o = json_object(), *paths = json_array();

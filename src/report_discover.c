@@ -47,7 +47,7 @@ static json_t *cand_json(const struct disc_table *t, const struct disc_cand *c,
     if (rule)
         json_object_set_new(o, "rule", report_json_string(rule));
     json_object_set_new(o, "count", json_integer((json_int_t)c->count));
-    json_object_set_new(o, "documents", json_integer((json_int_t)c->docs));
+    json_object_set_new(o, "doc_freq", json_integer((json_int_t)c->docs));
     json_t *first = json_array();
     for (uint32_t i = 0; i < c->nfirst; i++)
         json_array_append_new(first,
@@ -69,7 +69,7 @@ static json_t *cand_json(const struct disc_table *t, const struct disc_cand *c,
 static void print_json(FILE *out, const struct disc_table *t, const struct discover_summary *s)
 {
     json_t *head = json_object();
-    json_object_set_new(head, "tifa", json_integer(1));
+    json_object_set_new(head, "tifa", json_integer(REPORT_JSON_VERSION));
     json_object_set_new(head, "command", json_string("discover"));
     json_object_set_new(head, "kinds", kinds_json(s->kinds));
     json_object_set_new(head, "min_docs", json_integer(s->min_docs));
@@ -120,7 +120,7 @@ static void print_sv(FILE *out, const struct disc_table *t, const struct discove
 {
     const char sep = csv ? ',' : '\t';
     static const char *const cols[] = {"phrase",          "kind",      "rule",
-                                       "count",           "documents", "first_period",
+                                       "count",           "doc_freq",  "first_period",
                                        "first_documents", "example",   "known"};
     static const char *const ref_cols[] = {"reference_count", "g2", "log_ratio", "new"};
     for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)

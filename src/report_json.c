@@ -22,6 +22,9 @@
 #include "tifa/savedreport.h"
 #include "tifa/xalloc.h"
 
+_Static_assert(SAVEDREPORT_VERSION == REPORT_JSON_VERSION,
+               "reports are read back in the version they are written in");
+
 void report_json_add_string(struct sbuf *out, const char *s, size_t len)
 {
     sbuf_add(out, "\"", 1);
@@ -160,7 +163,7 @@ static void json_begin(struct report *r)
     for (size_t i = 0; i < (li ? li->nsources : r->lx->nsources); i++)
         json_array_append_new(src, jstr(r, li ? li->sources[i] : r->lx->sources[i]));
     json_object_set_new(lex, "sources", src);
-    fprintf(r->out, "{\"tifa\": 1, \"command\": \"%s\",\n", r->command);
+    fprintf(r->out, "{\"tifa\": %d, \"command\": \"%s\",\n", REPORT_JSON_VERSION, r->command);
     put(r, lex, " \"lexicon\": ", ",\n");
     if (r->settings)
         put(r, json_incref(r->settings), " \"settings\": ", ",\n");
@@ -417,7 +420,7 @@ static void json_end(struct report *r, const struct agg_total *tot, const struct
         if (l->abbreviation)
             json_object_set_new(o, "kind", json_string("abbreviation"));
         json_object_set_new(o, "count", json_integer((json_int_t)rows[i].count));
-        json_object_set_new(o, "documents", json_integer((json_int_t)rows[i].documents));
+        json_object_set_new(o, "doc_freq", json_integer((json_int_t)rows[i].documents));
         json_object_set_new(o, "per_10k", json_real(rows[i].per_10k));
         json_array_append_new(terms, o);
     }

@@ -161,7 +161,7 @@ static void json_begin(struct report_kwic *r)
         json_object_set_new(t, "literal", json_boolean(r->literal && r->literal[i]));
         json_array_append_new(terms, t);
     }
-    fputs("{\"tifa\": 1, \"command\": \"kwic\",\n", r->out);
+    fprintf(r->out, "{\"tifa\": %d, \"command\": \"kwic\",\n", REPORT_JSON_VERSION);
     report_json_put(r->out, lex, " \"lexicon\": ", ",\n");
     report_json_put(r->out, terms, " \"terms\": ", ",\n \"matches\": [");
 }

@@ -19,7 +19,7 @@
 #include "tifa/table.h"
 #include "tifa/xalloc.h"
 
-static const char *const measure_names[] = {"count", "documents", "per_10k", "share"};
+static const char *const measure_names[] = {"count", "doc_freq", "per_10k", "share"};
 
 /* The value the table, TSV, CSV and SVG print: rates and shares rounded to 4 decimals. */
 static double shown(const struct trend *t, size_t period, uint32_t label_id, enum trend_measure m)
@@ -42,7 +42,7 @@ static void print_json(const struct report_trend *r)
 {
     const struct trend *t = r->t;
     json_t *periods = json_array(), *unkeyed = json_array();
-    fprintf(r->out, "{\"tifa\": 1, \"command\": \"trend\", \"key\": \"%s\", \"measure\": \"%s\",\n",
+    fprintf(r->out, "{\"tifa\": %d, \"command\": \"trend\", \"key\": \"%s\", \"measure\": \"%s\",\n", REPORT_JSON_VERSION,
             r->key_rule, measure_names[r->measure]);
     for (size_t i = 0; i < t->nperiods; i++) {
         json_t *o = json_object();
@@ -65,14 +65,14 @@ static void print_json(const struct report_trend *r)
         json_object_set_new(o, "term", json_string(r->lx->labels[id].term));
         json_object_set_new(o, "category", json_string(r->lx->labels[id].category));
         json_object_set_new(o, "count", json_integer((json_int_t)count));
-        json_object_set_new(o, "documents", json_integer((json_int_t)docs));
+        json_object_set_new(o, "doc_freq", json_integer((json_int_t)docs));
         json_object_set_new(o, "first", seen_json(t, &first));
         json_object_set_new(o, "last", seen_json(t, &last));
         for (size_t i = 0; i < t->nperiods; i++) {
             json_t *c = json_object();
             json_object_set_new(c, "period", report_json_string(t->periods[i].key));
             json_object_set_new(c, "count", json_integer((json_int_t)t->periods[i].count[id]));
-            json_object_set_new(c, "documents", json_integer((json_int_t)t->periods[i].docs[id]));
+            json_object_set_new(c, "doc_freq", json_integer((json_int_t)t->periods[i].docs[id]));
             json_object_set_new(c, "per_10k", json_real(trend_value(t, i, id, TREND_RATE)));
             json_object_set_new(c, "share", json_real(trend_value(t, i, id, TREND_SHARE)));
             json_array_append_new(cells, c);
@@ -90,7 +90,7 @@ static void print_sv(const struct report_trend *r)
     int csv = r->format == FMT_CSV;
     const char *sep = csv ? "," : "\t", *eol = csv ? "\r\n" : "\n";
     struct sbuf sb = SBUF_INIT;
-    fprintf(r->out, "term%speriod%scount%sdocuments%sper_10k%sshare%s", sep, sep, sep, sep, sep,
+    fprintf(r->out, "term%speriod%scount%sdoc_freq%sper_10k%sshare%s", sep, sep, sep, sep, sep,
             eol);
     for (size_t k = 0; k < r->nlabels; k++) {
         uint32_t id = r->labels[k];

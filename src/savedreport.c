@@ -348,10 +348,12 @@ int savedreport_parse(struct savedreport *r, const char *buf, size_t len, const 
             tifa_err_set(e, TIFA_EDATA, name, 0, -1, "not a tifa report (no \"tifa\" version key)");
         goto out;
     }
-    if (json_integer_value(v) != SAVEDREPORT_VERSION) {
+    if (json_integer_value(v) < SAVEDREPORT_VERSION_MIN ||
+        json_integer_value(v) > SAVEDREPORT_VERSION) {
         rc = tifa_err_set(e, TIFA_EDATA, name, 0, -1,
-                          "unsupported report version %lld (this tifa reads version %d)",
-                          (long long)json_integer_value(v), SAVEDREPORT_VERSION);
+                          "unsupported report version %lld (this tifa reads versions %d to %d)",
+                          (long long)json_integer_value(v), SAVEDREPORT_VERSION_MIN,
+                          SAVEDREPORT_VERSION);
         goto out;
     }
     v = json_object_get(root, "command");

@@ -25,6 +25,14 @@
 #include "tifa/note.h"
 #include "tifa/sbuf.h"
 
+/*
+ * The version of the JSON contract, the "tifa" key of every command's JSON. It goes up when a
+ * key is renamed or changes meaning (CHANGELOG.md lists each change); new keys do not change it.
+ * 2: "documents" meaning a document frequency became "doc_freq" (count and merge terms[],
+ * discover candidates[], trend terms[] and cells[] and its measure).
+ */
+#define REPORT_JSON_VERSION 2
+
 /** Appends @v on one line as described above. @v is borrowed. */
 void report_json_render(struct sbuf *out, const json_t *v);
 

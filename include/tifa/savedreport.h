@@ -48,8 +48,10 @@ struct json_t;
 /* The keys of a count report that hold what a reading decided (resolve.h), in output order. */
 extern const char *const savedreport_reading_keys[4];
 
-/* The report schema version this tifa writes and reads (the "tifa" key). */
-#define SAVEDREPORT_VERSION 1
+/* The report schema versions this tifa reads (the "tifa" key): 1 and 2 differ only in keys it
+ * does not read (terms[].documents became doc_freq), so reports of both are merged alike. */
+#define SAVEDREPORT_VERSION_MIN 1
+#define SAVEDREPORT_VERSION 2 /* REPORT_JSON_VERSION (report_json.c asserts they agree) */
 
 struct savedreport_count {
     size_t term_id; /* index into savedreport.terms */
