@@ -17,7 +17,7 @@ _tifa_own_opts()
     cooc) echo "-f --format --window --min-count" ;;
     diff) echo "-f --format --alpha --all --exit-code --force --correct --min-freq --a --b --color --top --min-count" ;;
     merge) echo "-f --format --sort --top --min-count --force --bom -q --quiet" ;;
-    trend) echo "--period --y --date-field --key-regex --term --top --min-count --docs --rate --share -f --format" ;;
+    trend) echo "--period --y --date-field --group-by --key-regex --term --top --min-count --docs --rate --share -f --format" ;;
     lexicon) echo "-f --format --search --check --categories" ;;
     esac
 }

@@ -432,11 +432,32 @@ void agg_rows(const struct agg_total *tot, const struct lexicon *lx, enum agg_so
     free(k);
 }
 
+void agg_group_index_init(struct agg_group_index *gi)
+{
+    strmap_init(&gi->map);
+    gi->none = (size_t)-1;
+}
+
+void agg_group_index_release(struct agg_group_index *gi)
+{
+    strmap_release(&gi->map);
+    gi->none = (size_t)-1;
+}
+
+size_t agg_group_index_of(struct agg_group_index *gi, const char *value, size_t next, int *inserted)
+{
+    if (value)
+        return *strmap_put(&gi->map, value, strlen(value), next, inserted);
+    *inserted = gi->none == (size_t)-1;
+    if (*inserted)
+        gi->none = next;
+    return gi->none;
+}
+
 void agg_groups_init(struct agg_groups *g)
 {
     memset(g, 0, sizeof(*g));
-    strmap_init(&g->index);
-    g->none = (size_t)-1;
+    agg_group_index_init(&g->index);
 }
 
 void agg_groups_release(struct agg_groups *g)
@@ -446,21 +467,15 @@ void agg_groups_release(struct agg_groups *g)
         agg_total_release(&g->v[i].tot);
     }
     free(g->v);
-    strmap_release(&g->index);
+    agg_group_index_release(&g->index);
     memset(g, 0, sizeof(*g));
 }
 
 void agg_groups_add(struct agg_groups *g, const char *value, const struct agg_doc *doc,
                     size_t nlabels)
 {
-    size_t k;
-    int inserted = 0;
-    if (value) {
-        k = *strmap_put(&g->index, value, strlen(value), g->n, &inserted);
-    } else {
-        inserted = g->none == (size_t)-1;
-        k = inserted ? (g->none = g->n) : g->none;
-    }
+    int inserted;
+    size_t k = agg_group_index_of(&g->index, value, g->n, &inserted);
     if (inserted) {
         ALLOC_GROW(g->v, g->n + 1, g->alloc);
         g->v[g->n].value = value ? xstrdup(value) : NULL;
@@ -471,12 +486,17 @@ void agg_groups_add(struct agg_groups *g, const char *value, const struct agg_do
     agg_total_add(&g->v[k].tot, doc);
 }
 
+int agg_group_value_cmp(const char *a, const char *b)
+{
+    if (!a || !b)
+        return !a - !b;
+    return strcmp(a, b);
+}
+
 static int cmp_group(const void *a, const void *b)
 {
-    const struct agg_group *x = a, *y = b;
-    if (!x->value || !y->value)
-        return !x->value - !y->value;
-    return strcmp(x->value, y->value);
+    return agg_group_value_cmp(((const struct agg_group *)a)->value,
+                               ((const struct agg_group *)b)->value);
 }
 
 void agg_groups_finish(struct agg_groups *g, size_t nlabels)
@@ -486,7 +506,6 @@ void agg_groups_finish(struct agg_groups *g, size_t nlabels)
     for (size_t i = 0; i < g->n; i++)
         agg_total_grow(&g->v[i].tot, nlabels);
     /* the index points at the old order: only the order above is used from here on */
-    strmap_release(&g->index);
-    strmap_init(&g->index);
-    g->none = (size_t)-1;
+    agg_group_index_release(&g->index);
+    agg_group_index_init(&g->index);
 }

@@ -27,6 +27,8 @@ static const char trend_usage[] =
     "                        else in the first lines\n"
     "  --key-regex REGEX     period = first capture group of REGEX (pcre2) in the path,\n"
     "                        else in the first lines\n"
+    "  --group-by FIELD      also a trend per value of a --meta field (json groups, a table\n"
+    "                        per group; tsv/csv lines start with the group)\n"
     "  --date-field FIELD    with --meta: the date is this field's (default: date, else\n"
     "                        year, when a table has it), else as above\n"
     "  --term TERM           only this term (repeatable; rows in the order given)\n"
@@ -50,7 +52,8 @@ enum {
     OPT_MIN_COUNT,
     OPT_PERIOD,
     OPT_Y,
-    OPT_DATE_FIELD
+    OPT_DATE_FIELD,
+    OPT_GROUP_BY
 };
 
 struct trend_run {
@@ -61,6 +64,8 @@ struct trend_run {
     struct cmd_progress cp;
     const struct cmd_meta *meta;
     size_t date_field; /* --meta: the field that dates a document, else META_NO_FIELD */
+    size_t group_field; /* --group-by, else META_NO_FIELD */
+    struct trend_group_set groups;
 };
 
 /* The period of a document from its metadata date (precise enough for the period), if any. */
@@ -85,6 +90,11 @@ static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_er
     int keyed = (!run->keyer->re && meta_key(run, index)) ||
                 trend_key(run->keyer, doc->path, doc->head, doc->head_len, &run->key);
     trend_add(&run->t, keyed ? run->key.buf : NULL, doc);
+    if (run->group_field != META_NO_FIELD) {
+        const char *value = cmd_meta_doc(run->meta, index)[run->group_field];
+        trend_add(trend_group(&run->groups, value, run->t.nlabels), keyed ? run->key.buf : NULL,
+                  doc);
+    }
 }
 
 struct ranked {
@@ -181,6 +191,7 @@ int cmd_trend(int argc, char **argv)
         {OPT_PERIOD, 0, "period", 1},
         {OPT_Y, 0, "y", 1},
         {OPT_DATE_FIELD, 0, "date-field", 1},
+        {OPT_GROUP_BY, 0, "group-by", 1},
         {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {trend_opts, common_lexicon_opts,
@@ -189,7 +200,7 @@ int cmd_trend(int argc, char **argv)
     struct optparse p;
     enum report_format fmt = FMT_TABLE;
     enum trend_measure measure = TREND_COUNT;
-    const char *regex = NULL, *period = NULL, *date_field = NULL;
+    const char *regex = NULL, *period = NULL, *date_field = NULL, *group_by = NULL;
     enum trend_unit unit = TREND_YEAR;
     const char **terms = NULL;
     size_t nterms = 0, terms_alloc = 0;
@@ -207,6 +218,7 @@ int cmd_trend(int argc, char **argv)
             break;
         case OPT_KEY_REGEX: regex = p.value; break;
         case OPT_DATE_FIELD: date_field = p.value; break;
+        case OPT_GROUP_BY: group_by = p.value; break;
         case OPT_PERIOD:
             if (trend_unit_parse(p.value, &unit)) {
                 optparse_bad_value(&p, "year, quarter, month, week or day");
@@ -273,6 +285,10 @@ int cmd_trend(int argc, char **argv)
         fprintf(stderr, "tifa: --period and --key-regex both choose the periods: give one\n");
         goto usage;
     }
+    if (group_by && fmt == FMT_SVG) {
+        fprintf(stderr, "tifa: --group-by draws no chart: use json, tsv, csv or table\n");
+        goto usage;
+    }
     if (nmeasures > 1) {
         fprintf(stderr, "tifa: choose one of --docs, --rate, --share and --y\n");
         goto usage;
@@ -304,12 +320,16 @@ int cmd_trend(int argc, char **argv)
     size_t nrows = 0;
     memset(&run, 0, sizeof(run));
     sbuf_init(&run.key);
+    trend_groups_init(&run.groups);
     if ((status = cmd_setup(&s, &co, SETUP_AUTOMATON | SETUP_INPUTS, p.argv + 1, p.nargs)) != 0 ||
         (nterms && (status = term_rows(&s.lx, terms, nterms, &rows, &nrows)) != 0))
         goto done_setup;
     struct walk_result *w = &s.walk;
     run.meta = &s.meta;
     run.date_field = META_NO_FIELD;
+    run.group_field = META_NO_FIELD;
+    if (group_by && (status = cmd_meta_field(&s.meta, group_by, "--group-by", &run.group_field)) != 0)
+        goto done_setup;
     if (date_field) {
         if ((status = cmd_meta_field(&s.meta, date_field, "--date-field", &run.date_field)) != 0)
             goto done_setup;
@@ -332,6 +352,7 @@ int cmd_trend(int argc, char **argv)
     walk_sort_notes(w); /* walk and reader notes together, in path order */
     cmd_note_skips(w, co.quiet);
     trend_finish(&run.t);
+    trend_groups_finish(&run.groups);
 
     if (!nterms)
         ranked_rows(&run.t, &s.lx, &rows, &nrows);
@@ -340,12 +361,24 @@ int cmd_trend(int argc, char **argv)
         nrows = (size_t)top;
     struct report_trend rep = {stdout,      fmt,       measure, regex ? "regex" : period ? period : "year",
                                &s.lx,       &run.t,    rows,    nrows,
-                               &w->skipped, &w->errors};
+                               &w->skipped, &w->errors, NULL, 0, NULL};
+    struct report_trend_group *groups = xcalloc(run.groups.n + 1, sizeof(*groups));
+    for (size_t g = 0; g < run.groups.n; g++) {
+        groups[g].value = run.groups.values[g];
+        groups[g].t = run.groups.t[g];
+    }
+    if (run.group_field != META_NO_FIELD) {
+        rep.groups = groups;
+        rep.ngroups = run.groups.n;
+        rep.group_field = group_by;
+    }
     cmd_begin_csv(co.bom, fmt);
     report_trend(&rep);
+    free(groups);
     status = w->errors.n || w->unread_named ? EXIT_PARTIAL : EXIT_OK;
     trend_release(&run.t);
 done_setup:
+    trend_groups_release(&run.groups);
     free(rows);
     sbuf_release(&run.key);
     cmd_setup_release(&s);

@@ -38,12 +38,9 @@ static json_t *seen_json(const struct trend *t, const struct trend_seen *s)
     return o;
 }
 
-static void print_json(const struct report_trend *r)
+static json_t *periods_json(const struct trend *t)
 {
-    const struct trend *t = r->t;
-    json_t *periods = json_array(), *unkeyed = json_array();
-    fprintf(r->out, "{\"tifa\": %d, \"command\": \"trend\", \"key\": \"%s\", \"measure\": \"%s\",\n", REPORT_JSON_VERSION,
-            r->key_rule, measure_names[r->measure]);
+    json_t *periods = json_array();
     for (size_t i = 0; i < t->nperiods; i++) {
         json_t *o = json_object();
         json_object_set_new(o, "period", report_json_string(t->periods[i].key));
@@ -51,15 +48,23 @@ static void print_json(const struct report_trend *r)
         json_object_set_new(o, "han", json_integer((json_int_t)t->periods[i].han));
         json_array_append_new(periods, o);
     }
-    report_json_put(r->out, periods, " \"periods\": ", ",\n");
+    return periods;
+}
+
+static json_t *unkeyed_json(const struct trend *t)
+{
+    json_t *unkeyed = json_array();
     for (size_t i = 0; i < t->nunkeyed; i++)
         json_array_append_new(unkeyed, report_json_string(t->unkeyed[i]));
-    report_json_put(r->out, unkeyed, " \"unkeyed\": ", ",\n \"terms\": [");
-    for (size_t k = 0; k < r->nlabels; k++) {
-        uint32_t id = r->labels[k];
-        uint64_t count, docs;
-        struct trend_seen first, last;
-        json_t *o = json_object(), *cells = json_array();
+    return unkeyed;
+}
+
+/* One term of @t: totals, first and last appearance, a cell per period. */
+static json_t *term_json(const struct report_trend *r, const struct trend *t, uint32_t id)
+{
+    uint64_t count, docs;
+    struct trend_seen first, last;
+    json_t *o = json_object(), *cells = json_array();
         trend_total(t, id, &count, &docs);
         trend_first_last(t, id, &first, &last);
         json_object_set_new(o, "term", json_string(r->lx->labels[id].term));
@@ -78,35 +83,89 @@ static void print_json(const struct report_trend *r)
             json_array_append_new(cells, c);
         }
         json_object_set_new(o, "cells", cells);
-        report_json_put(r->out, o, k ? ",\n  " : "\n  ", "");
-    }
+    return o;
+}
+
+static void print_json(const struct report_trend *r)
+{
+    const struct trend *t = r->t;
+    fprintf(r->out,
+            "{\"tifa\": %d, \"command\": \"trend\", \"key\": \"%s\", \"measure\": \"%s\",\n",
+            REPORT_JSON_VERSION, r->key_rule, measure_names[r->measure]);
+    report_json_put(r->out, periods_json(t), " \"periods\": ", ",\n");
+    report_json_put(r->out, unkeyed_json(t), " \"unkeyed\": ", ",\n \"terms\": [");
+    for (size_t k = 0; k < r->nlabels; k++)
+        report_json_put(r->out, term_json(r, t, r->labels[k]), k ? ",\n  " : "\n  ", "");
     fputs("],\n", r->out);
+    if (r->groups) {
+        /* the same rows in every group, so a group's series line up with the whole's */
+        fputs(" \"groups\": [", r->out);
+        for (size_t g = 0; g < r->ngroups; g++) {
+            const struct trend *gt = r->groups[g].t;
+            json_t *o = json_object(), *terms = json_array();
+            json_object_set_new(o, "field", json_string(r->group_field));
+            json_object_set_new(o, "value", r->groups[g].value ? json_string(r->groups[g].value)
+                                                                : json_null());
+            json_object_set_new(o, "periods", periods_json(gt));
+            json_object_set_new(o, "unkeyed", unkeyed_json(gt));
+            for (size_t k = 0; k < r->nlabels; k++)
+                json_array_append_new(terms, term_json(r, gt, r->labels[k]));
+            json_object_set_new(o, "terms", terms);
+            report_json_put(r->out, o, g ? ",\n  " : "\n  ", "");
+        }
+        fputs("],\n", r->out);
+    }
     report_json_put(r->out, report_json_notes(r->skipped, "reason"), " \"skipped\": ", ",\n");
     report_json_put(r->out, report_json_notes(r->errors, "message"), " \"errors\": ", "}\n");
 }
 
-static void print_sv(const struct report_trend *r)
+/* The lines of trend @t; with --group-by each starts with @group's value ("" for none). */
+static void print_sv_rows(const struct report_trend *r, const struct trend *t,
+                          const struct report_trend_group *group)
 {
     int csv = r->format == FMT_CSV;
     const char *sep = csv ? "," : "\t", *eol = csv ? "\r\n" : "\n";
     struct sbuf sb = SBUF_INIT;
-    fprintf(r->out, "term%speriod%scount%sdoc_freq%sper_10k%sshare%s", sep, sep, sep, sep, sep,
-            eol);
     for (size_t k = 0; k < r->nlabels; k++) {
         uint32_t id = r->labels[k];
-        for (size_t i = 0; i < r->t->nperiods; i++) {
-            const struct trend_period *p = &r->t->periods[i];
+        for (size_t i = 0; i < t->nperiods; i++) {
+            const struct trend_period *p = &t->periods[i];
             sbuf_reset(&sb);
+            if (group) {
+                report_sv_field(&sb, csv, group->value ? group->value : "");
+                sbuf_addstr(&sb, sep);
+            }
             report_sv_field(&sb, csv, r->lx->labels[id].term);
             sbuf_addstr(&sb, sep);
             report_sv_field(&sb, csv, p->key);
             sbuf_addf(&sb, "%s%llu%s%llu%s%.12g%s%.12g%s", sep, (unsigned long long)p->count[id],
-                      sep, (unsigned long long)p->docs[id], sep, shown(r->t, i, id, TREND_RATE),
-                      sep, shown(r->t, i, id, TREND_SHARE), eol);
+                      sep, (unsigned long long)p->docs[id], sep, shown(t, i, id, TREND_RATE), sep,
+                      shown(t, i, id, TREND_SHARE), eol);
             fwrite(sb.buf, 1, sb.len, r->out);
         }
     }
     sbuf_release(&sb);
+}
+
+/* tsv, csv: one line per term and period; with --group-by only the groups' lines, each with
+ * its group first (the whole is their sum) */
+static void print_sv(const struct report_trend *r)
+{
+    int csv = r->format == FMT_CSV;
+    const char *sep = csv ? "," : "\t", *eol = csv ? "\r\n" : "\n";
+    struct sbuf head = SBUF_INIT;
+    if (r->groups) {
+        report_sv_field(&head, csv, r->group_field);
+        sbuf_addstr(&head, sep);
+    }
+    sbuf_addf(&head, "term%speriod%scount%sdoc_freq%sper_10k%sshare%s", sep, sep, sep, sep, sep,
+              eol);
+    fwrite(head.buf, 1, head.len, r->out);
+    sbuf_release(&head);
+    if (!r->groups)
+        print_sv_rows(r, r->t, NULL);
+    for (size_t g = 0; r->groups && g < r->ngroups; g++)
+        print_sv_rows(r, r->groups[g].t, &r->groups[g]);
 }
 
 static void print_table(const struct report_trend *r)
@@ -245,7 +304,23 @@ struct trend_ops {
     void (*write)(const struct report_trend *r);
 };
 
-static const struct trend_ops trend_table = {{"table", FMT_TABLE}, print_table};
+/* the whole, then with --group-by a table per group under a line naming it */
+static void print_tables(const struct report_trend *r)
+{
+    print_table(r);
+    for (size_t g = 0; r->groups && g < r->ngroups; g++) {
+        struct report_trend gr = *r;
+        struct sbuf name = SBUF_INIT;
+        report_tsv_escape(&name, r->groups[g].value ? r->groups[g].value : "(none)");
+        gr.t = r->groups[g].t;
+        gr.groups = NULL;
+        fprintf(r->out, "\n%s: %s\n", r->group_field, name.buf);
+        sbuf_release(&name);
+        print_table(&gr);
+    }
+}
+
+static const struct trend_ops trend_table = {{"table", FMT_TABLE}, print_tables};
 static const struct trend_ops trend_json = {{"json", FMT_JSON}, print_json};
 static const struct trend_ops trend_tsv = {{"tsv", FMT_TSV}, print_sv};
 static const struct trend_ops trend_csv = {{"csv", FMT_CSV}, print_sv};

@@ -422,3 +422,68 @@ double trend_value(const struct trend *t, size_t period, uint32_t label_id, enum
     default: return (double)p->count[label_id];
     }
 }
+
+void trend_groups_init(struct trend_group_set *g)
+{
+    memset(g, 0, sizeof(*g));
+    agg_group_index_init(&g->index);
+}
+
+struct trend *trend_group(struct trend_group_set *g, const char *value, size_t nlabels)
+{
+    int inserted;
+    size_t k = agg_group_index_of(&g->index, value, g->n, &inserted);
+    if (inserted) {
+        ALLOC_GROW(g->t, g->n + 1, g->alloc);
+        g->values = xreallocarray(g->values, g->alloc, sizeof(*g->values));
+        g->values[g->n] = value ? xstrdup(value) : NULL;
+        g->t[g->n] = xmalloc(sizeof(struct trend));
+        trend_init(g->t[g->n], nlabels);
+        g->n++;
+    }
+    return g->t[k];
+}
+
+struct group_ref {
+    char *value;
+    struct trend *t;
+};
+
+static int cmp_group_ref(const void *a, const void *b)
+{
+    return agg_group_value_cmp(((const struct group_ref *)a)->value,
+                               ((const struct group_ref *)b)->value);
+}
+
+void trend_groups_finish(struct trend_group_set *g)
+{
+    struct group_ref *v = xcalloc(g->n + 1, sizeof(*v));
+    for (size_t i = 0; i < g->n; i++) {
+        trend_finish(g->t[i]);
+        v[i].value = g->values[i];
+        v[i].t = g->t[i];
+    }
+    if (g->n > 1)
+        qsort(v, g->n, sizeof(*v), cmp_group_ref);
+    for (size_t i = 0; i < g->n; i++) {
+        g->values[i] = v[i].value;
+        g->t[i] = v[i].t;
+    }
+    free(v);
+    /* the index points at the old order: from here on only the order above is used */
+    agg_group_index_release(&g->index);
+    agg_group_index_init(&g->index);
+}
+
+void trend_groups_release(struct trend_group_set *g)
+{
+    for (size_t i = 0; i < g->n; i++) {
+        free(g->values[i]);
+        trend_release(g->t[i]);
+        free(g->t[i]);
+    }
+    free(g->values);
+    free(g->t);
+    agg_group_index_release(&g->index);
+    memset(g, 0, sizeof(*g));
+}

@@ -125,11 +125,22 @@ struct agg_group {
     struct agg_total tot;
 };
 
+/* Values to dense group numbers in order of first appearance (NULL: no value). */
+struct agg_group_index {
+    struct strmap map; /* value -> number */
+    size_t none;       /* the number of NULL, or (size_t)-1 */
+};
+
+void agg_group_index_init(struct agg_group_index *gi);
+void agg_group_index_release(struct agg_group_index *gi);
+/** The number of @value; a new value gets @next and sets *@inserted. */
+size_t agg_group_index_of(struct agg_group_index *gi, const char *value, size_t next,
+                          int *inserted);
+
 struct agg_groups {
     struct agg_group *v;
     size_t n, alloc;
-    struct strmap index; /* value -> group */
-    size_t none;         /* the group of documents without the field, or (size_t)-1 */
+    struct agg_group_index index; /* until agg_groups_finish reorders v */
 };
 
 void agg_groups_init(struct agg_groups *g);
@@ -140,6 +151,8 @@ void agg_groups_add(struct agg_groups *g, const char *value, const struct agg_do
 /** Orders the groups by value (bytes), the one without a value last, and grows every total
  *  to @nlabels labels (a lexicon view may have grown after a group's last document). */
 void agg_groups_finish(struct agg_groups *g, size_t nlabels);
+/** The order of groups by value: bytes, NULL (no value) last. */
+int agg_group_value_cmp(const char *a, const char *b);
 
 /** Rate per 10,000 Han characters (0 when @han is 0). */
 double agg_per_10k(uint64_t count, uint64_t han);

@@ -39,6 +39,12 @@
 /** The formats --format accepts for trend: table, json, tsv, csv, svg. */
 extern const struct report_formats report_trend_formats;
 
+/* --group-by: one trend per value of a metadata field */
+struct report_trend_group {
+    const char *value; /* NULL: the documents without the field */
+    const struct trend *t;
+};
+
 struct report_trend {
     FILE *out;
     enum report_format format; /* table, json, tsv, csv or svg */
@@ -49,6 +55,9 @@ struct report_trend {
     const uint32_t *labels; /* the rows, in order */
     size_t nlabels;
     const struct note_list *skipped, *errors;
+    const struct report_trend_group *groups; /* --group-by (json, table, tsv, csv), else NULL */
+    size_t ngroups;
+    const char *group_field;
 };
 
 /** Writes the whole trend report in r->format, one of report_trend_formats. */

@@ -31,6 +31,7 @@
 #include "tifa/err.h"
 #include "tifa/sbuf.h"
 #include "tifa/intern.h"
+#include "tifa/strmap.h"
 
 #define TREND_HEAD_LEN 2048
 #define TREND_HEAD_LINES 5
@@ -121,6 +122,21 @@ void trend_add(struct trend *t, const char *key, const struct agg_doc *doc);
 
 /** Sorts the periods; call once after the last trend_add. */
 void trend_finish(struct trend *t);
+
+/* --group-by: one trend per value of a document field, made as the values appear. */
+struct trend_group_set {
+    char **values;    /* NULL: the documents without the field */
+    struct trend **t; /* each allocated on its own: a trend is never moved */
+    size_t n, alloc;
+    struct agg_group_index index; /* until trend_groups_finish reorders them */
+};
+
+void trend_groups_init(struct trend_group_set *g);
+/** The trend of @value (NULL: no value), made with @nlabels labels the first time. */
+struct trend *trend_group(struct trend_group_set *g, const char *value, size_t nlabels);
+/** Finishes every group's trend and orders the groups by value (bytes), NULL last. */
+void trend_groups_finish(struct trend_group_set *g);
+void trend_groups_release(struct trend_group_set *g);
 
 /** One term's appearance: period index and document path (NULL when it never appears). */
 struct trend_seen {

@@ -107,8 +107,8 @@ static void expect_fail(const char *json, const char *name, int code, const char
 static void test_wrong_version(void **state)
 {
     (void)state;
-    expect_fail("{\"tifa\": 2, \"command\": \"count\", \"documents\": [], \"totals\": {}}",
-                "v2.json", TIFA_EDATA, "unsupported report version 2", 0, 0);
+    expect_fail("{\"tifa\": 3, \"command\": \"count\", \"documents\": [], \"totals\": {}}",
+                "v3.json", TIFA_EDATA, "unsupported report version 3", 0, 0);
     expect_fail("{\"tifa\": 0}", "v0.json", TIFA_EDATA, "unsupported report version 0", 0, 0);
     expect_fail("{\"command\": \"count\"}", "nover.json", TIFA_EDATA, "no \"tifa\" version key", 0,
                 0);
