@@ -12,7 +12,7 @@ ifeq ($(origin CC),default)
 CC = cc
 endif
 
-PKGS := jansson libpcre2-8 libdivsufsort
+PKGS := jansson libpcre2-8 libdivsufsort opencc
 DEPS_OK := $(shell $(PKG_CONFIG) --exists $(PKGS) cmocka 2>/dev/null && command -v jq >/dev/null && \
              command -v groff >/dev/null && command -v tmux >/dev/null && echo yes)
 ifneq ($(DEPS_OK),yes)
