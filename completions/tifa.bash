@@ -5,7 +5,7 @@
 # from the source tree: `. completions/tifa.bash`. Keep the option lists in step with
 # `tifa CMD --help` (and man/tifa.1).
 
-_tifa_commands="count discover kwic diff merge trend lexicon help"
+_tifa_commands="count discover kwic cooc diff merge trend lexicon help"
 
 # The options of command $1, without the shared ones it takes.
 _tifa_own_opts()
@@ -14,9 +14,10 @@ _tifa_own_opts()
     count) echo "-f --format --per-doc --top --min-count --sort --pattern --patterns --expansions --partial --by-sense" ;;
     discover) echo "--kind --min-docs --known --rules --reference -f --format --top" ;;
     kwic) echo "-e --term --all -f --format -w --width --sentence --blocked --expansions --sort --max --sample --seed --color" ;;
-    diff) echo "-f --format --alpha --all --exit-code --color --top --min-count" ;;
-    merge) echo "-f --format --sort --top --min-count" ;;
-    trend) echo "--key-regex --term --top --min-count --docs --rate --share -f --format" ;;
+    cooc) echo "-f --format --window --min-count" ;;
+    diff) echo "-f --format --alpha --all --exit-code --force --correct --min-freq --color --top --min-count" ;;
+    merge) echo "-f --format --sort --top --min-count --force --bom -q --quiet" ;;
+    trend) echo "--period --y --key-regex --term --top --min-count --docs --rate --share -f --format" ;;
     lexicon) echo "-f --format --search --check --categories" ;;
     esac
 }
@@ -25,9 +26,9 @@ _tifa_own_opts()
 _tifa_opts()
 {
     local lexicon="--lexicon --no-builtin --category"
-    local inputs="--overlapping --encoding -j --threads --hidden --binary --raw --glob --files-from -0 --null -q --quiet"
+    local inputs="--overlapping --encoding -j --threads --hidden --binary --raw --bom --glob --files-from -0 --null -q --quiet"
     case $1 in
-    count | discover | kwic | diff | trend) echo "$(_tifa_own_opts "$1") $lexicon $inputs -h --help -V --version" ;;
+    count | discover | kwic | cooc | diff | trend) echo "$(_tifa_own_opts "$1") $lexicon $inputs -h --help -V --version" ;;
     lexicon) echo "$(_tifa_own_opts "$1") $lexicon -h --help -V --version" ;;
     *) echo "$(_tifa_own_opts "$1") -h --help -V --version" ;;
     esac
@@ -39,10 +40,12 @@ _tifa_values()
     case $2 in
     -f | --format)
         case $1 in
-        count | kwic) echo "table json jsonl tsv csv" ;;
+        count) echo "table json jsonl tsv csv matrix matrix-csv" ;;
+        kwic) echo "table json jsonl tsv csv" ;;
         discover) echo "table json jsonl tsv csv lexicon" ;;
         diff) echo "table json tsv csv" ;;
-        merge) echo "json jsonl table tsv csv" ;;
+        cooc) echo "table json tsv csv dot" ;;
+        merge) echo "json jsonl table tsv csv matrix matrix-csv" ;;
         trend) echo "table json tsv csv svg" ;;
         lexicon) echo "table json tsv" ;;
         esac
@@ -55,7 +58,11 @@ _tifa_values()
         ;;
     --color) echo "auto always never" ;;
     --kind) echo "numbered quoted ngram" ;;
+    --window) echo "sentence paragraph document" ;;
     --alpha) echo "0.05 0.01 0.001 0.0001" ;;
+    --correct) echo "none bonferroni holm" ;;
+    --period) echo "year quarter month week day" ;;
+    --y) echo "count rate share docs" ;;
     --encoding) echo "UTF-8 GB18030 GBK GB2312 BIG5 BIG5-HKSCS UTF-16LE UTF-16BE UTF-32LE UTF-32BE" ;;
     --category) "$_tifa_bin" lexicon --categories 2>/dev/null | cut -f1 ;;
     esac
@@ -66,9 +73,9 @@ _tifa_takes_value()
 {
     case $1 in
     -f | --format | --top | --min-count | --sort | -e | --term | -w | --width | --max | --sample | \
-        --seed | --color | --alpha | --key-regex | --search | --check | --lexicon | --category | \
+        --seed | --color | --alpha | --correct | --min-freq | --period | --y | --key-regex | --search | --check | --lexicon | --category | \
         --encoding | -j | --threads | --glob | --files-from | --kind | --min-docs | --rules | \
-        --reference | --pattern | --patterns) return 0 ;;
+        --reference | --pattern | --patterns | --window) return 0 ;;
     esac
     return 1
 }

@@ -18,6 +18,7 @@
 #include "tifa/cmd.h"
 #include "tifa/corpus.h"
 #include "tifa/patcount.h"
+#include "tifa/settings.h"
 #include "tifa/report_count.h"
 #include "tifa/strmap.h"
 #include "tifa/xalloc.h"
@@ -26,7 +27,7 @@ static const char count_usage[] =
     "usage: tifa count [OPTIONS] INPUT...\n"
     "Counts the formulas of the lexicon in each input and in total.\n\n"
     "Output:\n"
-    "  -f, --format FMT      table (default), json, jsonl, tsv or csv\n"
+    "  -f, --format FMT      table (default), json, jsonl, tsv, csv, matrix or matrix-csv\n"
     "  --per-doc             table: also one row per document and term\n"
     "  --top N               only the N most frequent terms in the summary\n"
     "  --min-count N         only terms counted at least N times in the summary\n"
@@ -315,11 +316,13 @@ int cmd_count(int argc, char **argv)
     run.rep.senses = s.resolver != NULL;
     run.rep.expansions = co.reading.expansions;
     run.rep.partial = co.reading.partial;
+    run.rep.settings = cmd_run_settings(&s, &co, &patterns, run.by_sense);
     agg_total_init(&run.tot, s.lx.nlabels);
     struct corpus_stats cstats = {0, 0};
     struct corpus_opts copts = {
         .encoding = co.encoding, .threads = co.threads, .raw = co.raw, .stats = &cstats, .resolver = s.resolver};
     run.walk = w;
+    cmd_begin_csv(co.bom, fmt);
     report_begin(&run.rep);
     /* the table keeps its rows to the end; the other formats write each document at once */
     cmd_progress_start(&run.cp, &co, fmt != FMT_TABLE, &copts);
@@ -348,6 +351,7 @@ int cmd_count(int argc, char **argv)
                 s.walk_ms, w->nfiles, cmd_now_ms() - t_walk, cstats.split_files, cstats.chunks);
     }
     agg_total_release(&run.tot);
+    json_decref(run.rep.settings);
     if (run.view) {
         lexicon_view_release(run.view);
         strmap_release(&run.pat_ids);

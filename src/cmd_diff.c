@@ -8,9 +8,14 @@
  * prints; --exit-code looks at every term, cut or not. The lexicon and automaton are built
  * (cmd_setup, before either side is read) only when some side is text.
  *
+ * Settings (settings.h): a saved report's are compared with the other side's (a report's, or
+ * this run's for texts) before anything is counted; a difference is refused (status 2) unless
+ * --force, and the JSON output records the settings and what --force went past.
+ *
  * Exit status: 3 when an input could not be read (with no output when a whole side is missing:
  * there is nothing to compare), else with --exit-code 1 when some term's count differs, else 0.
  */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,12 +41,30 @@ static const char diff_usage[] =
     "  --alpha LEVEL         significance level: 0.05 (default), 0.01, 0.001 or 0.0001\n"
     "  --all                 also list terms whose rate is the same on both sides\n"
     "  --top N               only the N terms that changed most (the first N rows)\n"
-    "  --min-count N         only terms counted at least N times in A or in B\n"
+    "  --min-count N         only terms counted at least N times in A or in B (a cut of\n"
+    "                        the rows: the terms cut were still tested)\n"
+    "  --min-freq N          test only terms counted at least N times in A or in B (the\n"
+    "                        others are not tested and do not count for --correct)\n"
+    "  --correct METHOD      p corrected for the number of terms tested: none (default),\n"
+    "                        bonferroni or holm; significance then uses the adjusted p\n"
     "  --exit-code           exit with status 1 when some count differs, 0 when none\n"
+    "  --force               compare reports counted with different settings (lexicon,\n"
+    "                        --category, --overlapping, ...); the JSON records it\n"
     "  --color WHEN          table colours: auto (default: stdout is a terminal and\n"
     "                        NO_COLOR is unset), always or never\n";
 
-enum { OPT_FORMAT = 1, OPT_ALPHA, OPT_ALL, OPT_EXIT_CODE, OPT_COLOR, OPT_TOP, OPT_MIN_COUNT };
+enum {
+    OPT_FORMAT = 1,
+    OPT_ALPHA,
+    OPT_ALL,
+    OPT_EXIT_CODE,
+    OPT_COLOR,
+    OPT_TOP,
+    OPT_MIN_COUNT,
+    OPT_FORCE,
+    OPT_MIN_FREQ,
+    OPT_CORRECT
+};
 
 struct text_run {
     struct diff *d;
@@ -71,24 +94,27 @@ static void on_doc(size_t index, const struct agg_doc *doc, const struct tifa_er
     run->nread++;
 }
 
-/* Fills side @side from a saved report. Returns 0 or EXIT_PARTIAL (message printed). */
-static int load_report_side(struct diff *d, int side, const char *path)
+/* Reads side @side's saved report into @r. Returns 0 or EXIT_PARTIAL (message printed). */
+static int load_report_side(struct savedreport *r, const char *path)
 {
-    struct savedreport r;
     struct tifa_err e;
     char msg[2048];
     tifa_err_init(&e);
-    if (savedreport_load(&r, path, &e)) {
+    if (savedreport_load(r, path, &e)) {
         fprintf(stderr, "tifa: %s\n", tifa_err_format(&e, msg, sizeof(msg)));
         return EXIT_PARTIAL;
     }
-    d->side[side].kind = "report";
-    d->side[side].documents = r.documents;
-    d->side[side].han = r.han;
-    for (size_t t = 0; t < r.terms.n; t++)
-        diff_add(d, side, intern_str(&r.terms, t), r.counts[t]);
-    savedreport_release(&r);
     return 0;
+}
+
+/* Fills side @side from the saved report @r. */
+static void fill_report_side(struct diff *d, int side, const struct savedreport *r)
+{
+    d->side[side].kind = "report";
+    d->side[side].documents = r->documents;
+    d->side[side].han = r->han;
+    for (size_t t = 0; t < r->terms.n; t++)
+        diff_add(d, side, intern_str(&r->terms, t), r->counts[t]);
 }
 
 /* Counts the texts of side @side. Returns 0, EXIT_PARTIAL (some or all inputs unread; *@empty
@@ -144,6 +170,9 @@ int cmd_diff(int argc, char **argv)
         {OPT_COLOR, 0, "color", 1},
         {OPT_TOP, 0, "top", 1},
         {OPT_MIN_COUNT, 0, "min-count", 1},
+        {OPT_FORCE, 0, "force", 0},
+        {OPT_MIN_FREQ, 0, "min-freq", 1},
+        {OPT_CORRECT, 0, "correct", 1},
         {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {diff_opts, common_lexicon_opts, common_input_opts,
@@ -152,9 +181,9 @@ int cmd_diff(int argc, char **argv)
     struct optparse p;
     struct cmd_setup s;
     enum report_format fmt = FMT_TABLE;
-    double alpha = 0.05;
+    struct diff_test test = {0.05, 0, 0, DIFF_CORRECT_NONE, 0};
     struct cmd_cut cut = {0, 0};
-    int all = 0, exit_code = 0, color = -1, c, status = EXIT_OK, missing = 0;
+    int exit_code = 0, color = -1, c, status = EXIT_OK, missing = 0, force = 0;
     int is_report[2];
 
     common_opts_init(&co);
@@ -166,13 +195,24 @@ int cmd_diff(int argc, char **argv)
                 goto usage;
             break;
         case OPT_ALPHA:
-            if (stats_alpha_parse(p.value, &alpha)) {
+            if (stats_alpha_parse(p.value, &test.alpha)) {
                 optparse_bad_value(&p, "0.05, 0.01, 0.001 or 0.0001");
                 goto usage;
             }
             break;
-        case OPT_ALL: all = 1; break;
+        case OPT_ALL: test.all = 1; break;
+        case OPT_MIN_FREQ:
+            if (optparse_number(&p, 0, UINT64_MAX, &test.min_freq))
+                goto usage;
+            break;
+        case OPT_CORRECT:
+            if (diff_correction_parse(p.value, &test.correction)) {
+                optparse_bad_value(&p, "none, bonferroni or holm");
+                goto usage;
+            }
+            break;
         case OPT_EXIT_CODE: exit_code = 1; break;
+        case OPT_FORCE: force = 1; break;
         case OPT_COLOR:
             if (cmd_parse_color(&p, &color))
                 goto usage;
@@ -217,14 +257,41 @@ int cmd_diff(int argc, char **argv)
     color = cmd_color_enabled(color);
 
     struct diff d;
+    struct savedreport rep[2];
+    json_t *side_settings[2] = {NULL, NULL}, *settings = NULL;
+    int unread[2] = {0, 0};
     diff_init(&d);
+    memset(rep, 0, sizeof(rep));
+    /* the reports first: settings that differ are refused before anything is counted */
+    for (int side = 0; side < 2; side++) {
+        if (is_report[side]) {
+            unread[side] = load_report_side(&rep[side], sides[side]);
+            side_settings[side] = json_incref(rep[side].settings);
+        } else {
+            side_settings[side] = cmd_run_settings(&s, &co, NULL, 0);
+        }
+    }
+    if (!unread[0] && !unread[1] && (is_report[0] || is_report[1])) {
+        int rc = cmd_check_settings(side_settings, (const char *const *)sides, 2, force, co.quiet,
+                                    &settings);
+        if (rc) {
+            status = rc;
+            goto done;
+        }
+    } else if (!is_report[0] && !is_report[1]) {
+        settings = json_incref(side_settings[0]);
+    }
+    d.settings = settings;
     for (int side = 0; side < 2; side++) {
         char *arg = sides[side];
-        int rc, empty = 0;
+        int rc = 0, empty = 0;
         d.side[side].path = arg;
         if (is_report[side]) {
-            rc = load_report_side(&d, side, arg);
+            rc = unread[side];
             empty = rc != 0;
+            if (!rc)
+                fill_report_side(&d, side, &rep[side]);
+            savedreport_release(&rep[side]);
         } else {
             rc = count_text_side(&s, &co, &d, side, arg, &empty);
         }
@@ -239,9 +306,10 @@ int cmd_diff(int argc, char **argv)
     if (!missing) {
         struct diff_row *rows;
         size_t nrows;
-        diff_rows(&d, alpha, all, &rows, &nrows);
+        diff_rows(&d, &test, &rows, &nrows);
         diff_rows_cut(rows, &nrows, cut.min_count, cut.top);
-        report_diff(stdout, fmt, &d, rows, nrows, alpha, color && fmt == FMT_TABLE);
+        cmd_begin_csv(co.bom, fmt);
+        report_diff(stdout, fmt, &d, rows, nrows, &test, color && fmt == FMT_TABLE);
         free(rows);
         if (status == EXIT_OK && exit_code && diff_counts_differ(&d))
             status = EXIT_DIFFERENT;
@@ -249,6 +317,11 @@ int cmd_diff(int argc, char **argv)
         fprintf(stderr, "tifa: nothing to compare: a side could not be read\n");
     }
 done:
+    for (int side = 0; side < 2; side++) {
+        savedreport_release(&rep[side]);
+        json_decref(side_settings[side]);
+    }
+    json_decref(settings);
     diff_release(&d);
     cmd_setup_release(&s);
     common_opts_release(&co);

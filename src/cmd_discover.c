@@ -377,6 +377,7 @@ int cmd_discover(int argc, char **argv)
         sum.rules = &rules;
         sum.skipped = &w->skipped;
         sum.errors = &w->errors;
+        cmd_begin_csv(co.bom, fmt);
         report_discover(stdout, fmt, &run.table, &sum);
         pathlist_cursor_release(&paths);
         status = w->errors.n || w->unread_named ? EXIT_PARTIAL : EXIT_OK;

@@ -111,7 +111,9 @@ static void on_doc(size_t index, const struct corpus_doc *doc, void *result,
     cmd_warn_invalid_at(&run->cp, doc->path, doc->encoding, doc->invalid, doc->first_invalid_off);
     run->documents++;
     run->docs[index].bom_len = doc->bom_len;
-    run->docs[index].utf8 = !strcmp(doc->encoding, "UTF-8");
+    /* the text of a .docx or web page is extracted: its offsets are in that text, not the file */
+    run->docs[index].utf8 =
+        !strcmp(doc->encoding, "UTF-8") && (!doc->format || !strcmp(doc->format, "text"));
     run->docs[index].first_invalid_off = doc->invalid ? doc->first_invalid_off : -1;
     for (size_t i = 0; l && i < l->n; i++) {
         struct kwic_rec *r = &l->v[i];
@@ -337,6 +339,7 @@ int cmd_kwic(int argc, char **argv)
     }
     struct corpus_opts copts = {
         .encoding = co.encoding, .threads = co.threads, .raw = co.raw};
+    cmd_begin_csv(co.bom, fmt);
     report_kwic_begin(&run.rep);
     cmd_progress_start(&run.cp, &co, !run.hold, &copts);
     corpus_run(&w->files, &s.lx, s.ac, &copts, &sink, on_doc, &run);

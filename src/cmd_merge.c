@@ -36,12 +36,16 @@ static const char merge_usage[] =
     "usage: tifa merge [OPTIONS] REPORT...\n"
     "Sums saved reports of `tifa count --format json` (files, - or folders of *.json) into\n"
     "one report of the same schema: documents sorted by path, totals and counts summed.\n\n"
-    "  -f, --format FMT      json (default), jsonl, table, tsv or csv\n"
+    "  -f, --format FMT      json (default), jsonl, table, tsv, csv, matrix or matrix-csv\n"
     "  --top N               only the N most frequent terms in the summary\n"
     "  --min-count N         only terms counted at least N times in the summary\n"
-    "  --sort KEY            table: summary order count (default), term or docs\n";
+    "  --sort KEY            table: summary order count (default), term or docs\n"
+    "  --force               merge reports counted with different settings (lexicon,\n"
+    "                        categories, ...): recorded in the output's settings.forced\n"
+    "  --bom                 start CSV output with a UTF-8 byte-order mark (for Excel)\n"
+    "  -q, --quiet           no warnings\n";
 
-enum { OPT_FORMAT = 1, OPT_SORT, OPT_TOP, OPT_MIN_COUNT };
+enum { OPT_FORMAT = 1, OPT_SORT, OPT_TOP, OPT_MIN_COUNT, OPT_FORCE, OPT_QUIET, OPT_BOM };
 
 struct doc_ref {
     const struct savedreport *r;
@@ -212,15 +216,17 @@ int cmd_merge(int argc, char **argv)
 {
     static const char *const json_glob[] = {"*.json"};
     static const struct optparse_spec merge_opts[] = {
-        {OPT_FORMAT, 'f', "format", 1},     {OPT_SORT, 0, "sort", 1}, {OPT_TOP, 0, "top", 1},
-        {OPT_MIN_COUNT, 0, "min-count", 1}, {0, 0, NULL, 0},
+        {OPT_FORMAT, 'f', "format", 1}, {OPT_SORT, 0, "sort", 1},
+        {OPT_TOP, 0, "top", 1},         {OPT_MIN_COUNT, 0, "min-count", 1},
+        {OPT_FORCE, 0, "force", 0},     {OPT_QUIET, 'q', "quiet", 0},
+        {OPT_BOM, 0, "bom", 0},         {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {merge_opts, NULL};
     struct optparse p;
     enum report_format fmt = FMT_JSON;
     enum agg_sort sort = AGG_SORT_COUNT;
     struct cmd_cut cut = {0, 0};
-    int c, status = EXIT_OK;
+    int c, status = EXIT_OK, force = 0, quiet = 0, bom = 0;
 
     optparse_init(&p, "merge", argc, argv, tables);
     while ((c = optparse_next(&p)) != OPTPARSE_END) {
@@ -238,6 +244,9 @@ int cmd_merge(int argc, char **argv)
             if (cmd_parse_cut(&p, c == OPT_TOP, &cut))
                 goto usage;
             break;
+        case OPT_FORCE: force = 1; break;
+        case OPT_QUIET: quiet = 1; break;
+        case OPT_BOM: bom = 1; break;
         case OPTPARSE_HELP: fputs(merge_usage, stdout); return cmd_finish_output(EXIT_OK);
         case OPTPARSE_VERSION: return cmd_version();
         default: goto usage;
@@ -268,6 +277,7 @@ int cmd_merge(int argc, char **argv)
     struct pathlist_cursor cur;
     pathlist_cursor_init(&cur, &w.files);
     size_t nr = 0, ndocs = 0;
+    json_t *settings = NULL; /* what the output records */
     for (size_t i = 0; i < w.nfiles; i++) {
         struct tifa_err e;
         char msg[2048];
@@ -294,6 +304,18 @@ int cmd_merge(int argc, char **argv)
     if (union_lexicon(rs, nr, &lx, &ids)) {
         status = EXIT_USAGE;
         goto done;
+    }
+    /* reports counted differently are not summed in silence (settings.h) */
+    {
+        json_t **ss = xcalloc(nr + 1, sizeof(*ss));
+        for (size_t k = 0; k < nr; k++)
+            ss[k] = rs[k].settings;
+        int rc = cmd_check_settings(ss, (const char *const *)rpath, nr, force, quiet, &settings);
+        free(ss);
+        if (rc) {
+            status = rc;
+            goto done;
+        }
     }
 
     /* header: lexicon numbers and sources from the inputs */
@@ -384,10 +406,12 @@ int cmd_merge(int argc, char **argv)
     struct report rep;
     report_init(&rep, stdout, report_count_ops(fmt), &lx, "merge");
     rep.totals_read_json = read;
+    rep.settings = settings;
     rep.lexinfo = &li;
     rep.sort = sort;
     rep.top = cut.top;
     rep.min_count = cut.min_count;
+    cmd_begin_csv(bom, fmt);
     report_begin(&rep);
     for (size_t i = 0; i < nref; i++) {
         const struct savedreport_doc *sd = refs[i].d;
@@ -395,6 +419,7 @@ int cmd_merge(int argc, char **argv)
         memset(&doc, 0, sizeof(doc));
         doc.path = sd->path;
         snprintf(doc.encoding, sizeof(doc.encoding), "%s", sd->encoding);
+        snprintf(doc.format, sizeof(doc.format), "%s", sd->format);
         doc.bytes = sd->bytes;
         doc.chars = sd->chars;
         doc.han = sd->han;
@@ -417,6 +442,7 @@ int cmd_merge(int argc, char **argv)
     agg_total_release(&tot);
     free(sources);
 done:
+    json_decref(settings);
     strmap_release(&ids);
     lexicon_release(&lx);
     for (size_t k = 0; k < nr; k++)

@@ -22,6 +22,9 @@ static const char trend_usage[] =
     "usage: tifa trend [OPTIONS] INPUT...\n"
     "Groups documents into periods and counts the formulas of each period. The period is the\n"
     "first year (1949-2099) in the file name, else in the text's first 5 lines.\n\n"
+    "  --period UNIT         year (default), quarter, month, week (ISO) or day: from the first\n"
+    "                        date in the file name (20210315, 2021-03-15, 2021年3月15日, ...),\n"
+    "                        else in the first lines\n"
     "  --key-regex REGEX     period = first capture group of REGEX (pcre2) in the path,\n"
     "                        else in the first lines\n"
     "  --term TERM           only this term (repeatable; rows in the order given)\n"
@@ -30,6 +33,8 @@ static const char trend_usage[] =
     "  --docs                show documents using the term instead of occurrences\n"
     "  --rate                show occurrences per 10,000 Han characters\n"
     "  --share               show the share of the period's documents using the term\n"
+    "  --y WHAT              the same as one of them: count, rate, share or docs\n"
+    "                        (default: count, and rate for svg)\n"
     "  -f, --format FMT      table (default), json, tsv, csv or svg\n";
 
 enum {
@@ -40,7 +45,9 @@ enum {
     OPT_DOCS,
     OPT_RATE,
     OPT_SHARE,
-    OPT_MIN_COUNT
+    OPT_MIN_COUNT,
+    OPT_PERIOD,
+    OPT_Y
 };
 
 struct trend_run {
@@ -155,6 +162,8 @@ int cmd_trend(int argc, char **argv)
         {OPT_RATE, 0, "rate", 0},
         {OPT_SHARE, 0, "share", 0},
         {OPT_MIN_COUNT, 0, "min-count", 1},
+        {OPT_PERIOD, 0, "period", 1},
+        {OPT_Y, 0, "y", 1},
         {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {trend_opts, common_lexicon_opts,
@@ -163,7 +172,8 @@ int cmd_trend(int argc, char **argv)
     struct optparse p;
     enum report_format fmt = FMT_TABLE;
     enum trend_measure measure = TREND_COUNT;
-    const char *regex = NULL;
+    const char *regex = NULL, *period = NULL;
+    enum trend_unit unit = TREND_YEAR;
     const char **terms = NULL;
     size_t nterms = 0, terms_alloc = 0;
     uint64_t top = 0;
@@ -179,6 +189,13 @@ int cmd_trend(int argc, char **argv)
                 goto usage;
             break;
         case OPT_KEY_REGEX: regex = p.value; break;
+        case OPT_PERIOD:
+            if (trend_unit_parse(p.value, &unit)) {
+                optparse_bad_value(&p, "year, quarter, month, week or day");
+                goto usage;
+            }
+            period = p.value;
+            break;
         case OPT_TERM:
             ALLOC_GROW(terms, nterms + 1, terms_alloc);
             terms[nterms++] = p.value;
@@ -204,6 +221,21 @@ int cmd_trend(int argc, char **argv)
             measure = TREND_SHARE;
             nmeasures++;
             break;
+        case OPT_Y:
+            if (!strcmp(p.value, "count"))
+                measure = TREND_COUNT;
+            else if (!strcmp(p.value, "rate"))
+                measure = TREND_RATE;
+            else if (!strcmp(p.value, "share"))
+                measure = TREND_SHARE;
+            else if (!strcmp(p.value, "docs"))
+                measure = TREND_DOCS;
+            else {
+                optparse_bad_value(&p, "count, rate, share or docs");
+                goto usage;
+            }
+            nmeasures++;
+            break;
         case OPTPARSE_HELP:
             printf("%s\n%s", trend_usage, common_opts_help);
             free(terms);
@@ -219,14 +251,21 @@ int cmd_trend(int argc, char **argv)
             goto usage;
         }
     }
+    if (period && regex) {
+        fprintf(stderr, "tifa: --period and --key-regex both choose the periods: give one\n");
+        goto usage;
+    }
     if (nmeasures > 1) {
-        fprintf(stderr, "tifa: choose one of --docs, --rate and --share\n");
+        fprintf(stderr, "tifa: choose one of --docs, --rate, --share and --y\n");
         goto usage;
     }
     if (!p.nargs && !co.files_from) {
         fprintf(stderr, "tifa: trend needs at least one input (a file, a folder or -)\n");
         goto usage;
     }
+    /* a chart of counts makes a period with half the documents look like a collapse */
+    if (fmt == FMT_SVG && !nmeasures)
+        measure = TREND_RATE;
     if (fmt == FMT_SVG && !nterms && !top_given)
         top = 10;
 
@@ -240,6 +279,7 @@ int cmd_trend(int argc, char **argv)
         common_opts_release(&co);
         return EXIT_USAGE;
     }
+    keyer.unit = unit;
     struct cmd_setup s;
     struct trend_run run;
     uint32_t *rows = NULL;
@@ -270,9 +310,10 @@ int cmd_trend(int argc, char **argv)
     min_count_rows(&run.t, cut.min_count, rows, &nrows);
     if (top && nrows > top)
         nrows = (size_t)top;
-    struct report_trend rep = {stdout,      fmt,       measure, regex ? "regex" : "year",
+    struct report_trend rep = {stdout,      fmt,       measure, regex ? "regex" : period ? period : "year",
                                &s.lx,       &run.t,    rows,    nrows,
                                &w->skipped, &w->errors};
+    cmd_begin_csv(co.bom, fmt);
     report_trend(&rep);
     status = w->errors.n || w->unread_named ? EXIT_PARTIAL : EXIT_OK;
     trend_release(&run.t);

@@ -645,6 +645,7 @@ static struct split *scan_one(struct worker_ctx *w, const struct shared *sh, siz
     }
     s->failed = 0;
     snprintf(s->doc.encoding, sizeof(s->doc.encoding), "%s", info.encoding);
+    s->doc.format = info.format;
     s->doc.bytes = info.bytes;
     s->doc.chars = w->sc.stats.chars;
     s->doc.han = w->sc.stats.han;
@@ -674,6 +675,7 @@ static void split_finish(struct worker_ctx *w, const struct shared *sh, struct s
     } else {
         s->failed = 0;
         snprintf(s->doc.encoding, sizeof(s->doc.encoding), "%s", sp->chunks.encoding);
+        s->doc.format = "text";
         s->doc.bytes = sp->bytes;
         s->doc.chars = sp->chars;
         s->doc.han = sp->han;
@@ -1055,6 +1057,7 @@ static void count_deliver(size_t index, const struct corpus_doc *doc, void *resu
     struct agg_doc *d = result;
     d->path = xstrdup(doc->path);
     snprintf(d->encoding, sizeof(d->encoding), "%s", doc->encoding);
+    snprintf(d->format, sizeof(d->format), "%s", doc->format ? doc->format : "");
     d->bytes = doc->bytes;
     d->chars = doc->chars;
     d->han = doc->han;

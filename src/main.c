@@ -28,6 +28,7 @@ static const struct command commands[] = {
     {"count", cmd_count, "count formulas per document and in total"},
     {"discover", cmd_discover, "candidate formulas no lexicon lists yet, and what is new"},
     {"kwic", cmd_kwic, "every match of a term in its context (a concordance)"},
+    {"cooc", cmd_cooc, "which formulas stand together: pairs per sentence, paragraph or document"},
     {"lexicon", cmd_lexicon, "print, search or check a lexicon"},
     {"diff", cmd_diff, "compare formula rates between two files, folders or reports"},
     {"merge", cmd_merge, "sum saved JSON reports of count into one report"},

@@ -24,6 +24,7 @@
 #include "tifa/source.h"
 #include "tifa/corpus.h"
 #include "tifa/matcher.h"
+#include "tifa/settings.h"
 #include "tifa/encoding.h"
 #include "tifa/xalloc.h"
 
@@ -40,7 +41,8 @@ enum {
     OPT_FILES_FROM,
     OPT_NUL,
     OPT_QUIET,
-    OPT_RAW
+    OPT_RAW,
+    OPT_BOM
 };
 
 const struct optparse_spec common_lexicon_opts[] = {
@@ -56,7 +58,7 @@ const struct optparse_spec common_input_opts[] = {
     {OPT_BINARY, 0, "binary", 0},           {OPT_GLOB, 0, "glob", 1},
     {OPT_FILES_FROM, 0, "files-from", 1},   {OPT_NUL, '0', "null", 0},
     {OPT_QUIET, 'q', "quiet", 0},           {OPT_RAW, 0, "raw", 0},
-    {0, 0, NULL, 0},
+    {OPT_BOM, 0, "bom", 0},                 {0, 0, NULL, 0},
 };
 
 const char common_opts_help[] =
@@ -76,6 +78,8 @@ const char common_opts_help[] =
     "  --category NAME       count only formulas of this category (repeatable)\n"
     "  --overlapping         report every match, not leftmost-longest ones\n"
     "  -j, --threads N       worker threads, 0 to 1024 (default 0: one per core)\n"
+    "Output:\n"
+    "  --bom                 start CSV output with a UTF-8 byte-order mark (for Excel)\n"
     "Messages:\n"
     "  -q, --quiet           no progress line and no warnings; errors are still printed\n"
     "                        (the progress line shows on a terminal after one second)\n";
@@ -125,6 +129,7 @@ int common_opts_handle(struct common_opts *o, int id, const struct optparse *p)
     case OPT_NUL: o->nul_sep = 1; return 1;
     case OPT_QUIET: o->quiet = 1; return 1;
     case OPT_RAW: o->raw = 1; return 1;
+    case OPT_BOM: o->bom = 1; return 1;
     default: return 0;
     }
 }
@@ -447,6 +452,90 @@ int cmd_finish_output(int status)
 #ifndef TIFA_VERSION
 #define TIFA_VERSION "0.1.0"
 #endif
+
+const char *cmd_version_string(void)
+{
+    return TIFA_VERSION;
+}
+
+json_t *cmd_run_settings(const struct cmd_setup *s, const struct common_opts *o,
+                         const struct rule_set *patterns, int by_sense)
+{
+    struct settings_run run = {
+        .version = TIFA_VERSION,
+        .lx = &s->lx,
+        .patterns = patterns,
+        .categories = o->categories,
+        .ncategories = o->ncategories,
+        .overlapping = o->overlapping,
+        .expansions = o->reading.expansions,
+        .by_sense = by_sense,
+        .partial = o->reading.partial,
+    };
+    return settings_of_run(&run);
+}
+
+int cmd_check_settings(json_t *const *settings, const char *const *names, size_t n, int force,
+                       int quiet, json_t **out)
+{
+    size_t first = 0;
+    while (first < n && !settings[first])
+        first++;
+    *out = NULL;
+    if (first == n)
+        return 0;
+    json_t *forced = json_array();
+    struct sbuf diffs = SBUF_INIT, line = SBUF_INIT;
+    int refused = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!settings[i]) {
+            if (!quiet)
+                fprintf(stderr,
+                        "tifa: warning: '%s' records no settings (written by an older tifa): "
+                        "whether it was counted like '%s' cannot be checked\n",
+                        names[i], names[first]);
+            sbuf_reset(&line);
+            sbuf_addf(&line, "%s: no settings recorded", names[i]);
+            json_array_append_new(forced, json_string(line.buf));
+            continue;
+        }
+        json_t *had = json_object_get(settings[i], SETTINGS_FORCED); /* a forced merge's */
+        if (json_is_array(had))
+            json_array_extend(forced, had);
+        if (i == first)
+            continue;
+        sbuf_reset(&diffs);
+        if (!settings_differences(settings[first], settings[i], &diffs))
+            continue;
+        fprintf(stderr, "tifa: %s'%s' and '%s' were counted differently: %s\n",
+                force ? "warning: " : "", names[first], names[i], diffs.buf);
+        sbuf_reset(&line);
+        sbuf_addf(&line, "%s: %s", names[i], diffs.buf);
+        json_array_append_new(forced, json_string(line.buf));
+        refused |= !force;
+    }
+    if (refused) {
+        fprintf(stderr, "tifa: comparing or summing them would mix counts made differently: "
+                        "count them again alike, or --force\n");
+        json_decref(forced);
+    } else {
+        *out = json_deep_copy(settings[first]);
+        json_object_del(*out, SETTINGS_FORCED);
+        if (json_array_size(forced))
+            json_object_set_new(*out, SETTINGS_FORCED, forced);
+        else
+            json_decref(forced);
+    }
+    sbuf_release(&diffs);
+    sbuf_release(&line);
+    return refused ? EXIT_USAGE : 0;
+}
+
+void cmd_begin_csv(int bom, enum report_format fmt)
+{
+    if (bom && (fmt == FMT_CSV || fmt == FMT_MATRIX_CSV))
+        fputs("\xEF\xBB\xBF", stdout);
+}
 
 int cmd_version(void)
 {

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "tifa/utf8.h"
+#include "tifa/xalloc.h"
 
 void report_init(struct report *r, FILE *out, const struct report_ops *ops,
                  const struct lexicon *lx, const char *command)
@@ -26,6 +27,32 @@ void report_init(struct report *r, FILE *out, const struct report_ops *ops,
     r->lx = lx;
     r->command = command;
     sbuf_init(&r->scratch);
+}
+
+void report_keep_doc(struct report *r, const struct agg_doc *doc)
+{
+    ALLOC_GROW(r->docs, r->ndocs_buf + 1, r->docs_alloc);
+    struct agg_doc *d = &r->docs[r->ndocs_buf++];
+    *d = *doc;
+    d->path = xstrdup(doc->path);
+    d->head = NULL;
+    d->head_len = 0;
+    d->reading = NULL;
+    d->extra = NULL;
+    d->nextra = 0;
+    d->read_json = NULL;
+    memset(&d->read, 0, sizeof(d->read)); /* counts only */
+    d->counts = xmalloc(st_mult(doc->ncounts + 1, sizeof(*doc->counts)));
+    memcpy(d->counts, doc->counts, doc->ncounts * sizeof(*doc->counts));
+}
+
+void report_release_docs(struct report *r)
+{
+    for (size_t i = 0; i < r->ndocs_buf; i++)
+        agg_doc_release(&r->docs[i]);
+    free(r->docs);
+    r->docs = NULL;
+    r->ndocs_buf = r->docs_alloc = 0;
 }
 
 void report_begin(struct report *r)
@@ -116,6 +143,13 @@ void report_sv_field(struct sbuf *out, int csv, const char *s)
         report_csv_field(out, s);
     else
         report_tsv_escape(out, s);
+}
+
+void report_sv_header(FILE *out, const char *const *keys, size_t n, int csv)
+{
+    for (size_t k = 0; k < n; k++)
+        fprintf(out, "%s%s", k ? (csv ? "," : "\t") : "", keys[k]);
+    fputs(csv ? "\r\n" : "\n", out);
 }
 
 double report_round4(double x)

@@ -10,8 +10,8 @@
 #include <stddef.h>
 
 static const struct report_format_def *const count_defs[] = {
-    &report_table_ops.def, &report_json_ops.def, &report_jsonl_ops.def,
-    &report_tsv_ops.def,   &report_csv_ops.def,
+    &report_table_ops.def, &report_json_ops.def,   &report_jsonl_ops.def,      &report_tsv_ops.def,
+    &report_csv_ops.def,   &report_matrix_ops.def, &report_matrix_csv_ops.def,
 };
 
 const struct report_formats report_count_formats = {count_defs,

@@ -26,7 +26,7 @@ static const char *dir_sign(int dir)
 }
 
 static void print_json(FILE *out, const struct diff *d, const struct diff_row *rows, size_t n,
-                       double alpha, int color)
+                       const struct diff_test *dt, int color)
 {
     (void)color;
     fputs("{\"tifa\": 1, \"command\": \"diff\",\n", out);
@@ -40,8 +40,13 @@ static void print_json(FILE *out, const struct diff *d, const struct diff_row *r
         json_object_set_new(o, "han", json_integer((json_int_t)sd->han));
         report_json_put(out, o, s ? " \"b\": " : " \"a\": ", ",\n");
     }
-    fprintf(out, " \"alpha\": %g, \"critical\": %.2f,\n \"terms\": [", alpha,
-            stats_critical_g2(alpha));
+    if (d->settings)
+        report_json_put(out, json_incref((json_t *)d->settings), " \"settings\": ", ",\n");
+    fprintf(out,
+            " \"alpha\": %g, \"critical\": %.2f, \"correction\": \"%s\", \"tested\": %zu, "
+            "\"min_freq\": %llu,\n \"terms\": [",
+            dt->alpha, stats_critical_g2(dt->alpha), diff_correction_name(dt->correction),
+            dt->tested, (unsigned long long)dt->min_freq);
     for (size_t i = 0; i < n; i++) {
         const struct diff_row *r = &rows[i];
         json_t *o = json_object();
@@ -55,6 +60,7 @@ static void print_json(FILE *out, const struct diff *d, const struct diff_row *r
         json_object_set_new(o, "p", json_real(r->p));
         json_object_set_new(o, "log_ratio", json_real(r->log_ratio));
         json_object_set_new(o, "pct_diff", json_real(r->pct_diff));
+        json_object_set_new(o, "p_adjusted", json_real(r->p_adjusted));
         json_object_set_new(o, "significant", json_boolean(r->significant));
         report_json_put(out, o, i ? ",\n  " : "\n  ", "");
     }
@@ -62,44 +68,43 @@ static void print_json(FILE *out, const struct diff *d, const struct diff_row *r
 }
 
 static void print_sv(FILE *out, const struct diff *d, const struct diff_row *rows, size_t n,
-                     double alpha, int csv)
+                     const struct diff_test *dt, int csv)
 {
-    static const char *const keys[] = {"term",      "direction", "a_count",    "b_count",
-                                       "a_per_10k", "b_per_10k", "g2",         "p",
-                                       "log_ratio", "pct_diff",  "significant"};
+    static const char *const keys[] = {"term",      "direction", "a_count",     "b_count",
+                                       "a_per_10k", "b_per_10k", "g2",          "p",
+                                       "log_ratio", "pct_diff",  "significant", "p_adjusted"};
     const char *sep = csv ? "," : "\t", *eol = csv ? "\r\n" : "\n";
     struct sbuf sb = SBUF_INIT;
-    for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-        fprintf(out, "%s%s", k ? sep : "", keys[k]);
-    fputs(eol, out);
+    report_sv_header(out, keys, sizeof(keys) / sizeof(keys[0]), csv);
     for (size_t i = 0; i < n; i++) {
         const struct diff_row *r = &rows[i];
         sbuf_reset(&sb);
         report_sv_field(&sb, csv, r->term);
-        fprintf(out, "%s%s%s%s%llu%s%llu%s%.12g%s%.12g%s%.12g%s%.12g%s%.12g%s%.12g%s%s%s", sb.buf,
-                sep, dir_sign(r->direction), sep, (unsigned long long)r->a, sep,
+        fprintf(out, "%s%s%s%s%llu%s%llu%s%.12g%s%.12g%s%.12g%s%.12g%s%.12g%s%.12g%s%s%s%.12g%s",
+                sb.buf, sep, dir_sign(r->direction), sep, (unsigned long long)r->a, sep,
                 (unsigned long long)r->b, sep, report_round4(r->a_per_10k), sep,
                 report_round4(r->b_per_10k), sep, report_round4(r->g2), sep,
                 report_round_sig6(r->p), sep, report_round4(r->log_ratio), sep,
-                report_round4(r->pct_diff), sep, r->significant ? "true" : "false", eol);
+                report_round4(r->pct_diff), sep, r->significant ? "true" : "false", sep,
+                report_round_sig6(r->p_adjusted), eol);
     }
     sbuf_release(&sb);
     (void)d;
-    (void)alpha;
+    (void)dt;
 }
 
 static void print_tsv(FILE *out, const struct diff *d, const struct diff_row *rows, size_t n,
-                      double alpha, int color)
+                      const struct diff_test *dt, int color)
 {
     (void)color;
-    print_sv(out, d, rows, n, alpha, 0);
+    print_sv(out, d, rows, n, dt, 0);
 }
 
 static void print_csv(FILE *out, const struct diff *d, const struct diff_row *rows, size_t n,
-                      double alpha, int color)
+                      const struct diff_test *dt, int color)
 {
     (void)color;
-    print_sv(out, d, rows, n, alpha, 1);
+    print_sv(out, d, rows, n, dt, 1);
 }
 
 static void side_line(FILE *out, const char *name, const struct diff_side *s)
@@ -113,7 +118,7 @@ static void side_line(FILE *out, const char *name, const struct diff_side *s)
 }
 
 static void print_table(FILE *out, const struct diff *d, const struct diff_row *rows, size_t n,
-                        double alpha, int color)
+                        const struct diff_test *dt, int color)
 {
     /* the header's G2 lines up with the numbers, not with their significance mark */
     static const char *const head[NCOLS] = {"",          "TERM", "A", "B",         "A PER 10K",
@@ -133,7 +138,14 @@ static void print_table(FILE *out, const struct diff *d, const struct diff_row *
         return;
     }
     table_init(&t, NCOLS, align, 0);
-    table_add_row(&t, head);
+    if (dt->correction == DIFF_CORRECT_NONE) {
+        table_add_row(&t, head);
+    } else { /* the P column shows the adjusted p, and says which */
+        const char *h[NCOLS];
+        memcpy(h, head, sizeof(h));
+        h[7] = dt->correction == DIFF_CORRECT_HOLM ? "P (HOLM)" : "P (BONFERRONI)";
+        table_add_row(&t, h);
+    }
     for (size_t i = 0; i < n; i++) {
         const struct diff_row *r = &rows[i];
         nsig += r->significant != 0;
@@ -148,27 +160,43 @@ static void print_table(FILE *out, const struct diff *d, const struct diff_row *
         table_addf(&t, "%.2f", report_round4(r->a_per_10k));
         table_addf(&t, "%.2f", report_round4(r->b_per_10k));
         table_addf(&t, "%.2f%s", report_round4(r->g2), r->significant ? "*" : " ");
-        if (r->p < 0.0001)
+        double p = dt->correction == DIFF_CORRECT_NONE ? r->p : r->p_adjusted;
+        if (p < 0.0001)
             table_add(&t, "<0.0001");
         else
-            table_addf(&t, "%.4f", report_round_sig6(r->p));
+            table_addf(&t, "%.4f", report_round_sig6(p));
         table_addf(&t, "%+.2f", report_round4(r->log_ratio));
         table_addf(&t, "%+.1f", report_round4(r->pct_diff));
     }
     table_print(&t, out);
     table_release(&t);
     sbuf_release(&term);
-    fprintf(out,
-            "\n%zu term%s, %zu significant at p < %g (* G2 >= %.2f); "
-            "+ more in B, - less in B, = same rate\n",
-            n, n == 1 ? "" : "s", nsig, alpha, stats_critical_g2(alpha));
+    if (dt->correction == DIFF_CORRECT_NONE)
+        fprintf(out,
+                "\n%zu term%s, %zu significant at p < %g (* G2 >= %.2f); "
+                "+ more in B, - less in B, = same rate\n",
+                n, n == 1 ? "" : "s", nsig, dt->alpha, stats_critical_g2(dt->alpha));
+    else
+        fprintf(out,
+                "\n%zu term%s, %zu significant at p < %g after the %s correction (* adjusted p "
+                "< %g); + more in B, - less in B, = same rate\n",
+                n, n == 1 ? "" : "s", nsig, dt->alpha,
+                dt->correction == DIFF_CORRECT_HOLM ? "Holm" : "Bonferroni", dt->alpha);
+    fprintf(out, "%zu term%s tested", dt->tested, dt->tested == 1 ? "" : "s");
+    if (dt->min_freq > 1)
+        fprintf(out, " (counted at least %llu times on a side)", (unsigned long long)dt->min_freq);
+    fprintf(out, "; %s\n",
+            dt->correction == DIFF_CORRECT_NONE
+                ? "no correction for multiple comparisons (--correct holm or bonferroni)"
+            : dt->correction == DIFF_CORRECT_HOLM ? "p adjusted by Holm's method"
+                                                  : "p adjusted by Bonferroni's method");
 }
 
 /* One format of diff's reporter. */
 struct diff_ops {
     struct report_format_def def; /* first: the family table points at it */
     void (*write)(FILE *out, const struct diff *d, const struct diff_row *rows, size_t n,
-                  double alpha, int color);
+                  const struct diff_test *dt, int color);
 };
 
 static const struct diff_ops diff_table = {{"table", FMT_TABLE}, print_table};
@@ -187,8 +215,8 @@ const struct report_formats report_diff_formats = {diff_defs,
                                                    sizeof(diff_defs) / sizeof(diff_defs[0])};
 
 void report_diff(FILE *out, enum report_format fmt, const struct diff *d,
-                 const struct diff_row *rows, size_t nrows, double alpha, int color)
+                 const struct diff_row *rows, size_t nrows, const struct diff_test *dt, int color)
 {
     const struct report_format_def *def = report_format_get(&report_diff_formats, fmt);
-    ((const struct diff_ops *)def)->write(out, d, rows, nrows, alpha, color);
+    ((const struct diff_ops *)def)->write(out, d, rows, nrows, dt, color);
 }

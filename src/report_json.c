@@ -161,7 +161,12 @@ static void json_begin(struct report *r)
         json_array_append_new(src, jstr(r, li ? li->sources[i] : r->lx->sources[i]));
     json_object_set_new(lex, "sources", src);
     fprintf(r->out, "{\"tifa\": 1, \"command\": \"%s\",\n", r->command);
-    put(r, lex, " \"lexicon\": ", ",\n \"documents\": [");
+    if (r->settings) {
+        put(r, lex, " \"lexicon\": ", ",\n");
+        put(r, json_incref(r->settings), " \"settings\": ", ",\n \"documents\": [");
+    } else {
+        put(r, lex, " \"lexicon\": ", ",\n \"documents\": [");
+    }
 }
 
 static json_t *counts_object(const struct report *r, const struct agg_count *c, size_t n)
@@ -314,8 +319,12 @@ static void reading_keys(const struct report *r, json_t *o, const struct resolve
 static void json_document(struct report *r, const struct agg_doc *doc)
 {
     json_t *o = json_object();
+    if (r->format == FMT_JSONL) /* a frame of the lines is filtered on it (pandas, jq) */
+        json_object_set_new(o, "type", json_string("document"));
     json_object_set_new(o, "path", jstr(r, doc->path));
     json_object_set_new(o, "encoding", json_string(doc->encoding));
+    if (doc->format[0]) /* a merge of reports made before "format" existed has none to give */
+        json_object_set_new(o, "format", json_string(doc->format));
     json_object_set_new(o, "bytes", json_integer((json_int_t)doc->bytes));
     json_object_set_new(o, "chars", json_integer((json_int_t)doc->chars));
     json_object_set_new(o, "han", json_integer((json_int_t)doc->han));
@@ -383,6 +392,9 @@ static void json_end(struct report *r, const struct agg_total *tot, const struct
 
     if (r->format == FMT_JSONL) {
         json_t *last = json_object();
+        json_object_set_new(last, "type", json_string("totals"));
+        if (r->settings)
+            json_object_set(last, "settings", r->settings);
         json_object_set_new(last, "totals", t);
         json_object_set_new(last, "terms", terms);
         json_object_set_new(last, "skipped", report_json_notes(sk, "reason"));

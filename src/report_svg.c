@@ -4,7 +4,8 @@
  * How it works: a canvas 860 px wide and 460 px high (taller when the legend needs it): plot area
  * on the left, legend on the right. The y axis runs from 0 to the smallest "nice" number (1, 2, 2.5
  * or 5 × 10^k) at or above the largest value, with 5 ticks; x labels (periods) are spaced evenly on
- * the x axis (labels thinned and slanted when there are many). Each series (term) is one polyline
+ * the x axis, or in proportion to x_pos when given (labels thinned and slanted when there are
+ * many). Each series (term) is one polyline
  * plus one <circle> per point carrying data-term / data-period / data-value (the value as given,
  * %.12g), in the colour of its legend entry (10 colours, then dashed lines for the next 10, and so
  * on). Text is XML-escaped; strings that are not UTF-8 are sanitized first. No scripts, no external
@@ -57,6 +58,17 @@ static double nice_max(double v)
         if (steps[i] * mag >= v * (1 - 1e-12))
             return steps[i] * mag;
     return 10.0 * mag;
+}
+
+/* The x of point @i: evenly spaced, or in proportion to x_pos between the first and last. */
+static double x_at(const struct report_svg_chart *c, size_t i, double pw)
+{
+    size_t np = c->nx;
+    if (np < 2)
+        return LEFT + pw / 2;
+    if (c->x_pos && c->x_pos[np - 1] > c->x_pos[0])
+        return LEFT + pw * (c->x_pos[i] - c->x_pos[0]) / (c->x_pos[np - 1] - c->x_pos[0]);
+    return LEFT + pw * (double)i / (double)(np - 1);
 }
 
 void report_svg_chart(FILE *out, const struct report_svg_chart *c)
@@ -116,7 +128,7 @@ void report_svg_chart(FILE *out, const struct report_svg_chart *c)
         "x2=\"%.1f\" y2=\"%.1f\"/>\n<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
         LEFT, TOP + ph, LEFT + pw, TOP + ph, LEFT, TOP, LEFT, TOP + ph);
     for (size_t i = 0; i < np; i++) {
-        double x = np > 1 ? LEFT + pw * (double)i / (double)(np - 1) : LEFT + pw / 2;
+        double x = x_at(c, i, pw);
         sbuf_addf(&sb, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", x, TOP + ph, x,
                   TOP + ph + 4);
         if (i % step)
@@ -148,14 +160,14 @@ void report_svg_chart(FILE *out, const struct report_svg_chart *c)
         sbuf_addf(&sb, "\">\n<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"",
                   color, dash);
         for (size_t i = 0; i < np; i++) {
-            double x = np > 1 ? LEFT + pw * (double)i / (double)(np - 1) : LEFT + pw / 2;
+            double x = x_at(c, i, pw);
             double y = TOP + ph - ph * c->series[k].values[i] / ymax;
             sbuf_addf(&sb, "%s%.1f,%.1f", i ? " " : "", x, y);
         }
         sbuf_addstr(&sb, "\"/>\n");
         for (size_t i = 0; i < np; i++) {
             double v = c->series[k].values[i];
-            double x = np > 1 ? LEFT + pw * (double)i / (double)(np - 1) : LEFT + pw / 2;
+            double x = x_at(c, i, pw);
             double y = TOP + ph - ph * v / ymax;
             sbuf_addf(&sb, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\" data-term=\"", x, y,
                       color);

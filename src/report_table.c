@@ -14,18 +14,8 @@
 
 static void table_document(struct report *r, const struct agg_doc *doc)
 {
-    if (!r->per_doc)
-        return;
-    ALLOC_GROW(r->docs, r->ndocs_buf + 1, r->docs_alloc);
-    struct agg_doc *d = &r->docs[r->ndocs_buf++];
-    *d = *doc;
-    d->path = xstrdup(doc->path);
-    d->head = NULL;
-    d->head_len = 0;
-    d->reading = NULL;
-    memset(&d->read, 0, sizeof(d->read)); /* the per-document table shows counts only */
-    d->counts = xmalloc(st_mult(doc->ncounts + 1, sizeof(*doc->counts)));
-    memcpy(d->counts, doc->counts, doc->ncounts * sizeof(*doc->counts));
+    if (r->per_doc)
+        report_keep_doc(r, doc);
 }
 
 static void print_per_doc(struct report *r)
@@ -52,10 +42,8 @@ static void print_per_doc(struct report *r)
             table_addf(&t, "%.2f", agg_per_10k(d->counts[k].count, d->han));
             table_addf(&t, "%llu", (unsigned long long)d->han);
         }
-        agg_doc_release(&r->docs[i]);
     }
-    free(r->docs);
-    r->docs = NULL;
+    report_release_docs(r);
     sbuf_release(&path);
     table_print(&t, r->out);
     table_release(&t);

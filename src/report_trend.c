@@ -200,8 +200,15 @@ static void print_svg(const struct report_trend *r)
     struct report_svg_series *series = xcalloc(r->nlabels + 1, sizeof(*series));
     double *values = xcalloc(st_mult(r->nlabels, t->nperiods) + 1, sizeof(double));
 
-    for (size_t i = 0; i < t->nperiods; i++)
+    /* dated periods stand on a time line: 1964 to 1975 is eleven years wide, not one step */
+    double *x_pos = xcalloc(t->nperiods + 1, sizeof(double));
+    int dated = 1;
+    for (size_t i = 0; i < t->nperiods; i++) {
+        long days;
         keys[i] = t->periods[i].key;
+        dated = dated && trend_period_start(keys[i], &days);
+        x_pos[i] = dated ? (double)days : 0;
+    }
     for (size_t k = 0; k < r->nlabels; k++) {
         double *v = values + k * t->nperiods;
         for (size_t i = 0; i < t->nperiods; i++)
@@ -211,12 +218,20 @@ static void print_svg(const struct report_trend *r)
     }
     sbuf_addf(&title, "tifa trend: %s per period", ytitle[r->measure]);
     sbuf_addf(&heading, "%s per period", ytitle[r->measure]);
-    struct report_svg_chart chart = {title.buf,           heading.buf,
-                                     ytitle[r->measure],  "period",
-                                     "no formulas found", keys,
-                                     t->nperiods,         series,
-                                     r->nlabels,          r->measure == TREND_SHARE ? 1.0 : 0.0};
+    struct report_svg_chart chart = {title.buf,
+                                     heading.buf,
+                                     ytitle[r->measure],
+                                     "period",
+                                     "no formulas found",
+                                     keys,
+                                     t->nperiods,
+                                     series,
+                                     r->nlabels,
+                                     r->measure == TREND_SHARE ? 1.0 : 0.0,
+                                     NULL};
+    chart.x_pos = dated ? x_pos : NULL;
     report_svg_chart(r->out, &chart);
+    free(x_pos);
     sbuf_release(&title);
     sbuf_release(&heading);
     free(keys);

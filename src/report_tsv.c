@@ -1,19 +1,33 @@
 /*
  * report_tsv: long-format rows, one per (document, term) with a non-zero count.
  *
- * How it works: tsv writes path<TAB>term<TAB>count with backslash escapes in paths (so a path
- * holding a tab or newline cannot break a row); csv writes the same columns quoted as RFC 4180.
- * Rows follow the document order, and within a document the count order of agg.
+ * How it works: tsv writes path<TAB>term<TAB>count[<TAB>kind]<TAB>category<TAB>han with
+ * backslash escapes in paths (so a path holding a tab or newline cannot break a row); csv
+ * writes the same columns quoted as RFC 4180. category and han (the document's Han characters,
+ * the denominator of a rate) come last so that a rate needs no join and the columns that were
+ * there before keep their places. Rows follow the document order, and within a document the
+ * count order of agg.
  */
 #include "tifa/report.h"
 
 static void sv_begin(struct report *r)
 {
     if (r->expansions)
-        fputs(r->format == FMT_CSV ? "path,term,count,kind\r\n" : "path\tterm\tcount\tkind\n",
+        fputs(r->format == FMT_CSV ? "path,term,count,kind,category,han\r\n"
+                                   : "path\tterm\tcount\tkind\tcategory\than\n",
               r->out);
     else
-        fputs(r->format == FMT_CSV ? "path,term,count\r\n" : "path\tterm\tcount\n", r->out);
+        fputs(r->format == FMT_CSV ? "path,term,count,category,han\r\n"
+                                   : "path\tterm\tcount\tcategory\than\n",
+              r->out);
+}
+
+/* category and han, the last two columns, and the line end */
+static void sv_tail(struct sbuf *sb, int csv, const char *category, const struct agg_doc *doc)
+{
+    sbuf_addch(sb, csv ? ',' : '\t');
+    report_sv_field(sb, csv, category);
+    sbuf_addf(sb, csv ? ",%llu\r\n" : "\t%llu\n", (unsigned long long)doc->han);
 }
 
 /* With --expansions: a row per entry spelled out in full in the document (count: sentences). */
@@ -27,8 +41,8 @@ static void sv_expansions(struct report *r, const struct agg_doc *doc, struct sb
         report_sv_field(sb, csv, doc->path);
         sbuf_addch(sb, csv ? ',' : '\t');
         report_sv_field(sb, csv, en->term);
-        sbuf_addf(sb, csv ? ",%llu,expansion\r\n" : "\t%llu\texpansion\n",
-                  (unsigned long long)x->count);
+        sbuf_addf(sb, csv ? ",%llu,expansion" : "\t%llu\texpansion", (unsigned long long)x->count);
+        sv_tail(sb, csv, en->category, doc);
     }
 }
 
@@ -38,13 +52,14 @@ static void sv_document(struct report *r, const struct agg_doc *doc)
     int csv = r->format == FMT_CSV;
     sbuf_reset(sb);
     for (size_t i = 0; i < doc->ncounts; i++) {
+        const struct lex_label *l = &r->lx->labels[doc->counts[i].label_id];
         report_sv_field(sb, csv, doc->path);
         sbuf_addch(sb, csv ? ',' : '\t');
-        report_sv_field(sb, csv, r->lx->labels[doc->counts[i].label_id].term);
+        report_sv_field(sb, csv, l->term);
         sbuf_addf(sb, csv ? ",%llu" : "\t%llu", (unsigned long long)doc->counts[i].count);
         if (r->expansions)
             sbuf_addstr(sb, csv ? ",label" : "\tlabel");
-        sbuf_addstr(sb, csv ? "\r\n" : "\n");
+        sv_tail(sb, csv, l->category ? l->category : "", doc);
     }
     if (r->expansions)
         sv_expansions(r, doc, sb, csv);

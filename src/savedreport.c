@@ -192,6 +192,12 @@ static int get_documents(struct ctx *c, json_t *root)
             return bad(c, w, "not a string");
         }
         snprintf(d->encoding, sizeof(d->encoding), "%s", enc ? json_string_value(enc) : "");
+        enc = json_object_get(o, "format");
+        if (enc && !json_is_string(enc)) {
+            snprintf(w, sizeof(w), "documents[%zu].format", i);
+            return bad(c, w, "not a string");
+        }
+        snprintf(d->format, sizeof(d->format), "%s", enc ? json_string_value(enc) : "");
         if (get_u64(c, o, "bytes", w, 0, &d->bytes) || get_u64(c, o, "chars", w, 0, &d->chars) ||
             get_u64(c, o, "han", w, 1, &d->han) || get_u64(c, o, "invalid", w, 0, &d->invalid))
             return c->e->code;
@@ -245,6 +251,17 @@ static int get_lexicon(struct ctx *c, json_t *root)
             return bad(c, "lexicon.sources", "not an array of strings");
         c->r->sources[c->r->nsources++] = xstrdup(json_string_value(s));
     }
+    return 0;
+}
+
+static int get_settings(struct ctx *c, json_t *root)
+{
+    json_t *s = json_object_get(root, "settings");
+    if (!s)
+        return 0;
+    if (!json_is_object(s))
+        return bad(c, "settings", "not an object");
+    c->r->settings = json_incref(s);
     return 0;
 }
 
@@ -347,6 +364,8 @@ int savedreport_parse(struct savedreport *r, const char *buf, size_t len, const 
     snprintf(r->command, sizeof(r->command), "%s", json_string_value(v));
     rc = get_lexicon(&c, root);
     if (!rc)
+        rc = get_settings(&c, root);
+    if (!rc)
         rc = get_documents(&c, root);
     if (!rc)
         rc = get_totals(&c, root);
@@ -417,6 +436,7 @@ void savedreport_release(struct savedreport *r)
         json_decref(r->docs[i].reading);
     }
     json_decref(r->reading);
+    json_decref(r->settings);
     free(r->abbreviation);
     free(r->docs);
     note_list_release(&r->skipped);

@@ -34,6 +34,7 @@
 
 #include "tifa/boundary.h"
 #include "tifa/encoding.h"
+#include "tifa/markup.h"
 #include "tifa/utf8.h"
 #include "tifa/xalloc.h"
 
@@ -305,11 +306,116 @@ const char *source_not_text_advice(const char *not_text)
     if (!strcmp(not_text, "doc"))
         return "a legacy Office file (.doc, .xls, .ppt) is not read; save it as text first";
     if (!strcmp(not_text, "archive"))
-        return "an archive (ZIP, gzip, xz, 7z, RAR, bzip2; a .docx is a ZIP) is not read; "
-               "extract its text first";
+        return "an archive (ZIP, gzip, xz, 7z, RAR, bzip2; a ZIP without word/document.xml "
+               "is not a Word document) is not read; extract its text first";
     if (!strcmp(not_text, "image"))
         return "an image is not read; extract its text first (for example with an OCR tool)";
     return "not a text file";
+}
+
+/* Passes @len bytes of UTF-8 on to @fn in pieces of at most SOURCE_PIECE bytes, each ending on
+ * a code-point boundary, as plain files are. */
+static void pass_text(const char *s, size_t len, source_piece_fn *fn, void *arg)
+{
+    while (len) {
+        size_t k = len;
+        if (k > SOURCE_PIECE) {
+            k = SOURCE_PIECE;
+            while (k && ((unsigned char)s[k] & 0xC0) == 0x80)
+                k--;
+        }
+        fn(s, k, arg);
+        s += k;
+        len -= k;
+    }
+}
+
+/*
+ * The text of the web page in @page: decoded here, as any file, in --encoding, else the charset
+ * it declares when iconv knows it, else the detected encoding (invalid sequences replaced and
+ * counted in @info), then parsed as UTF-8 into b->out.
+ */
+static int read_html(const char *path, struct sbuf *page, const char *force_encoding,
+                     struct source_buf *b, struct source_info *info, struct tifa_err *e)
+{
+    const unsigned char *p = (const unsigned char *)page->buf;
+    struct enc_guess g;
+    struct decoder d;
+    struct tifa_err unknown;
+    char declared[48];
+    encoding_detect(p, page->len < SOURCE_SAMPLE ? page->len : SOURCE_SAMPLE,
+                    page->len <= SOURCE_SAMPLE, &g);
+    const char *name = force_encoding ? force_encoding : g.name;
+    tifa_err_init(&unknown);
+    if (!force_encoding && markup_html_charset(p, page->len, declared) &&
+        !decoder_init(&d, declared, 0, &unknown)) {
+        decoder_release(&d);
+        name = declared;
+    }
+    /* a BOM is left out when it agrees with the encoding, as for plain files */
+    size_t bom = !strcasecmp(name, g.name) ? g.bom_len : 0;
+    if (decoder_init(&d, name, bom, e))
+        return TIFA_EUSAGE;
+    struct sbuf utf8;
+    sbuf_init(&utf8);
+    decoder_feed(&d, p + bom, page->len - bom, 1, &utf8);
+    snprintf(info->encoding, sizeof(info->encoding), "%s", name);
+    info->bom_len = (unsigned)bom;
+    info->invalid = d.invalid;
+    info->first_invalid_off = d.first_invalid_off;
+    decoder_release(&d);
+    int rc = markup_html_text(path, utf8.buf ? utf8.buf : "", utf8.len, &b->out, e);
+    sbuf_release(&utf8);
+    return rc;
+}
+
+/*
+ * Reads the rest of a DOCX or HTML file whose first @n bytes are in b->in (@eof: all of it),
+ * extracts its text (markup.h) and passes it on. Returns 0, MARKUP_NOT_DOCX (a ZIP that is not
+ * a Word document: nothing passed on) or an error code.
+ */
+static int read_markup(int fd, const char *path, int docx, const char *force_encoding, size_t n,
+                       int eof, struct source_buf *b, source_piece_fn *fn, void *arg,
+                       struct source_info *info, struct tifa_err *e)
+{
+    char ebuf[128];
+    struct sbuf whole;
+    int rc = 0;
+    sbuf_init(&whole);
+    sbuf_add(&whole, b->in, n);
+    while (!eof) {
+        if (whole.len > MARKUP_MAX_BYTES) {
+            rc = tifa_err_set(e, TIFA_ELIMIT, path, 0, -1, "%s larger than %zu MiB; not read",
+                              docx ? "ZIP file" : "web page", MARKUP_MAX_BYTES >> 20);
+            goto out;
+        }
+        sbuf_grow(&whole, SOURCE_PIECE);
+        ssize_t got = read_full(fd, (unsigned char *)whole.buf + whole.len, SOURCE_PIECE, -1);
+        if (got < 0) {
+            rc = tifa_err_set(e, TIFA_EIO, path, 0, (long long)whole.len,
+                              "read error at byte %zu: %s", whole.len,
+                              tifa_strerror(errno, ebuf, sizeof(ebuf)));
+            goto out;
+        }
+        whole.len += (size_t)got;
+        eof = (size_t)got < SOURCE_PIECE;
+    }
+    sbuf_reset(&b->out);
+    if (docx) {
+        rc = markup_docx_text(path, (const unsigned char *)whole.buf, whole.len, &b->out, e);
+        snprintf(info->encoding, sizeof(info->encoding), "UTF-8");
+    } else {
+        rc = read_html(path, &whole, force_encoding, b, info, e);
+    }
+    if (rc)
+        goto out;
+    info->format = docx ? "docx" : "html";
+    info->bytes = whole.len;
+    b->bytes_read += whole.len;
+    pass_text(b->out.buf, b->out.len, fn, arg);
+out:
+    sbuf_release(&whole);
+    return rc;
 }
 
 int source_read_or_split(const char *path, const char *force_encoding, size_t sniff_len, int raw,
@@ -326,6 +432,7 @@ int source_read_or_split(const char *path, const char *force_encoding, size_t sn
 
     memset(info, 0, sizeof(*info));
     info->first_invalid_off = -1;
+    info->format = "text";
     if (fd < 0)
         return tifa_err_set(e, TIFA_EIO, path, 0, -1, "cannot open: %s",
                             tifa_strerror(errno, ebuf, sizeof(ebuf)));
@@ -352,13 +459,26 @@ int source_read_or_split(const char *path, const char *force_encoding, size_t sn
     int wide = starts_with_wide_bom(b->in, (size_t)n);
     if (!raw && !wide && (info->not_text = recognise_not_text(b->in, (size_t)n)) != NULL) {
         rc = SOURCE_NOT_TEXT;
+        if (n >= 4 && !memcmp(b->in, "PK\x03\x04", 4)) {
+            rc = read_markup(fd, path, 1, NULL, (size_t)n, eof, b, fn, arg, info, e);
+            if (rc == MARKUP_NOT_DOCX)
+                rc = SOURCE_NOT_TEXT;
+            else
+                info->not_text = NULL;
+        }
         goto out;
     }
-    if (sniff_len && !wide && memchr(b->in, '\0', (size_t)n < sniff_len ? (size_t)n : sniff_len)) {
-        rc = SOURCE_BINARY;
+    if (!raw && markup_is_html(path, b->in, (size_t)n)) {
+        rc = read_markup(fd, path, 0, force_encoding, (size_t)n, eof, b, fn, arg, info, e);
         goto out;
     }
     encoding_detect(b->in, (size_t)n, eof, &g);
+    /* UTF-16 without a BOM is recognised by detection, so the NUL test follows it */
+    if (sniff_len && !encoding_is_wide(g.name) &&
+        memchr(b->in, '\0', (size_t)n < sniff_len ? (size_t)n : sniff_len)) {
+        rc = SOURCE_BINARY;
+        goto out;
+    }
     if (force_encoding) {
         /* a forced encoding still skips a BOM that agrees with it */
         size_t bom = !strcasecmp(force_encoding, g.name) ? g.bom_len : 0;

@@ -13,6 +13,7 @@
 #include "tifa/trend.h"
 
 #include <pcre2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,9 +24,77 @@ static int is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-int trend_year(const char *s, size_t len, char out[5])
+static int leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && leap(y) ? 29 : days[m - 1];
+}
+
+/* 1 or 2 ASCII digits at s[*i..len) as a number in [lo, hi]; advances *i. */
+static int small_number(const char *s, size_t len, size_t *i, int lo, int hi, int *out)
+{
+    size_t j = *i;
+    int v = 0;
+    while (j < len && j - *i < 3 && is_digit(s[j]))
+        v = v * 10 + (s[j++] - '0');
+    if (j == *i || j - *i > 2 || v < lo || v > hi)
+        return 0;
+    *i = j;
+    *out = v;
+    return 1;
+}
+
+static int starts(const char *s, size_t len, size_t i, const char *lit)
+{
+    size_t n = strlen(lit);
+    return i + n <= len && !memcmp(s + i, lit, n);
+}
+
+/* Month and day after a 4-digit year ending at @i: -MM-DD (any one of - _ . / twice) or
+ * M月D日 after 年; fills what it finds and returns the precision (1 year .. 3 day). */
+static int month_day_after(const char *s, size_t len, size_t i, struct trend_date *d)
+{
+    int m, dd;
+    if (starts(s, len, i, "年")) {
+        i += strlen("年");
+        if (!small_number(s, len, &i, 1, 12, &m) || !starts(s, len, i, "月"))
+            return 1;
+        d->month = m;
+        i += strlen("月");
+        if (small_number(s, len, &i, 1, days_in_month(d->year, m), &dd) &&
+            (starts(s, len, i, "日") || starts(s, len, i, "号"))) {
+            d->day = dd;
+            return 3;
+        }
+        return 2;
+    }
+    if (i < len && strchr("-_./", s[i]) && s[i]) {
+        char sep = s[i++];
+        if (!small_number(s, len, &i, 1, 12, &m) || (i < len && is_digit(s[i])))
+            return 1;
+        d->month = m;
+        if (i < len && s[i] == sep) {
+            i++;
+            if (small_number(s, len, &i, 1, days_in_month(d->year, m), &dd) &&
+                !(i < len && is_digit(s[i]))) {
+                d->day = dd;
+                return 3;
+            }
+        }
+        return 2;
+    }
+    return 1;
+}
+
+int trend_date(const char *s, size_t len, struct trend_date *d)
 {
     size_t i = 0;
+    memset(d, 0, sizeof(*d));
     while (i < len) {
         if (!is_digit(s[i])) {
             i++;
@@ -38,15 +107,20 @@ int trend_year(const char *s, size_t len, char out[5])
         if (run == 4 || run == 6 || run == 8) {
             int y = (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 +
                     (s[i + 3] - '0');
-            int ok = y >= 1949 && y <= 2099;
-            if (ok && run > 4) {
-                int m = (s[i + 4] - '0') * 10 + (s[i + 5] - '0');
-                ok = m >= 1 && m <= 12;
-            }
-            if (ok) {
-                memcpy(out, s + i, 4);
-                out[4] = '\0';
-                return 1;
+            int m = run > 4 ? (s[i + 4] - '0') * 10 + (s[i + 5] - '0') : 0;
+            if (y >= 1949 && y <= 2099 && (run == 4 || (m >= 1 && m <= 12))) {
+                d->year = y;
+                if (run == 4)
+                    return month_day_after(s, len, j, d);
+                d->month = m;
+                if (run == 8) {
+                    int dd = (s[i + 6] - '0') * 10 + (s[i + 7] - '0');
+                    if (dd >= 1 && dd <= days_in_month(y, m)) {
+                        d->day = dd;
+                        return 3;
+                    }
+                }
+                return 2;
             }
         }
         i = j;
@@ -54,11 +128,123 @@ int trend_year(const char *s, size_t len, char out[5])
     return 0;
 }
 
+int trend_year(const char *s, size_t len, char out[5])
+{
+    struct trend_date d;
+    if (!trend_date(s, len, &d))
+        return 0;
+    snprintf(out, 5, "%04d", d.year);
+    return 1;
+}
+
+int trend_unit_parse(const char *s, enum trend_unit *u)
+{
+    static const char *const names[] = {"year", "quarter", "month", "week", "day"};
+    for (int i = 0; i < 5; i++)
+        if (!strcmp(s, names[i])) {
+            *u = (enum trend_unit)i;
+            return 0;
+        }
+    return -1;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+static long days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* ISO weekday, 1 = Monday .. 7 = Sunday (1970-01-01 was a Thursday). */
+static int iso_weekday(long days)
+{
+    long w = (days + 3) % 7;
+    return (int)(w < 0 ? w + 7 : w) + 1;
+}
+
+static int iso_weeks_in_year(int y)
+{
+    int jan1 = iso_weekday(days_from_civil(y, 1, 1));
+    return jan1 == 4 || (jan1 == 3 && leap(y)) ? 53 : 52;
+}
+
+/* A number of exactly @n digits at @s (NUL-terminated), or -1. */
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!is_digit(s[i]))
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+int trend_period_start(const char *key, long *days)
+{
+    size_t n = strlen(key);
+    int y = n >= 4 ? digits(key, 4) : -1, m = 1, d = 1;
+    if (y < 0)
+        return 0;
+    if (n == 4) {
+    } else if (n == 7 && key[4] == '-' && key[5] == 'Q' && key[6] >= '1' && key[6] <= '4') {
+        m = 3 * (key[6] - '0') - 2;
+    } else if (n == 7 && key[4] == '-' && (m = digits(key + 5, 2)) >= 1 && m <= 12) {
+    } else if (n == 8 && !strncmp(key + 4, "-W", 2)) {
+        int w = digits(key + 6, 2);
+        if (w < 1 || w > iso_weeks_in_year(y))
+            return 0;
+        long jan4 = days_from_civil(y, 1, 4); /* in week 1 */
+        *days = jan4 - (iso_weekday(jan4) - 1) + 7L * (w - 1);
+        return 1;
+    } else if (n == 10 && key[4] == '-' && key[7] == '-' && (m = digits(key + 5, 2)) >= 1 &&
+               m <= 12 && (d = digits(key + 8, 2)) >= 1 && d <= days_in_month(y, m)) {
+    } else {
+        return 0;
+    }
+    *days = days_from_civil(y, m, d);
+    return 1;
+}
+
+int trend_date_key(const struct trend_date *d, int precision, enum trend_unit u, struct sbuf *key)
+{
+    static const int needs[] = {1, 2, 2, 3, 3};
+    if (precision < needs[u])
+        return 0;
+    sbuf_reset(key);
+    switch (u) {
+    case TREND_YEAR: sbuf_addf(key, "%04d", d->year); break;
+    case TREND_QUARTER: sbuf_addf(key, "%04d-Q%d", d->year, (d->month + 2) / 3); break;
+    case TREND_MONTH: sbuf_addf(key, "%04d-%02d", d->year, d->month); break;
+    case TREND_DAY: sbuf_addf(key, "%04d-%02d-%02d", d->year, d->month, d->day); break;
+    case TREND_WEEK: {
+        long days = days_from_civil(d->year, d->month, d->day);
+        int ordinal = (int)(days - days_from_civil(d->year, 1, 1)) + 1;
+        int week = (ordinal - iso_weekday(days) + 10) / 7, wy = d->year;
+        if (week < 1) {
+            wy--;
+            week = iso_weeks_in_year(wy);
+        } else if (week > iso_weeks_in_year(wy)) {
+            wy++;
+            week = 1;
+        }
+        sbuf_addf(key, "%04d-W%02d", wy, week);
+        break;
+    }
+    }
+    return 1;
+}
+
 int trend_keyer_init(struct trend_keyer *k, const char *regex, struct tifa_err *e)
 {
     int errcode;
     PCRE2_SIZE erroff;
     k->re = k->md = NULL;
+    k->unit = TREND_YEAR;
     if (!regex)
         return 0;
     pcre2_code *re = pcre2_compile((PCRE2_SPTR)regex, PCRE2_ZERO_TERMINATED,
@@ -114,13 +300,13 @@ int trend_key(const struct trend_keyer *k, const char *path, const char *head, s
     if (k->re)
         return regex_key(k, path, strlen(path), key) || (hl && regex_key(k, head, hl, key));
     const char *base = strrchr(path, '/');
-    char year[5];
+    struct trend_date d;
+    int prec;
     base = base ? base + 1 : path;
-    if (trend_year(base, strlen(base), year) || (hl && trend_year(head, hl, year))) {
-        sbuf_addstr(key, year);
+    /* the name first, then the first lines: the first that dates the document finely enough */
+    if ((prec = trend_date(base, strlen(base), &d)) && trend_date_key(&d, prec, k->unit, key))
         return 1;
-    }
-    return 0;
+    return hl && (prec = trend_date(head, hl, &d)) && trend_date_key(&d, prec, k->unit, key);
 }
 
 void trend_init(struct trend *t, size_t nlabels)

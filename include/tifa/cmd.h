@@ -56,6 +56,7 @@ struct common_opts {
     int nul_sep;
     int quiet;                   /* -q: no progress line, no warnings (errors are still printed) */
     int raw;                     /* --raw: files that are not text are read as text bytes */
+    int bom;                     /* --bom: CSV output starts with a UTF-8 byte-order mark */
     struct resolve_opts reading; /* count's --expansions, --partial (resolve.h) */
 };
 
@@ -195,6 +196,11 @@ void cmd_note_skips(const struct walk_result *w, int quiet);
  *  is not one of them. */
 int cmd_parse_format(const char *s, const struct report_formats *allowed, enum report_format *out);
 
+/** Writes the UTF-8 byte-order mark before CSV output when @bom (--bom): Excel on Windows reads
+ *  a CSV without one in the ANSI code page, and Chinese turns to mojibake. Call just before the
+ *  first byte of the report. */
+void cmd_begin_csv(int bom, enum report_format fmt);
+
 /** Parses a --sort value (count, term, docs); prints the error and returns -1 when unknown. */
 int cmd_parse_sort(const char *s, enum agg_sort *out);
 
@@ -225,8 +231,31 @@ int cmd_finish_output(int status);
  *  returns cmd_finish_output(EXIT_OK). TIFA_VERSION is defined in opt.c alone (-DTIFA_VERSION=
  *  overrides it). */
 int cmd_version(void);
+/** tifa's version ("0.1.0"), as cmd_version prints it and reports record it (settings.h). */
+const char *cmd_version_string(void);
+
+struct rule_set;
+struct json_t;
+/** The settings (settings.h) of a run set up by cmd_setup with @o: new reference. @patterns
+ *  (count's --pattern) may be NULL; @by_sense is count's --by-sense when it took effect. */
+struct json_t *cmd_run_settings(const struct cmd_setup *s, const struct common_opts *o,
+                                const struct rule_set *patterns, int by_sense);
+
+/**
+ * Before diff or merge reads a number: compares the settings (settings.h) of the @n reports or
+ * runs named @names, @settings[i] (NULL: a report written before tifa recorded them), each
+ * with the first that has settings. A report without settings gets a warning (it cannot be
+ * checked; unless @quiet). When settings differ, without @force: prints "tifa: 'A' and 'B'
+ * were counted differently: DIFFERENCES" and a hint, and returns EXIT_USAGE; with @force, the
+ * differences are only warned about. Returns 0 otherwise, with *@out set to the settings the
+ * output records (a copy of the first, its "forced" array listing what --force went past and
+ * which reports had none; NULL when no input has settings; the caller decrefs it).
+ */
+int cmd_check_settings(struct json_t *const *settings, const char *const *names, size_t n,
+                       int force, int quiet, struct json_t **out);
 
 int cmd_count(int argc, char **argv);
+int cmd_cooc(int argc, char **argv);
 int cmd_kwic(int argc, char **argv);
 int cmd_discover(int argc, char **argv);
 int cmd_lexicon(int argc, char **argv);

@@ -76,6 +76,7 @@ struct corpus_opts {
 struct corpus_doc {
     const char *path;
     char encoding[48];
+    const char *format; /* source_info.format: "text", "docx" or "html" (static) */
     uint64_t bytes, chars, han, invalid;
     unsigned bom_len; /* bytes of a byte-order mark before the decoded text (file offset of
                          decoded byte 0, for UTF-8 without invalid sequences) */

@@ -10,8 +10,10 @@
  * re-validates. Output pieces always end on a code-point boundary.
  *
  * Detection order (encoding_detect): a BOM decides (UTF-8, UTF-16LE/BE, UTF-32LE/BE; UTF-32LE
- * is tested before UTF-16LE because FF FE 00 00 starts both); else a sample that is valid UTF-8
- * (allowing a sequence cut off at the end of an incomplete sample) is UTF-8; else the most
+ * is tested before UTF-16LE because FF FE 00 00 starts both); else a sample with NUL bytes that
+ * reads as plausible text in UTF-16LE or BE is that (ASCII in UTF-16 is valid UTF-8); else a
+ * sample that is valid UTF-8 (allowing a sequence cut off at the end of an incomplete sample)
+ * is UTF-8; else UTF-16 without NUL bytes (Han only) when it reads as plausible text; else the most
  * plausible of UTF-8-with-errors, GB18030 and BIG5, by a score of the decoded sample (share of
  * common Chinese characters, penalised by invalid sequences), so that a UTF-8 file with a few
  * corrupt bytes stays UTF-8.
@@ -39,6 +41,9 @@ struct enc_guess {
  * file). Never fails: an empty sample is UTF-8.
  */
 void encoding_detect(const unsigned char *sample, size_t len, int complete, struct enc_guess *g);
+
+/** 1 when @name is UTF-16 or UTF-32 (text whose NUL bytes do not make it binary). */
+int encoding_is_wide(const char *name);
 
 struct decoder {
     char name[48];

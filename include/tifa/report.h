@@ -59,10 +59,12 @@ struct report {
     enum agg_sort sort;
     uint64_t min_count;
     size_t top;
-    size_t ndocs;     /* documents reported so far */
-    int senses;       /* the run read senses (a resolver): json has "senses" */
-    int expansions;   /* --expansions: json "expansions", a table column, tsv/csv rows */
-    unsigned partial; /* --partial K: json "partial" */
+    size_t ndocs;            /* documents reported so far */
+    int senses;              /* the run read senses (a resolver): json has "senses" */
+    int expansions;          /* --expansions: json "expansions", a table column, tsv/csv rows */
+    unsigned partial;        /* --partial K: json "partial" */
+    struct json_t *settings; /* json: what shaped the counts (settings.h), written after
+                                "lexicon" when not NULL (borrowed) */
     struct json_t *totals_read_json; /* merge: the summed reading keys of the reports' totals
                                         (borrowed), written as they are */
     struct sbuf scratch;
@@ -80,9 +82,14 @@ void report_document(struct report *r, const struct agg_doc *doc);
 void report_end(struct report *r, const struct agg_total *tot, const struct note_list *skipped,
                 const struct note_list *errors);
 
+/** Keeps a copy of @doc's path, sizes and counts in @r->docs (formats that print documents at
+ *  the end: the per-document table, the matrix); report_release_docs frees them. */
+void report_keep_doc(struct report *r, const struct agg_doc *doc);
+void report_release_docs(struct report *r);
+
 /* The formats (one file each), gathered in report_count.c. */
 extern const struct report_ops report_table_ops, report_json_ops, report_jsonl_ops, report_tsv_ops,
-    report_csv_ops;
+    report_csv_ops, report_matrix_ops, report_matrix_csv_ops;
 
 /** Appends @s with each invalid UTF-8 sequence replaced by U+FFFD (for JSON strings). */
 void report_utf8_sanitize(struct sbuf *out, const char *s);
@@ -92,6 +99,8 @@ void report_tsv_escape(struct sbuf *out, const char *s);
 void report_csv_field(struct sbuf *out, const char *s);
 /** Appends @s as a CSV field when @csv, else escaped for TSV. */
 void report_sv_field(struct sbuf *out, int csv, const char *s);
+/** Writes the header line of a TSV or CSV (@csv) table: @keys joined, then the line end. */
+void report_sv_header(FILE *out, const char *const *keys, size_t n, int csv);
 
 /*
  * Rounding as the table, TSV, CSV and SVG print numbers (so that they do not wobble with the

@@ -31,6 +31,6 @@ extern const struct report_formats report_diff_formats;
 
 /** Writes the rows in @fmt (one of report_diff_formats) to @out; @color: table colours. */
 void report_diff(FILE *out, enum report_format fmt, const struct diff *d,
-                 const struct diff_row *rows, size_t nrows, double alpha, int color);
+                 const struct diff_row *rows, size_t nrows, const struct diff_test *t, int color);
 
 #endif

@@ -18,7 +18,18 @@
 
 /* A format's identity, for the few commands that behave differently by format (trend --top
  * defaults to 10 for svg; diff colours only its table). */
-enum report_format { FMT_TABLE = 0, FMT_JSON, FMT_JSONL, FMT_TSV, FMT_CSV, FMT_SVG, FMT_LEXICON };
+enum report_format {
+    FMT_TABLE = 0,
+    FMT_JSON,
+    FMT_JSONL,
+    FMT_TSV,
+    FMT_CSV,
+    FMT_SVG,
+    FMT_LEXICON,
+    FMT_MATRIX,     /* count, merge: a document x term table, TSV */
+    FMT_MATRIX_CSV, /* the same as CSV */
+    FMT_DOT         /* Graphviz (cooc) */
+};
 
 /* What every format of every family has: its name as --format spells it, and its identity. */
 struct report_format_def {

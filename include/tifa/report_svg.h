@@ -27,7 +27,9 @@ struct report_svg_chart {
     size_t nx;
     const struct report_svg_series *series;
     size_t nseries;
-    double y_cap; /* the y axis ends at most here (shares: 1); 0 = no cap */
+    double y_cap;        /* the y axis ends at most here (shares: 1); 0 = no cap */
+    const double *x_pos; /* one per x label, ascending: the x axis is proportional to them
+                            (time: gaps show as gaps); NULL = evenly spaced */
 };
 
 /** Writes the chart to @out; every string is borrowed and XML-escaped as written. */

@@ -9,11 +9,11 @@
  * Accepted: a JSON object with "tifa": 1 and "command": "count" or "merge"; "documents" (array
  * of {"path", "encoding", "bytes", "chars", "han", "invalid", "counts": {TERM: N}}) and
  * "totals" ({"documents", "bytes", "chars", "han", "invalid", "counts", "doc_freq"}) are
- * required; "lexicon" ({"terms", "entries", "sources"}), "terms" (only each term's "category" is
- * read), "skipped" and "errors" are optional. Unknown keys are ignored (additions within version
- * 1 stay readable). Duplicate object keys are malformed. Every number must be a non-negative
- * integer. The totals are taken as written (they are authoritative: a report whose documents
- * were filtered out with jq still has its totals).
+ * required; "lexicon" ({"terms", "entries", "sources"}), "settings" (an object, kept as it is),
+ * "terms" (only each term's "category" is read), "skipped" and "errors" are optional. Unknown keys
+ * are ignored (additions within version 1 stay readable). Duplicate object keys are malformed.
+ * Every number must be a non-negative integer. The totals are taken as written (they are
+ * authoritative: a report whose documents were filtered out with jq still has its totals).
  *
  * Errors (TIFA_EDATA, path = the file): malformed JSON with jansson's line and column in
  * e->line / e->col and the byte position in e->byte_off ("invalid JSON: ..."); another version
@@ -59,6 +59,7 @@ struct savedreport_count {
 struct savedreport_doc {
     char *path;
     char encoding[48];
+    char format[8]; /* "format", "" when the report has none (made before it existed) */
     uint64_t bytes, chars, han, invalid;
     struct savedreport_count *counts; /* in the report's order; counts of 0 are dropped */
     size_t ncounts;
@@ -84,6 +85,8 @@ struct savedreport {
     size_t ndocs;
     uint64_t documents, bytes, chars, han, invalid; /* totals */
     struct json_t *reading;                         /* the totals' reading keys, as for a doc */
+    struct json_t *settings;     /* "settings" (settings.h) as written, NULL when the report has
+                                    none (written before tifa recorded them) */
     unsigned char *abbreviation; /* per term id: "kind": "abbreviation" in "terms" */
     struct note_list skipped;    /* text = the reason */
     struct note_list errors;     /* text = the message */

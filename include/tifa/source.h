@@ -36,6 +36,7 @@ struct source_info {
     long long first_invalid_off; /* input byte offset of the first one, -1 when none */
     const char *not_text;        /* SOURCE_NOT_TEXT: what the file is ("pdf", "doc", "archive",
                                     "image"; static), else NULL */
+    const char *format;          /* what it was read as: "text", "docx" or "html" (static) */
 };
 
 /** Per-thread reusable buffers (document lifetime contents, thread lifetime memory). */
@@ -118,7 +119,11 @@ const char *source_not_text_advice(const char *not_text);
  * Unless @raw, a file whose first bytes are the signature of a PDF, a legacy Office file
  * (OLE2), an archive (ZIP, which a .docx is, gzip, bzip2, xz, 7z, RAR) or an image (PNG, JPEG,
  * GIF, TIFF, WebP) is not read: SOURCE_NOT_TEXT, with info->not_text. A UTF-16 or UTF-32
- * byte-order mark decides before both rules. Otherwise behaves as source_read() (0 or an
+ * byte-order mark decides before both rules. Also unless @raw, a ZIP holding word/document.xml
+ * (a Word .docx) and a web page (markup_is_html: .html/.htm, or "<!DOCTYPE html"/"<html" first)
+ * are read whole (markup.h) and their text passed on (never split; info->format "docx" or
+ * "html"; a .docx's encoding is "UTF-8", the XML's): a damaged one gives TIFA_EDATA, one
+ * larger than MARKUP_MAX_BYTES TIFA_ELIMIT. Otherwise behaves as source_read() (0 or an
  * error code).
  */
 int source_read_or_split(const char *path, const char *force_encoding, size_t sniff_len, int raw,

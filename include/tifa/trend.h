@@ -7,7 +7,9 @@
  *
  * Key rules (trend_key):
  *  - default: the first year in the file's base name, else in the document's first lines (at
- *    most TREND_HEAD_LINES lines of the first TREND_HEAD_LEN bytes). A year is 1949..2099 written
+ *    most TREND_HEAD_LINES lines of the first TREND_HEAD_LEN bytes); with a period shorter than
+ *    a year (trend_keyer.unit), the first date (trend_date) precise enough for it, in the name,
+ *    else in the first lines. A year is 1949..2099 written
  *    as a run of exactly 4 ASCII digits, or as the first 4 digits of a 6- or 8-digit run whose
  *    next two digits are a month 01..12 (202103, 20210315); so "2019-speech.txt",
  *    "2021_report.txt" and "20210315.txt" give 2019, 2021 and 2021, while "1921_cpc01.txt" and
@@ -33,10 +35,46 @@
 #define TREND_HEAD_LEN 2048
 #define TREND_HEAD_LINES 5
 
+/* The length of a period without --key-regex (trend --period). */
+enum trend_unit { TREND_YEAR = 0, TREND_QUARTER, TREND_MONTH, TREND_WEEK, TREND_DAY };
+
 struct trend_keyer {
-    void *re; /* pcre2_code *, NULL for the default year rule */
-    void *md; /* pcre2_match_data * */
+    void *re;             /* pcre2_code *, NULL for the default date rule */
+    void *md;             /* pcre2_match_data * */
+    enum trend_unit unit; /* the date rule's period: TREND_YEAR unless set after init */
 };
+
+/** Parses "year", "quarter", "month", "week" or "day"; returns -1 when it is none of them. */
+int trend_unit_parse(const char *s, enum trend_unit *u);
+
+/* A date found in a name or a text; month and day 0 when not known. */
+struct trend_date {
+    int year, month, day;
+};
+
+/**
+ * The first date of @s[0..len): returns its precision, 0 (none), 1 (year), 2 (month) or 3 (day),
+ * and fills @d. A year is the year rule's (above); then a month and day as YYYYMMDD or YYYYMM
+ * (the runs the year rule reads), YYYY-MM-DD with any one of - _ . / as separator (months and
+ * days of 1 or 2 digits), or YYYY年M月D日 (or 号); an impossible day leaves the month.
+ * Examples: "20210315.txt" 2021-03-15; "2021-3-5 讲话" 2021-03-05; "2021年3月" 2021-03;
+ * "2021_report" 2021; "20210231" 2021-02.
+ */
+int trend_date(const char *s, size_t len, struct trend_date *d);
+
+/**
+ * The key of the period of @u holding date @d of @precision: "2021", "2021-Q1", "2021-03",
+ * "2021-W09" (ISO 8601 week and week-year: 2021-01-03 is in 2020-W53) or "2021-03-15".
+ * Returns 0 (and leaves @key alone) when @precision is too coarse for @u.
+ */
+int trend_date_key(const struct trend_date *d, int precision, enum trend_unit u, struct sbuf *key);
+
+/**
+ * Where period @key starts on a time line, in days since 1970-01-01: the first day of the year,
+ * quarter, month, ISO week or day that trend_date_key writes ("1964", "2021-Q2", "2021-03",
+ * "2021-W11", "2021-03-15"). Returns 0 for any other key (--key-regex keys).
+ */
+int trend_period_start(const char *key, long *days);
 
 /**
  * Prepares the key rule: @regex NULL for years, else a pcre2 pattern. Returns 0, or TIFA_EUSAGE

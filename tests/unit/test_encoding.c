@@ -159,6 +159,46 @@ static void test_detect_bom(void **state)
     assert_detect((const unsigned char *)"\xEF\xBB\xBF", 3, 1, "UTF-8", 3);
 }
 
+/*
+ * UTF-16 without a byte-order mark: the BOM fixtures without their BOM, whole and cut short;
+ * Han-only text (no NUL byte at all) in both byte orders; and NUL-bearing bytes that are not
+ * text (an ELF header, a NUL-padded record) are not taken for UTF-16.
+ */
+static void test_detect_utf16_without_bom(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *file, *name;
+    } cases[] = {{"utf16le-bom.txt", "UTF-16LE"}, {"utf16be-bom.txt", "UTF-16BE"}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        size_t len;
+        unsigned char *buf = fixture(cases[i].file, &len);
+        assert_true(len > 66);
+        assert_detect(buf + 2, len - 2, 1, cases[i].name, 0);
+        assert_detect(buf + 2, 64, 0, cases[i].name, 0);
+        assert_detect(buf + 2, 65, 0, cases[i].name, 0); /* cut inside a code unit */
+        free(buf);
+    }
+    /* 两个维护四个意识 */
+    static const char le[] = "\x24\x4E\x2A\x4E\xF4\x7E\xA4\x62\xDB\x56\x2A\x4E\x0F\x61\xC6\x8B";
+    static const char be[] = "\x4E\x24\x4E\x2A\x7E\xF4\x62\xA4\x56\xDB\x4E\x2A\x61\x0F\x8B\xC6";
+    assert_detect((const unsigned char *)le, sizeof(le) - 1, 1, "UTF-16LE", 0);
+    assert_detect((const unsigned char *)be, sizeof(be) - 1, 1, "UTF-16BE", 0);
+
+    static const char elf[] = "\x7F"
+                              "ELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00\x3E"
+                              "\x00\x01\x00\x00\x00\x30\x6D\x00\x00\x00\x00\x00\x00\x40\x00\x00"
+                              "\x00\x00\x00\x00\x00\xF8\x3B\x02\x00\x00\x00\x00\x00";
+    static const char rec[] = "\x01\x00\xFF\x00\x01\x00\x80\x00\x81\x00\x01\x00\x82\x00";
+    struct enc_guess g;
+    encoding_detect((const unsigned char *)elf, sizeof(elf) - 1, 1, &g);
+    assert_false(encoding_is_wide(g.name));
+    encoding_detect((const unsigned char *)rec, sizeof(rec) - 1, 1, &g);
+    assert_false(encoding_is_wide(g.name));
+    assert_true(encoding_is_wide("UTF-16LE") && encoding_is_wide("utf-32be"));
+    assert_false(encoding_is_wide("UTF-8") || encoding_is_wide("GB18030"));
+}
+
 static void test_detect_utf8(void **state)
 {
     (void)state;
@@ -785,6 +825,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_detect_bom),
+        cmocka_unit_test(test_detect_utf16_without_bom),
         cmocka_unit_test(test_detect_utf8),
         cmocka_unit_test(test_detect_utf8_corrupt),
         cmocka_unit_test(test_detect_gb18030),

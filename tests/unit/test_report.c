@@ -144,7 +144,7 @@ static void test_format_tables(void **state)
     (void)state;
     struct sbuf sb = SBUF_INIT;
     report_format_list(&report_count_formats, &sb);
-    assert_string_equal(sb.buf, "table, json, jsonl, tsv, csv");
+    assert_string_equal(sb.buf, "table, json, jsonl, tsv, csv, matrix, matrix-csv");
     sbuf_reset(&sb);
     report_format_list(&report_diff_formats, &sb);
     assert_string_equal(sb.buf, "table, json, tsv, csv");

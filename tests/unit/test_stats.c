@@ -459,6 +459,81 @@ static void test_sign_agreement_sweep(void **state)
 
 /* diff_rows_cut against its definition: the rows of diff_rows with max(a, b) >= min_count, in
  * their order, then the first top of them, for every min_count and top around the data. */
+/*
+ * --correct and --min-freq against values computed by hand (Python: G² as in the README, p =
+ * erfc(sqrt(G²/2)), then the corrections by their definitions), both sides 10,000 Han:
+ *   term (a, b)  G²             p                 Bonferroni (m=5)   Holm (m=5)
+ *   甲 (0, 12)   16.6427366565  4.51227629343e-05  0.000225613814671  0.000225613814671 (5p)
+ *   乙 (2, 10)   5.82526524188  0.0157975861993    0.0789879309966    0.0631903447973 (4p)
+ *   戊 (20, 9)   4.28477045302  0.038455274877     0.192276374385     0.115365824631 (3p)
+ *   丙 (5, 9)    1.15973790324  0.28151990362      1                  0.563039807240 (2p)
+ *   丁 (7, 7)    0              1                  1                  1
+ * Uncorrected, G² >= 3.84 makes 甲, 乙 and 戊 significant; either correction only 甲. With
+ * --min-freq 8, 丁 (7, 7) is not tested: m = 4, Holm for 乙 is 3p.
+ */
+static void test_diff_corrections(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *term;
+        uint64_t a, b;
+        double p, bonferroni, holm;
+    } in[] = {
+        {"甲", 0, 12, 4.51227629343e-05, 0.000225613814671, 0.000225613814671},
+        {"乙", 2, 10, 0.0157975861993, 0.0789879309966, 0.0631903447973},
+        {"戊", 20, 9, 0.038455274877, 0.192276374385, 0.115365824631},
+        {"丙", 5, 9, 0.28151990362, 1, 0.563039807240},
+        {"丁", 7, 7, 1, 1, 1},
+    };
+    struct diff d;
+    diff_init(&d);
+    d.side[0].han = d.side[1].han = 10000;
+    for (size_t i = 0; i < 5; i++) {
+        diff_add(&d, 0, in[i].term, in[i].a);
+        diff_add(&d, 1, in[i].term, in[i].b);
+    }
+    for (int c = DIFF_CORRECT_NONE; c <= DIFF_CORRECT_HOLM; c++) {
+        struct diff_test t = {0.05, 1, 0, (enum diff_correction)c, 0};
+        struct diff_row *rows;
+        size_t n, nsig = 0;
+        diff_rows(&d, &t, &rows, &n);
+        assert_int_equal(n, 5);
+        assert_int_equal(t.tested, 5);
+        for (size_t i = 0; i < n; i++) {
+            size_t k = 0;
+            while (strcmp(in[k].term, rows[i].term))
+                k++;
+            double want = c == DIFF_CORRECT_NONE         ? in[k].p
+                          : c == DIFF_CORRECT_BONFERRONI ? in[k].bonferroni
+                                                         : in[k].holm;
+            assert_true(fabs(rows[i].p - in[k].p) <= 1e-9 * in[k].p + 1e-15);
+            assert_true(fabs(rows[i].p_adjusted - want) <= 1e-9 * want);
+            nsig += rows[i].significant != 0;
+            if (rows[i].significant)
+                assert_true(c == DIFF_CORRECT_NONE || !strcmp(rows[i].term, "甲"));
+        }
+        assert_int_equal(nsig, c == DIFF_CORRECT_NONE ? 3 : 1);
+        free(rows);
+    }
+    struct diff_test t = {0.05, 1, 8, DIFF_CORRECT_HOLM, 0};
+    struct diff_row *rows;
+    size_t n;
+    diff_rows(&d, &t, &rows, &n);
+    assert_int_equal(n, 4);
+    assert_int_equal(t.tested, 4);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_not_equal(rows[i].term, "丁");
+        if (!strcmp(rows[i].term, "乙"))
+            assert_true(fabs(rows[i].p_adjusted - 3 * 0.0157975861993) <= 1e-9);
+    }
+    free(rows);
+    diff_correction_parse("holm", &t.correction);
+    assert_int_equal(t.correction, DIFF_CORRECT_HOLM);
+    assert_int_equal(diff_correction_parse("Holm", &t.correction), -1);
+    assert_string_equal(diff_correction_name(DIFF_CORRECT_BONFERRONI), "bonferroni");
+    diff_release(&d);
+}
+
 static void test_diff_rows_cut(void **state)
 {
     static const struct {
@@ -477,7 +552,8 @@ static void test_diff_rows_cut(void **state)
         diff_add(&d, 0, in[i].term, in[i].a);
         diff_add(&d, 1, in[i].term, in[i].b);
     }
-    diff_rows(&d, 0.05, 1, &all, &nall);
+    struct diff_test test = {0.05, 1, 0, DIFF_CORRECT_NONE, 0};
+    diff_rows(&d, &test, &all, &nall);
     assert_int_equal(nall, 10);
     cut = malloc(nall * sizeof(*cut));
     assert_non_null(cut);
@@ -526,6 +602,7 @@ int main(void)
         cmocka_unit_test(test_direction),
         cmocka_unit_test(test_sign_agreement_sweep),
         cmocka_unit_test(test_diff_rows_cut),
+        cmocka_unit_test(test_diff_corrections),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
