@@ -163,6 +163,11 @@ $(BUILD)/gencorpus: bench/gencorpus.c $(BUILD)/CFLAGS.stamp
 	@mkdir -p $(dir $@)
 	$(QLD)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
 
+# bench/script_share.c: the traditional share of each file's sample (SCRIPT_AUTO_THRESHOLD's
+# measurement, bench/NOTES.md)
+$(BUILD)/script_share: bench/script_share.c $(BUILD)/libtifa.a $(BUILD)/CFLAGS.stamp
+	$(QLD)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libtifa.a $(LDLIBS_ALL)
+
 # bench/hs_count.c: a Hyperscan comparator for make bench only, never a dependency of tifa or the
 # tests; it needs libhs (Debian package libhyperscan-dev), which bench/run.sh installs when it can
 # and then builds this target.

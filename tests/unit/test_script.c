@@ -84,6 +84,45 @@ static void test_trad_share(void **state)
     script_fold_close(f);
 }
 
+/* The share comes from the per-character cache: the same answer cold and warm, characters
+ * repeated in one sample counted each time, and a second sample with new characters learns
+ * them (兩 known from the first, 髮 new). */
+static void test_trad_share_cache(void **state)
+{
+    (void)state;
+    struct script_fold *f = open_t2s();
+    const char *a = "兩兩两两"; /* two traditional of four */
+    assert_true(script_trad_share(f, a, strlen(a), 4096) == 0.5);
+    assert_true(script_trad_share(f, a, strlen(a), 4096) == 0.5);
+    const char *b = "兩髮发x"; /* x is not Han */
+    double s = script_trad_share(f, b, strlen(b), 4096);
+    assert_true(s > 0.66 && s < 0.67);
+    /* characters outside the cached range (a supplementary ideograph) are left out */
+    const char *c = "𡻕";
+    assert_true(script_trad_share(f, c, strlen(c), 4096) == 0.0);
+    script_fold_close(f);
+}
+
+static void test_mode_names(void **state)
+{
+    (void)state;
+    assert_int_equal(script_mode_parse("auto"), SCRIPT_AUTO);
+    assert_int_equal(script_mode_parse("simplified"), SCRIPT_SIMPLIFIED);
+    assert_int_equal(script_mode_parse("traditional"), SCRIPT_TRADITIONAL);
+    assert_int_equal(script_mode_parse("keep"), SCRIPT_KEEP);
+    assert_int_equal(script_mode_parse("Traditional"), -1);
+    assert_int_equal(script_mode_parse(""), -1);
+    assert_string_equal(script_mode_name(SCRIPT_KEEP), "keep");
+    /* OpenCC's names without .json, as --opencc-config takes them */
+    struct script_fold *f = NULL;
+    struct tifa_err err;
+    tifa_err_init(&err);
+    assert_int_equal(script_fold_open(&f, "tw2s", &err), 0);
+    script_fold_close(f);
+    assert_int_equal(script_fold_open(&f, "hk2s.json", &err), 0);
+    script_fold_close(f);
+}
+
 static void test_bad_config(void **state)
 {
     (void)state;
@@ -101,6 +140,8 @@ int main(void)
         cmocka_unit_test(test_fold_map),
         cmocka_unit_test(test_fold_simplified_unchanged),
         cmocka_unit_test(test_trad_share),
+        cmocka_unit_test(test_trad_share_cache),
+        cmocka_unit_test(test_mode_names),
         cmocka_unit_test(test_bad_config),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
