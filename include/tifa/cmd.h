@@ -57,6 +57,8 @@ struct common_opts {
     int quiet;                   /* -q: no progress line, no warnings (errors are still printed) */
     int raw;                     /* --raw: files that are not text are read as text bytes */
     int bom;                     /* --bom: CSV output starts with a UTF-8 byte-order mark */
+    int script;                  /* --script (enum script_mode, script.h) */
+    const char *opencc_config;   /* --opencc-config NAME, NULL = t2s */
     struct resolve_opts reading; /* count's --expansions, --partial (resolve.h) */
 };
 
@@ -111,6 +113,14 @@ struct cmd_setup {
 int cmd_setup(struct cmd_setup *s, const struct common_opts *o, unsigned need, char **args,
               size_t nargs);
 void cmd_setup_release(struct cmd_setup *s);
+
+/**
+ * Unless --script keep: folds the @n terms of @v (given on the command line, e.g. kwic's) to
+ * simplified as the text and user lexicons are (script.h); each changed one is replaced by a
+ * new string, which *@owned (an array of *@nowned, NULL when none) holds: free each, then it.
+ * Returns 0, or EXIT_USAGE after printing why (the OpenCC configuration cannot be opened).
+ */
+int cmd_fold_terms(const struct common_opts *o, char **v, size_t n, char ***owned, size_t *nowned);
 
 /** Turns the arguments (and --files-from) into a walk result. Returns 0 or EXIT_USAGE. */
 int cmd_walk_inputs(const struct common_opts *o, char **args, size_t nargs, struct walk_result *w);
