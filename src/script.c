@@ -4,9 +4,11 @@
  * How it works: script_fold_text converts the whole text in one OpenCC call and, when the code
  * point counts agree, pairs code points in order to build the byte map; otherwise it converts
  * code point by code point. script_trad_share looks each BMP Han character of the sample up in
- * two bitmaps held by the converter (known, and changed when converted alone); the characters
- * not yet known are converted in one call, one per line, and remembered. Memory: two bitmaps
- * of SCRIPT_CACHE_CPS bits per converter (thread lifetime); folded texts are the caller's.
+ * a state table held by the converter (unknown, unchanged or changed when converted alone);
+ * the characters not yet known are converted in one call, one per line, remembered, and
+ * counted in a second pass over the sample (only while the cache is cold). Memory: two bytes
+ * per cached character (about 100 KB) per converter (thread lifetime); folded texts are the
+ * caller's.
  */
 #include "tifa/script.h"
 
@@ -23,10 +25,18 @@
 #define SCRIPT_CACHE_LO 0x3400u
 #define SCRIPT_CACHE_CPS (0xFB00u - SCRIPT_CACHE_LO)
 
+/* What the cache knows of a character (one byte each: one look-up per sampled character). */
+enum script_cp_state {
+    SCRIPT_CP_UNKNOWN = 0,
+    SCRIPT_CP_SAME,   /* converted alone, unchanged */
+    SCRIPT_CP_TRAD,   /* converted alone, changed: traditional-only */
+    SCRIPT_CP_LISTED, /* listed for conversion by the sample being measured */
+};
+
 struct script_fold {
     opencc_t cc;
-    unsigned char known[SCRIPT_CACHE_CPS / 8]; /* converted alone already */
-    unsigned char trad[SCRIPT_CACHE_CPS / 8];  /* and the conversion changed it */
+    unsigned char state[SCRIPT_CACHE_CPS];  /* enum script_cp_state of each character */
+    unsigned char listed[SCRIPT_CACHE_CPS]; /* learnt for the sample being measured */
 };
 
 static const char *const mode_names[] = {"auto", "simplified", "traditional", "keep"};
@@ -172,55 +182,77 @@ static int is_cached_han(uint32_t cp)
     return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF);
 }
 
-static int bit(const unsigned char *set, uint32_t cp)
+/* The BMP Han character whose 3 bytes of UTF-8 start at @s, or 0. */
+static inline uint32_t han3(const unsigned char *s)
 {
-    uint32_t i = cp - SCRIPT_CACHE_LO;
-    return (set[i / 8] >> (i % 8)) & 1;
+    if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+        return 0;
+    uint32_t cp = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+    return is_cached_han(cp) ? cp : 0;
 }
 
-static void set_bit(unsigned char *set, uint32_t cp)
+/* Sets the state of every character listed in @todo ("XYZ\n" each) to @st. */
+static void set_listed(struct script_fold *f, const struct sbuf *todo, unsigned char st)
 {
-    uint32_t i = cp - SCRIPT_CACHE_LO;
-    set[i / 8] |= (unsigned char)(1u << (i % 8));
+    for (size_t i = 0; i + 3 <= todo->len; i += 4)
+        f->state[han3((const unsigned char *)todo->buf + i) - SCRIPT_CACHE_LO] = st;
 }
 
-/* Converts the characters listed in @todo (UTF-8, one a line) alone, and caches the answers. */
+/* Converts the characters listed in @todo alone, and caches the answers. */
 static int learn(struct script_fold *f, const struct sbuf *todo)
 {
     struct tifa_err err;
     tifa_err_init(&err);
-    const char *a = todo->buf, *aend = todo->buf + todo->len;
     char *r = convert(f, todo->buf, todo->len, &err);
-    if (!r) { /* forget the listed characters: a later sample asks again */
-        for (; a < aend; a += cp_len(a, (size_t)(aend - a))) {
-            uint32_t cp;
-            int bad = 0;
-            utf8_decode((const unsigned char *)a, (size_t)(aend - a), &cp, &bad);
-            if (!bad && is_cached_han(cp))
-                f->known[(cp - SCRIPT_CACHE_LO) / 8] &=
-                    (unsigned char)~(1u << ((cp - SCRIPT_CACHE_LO) % 8));
-        }
+    if (!r)
         return -1;
-    }
-    const char *b = r;
+    const char *a = todo->buf, *aend = todo->buf + todo->len, *b = r;
     while (a < aend) {
-        const char *anl = memchr(a, '\n', (size_t)(aend - a));
         const char *bnl = strchr(b, '\n');
-        if (!anl || !bnl)
-            break; /* OpenCC kept the lines: cannot happen, but never trust it past them */
-        uint32_t cp;
-        int bad = 0;
-        utf8_decode((const unsigned char *)a, (size_t)(anl - a), &cp, &bad);
-        if (!bad && is_cached_han(cp)) {
-            set_bit(f->known, cp);
-            if (anl - a != bnl - b || memcmp(a, b, (size_t)(anl - a)) != 0)
-                set_bit(f->trad, cp);
-        }
-        a = anl + 1;
+        if (!bnl)
+            break; /* OpenCC keeps the lines: cannot happen, but never trust it past them */
+        uint32_t cp = han3((const unsigned char *)a);
+        f->state[cp - SCRIPT_CACHE_LO] =
+            bnl - b == 3 && !memcmp(a, b, 3) ? SCRIPT_CP_SAME : SCRIPT_CP_TRAD;
+        a += 4;
         b = bnl + 1;
     }
     opencc_convert_utf8_free(r);
     return 0;
+}
+
+/* Adds the known characters of @s[0, @cut) to @han and @trad; with @todo, lists the unknown
+ * ones (once, marked SCRIPT_CP_LISTED), else counts the listed ones, now learnt, instead. */
+static void tally(const struct script_fold *f, const unsigned char *s, size_t cut,
+                  struct sbuf *todo, size_t *han, size_t *trad)
+{
+    for (size_t i = 0; i < cut;) {
+        unsigned char c = s[i];
+        if (c < 0xE3 || c > 0xEF || i + 3 > cut) { /* not a BMP Han character: skip it */
+            i += c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+            continue;
+        }
+        uint32_t cp = han3(s + i);
+        if (!cp) {
+            i++;
+            continue;
+        }
+        unsigned char *st = (unsigned char *)&f->state[cp - SCRIPT_CACHE_LO];
+        if (!todo) { /* the second pass: only what the first listed */
+            if (f->listed[cp - SCRIPT_CACHE_LO]) {
+                (*han)++;
+                *trad += *st == SCRIPT_CP_TRAD;
+            }
+        } else if (*st == SCRIPT_CP_SAME || *st == SCRIPT_CP_TRAD) {
+            (*han)++;
+            *trad += *st == SCRIPT_CP_TRAD;
+        } else if (*st == SCRIPT_CP_UNKNOWN) {
+            sbuf_add(todo, s + i, 3);
+            sbuf_addch(todo, '\n');
+            *st = SCRIPT_CP_LISTED;
+        }
+        i += 3;
+    }
 }
 
 double script_trad_share(struct script_fold *f, const char *s, size_t len, size_t sample)
@@ -230,28 +262,19 @@ double script_trad_share(struct script_fold *f, const char *s, size_t len, size_
         cut--;
     struct sbuf todo = SBUF_INIT;
     size_t han = 0, trad = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < cut;) {
-            uint32_t cp;
-            int bad = 0;
-            size_t a = utf8_decode((const unsigned char *)s + i, cut - i, &cp, &bad);
-            if (!a)
-                a = 1;
-            if (!bad && is_cached_han(cp)) {
-                if (pass == 0 && !bit(f->known, cp)) {
-                    sbuf_add(&todo, s + i, a);
-                    sbuf_addch(&todo, '\n');
-                    set_bit(f->known, cp); /* listed once; learn() sets trad */
-                } else if (pass == 1) {
-                    han++;
-                    trad += (size_t)bit(f->trad, cp);
-                }
-            }
-            i += a;
-        }
-        if (pass == 0 && todo.len && learn(f, &todo)) {
-            sbuf_release(&todo);
-            return 0.0;
+    const unsigned char *u = (const unsigned char *)s;
+    /* one pass once the cache is warm; the characters it did not know yet need a second */
+    tally(f, u, cut, &todo, &han, &trad);
+    if (todo.len) {
+        if (learn(f, &todo)) {
+            set_listed(f, &todo, SCRIPT_CP_UNKNOWN); /* a later sample asks again */
+            han = 0;
+        } else {
+            for (size_t i = 0; i + 3 <= todo.len; i += 4)
+                f->listed[han3((const unsigned char *)todo.buf + i) - SCRIPT_CACHE_LO] = 1;
+            tally(f, u, cut, NULL, &han, &trad);
+            for (size_t i = 0; i + 3 <= todo.len; i += 4)
+                f->listed[han3((const unsigned char *)todo.buf + i) - SCRIPT_CACHE_LO] = 0;
         }
     }
     sbuf_release(&todo);
