@@ -12,7 +12,7 @@ ifeq ($(origin CC),default)
 CC = cc
 endif
 
-PKGS := jansson libpcre2-8 libdivsufsort libxml-2.0 libarchive
+PKGS := jansson libpcre2-8 libdivsufsort libxml-2.0 libarchive opencc
 DEPS_OK := $(shell $(PKG_CONFIG) --exists $(PKGS) cmocka 2>/dev/null && command -v jq >/dev/null && \
              command -v groff >/dev/null && command -v tmux >/dev/null && echo yes)
 ifneq ($(DEPS_OK),yes)
@@ -162,6 +162,11 @@ BENCH_MB ?= 256
 $(BUILD)/gencorpus: bench/gencorpus.c $(BUILD)/CFLAGS.stamp
 	@mkdir -p $(dir $@)
 	$(QLD)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
+
+# bench/script_share.c: the traditional share of each file's sample (SCRIPT_AUTO_THRESHOLD's
+# measurement, bench/NOTES.md)
+$(BUILD)/script_share: bench/script_share.c $(BUILD)/libtifa.a $(BUILD)/CFLAGS.stamp
+	$(QLD)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libtifa.a $(LDLIBS_ALL)
 
 # bench/hs_count.c: a Hyperscan comparator for make bench only, never a dependency of tifa or the
 # tests; it needs libhs (Debian package libhyperscan-dev), which bench/run.sh installs when it can

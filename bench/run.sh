@@ -308,6 +308,33 @@ if [ $HAVE_RG = 1 ]; then
         "rg -oPN --no-filename --no-ignore --hidden '(?<![一二三四五六七八九十])[两三四五六七八九十]个\p{Han}{2,4}' $M | sort | uniq -c"
 fi
 
+# Traditional script (issue 18): about 8 MB of the many files converted once to traditional with
+# OpenCC's CLI (opencc -c s2t; skipped without it), counted (auto folds them) against the same
+# files in simplified, and the simplified files with --script keep taken in turn with auto: what
+# auto's sample costs where nothing is folded.
+TRAD_WHY=""
+if command -v opencc > /dev/null; then
+    TR=$DIR/trad
+    find "$M" -type f -printf '%s %p\n' | sort -k2 | awk '{ s += $1; print $2; if (s >= 8 * 1048576) exit }' > "$TMP/trad.list"
+    if [ ! -f "$TR/.done" ] || ! cmp -s "$TMP/trad.list" "$TR/.done"; then
+        echo "bench: converting $(wc -l < "$TMP/trad.list") files to traditional (opencc -c s2t)" >&2
+        rm -rf "$TR"; mkdir -p "$TR"
+        i=0
+        while read -r f; do i=$((i + 1)); opencc -c s2t -i "$f" -o "$TR/$i.txt"; done < "$TMP/trad.list"
+        cp "$TMP/trad.list" "$TR/.done"
+    fi
+    TRAD_BYTES=$(find "$TR" -type f -name '*.txt' -printf '%s\n' | awk '{ s += $1 } END { print s }')
+    TA="script: tifa count -j1, $((TRAD_BYTES / 1048576)) MB simplified (auto)"
+    TK="script: tifa count -j1 --script keep, the same files"
+    run_paired "$TA" "$TK" "$TRAD_BYTES" $((2 * R)) "$T count -j1 -f tsv --files-from $TMP/trad.list" \
+        "$T count -j1 -f tsv --script keep --files-from $TMP/trad.list"
+    TT="script: tifa count -j1, the same in traditional (folded)"
+    run_timed "$TT" "$TRAD_BYTES" 1 "$T count -j1 -f tsv $TR"
+else
+    TRAD_WHY="no opencc command (Debian package opencc) to make the traditional text"
+    echo "bench: the traditional-script rows are skipped: $TRAD_WHY" >&2
+fi
+
 # TIFA_BASE=BINARY: the same rows for another build (the previous landing), in this same run,
 # each taken in turn with this build's (run_paired) and twice as many times
 if [ -n "${TIFA_BASE:-}" ] && [ -x "$TIFA_BASE" ]; then
@@ -490,6 +517,14 @@ K1R="tifa count -j1, 10k rare terms, many files"
     echo "- count --pattern (one N个X regex), taken in turn with count alone: $(ratio "${SEC[$PC]}" "${SEC[$PN]}")x the time," \
         "$(awk -v a="${SEC[$PC]}" -v b="${SEC[$PN]}" -v m="$MANY_BYTES" 'BEGIN { printf "%.1f", (a - b) * 1e3 / (m / 1048576) }') ms per MB more$( [ $HAVE_RG = 1 ] &&
             echo "; rg -oP | sort | uniq -c of the same regex takes $(ratio "${SEC["pattern: rg -oP N个X | sort | uniq -c"]}" "${SEC[$PC]}")x tifa's time")"
+    if [ -z "$TRAD_WHY" ]; then
+        echo "- traditional script (issue 18): the folded text is read at" \
+            "$(awk -v b="$TRAD_BYTES" -v s="${SEC[$TT]}" 'BEGIN { printf "%.1f", b / 1048576 / s }') MB/s on one core" \
+            "(OpenCC), $(ratio "${SEC[$TT]}" "${SEC[$TA]}")x the time of the simplified text; on simplified text" \
+            "auto takes $(ratio "${SEC[$TA]}" "${SEC[$TK]}")x the time of --script keep (its sample)"
+    else
+        echo "- traditional-script rows skipped: $TRAD_WHY"
+    fi
     echo "- automaton build: built-in $BUILD_BUILTIN_MS ms, 10k terms $BUILD_10K_MS ms; start-up (count on an empty file, best of 100) $STARTUP_MS ms"
     echo "- $NSMALL files of 1 KB: $FPS1 files/s with -j1, $FPSN files/s with -j$NCPU"
     echo "- counts on the built-in patterns: grep $CMP_GREP; rg $CMP_RG; hyperscan $CMP_HS$(

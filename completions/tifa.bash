@@ -26,7 +26,7 @@ _tifa_own_opts()
 _tifa_opts()
 {
     local lexicon="--lexicon --no-builtin --category"
-    local inputs="--overlapping --encoding -j --threads --hidden --binary --raw --bom --glob --files-from -0 --null --meta --where -q --quiet"
+    local inputs="--overlapping --encoding -j --threads --hidden --binary --raw --bom --script --opencc-config --glob --files-from -0 --null --meta --where -q --quiet"
     case $1 in
     count | discover | kwic | cooc | diff | trend) echo "$(_tifa_own_opts "$1") $lexicon $inputs -h --help -V --version" ;;
     lexicon) echo "$(_tifa_own_opts "$1") $lexicon -h --help -V --version" ;;
@@ -57,6 +57,8 @@ _tifa_values()
         esac
         ;;
     --color) echo "auto always never" ;;
+    --script) echo "auto simplified traditional keep" ;;
+    --opencc-config) echo "t2s tw2s hk2s" ;;
     --kind) echo "numbered quoted ngram" ;;
     --window) echo "sentence paragraph document" ;;
     --alpha) echo "0.05 0.01 0.001 0.0001" ;;

@@ -1,11 +1,11 @@
 #!/bin/sh
 # deps.sh: installs tifa's build and test dependencies from Debian's packages when missing.
-# Called by make when pkg-config cannot find jansson, libpcre2-8, libdivsufsort, libxml-2.0, libarchive or cmocka, or jq or groff is
+# Called by make when pkg-config cannot find jansson, libpcre2-8, libdivsufsort, libxml-2.0, libarchive, opencc or cmocka, or jq or groff is
 # missing; safe to run again.
 set -eu
 need=""
 # groff-base: the manual page's tests; tmux: tests that need a terminal; zsh: the zsh completion's test
-for p in gcc make pkg-config libpcre2-dev libjansson-dev libdivsufsort-dev libxml2-dev libarchive-dev libcmocka-dev jq groff-base tmux zsh; do
+for p in gcc make pkg-config libpcre2-dev libjansson-dev libdivsufsort-dev libxml2-dev libarchive-dev libopencc-dev libcmocka-dev jq groff-base tmux zsh; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need="$need $p"
 done
 for p in ${TIFA_EXTRA_DEPS:-}; do

@@ -119,7 +119,11 @@ int cmd_cooc(int argc, char **argv)
     o.resolver = s.resolver;
     struct sink sink;
     cooc_sink(&sink, &o);
-    struct corpus_opts copts = {.encoding = co.encoding, .threads = co.threads, .raw = co.raw};
+    struct corpus_opts copts = {.encoding = co.encoding,
+                                .threads = co.threads,
+                                .raw = co.raw,
+                                .script = co.script,
+                                .opencc_config = co.opencc_config};
     cmd_progress_start(&run.cp, &co, 0, &copts);
     corpus_run(&w->files, &s.lx, s.ac, &copts, &sink, on_doc, &run);
     cmd_progress_end(&run.cp);

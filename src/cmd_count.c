@@ -352,7 +352,8 @@ int cmd_count(int argc, char **argv)
     agg_total_init(&run.tot, s.lx.nlabels);
     struct corpus_stats cstats = {0, 0};
     struct corpus_opts copts = {
-        .encoding = co.encoding, .threads = co.threads, .raw = co.raw, .stats = &cstats, .resolver = s.resolver};
+        .encoding = co.encoding, .threads = co.threads, .raw = co.raw, .stats = &cstats, .resolver = s.resolver,
+        .script = co.script, .opencc_config = co.opencc_config};
     run.walk = w;
     cmd_begin_csv(co.bom, fmt);
     report_begin(&run.rep);

@@ -182,8 +182,12 @@ static int count_text_side(const struct cmd_setup *s, const struct common_opts *
         fprintf(stderr, "tifa: '%s': %s\n", w.errors.v[i].path, w.errors.v[i].text);
         run.nerrors++;
     }
-    struct corpus_opts copts = {
-        .encoding = co->encoding, .threads = co->threads, .raw = co->raw, .resolver = s->resolver};
+    struct corpus_opts copts = {.encoding = co->encoding,
+                                .threads = co->threads,
+                                .raw = co->raw,
+                                .script = co->script,
+                                .opencc_config = co->opencc_config,
+                                .resolver = s->resolver};
     cmd_progress_start(&run.cp, co, 0, &copts);
     corpus_count(&w.files, &s->lx, s->ac, &copts, on_doc, &run);
     cmd_progress_end(&run.cp);

@@ -199,7 +199,11 @@ static int compare_reference(struct discover_run *run, struct cmd_setup *ref,
     size_t nlabels = ac ? lx.nlabels : target->lx.nlabels;
     struct ref_run rr = {&run->cp, &ref->walk, xcalloc(nlabels + 1, sizeof(uint64_t)), 0, 0};
     /* with no candidate, the target's automaton: the reference's size is still reported */
-    struct corpus_opts copts = {.encoding = co->encoding, .threads = co->threads, .raw = co->raw};
+    struct corpus_opts copts = {.encoding = co->encoding,
+                                .threads = co->threads,
+                                .raw = co->raw,
+                                .script = co->script,
+                                .opencc_config = co->opencc_config};
     cmd_progress_start(&run->cp, co, 0, &copts);
     corpus_count(&ref->walk.files, ac ? &lx : &target->lx, ac ? ac : target->ac, &copts, on_ref_doc,
                  &rr);
@@ -344,8 +348,12 @@ int cmd_discover(int argc, char **argv)
     struct disc_sink_arg sa = {&rules, kinds};
     struct sink sink;
     disc_sink(&sink, &sa);
-    struct corpus_opts copts = {
-        .encoding = co.encoding, .threads = co.threads, .raw = co.raw, .head_len = TREND_HEAD_LEN};
+    struct corpus_opts copts = {.encoding = co.encoding,
+                                .threads = co.threads,
+                                .raw = co.raw,
+                                .script = co.script,
+                                .opencc_config = co.opencc_config,
+                                .head_len = TREND_HEAD_LEN};
     cmd_progress_start(&run.cp, &co, 0, &copts);
     corpus_run(&w->files, &s.lx, s.ac, &copts, &sink, on_doc, &run);
     cmd_progress_end(&run.cp);

@@ -180,8 +180,8 @@ int cmd_kwic(int argc, char **argv)
     enum kwic_sort sort = KWIC_SORT_PATH;
     int all = 0, sentence = 0, blocked = 0, color = -1, sorted = 0, c, status;
     uint64_t width = 30, max = 0, sample = 0, seed = 1;
-    char **terms = NULL;
-    size_t nterms = 0, terms_alloc = 0;
+    char **terms = NULL, **folded = NULL;
+    size_t nterms = 0, terms_alloc = 0, nfolded = 0;
     const char **literals = NULL;
     size_t nliterals = 0;
 
@@ -265,6 +265,9 @@ int cmd_kwic(int argc, char **argv)
         goto usage;
     }
 
+    /* terms in traditional script are looked for as the folded text has them */
+    if ((status = cmd_fold_terms(&co, terms, nterms, &folded, &nfolded)) != 0)
+        goto out;
     /* First the lexicon alone, to tell lexicon terms from literals; then everything, with the
      * literals added as entries of their own. */
     struct cmd_setup s;
@@ -338,7 +341,8 @@ int cmd_kwic(int argc, char **argv)
             run.rep.prefix_cols = pc;
     }
     struct corpus_opts copts = {
-        .encoding = co.encoding, .threads = co.threads, .raw = co.raw};
+        .encoding = co.encoding, .threads = co.threads, .raw = co.raw,
+        .script = co.script, .opencc_config = co.opencc_config};
     cmd_begin_csv(co.bom, fmt);
     report_kwic_begin(&run.rep);
     cmd_progress_start(&run.cp, &co, !run.hold, &copts);
@@ -375,6 +379,9 @@ int cmd_kwic(int argc, char **argv)
     free(literal);
     cmd_setup_release(&s);
 out:
+    for (size_t i = 0; i < nfolded; i++)
+        free(folded[i]);
+    free(folded);
     free(terms);
     free(literals);
     common_opts_release(&co);

@@ -420,6 +420,7 @@ int cmd_merge(int argc, char **argv)
         doc.path = sd->path;
         snprintf(doc.encoding, sizeof(doc.encoding), "%s", sd->encoding);
         snprintf(doc.format, sizeof(doc.format), "%s", sd->format);
+        snprintf(doc.script, sizeof(doc.script), "%s", sd->script);
         doc.bytes = sd->bytes;
         doc.chars = sd->chars;
         doc.han = sd->han;

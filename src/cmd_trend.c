@@ -342,7 +342,8 @@ int cmd_trend(int argc, char **argv)
     trend_init(&run.t, s.lx.nlabels);
     run.keyer = &keyer;
     struct corpus_opts copts = {.encoding = co.encoding,
-                                .threads = co.threads, .raw = co.raw,
+                                .threads = co.threads, .raw = co.raw, .script = co.script,
+                                .opencc_config = co.opencc_config,
                                 .head_len = TREND_HEAD_LEN,
                                 .resolver = s.resolver};
     run.walk = w;

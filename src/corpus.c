@@ -59,6 +59,17 @@
  * per check): after each delivery, per piece it scans itself, and, when it has nothing to do,
  * from a timed wait on cv_done instead of an untimed one. It never calls it with the lock held.
  * Without the hook no thread has a meter: one NULL test per piece.
+ * Script (corpus_opts.script): each thread opens its own OpenCC converter (script.h) when the
+ * mode may fold. A document's decision is made at its first piece (auto: the share of its
+ * first SCRIPT_SAMPLE_BYTES, from the converter's per-character cache, so a simplified
+ * document costs a table look-up per sampled character and nothing more); a split file's when
+ * it is planned, from the same first bytes read with pread(2), and every chunk follows it. A
+ * folded piece is scanned in its folded form; with positions the window keeps the ORIGINAL
+ * piece and a FOLD MAP turns the scanner's folded offsets into original ones where matches
+ * enter the queue (on_match_pos) and where the trim asks for the oldest offset: the map holds
+ * a breakpoint (folded offset, original offset) wherever the difference between the two
+ * changes (rarely: t2s keeps UTF-8 lengths almost always), and is trimmed with the window.
+ * So offsets, lines, columns, surfaces and contexts are the original's, in one place.
  */
 #include "tifa/corpus.h"
 
@@ -72,6 +83,7 @@
 #include <unistd.h>
 
 #include "tifa/matcher.h"
+#include "tifa/script.h"
 #include "tifa/source.h"
 #include "tifa/text.h"
 #include "tifa/utf8.h"
@@ -108,6 +120,15 @@ struct window {
     size_t qhead, nq, qalloc;
 };
 
+/* Folded offset -> original offset, for the folded document being scanned (positions only):
+ * from f[i] on (until f[i + 1]) an offset is shifted by o[i] - f[i]; before f[0] by nothing. */
+struct fold_map {
+    struct fold_point {
+        uint64_t f, o;
+    } * v;
+    size_t n, alloc;
+};
+
 /* Progress for corpus_opts.progress (see How it works). */
 struct meter {
     corpus_progress_fn *fn; /* NULL: no thread has a meter */
@@ -131,6 +152,15 @@ struct worker_ctx {
     size_t head_len;
     struct sink_doc doc;
     struct window win;
+    /* script (see How it works) */
+    struct script_fold *fold; /* NULL when the mode never folds */
+    struct tifa_err fold_err; /* why the converter failed to open or convert */
+    int fold_failed;          /* the current document failed in the fold */
+    int decided, folding;     /* the current document's decision, once made */
+    uint64_t in_bytes;        /* original decoded bytes of the document (or chunk) so far */
+    uint64_t out_bytes;       /* and what the scanner got of them */
+    struct script_text st;    /* the folded piece */
+    struct fold_map fm;
 };
 
 struct slot {
@@ -154,6 +184,7 @@ struct split {
     long long first_invalid_off;
     char *head; /* chunk 0's head, when asked */
     size_t head_len;
+    int folding; /* the file's script decision, made when it was planned */
     int failed;
     size_t err_chunk;
     struct tifa_err err;
@@ -303,6 +334,52 @@ static void on_match_fast(const struct ac_match *m, void *arg)
     w->sh->sink->match(w->ts, &sm);
 }
 
+/* ---- matches with positions: the fold map ---- */
+
+/* The original offset of folded offset @f (a code-point border). */
+static uint64_t fold_map_orig(const struct fold_map *fm, uint64_t f)
+{
+    size_t lo = 0, hi = fm->n; /* the first breakpoint after f is in [lo, hi] */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (fm->v[mid].f <= f)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? fm->v[lo - 1].o + (f - fm->v[lo - 1].f) : f;
+}
+
+/* Adds the breakpoints of a folded piece @t that starts at folded offset @fbase and original
+ * offset @obase: at each code point (and the piece's end) whose shift differs from the last. */
+static void fold_map_add(struct fold_map *fm, uint64_t fbase, uint64_t obase,
+                         const struct script_text *t)
+{
+    for (size_t i = 0; i <= t->len; i++) {
+        if (i < t->len && ((unsigned char)t->text[i] & 0xC0) == 0x80)
+            continue;
+        uint64_t f = fbase + i, o = obase + t->map[i];
+        /* offsets only grow: the last breakpoint is the one that applies */
+        if ((fm->n ? fm->v[fm->n - 1].o + (f - fm->v[fm->n - 1].f) : f) == o)
+            continue;
+        ALLOC_GROW(fm->v, fm->n + 1, fm->alloc);
+        fm->v[fm->n].f = f;
+        fm->v[fm->n++].o = o;
+    }
+}
+
+/* Drops the breakpoints no offset at or after folded offset @f needs. */
+static void fold_map_trim(struct fold_map *fm, uint64_t f)
+{
+    size_t k = 0;
+    while (k + 1 < fm->n && fm->v[k + 1].f <= f)
+        k++;
+    if (!k)
+        return;
+    memmove(fm->v, fm->v + k, (fm->n - k) * sizeof(*fm->v));
+    fm->n -= k;
+}
+
 /* ---- matches with positions: the window ---- */
 
 static void on_match_pos(const struct ac_match *m, void *arg)
@@ -315,8 +392,8 @@ static void on_match_pos(const struct ac_match *m, void *arg)
     struct window *win = &w->win;
     ALLOC_GROW(win->q, win->nq + 1, win->qalloc);
     struct pending *p = &win->q[win->nq++];
-    p->start = m->start_off;
-    p->end = m->end_off;
+    p->start = fold_map_orig(&w->fm, m->start_off);
+    p->end = fold_map_orig(&w->fm, m->end_off);
     p->label_id = m->term_id;
     p->pattern_id = m->pattern_id;
 }
@@ -468,7 +545,9 @@ static void window_flush(struct worker_ctx *w, int final)
 static void window_trim(struct worker_ctx *w)
 {
     struct window *win = &w->win;
-    uint64_t keep = ac_scanner_oldest_off(&w->sc);
+    uint64_t oldest = ac_scanner_oldest_off(&w->sc);
+    uint64_t keep = fold_map_orig(&w->fm, oldest);
+    fold_map_trim(&w->fm, oldest);
     if (win->qhead < win->nq && win->q[win->qhead].start < keep)
         keep = win->q[win->qhead].start;
     keep = keep > w->sh->context_bytes ? keep - w->sh->context_bytes : 0;
@@ -502,11 +581,23 @@ static void window_reset(struct window *win)
 
 /* ---- reading and scanning ---- */
 
+/* Decides a document's script from its first piece (auto), once. */
+static void script_decide(struct worker_ctx *w, const char *utf8, size_t len)
+{
+    w->decided = 1;
+    w->folding = w->fold &&
+                 script_trad_share(w->fold, utf8, len, SCRIPT_SAMPLE_BYTES) > SCRIPT_AUTO_THRESHOLD;
+}
+
 static void on_piece(const char *utf8, size_t len, void *arg)
 {
     struct worker_ctx *w = arg;
+    const char *orig = utf8;
+    size_t orig_len = len;
     if (w->meter)
         meter_piece(w);
+    if (!w->decided)
+        script_decide(w, utf8, len);
     if (w->head.len < w->head_len) {
         size_t take = w->head_len - w->head.len;
         if (take > len)
@@ -517,13 +608,26 @@ static void on_piece(const char *utf8, size_t len, void *arg)
         if (take < len && w->head.len < w->head_len)
             w->head_len = w->head.len; /* stop here: the next piece would not follow on */
     }
+    if (w->folding) {
+        script_text_free(&w->st);
+        if (w->fold_failed || script_fold_text(w->fold, orig, orig_len, &w->st, &w->fold_err)) {
+            w->fold_failed = 1; /* the document fails: no count from half a fold */
+            return;
+        }
+        utf8 = w->st.text;
+        len = w->st.len;
+        if (w->sh->positions)
+            fold_map_add(&w->fm, w->out_bytes, w->in_bytes, &w->st);
+    }
+    w->in_bytes += orig_len;
+    w->out_bytes += len;
     if (w->sh->sink->text)
         w->sh->sink->text(w->ts, utf8, len);
     if (!w->sh->positions) {
         ac_scan(&w->sc, utf8, len);
         return;
     }
-    sbuf_add(&w->win.text, utf8, len);
+    sbuf_add(&w->win.text, orig, orig_len);
     ac_scan(&w->sc, utf8, len);
     window_flush(w, 0);
     window_trim(w);
@@ -546,6 +650,9 @@ static void worker_init(struct worker_ctx *w, const struct shared *sh)
     pathlist_cursor_init(&w->cur, sh->files);
     sbuf_init(&w->head);
     sbuf_init(&w->win.text);
+    tifa_err_init(&w->fold_err);
+    if (sh->o->script == SCRIPT_AUTO || sh->o->script == SCRIPT_TRADITIONAL)
+        w->fold_failed = script_fold_open(&w->fold, sh->o->opencc_config, &w->fold_err) != 0;
 }
 
 static void worker_release(struct worker_ctx *w)
@@ -559,6 +666,9 @@ static void worker_release(struct worker_ctx *w)
     sbuf_release(&w->win.text);
     free(w->win.q);
     free(w->win.line_cp);
+    script_fold_close(w->fold);
+    script_text_free(&w->st);
+    free(w->fm.v);
 }
 
 /* Sets up the scan of file @idx (or its chunk @chunk); returns the file's flags. */
@@ -572,6 +682,12 @@ static unsigned scan_begin(struct worker_ctx *w, size_t idx, size_t chunk, int p
     ac_scanner_reset(&w->sc);
     sbuf_reset(&w->head);
     window_reset(&w->win);
+    w->decided = w->sh->o->script != SCRIPT_AUTO;
+    w->folding = w->sh->o->script == SCRIPT_TRADITIONAL;
+    w->in_bytes = w->out_bytes = 0;
+    w->fm.n = 0;
+    if (w->fold) /* a converter that failed to open stays failed */
+        w->fold_failed = 0;
     if (w->sh->sink->begin)
         w->sh->sink->begin(w->ts, &w->doc);
     return flags;
@@ -587,7 +703,7 @@ static void *scan_end(struct worker_ctx *w, int failed, struct sink_shift *size)
         window_flush(w, 1);
         window_move_cursor(&w->win, w->win.off + w->win.text.len, 1);
     }
-    size->off = w->sc.stats.bytes;
+    size->off = w->in_bytes; /* positions are the original text's */
     size->lines = w->win.lines;
     size->cols = w->sh->positions ? w->win.cps - w->win.line_cp[w->win.nline_cp - 1] : 0;
     void *result = sk->end ? sk->end(w->ts, &w->doc) : NULL;
@@ -597,6 +713,38 @@ static void *scan_end(struct worker_ctx *w, int failed, struct sink_shift *size)
         result = NULL;
     }
     return result;
+}
+
+/* What JSON records of a document's script (corpus_doc.script). */
+static const char *script_recorded(const struct shared *sh, int folded)
+{
+    return folded ? "traditional" : sh->o->script == SCRIPT_KEEP ? "keep" : "simplified";
+}
+
+/* A fold that failed fails the document (@rc 0 so far): its counts would be half folded. */
+static int script_check(struct worker_ctx *w, int rc, struct tifa_err *err)
+{
+    if (rc || !w->fold_failed)
+        return rc;
+    *err = w->fold_err;
+    snprintf(err->path, sizeof(err->path), "%s", w->doc.path);
+    return err->code ? err->code : TIFA_EDATA;
+}
+
+/* The script decision for a file planned in chunks, from its first bytes (as the first piece
+ * of a whole read would give them: the file is UTF-8 after off[0], the BOM). */
+static int script_decide_split(struct worker_ctx *w, const struct source_chunks *ch)
+{
+    if (w->sh->o->script != SCRIPT_AUTO)
+        return w->sh->o->script == SCRIPT_TRADITIONAL;
+    if (!w->fold)
+        return 0;
+    char *sample = xmalloc(SCRIPT_SAMPLE_BYTES);
+    ssize_t n = pread(ch->fd, sample, SCRIPT_SAMPLE_BYTES, (off_t)ch->off[0]);
+    int folding = n > 0 && script_trad_share(w->fold, sample, (size_t)n, SCRIPT_SAMPLE_BYTES) >
+                               SCRIPT_AUTO_THRESHOLD;
+    free(sample);
+    return folding;
 }
 
 static void discard_result(const struct shared *sh, void *result)
@@ -630,6 +778,7 @@ static struct split *scan_one(struct worker_ctx *w, const struct shared *sh, siz
     if (rc == 1) {
         discard_result(sh, scan_end(w, 1, &size));
         struct split *sp = xcalloc(1, sizeof(*sp));
+        sp->folding = script_decide_split(w, &ch);
         sp->idx = idx;
         sp->chunks = ch;
         sp->results = xcalloc(ch.nchunks, sizeof(*sp->results));
@@ -638,6 +787,7 @@ static struct split *scan_one(struct worker_ctx *w, const struct shared *sh, siz
         tifa_err_init(&sp->err);
         return sp;
     }
+    rc = script_check(w, rc, &s->err);
     s->result = scan_end(w, rc != 0, &size);
     if (rc) {
         s->failed = 1;
@@ -646,6 +796,7 @@ static struct split *scan_one(struct worker_ctx *w, const struct shared *sh, siz
     s->failed = 0;
     snprintf(s->doc.encoding, sizeof(s->doc.encoding), "%s", info.encoding);
     s->doc.format = info.format;
+    s->doc.script = script_recorded(sh, w->folding);
     s->doc.bytes = info.bytes;
     s->doc.chars = w->sc.stats.chars;
     s->doc.han = w->sc.stats.han;
@@ -676,6 +827,7 @@ static void split_finish(struct worker_ctx *w, const struct shared *sh, struct s
         s->failed = 0;
         snprintf(s->doc.encoding, sizeof(s->doc.encoding), "%s", sp->chunks.encoding);
         s->doc.format = "text";
+        s->doc.script = script_recorded(sh, sp->folding);
         s->doc.bytes = sp->bytes;
         s->doc.chars = sp->chars;
         s->doc.han = sp->han;
@@ -728,9 +880,12 @@ static void chunk_scan(struct worker_ctx *w, const struct shared *sh, struct spl
     memset(out, 0, sizeof(*out));
     tifa_err_init(&out->err);
     scan_begin(w, sp->idx, k, 1);
+    w->decided = 1;
+    w->folding = sp->folding;
     w->head_len = k == 0 ? sh->o->head_len : 0;
     out->rc =
         source_read_chunk(&sp->chunks, w->doc.path, k, &w->buf, on_piece, w, &out->info, &out->err);
+    out->rc = script_check(w, out->rc, &out->err);
     out->result = scan_end(w, out->rc != 0, &out->size);
     out->chars = w->sc.stats.chars;
     out->han = w->sc.stats.han;
@@ -1058,6 +1213,7 @@ static void count_deliver(size_t index, const struct corpus_doc *doc, void *resu
     d->path = xstrdup(doc->path);
     snprintf(d->encoding, sizeof(d->encoding), "%s", doc->encoding);
     snprintf(d->format, sizeof(d->format), "%s", doc->format ? doc->format : "");
+    snprintf(d->script, sizeof(d->script), "%s", doc->script ? doc->script : "");
     d->bytes = doc->bytes;
     d->chars = doc->chars;
     d->han = doc->han;

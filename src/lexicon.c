@@ -56,21 +56,106 @@ static void free_list(char **v, size_t n)
     free(v);
 }
 
+static void entry_release(struct lex_entry *en)
+{
+    free(en->id);
+    free(en->term);
+    free(en->category);
+    free_list(en->aliases, en->naliases);
+    free_list(en->expansion, en->nexpansion);
+    free_list(en->not_within, en->nnot_within);
+    free_list(en->cues, en->ncues);
+    free_list(en->abbreviations, en->nabbreviations);
+    free(en->gloss);
+    free(en->source);
+}
+
+/* Returns 1 when @fn changed *@s. */
+static int rewrite_one(char **s, lexicon_rewrite_fn *fn, void *arg)
+{
+    char *r = fn(*s, arg);
+    if (!r)
+        return 0;
+    free(*s);
+    *s = r;
+    return 1;
+}
+
+static void rewrite_list(char **v, size_t n, lexicon_rewrite_fn *fn, void *arg)
+{
+    for (size_t i = 0; i < n; i++)
+        rewrite_one(&v[i], fn, arg);
+}
+
+/* Drops the aliases that became the entry's term or an earlier alias of it. */
+static void drop_same_aliases(struct lex_entry *en)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < en->naliases; i++) {
+        int same = !strcmp(en->aliases[i], en->term);
+        for (size_t j = 0; j < kept && !same; j++)
+            same = !strcmp(en->aliases[i], en->aliases[j]);
+        if (same)
+            free(en->aliases[i]);
+        else
+            en->aliases[kept++] = en->aliases[i];
+    }
+    en->naliases = kept;
+}
+
+/* Whether entry @b, rewritten, only repeats entry @a of the same file: the file listed the
+ * formula in both scripts (senses with distinct ids are not repeats). */
+static int repeats(const struct lex_entry *a, const struct lex_entry *b)
+{
+    return !strcmp(a->origin, b->origin) && !(*a->id && *b->id && strcmp(a->id, b->id));
+}
+
+void lexicon_rewrite_patterns(struct lexicon *lx, size_t from, lexicon_rewrite_fn *fn, void *arg)
+{
+    size_t n = lx->nentries;
+    if (n <= from)
+        return;
+    unsigned char *changed = xcalloc(n - from, 1);
+    for (size_t k = from; k < n; k++) {
+        struct lex_entry *en = &lx->entries[k];
+        changed[k - from] = (unsigned char)rewrite_one(&en->term, fn, arg);
+        rewrite_list(en->aliases, en->naliases, fn, arg);
+        rewrite_list(en->expansion, en->nexpansion, fn, arg);
+        rewrite_list(en->not_within, en->nnot_within, fn, arg);
+        rewrite_list(en->cues, en->ncues, fn, arg);
+        rewrite_list(en->abbreviations, en->nabbreviations, fn, arg);
+        drop_same_aliases(en);
+    }
+    /* an entry whose term the rewrite made equal to a term of the same file is a repeat: the
+     * entries left as written hold their terms first, so the rewritten one goes */
+    struct strmap terms;
+    strmap_init(&terms);
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t k = from; k < n; k++) {
+            struct lex_entry *en = &lx->entries[k];
+            if (changed[k - from] != pass)
+                continue;
+            int inserted;
+            size_t *first = strmap_put(&terms, en->term, strlen(en->term), k, &inserted);
+            if (!inserted && pass == 1 && repeats(&lx->entries[*first], en))
+                changed[k - from] = 2;
+        }
+    strmap_release(&terms);
+    size_t kept = from;
+    for (size_t k = from; k < n; k++) {
+        if (changed[k - from] == 2)
+            entry_release(&lx->entries[k]);
+        else
+            lx->entries[kept++] = lx->entries[k];
+    }
+    lx->nentries = kept;
+    free(changed);
+}
+
 void lexicon_release(struct lexicon *lx)
 {
-    for (size_t i = 0; i < lx->nentries; i++) {
-        struct lex_entry *en = &lx->entries[i];
-        free(en->id);
-        free(en->term);
-        free(en->category);
-        free_list(en->aliases, en->naliases);
-        free_list(en->expansion, en->nexpansion);
-        free_list(en->not_within, en->nnot_within);
-        free_list(en->cues, en->ncues);
-        free_list(en->abbreviations, en->nabbreviations);
-        free(en->gloss);
-        free(en->source);
-    }
+    for (size_t i = 0; i < lx->nentries; i++)
+        entry_release(&lx->entries[i]);
     free(lx->entries);
     for (size_t i = 0; i < lx->nlabels; i++)
         free(lx->labels[i].term);

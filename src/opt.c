@@ -24,6 +24,7 @@
 #include "tifa/source.h"
 #include "tifa/corpus.h"
 #include "tifa/matcher.h"
+#include "tifa/script.h"
 #include "tifa/settings.h"
 #include "tifa/encoding.h"
 #include "tifa/report_json.h"
@@ -45,7 +46,9 @@ enum {
     OPT_RAW,
     OPT_BOM,
     OPT_META,
-    OPT_WHERE
+    OPT_WHERE,
+    OPT_SCRIPT,
+    OPT_OPENCC_CONFIG
 };
 
 const struct optparse_spec common_lexicon_opts[] = {
@@ -62,7 +65,8 @@ const struct optparse_spec common_input_opts[] = {
     {OPT_FILES_FROM, 0, "files-from", 1},   {OPT_NUL, '0', "null", 0},
     {OPT_QUIET, 'q', "quiet", 0},           {OPT_RAW, 0, "raw", 0},
     {OPT_BOM, 0, "bom", 0},                 {OPT_META, 0, "meta", 1},
-    {OPT_WHERE, 0, "where", 1},             {0, 0, NULL, 0},
+    {OPT_WHERE, 0, "where", 1},             {OPT_SCRIPT, 0, "script", 1},
+    {OPT_OPENCC_CONFIG, 0, "opencc-config", 1}, {0, 0, NULL, 0},
 };
 
 const char common_opts_help[] =
@@ -76,6 +80,11 @@ const char common_opts_help[] =
     "  --raw                 read PDF, Office, archive and image files as text bytes too\n"
     "                        (without it they are skipped, recognised by their first bytes)\n"
     "  --encoding NAME       read every input as NAME (any iconv name) instead of detecting\n"
+    "  --script MODE         auto (default: fold a document to simplified when its start is\n"
+    "                        traditional), traditional (always fold), simplified or keep\n"
+    "                        (never fold; keep also leaves --lexicon files as written)\n"
+    "  --opencc-config NAME  OpenCC configuration of the fold: t2s (default), tw2s, hk2s or\n"
+    "                        a path\n"
     "Metadata:\n"
     "  --meta FILE           fields of each document from a CSV or TSV table whose `path` or\n"
     "                        `file` column names it (repeatable)\n"
@@ -141,6 +150,13 @@ int common_opts_handle(struct common_opts *o, int id, const struct optparse *p)
     case OPT_QUIET: o->quiet = 1; return 1;
     case OPT_RAW: o->raw = 1; return 1;
     case OPT_BOM: o->bom = 1; return 1;
+    case OPT_SCRIPT:
+        if ((o->script = script_mode_parse(arg)) < 0) {
+            optparse_bad_value(p, "auto, simplified, traditional or keep");
+            return -1;
+        }
+        return 1;
+    case OPT_OPENCC_CONFIG: o->opencc_config = arg; return 1;
     case OPT_META:
         ALLOC_GROW(o->metas, o->nmetas + 1, o->metas_alloc);
         o->metas[o->nmetas++] = arg;
@@ -151,6 +167,43 @@ int common_opts_handle(struct common_opts *o, int id, const struct optparse *p)
         return 1;
     default: return 0;
     }
+}
+
+/* lexicon_rewrite_fn: @s folded to simplified, or NULL when the fold leaves it as it is. */
+static char *fold_pattern(const char *s, void *arg)
+{
+    struct script_text t;
+    struct tifa_err e;
+    tifa_err_init(&e);
+    if (script_fold_text(arg, s, strlen(s), &t, &e))
+        return NULL; /* kept as written: the text it must match may be written so too */
+    char *r = t.folded ? xstrdup(t.text) : NULL;
+    script_text_free(&t);
+    return r;
+}
+
+int cmd_fold_terms(const struct common_opts *o, char **v, size_t n, char ***owned, size_t *nowned)
+{
+    struct script_fold *f;
+    struct tifa_err e;
+    char msg[1024];
+    *owned = NULL;
+    *nowned = 0;
+    if (o->script == SCRIPT_KEEP || !n)
+        return 0;
+    tifa_err_init(&e);
+    if (script_fold_open(&f, o->opencc_config, &e)) {
+        fprintf(stderr, "tifa: %s\n", tifa_err_format(&e, msg, sizeof(msg)));
+        return EXIT_USAGE;
+    }
+    *owned = xcalloc(n, sizeof(**owned));
+    for (size_t i = 0; i < n; i++) {
+        char *r = fold_pattern(v[i], f);
+        if (r)
+            v[i] = (*owned)[(*nowned)++] = r;
+    }
+    script_fold_close(f);
+    return 0;
 }
 
 /* Loads the lexicons (built-in unless --no-builtin, then each --lexicon) into @lx (initialized)
@@ -167,6 +220,7 @@ static int load_lexicon(const struct common_opts *o, struct lexicon *lx)
         fprintf(stderr, "tifa: --no-builtin needs at least one --lexicon FILE\n");
         return EXIT_USAGE;
     }
+    size_t user_from = lx->nentries;
     for (size_t i = 0; i < o->nlexicons; i++)
         if (lexicon_load_file(lx, o->lexicons[i], LEX_AUTO, &e))
             goto fail;
@@ -177,6 +231,15 @@ static int load_lexicon(const struct common_opts *o, struct lexicon *lx)
     for (size_t i = 0; i < o->nextra_terms; i++)
         if (lexicon_add_term(lx, o->extra_terms[i], CMD_TERMS_ORIGIN, &e))
             goto fail;
+    /* the text is matched folded to simplified: so are the user's terms (the built-in lexicon
+     * is simplified already), unless --script keep */
+    if (o->script != SCRIPT_KEEP && lx->nentries > user_from) {
+        struct script_fold *f;
+        if (script_fold_open(&f, o->opencc_config, &e))
+            goto fail;
+        lexicon_rewrite_patterns(lx, user_from, fold_pattern, f);
+        script_fold_close(f);
+    }
     if (lexicon_finish(lx, &e))
         goto fail;
     if (!lx->npatterns) {
@@ -213,6 +276,12 @@ int cmd_setup(struct cmd_setup *s, const struct common_opts *o, unsigned need, c
         if (decoder_init(&d, o->encoding, 0, &e))
             goto fail;
         decoder_release(&d);
+    }
+    if (o->opencc_config) { /* a bad name is a usage error now, not a failure per document */
+        struct script_fold *f;
+        if (script_fold_open(&f, o->opencc_config, &e))
+            goto fail;
+        script_fold_close(f);
     }
     if (need & (SETUP_LEXICON | SETUP_AUTOMATON)) {
         t = cmd_now_ms();
@@ -483,7 +552,15 @@ const char *cmd_version_string(void)
 json_t *cmd_run_settings(const struct cmd_setup *s, const struct common_opts *o,
                          const struct rule_set *patterns, int by_sense)
 {
+    /* "tw2s.json" and "tw2s" open the same configuration: recorded alike */
+    const char *config = o->opencc_config ? o->opencc_config : "t2s";
+    size_t n = strlen(config);
+    char *name = !strchr(config, '/') && n > 5 && !strcmp(config + n - 5, ".json")
+                     ? xstrndup(config, n - 5)
+                     : xstrdup(config);
     struct settings_run run = {
+        .script = script_mode_name(o->script),
+        .opencc_config = name,
         .version = TIFA_VERSION,
         .lx = &s->lx,
         .patterns = patterns,
@@ -494,7 +571,9 @@ json_t *cmd_run_settings(const struct cmd_setup *s, const struct common_opts *o,
         .by_sense = by_sense,
         .partial = o->reading.partial,
     };
-    return settings_of_run(&run);
+    json_t *settings = settings_of_run(&run);
+    free(name);
+    return settings;
 }
 
 int cmd_check_settings(json_t *const *settings, const char *const *names, size_t n, int force,

@@ -340,6 +340,8 @@ static void json_document(struct report *r, const struct agg_doc *doc)
     json_object_set_new(o, "encoding", json_string(doc->encoding));
     if (doc->format[0]) /* a merge of reports made before "format" existed has none to give */
         json_object_set_new(o, "format", json_string(doc->format));
+    if (doc->script[0]) /* the same for "script" */
+        json_object_set_new(o, "script", json_string(doc->script));
     json_object_set_new(o, "bytes", json_integer((json_int_t)doc->bytes));
     json_object_set_new(o, "chars", json_integer((json_int_t)doc->chars));
     json_object_set_new(o, "han", json_integer((json_int_t)doc->han));

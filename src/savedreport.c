@@ -198,6 +198,12 @@ static int get_documents(struct ctx *c, json_t *root)
             return bad(c, w, "not a string");
         }
         snprintf(d->format, sizeof(d->format), "%s", enc ? json_string_value(enc) : "");
+        enc = json_object_get(o, "script");
+        if (enc && !json_is_string(enc)) {
+            snprintf(w, sizeof(w), "documents[%zu].script", i);
+            return bad(c, w, "not a string");
+        }
+        snprintf(d->script, sizeof(d->script), "%s", enc ? json_string_value(enc) : "");
         if (get_u64(c, o, "bytes", w, 0, &d->bytes) || get_u64(c, o, "chars", w, 0, &d->chars) ||
             get_u64(c, o, "han", w, 1, &d->han) || get_u64(c, o, "invalid", w, 0, &d->invalid))
             return c->e->code;

@@ -84,6 +84,9 @@ json_t *settings_of_run(const struct settings_run *run)
     json_object_set_new(o, "by_sense", json_boolean(run->by_sense));
     json_object_set_new(o, "patterns",
                         json_integer(run->patterns ? (json_int_t)run->patterns->n : 0));
+    json_object_set_new(o, "script", json_string(run->script ? run->script : "auto"));
+    json_object_set_new(o, "opencc_config",
+                        json_string(run->opencc_config ? run->opencc_config : "t2s"));
     json_object_set_new(o, "fingerprint", json_string(fp));
     return o;
 }

@@ -44,7 +44,9 @@ struct agg_extra {
 struct agg_doc {
     char *path;
     char encoding[48];
-    char format[8]; /* "text", "docx", "html"; "" when unknown (a saved report without it) */
+    char format[8];  /* "text", "docx", "html"; "" when unknown (a saved report without it) */
+    char script[12]; /* "simplified", "traditional", "keep" (corpus_doc.script); "" when
+                        unknown (a saved report without it) */
     uint64_t bytes, chars, han, invalid;
     long long first_invalid_off;
     struct agg_count *counts; /* non-zero only, sorted by count (desc), then term (bytes) */

@@ -64,6 +64,8 @@ struct common_opts {
     size_t nmetas, metas_alloc;
     const char **wheres; /* --where FIELD=VALUE|FIELD~REGEX: all must hold */
     size_t nwheres, wheres_alloc;
+    int script;                /* --script (enum script_mode, script.h) */
+    const char *opencc_config; /* --opencc-config NAME, NULL = t2s */
     struct resolve_opts reading; /* count's --expansions, --partial (resolve.h) */
 };
 
@@ -154,6 +156,14 @@ struct cmd_setup {
 int cmd_setup(struct cmd_setup *s, const struct common_opts *o, unsigned need, char **args,
               size_t nargs);
 void cmd_setup_release(struct cmd_setup *s);
+
+/**
+ * Unless --script keep: folds the @n terms of @v (given on the command line, e.g. kwic's) to
+ * simplified as the text and user lexicons are (script.h); each changed one is replaced by a
+ * new string, which *@owned (an array of *@nowned, NULL when none) holds: free each, then it.
+ * Returns 0, or EXIT_USAGE after printing why (the OpenCC configuration cannot be opened).
+ */
+int cmd_fold_terms(const struct common_opts *o, char **v, size_t n, char ***owned, size_t *nowned);
 
 /** Turns the arguments (and --files-from) into a walk result. Returns 0 or EXIT_USAGE. */
 int cmd_walk_inputs(const struct common_opts *o, char **args, size_t nargs, struct walk_result *w);

@@ -19,6 +19,14 @@
  * such places, or in another encoding, is counted whole. The hidden environment variable
  * TIFA_CHUNK_BYTES=N (for tests) makes chunks of N bytes and splits files of 2N bytes or more.
  *
+ * Script (corpus_opts.script, script.h): a document decided traditional (always with
+ * SCRIPT_TRADITIONAL; with SCRIPT_AUTO when the traditional share of its first
+ * SCRIPT_SAMPLE_BYTES is above SCRIPT_AUTO_THRESHOLD) is folded to simplified with OpenCC, one
+ * converter per thread, piece by piece, before it is scanned; consumers of the text get the
+ * folded text. Every position a consumer gets (offsets, lines, columns, surface, context) is
+ * in the ORIGINAL decoded text, through the fold's map; chars and han are the folded text's.
+ * A big file's chunks all follow the decision made from the file's first bytes.
+ *
  * Progress: with corpus_opts.progress set, the driver calls it on the calling thread (never
  * with its lock held) with the files delivered and the input bytes read so far: at the start,
  * then about every CORPUS_PROGRESS_MS while the run lasts (after a delivery, between the
@@ -68,6 +76,9 @@ struct corpus_opts {
     int raw; /* read files that are not text (source.h's SOURCE_NOT_TEXT) as text bytes too */
     const struct resolver *resolver; /* corpus_count: NULL, or the documents are read as
                                         resolve.h says (agg_count_sink) */
+    int script;                      /* enum script_mode (script.h): 0 = auto */
+    const char *opencc_config;       /* --opencc-config: NULL = t2s (checked by the caller: a
+                                        converter that fails to open fails each document) */
     corpus_progress_fn *progress;    /* NULL (no cost), or called as the header says */
     void *progress_arg;
 };
@@ -77,6 +88,8 @@ struct corpus_doc {
     const char *path;
     char encoding[48];
     const char *format; /* source_info.format: "text", "docx" or "html" (static) */
+    const char *script; /* "traditional" (folded), "simplified" (not folded), or "keep"
+                           (--script keep) (static) */
     uint64_t bytes, chars, han, invalid;
     unsigned bom_len; /* bytes of a byte-order mark before the decoded text (file offset of
                          decoded byte 0, for UTF-8 without invalid sequences) */

@@ -133,6 +133,22 @@ int lexicon_load_buf(struct lexicon *lx, const char *buf, size_t len, const char
  */
 int lexicon_add_term(struct lexicon *lx, const char *term, const char *origin, struct tifa_err *e);
 
+/** Gives a new string (malloc'd) for @s, or NULL to keep @s as it is. */
+typedef char *lexicon_rewrite_fn(const char *s, void *arg);
+
+/**
+ * Before lexicon_finish: replaces every string that is matched in the text (term, aliases,
+ * expansion components, not_within, cues, abbreviations) of entries [@from, nentries) with
+ * what @fn gives for it; ids, categories, glosses and sources stay as written. The CLI folds
+ * user lexicons in traditional script this way (--script, script.h), so the lexicon module
+ * knows nothing of scripts. When the rewrite makes an entry's term that of another entry of
+ * the same file (a file that lists a formula in both scripts), the rewritten entry is removed
+ * (unless both have ids, and they differ: senses); an alias that becomes its entry's term or
+ * another of its aliases is removed. Other strings made equal are judged by lexicon_finish as
+ * if written so. Entry indices from @from on may change.
+ */
+void lexicon_rewrite_patterns(struct lexicon *lx, size_t from, lexicon_rewrite_fn *fn, void *arg);
+
 /** Assigns label ids and builds the pattern list; call once after loading. */
 int lexicon_finish(struct lexicon *lx, struct tifa_err *e);
 

@@ -61,7 +61,8 @@ struct savedreport_count {
 struct savedreport_doc {
     char *path;
     char encoding[48];
-    char format[8]; /* "format", "" when the report has none (made before it existed) */
+    char format[8];  /* "format", "" when the report has none (made before it existed) */
+    char script[12]; /* "script", "" when the report has none (made before it existed) */
     uint64_t bytes, chars, han, invalid;
     struct savedreport_count *counts; /* in the report's order; counts of 0 are dropped */
     size_t ncounts;

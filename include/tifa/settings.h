@@ -14,9 +14,14 @@
  * --category names, sorted; [] = every category), "overlapping", "expansions" (booleans),
  * "partial" (--partial K, 0 when not given), "by_sense" (count --by-sense: entry ids as terms),
  * "patterns" (the number of --pattern regexes, which the fingerprint also covers),
- * "fingerprint" (see settings_fingerprint). "forced" (an array of strings) is not a setting: it
- * lists the differences a --force run went past, and comparisons ignore it. Every other key is
- * compared by value, so keys that later versions add are compared too.
+ * "script" (--script: auto, simplified, traditional or keep) and "opencc_config" (the OpenCC
+ * configuration of the fold, "t2s" unless --opencc-config; ".json" left out), which decide
+ * what traditional text and user lexicons count as; "fingerprint" (see settings_fingerprint).
+ * A report written before a key existed lacks it: the key then counts as a difference (the
+ * counts may differ: before --script nothing was folded), which --force goes past. "forced" (an
+ * array of strings) is not a setting: it lists the differences a --force run went past, and
+ * comparisons ignore it. Every other key is compared by value, so keys that later versions add are
+ * compared too.
  */
 #ifndef TIFA_SETTINGS_H
 #define TIFA_SETTINGS_H
@@ -41,6 +46,8 @@ struct settings_run {
     size_t ncategories;
     int overlapping, expansions, by_sense;
     unsigned partial;
+    const char *script;        /* --script's name */
+    const char *opencc_config; /* as recorded: see "opencc_config" above */
 };
 
 /**
