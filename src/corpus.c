@@ -585,8 +585,7 @@ static void window_reset(struct window *win)
 static void script_decide(struct worker_ctx *w, const char *utf8, size_t len)
 {
     w->decided = 1;
-    w->folding = w->fold &&
-                 script_trad_share(w->fold, utf8, len, SCRIPT_SAMPLE_BYTES) > SCRIPT_AUTO_THRESHOLD;
+    w->folding = w->fold && script_auto_folds(w->fold, utf8, len);
 }
 
 static void on_piece(const char *utf8, size_t len, void *arg)
@@ -741,8 +740,7 @@ static int script_decide_split(struct worker_ctx *w, const struct source_chunks 
         return 0;
     char *sample = xmalloc(SCRIPT_SAMPLE_BYTES);
     ssize_t n = pread(ch->fd, sample, SCRIPT_SAMPLE_BYTES, (off_t)ch->off[0]);
-    int folding = n > 0 && script_trad_share(w->fold, sample, (size_t)n, SCRIPT_SAMPLE_BYTES) >
-                               SCRIPT_AUTO_THRESHOLD;
+    int folding = n > 0 && script_auto_folds(w->fold, sample, (size_t)n);
     free(sample);
     return folding;
 }

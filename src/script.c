@@ -31,7 +31,12 @@ enum script_cp_state {
     SCRIPT_CP_SAME,   /* converted alone, unchanged */
     SCRIPT_CP_TRAD,   /* converted alone, changed: traditional-only */
     SCRIPT_CP_LISTED, /* listed for conversion by the sample being measured */
+    SCRIPT_CP_NOT_HAN /* in the cached range but not Han (Yi, Hangul, private use ...) */
 };
+
+/* What a character of each state adds to the counts of the warm pass (no branch per state). */
+static const unsigned char han_of_state[] = {0, 1, 1, 0, 0};
+static const unsigned char trad_of_state[] = {0, 0, 1, 0, 0};
 
 struct script_fold {
     opencc_t cc;
@@ -54,6 +59,8 @@ const char *script_mode_name(enum script_mode m)
     return (unsigned)m < 4 ? mode_names[m] : "auto";
 }
 
+static int is_cached_han(uint32_t cp);
+
 int script_fold_open(struct script_fold **out, const char *config, struct tifa_err *err)
 {
     const char *name = config ? config : "t2s";
@@ -74,6 +81,9 @@ int script_fold_open(struct script_fold **out, const char *config, struct tifa_e
     sbuf_release(&file);
     *out = xcalloc(1, sizeof **out);
     (*out)->cc = cc;
+    for (uint32_t cp = SCRIPT_CACHE_LO; cp < SCRIPT_CACHE_LO + SCRIPT_CACHE_CPS; cp++)
+        if (!is_cached_han(cp))
+            (*out)->state[cp - SCRIPT_CACHE_LO] = SCRIPT_CP_NOT_HAN;
     return 0;
 }
 
@@ -226,6 +236,39 @@ static int learn(struct script_fold *f, const struct sbuf *todo)
 static void tally(const struct script_fold *f, const unsigned char *s, size_t cut,
                   struct sbuf *todo, size_t *han, size_t *trad)
 {
+    if (todo) {
+        /* the warm pass, as tight as it goes: this is what --script auto costs on every
+         * simplified document (bench/NOTES.md). Decoded text is valid UTF-8, so a lead byte
+         * says the length; a stray byte only miscounts, never reads past @cut. */
+        size_t h = 0, t = 0, i = 0;
+        while (i + 3 <= cut) {
+            unsigned c = s[i];
+            if (c < 0xE0) {
+                i += c < 0xC0 ? 1 : 2;
+                continue;
+            }
+            if (c >= 0xF0) {
+                i += 4;
+                continue;
+            }
+            uint32_t off = (((c & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu)) -
+                           SCRIPT_CACHE_LO;
+            if (off < SCRIPT_CACHE_CPS) {
+                unsigned char *st = (unsigned char *)&f->state[off];
+                h += han_of_state[*st];
+                t += trad_of_state[*st];
+                if (*st == SCRIPT_CP_UNKNOWN && han3(s + i)) {
+                    sbuf_add(todo, s + i, 3);
+                    sbuf_addch(todo, '\n');
+                    *st = SCRIPT_CP_LISTED;
+                }
+            }
+            i += 3;
+        }
+        *han += h;
+        *trad += t;
+        return;
+    }
     for (size_t i = 0; i < cut;) {
         unsigned char c = s[i];
         if (c < 0xE3 || c > 0xEF || i + 3 > cut) { /* not a BMP Han character: skip it */
@@ -255,7 +298,10 @@ static void tally(const struct script_fold *f, const unsigned char *s, size_t cu
     }
 }
 
-double script_trad_share(struct script_fold *f, const char *s, size_t len, size_t sample)
+/* The BMP Han characters of the first @sample bytes of @s, and how many of them the fold
+ * changes. */
+static void share_counts(struct script_fold *f, const char *s, size_t len, size_t sample,
+                         size_t *han_out, size_t *trad_out)
 {
     size_t cut = len < sample ? len : sample;
     while (cut > 0 && cut < len && ((unsigned char)s[cut] & 0xC0) == 0x80)
@@ -278,5 +324,22 @@ double script_trad_share(struct script_fold *f, const char *s, size_t len, size_
         }
     }
     sbuf_release(&todo);
+    *han_out = han;
+    *trad_out = trad;
+}
+
+double script_trad_share(struct script_fold *f, const char *s, size_t len, size_t sample)
+{
+    size_t han, trad;
+    share_counts(f, s, len, sample, &han, &trad);
     return han ? (double)trad / (double)han : 0.0;
+}
+
+int script_auto_folds(struct script_fold *f, const char *s, size_t len)
+{
+    size_t han, trad;
+    share_counts(f, s, len, SCRIPT_GLANCE_BYTES, &han, &trad);
+    if (han && !trad) /* the usual simplified document: decided on its first 4 KiB */
+        return 0;
+    return script_trad_share(f, s, len, SCRIPT_SAMPLE_BYTES) > SCRIPT_AUTO_THRESHOLD;
 }

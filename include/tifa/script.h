@@ -43,6 +43,9 @@ const char *script_mode_name(enum script_mode m);
 /** Above this share of traditional-only characters (script_trad_share), auto folds: see
  *  bench/NOTES.md for the measurement over ../shared/corpus/public. */
 #define SCRIPT_AUTO_THRESHOLD 0.05
+/** The first look of --script auto: a document whose first SCRIPT_GLANCE_BYTES hold Han
+ *  characters, none of which the fold changes, is simplified without a look further. */
+#define SCRIPT_GLANCE_BYTES ((size_t)4 << 10)
 
 /** Opens OpenCC's configuration @config: NULL is t2s; a name without '/' or ".json" gets
  *  ".json" (OpenCC looks names up in its data folder: "tw2s", "hk2s.json"); a path is used as
@@ -68,5 +71,13 @@ void script_text_free(struct script_text *t);
  * Cut at a code point border.
  */
 double script_trad_share(struct script_fold *f, const char *s, size_t len, size_t sample);
+
+/**
+ * Whether --script auto folds the document that starts with @s (@len bytes): not when its first
+ * SCRIPT_GLANCE_BYTES hold Han characters and none the fold changes (most simplified documents:
+ * an eighth of the sample read, measured in bench/NOTES.md); else when script_trad_share of
+ * its first SCRIPT_SAMPLE_BYTES is above SCRIPT_AUTO_THRESHOLD.
+ */
+int script_auto_folds(struct script_fold *f, const char *s, size_t len);
 
 #endif
