@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tifa/cmd.h"
+#include "tifa/encoding.h"
 #include "tifa/table.h"
 #include "tifa/xalloc.h"
 
@@ -95,6 +96,7 @@ static int check_file(const char *path)
     /* the taxonomy comes with the built-in lexicon */
     lexicon_add_builtin(&builtin, &e);
     tifa_err_init(&e);
+    lx.decode = encoding_to_utf8;
     if (lexicon_load_file(&lx, path, LEX_AUTO, &e) || lexicon_finish(&lx, &e)) {
         fprintf(stderr, "tifa: %s\n", tifa_err_format(&e, msg, sizeof(msg)));
         lexicon_release(&lx);

@@ -78,12 +78,29 @@ static void add_unquoted(struct csv_reader *r, const char *from, const char *to)
     }
 }
 
+/* A comment line starts at r->p (the start of a line). */
+static int is_comment(const struct csv_reader *r)
+{
+    const char *q = r->p;
+    if (!r->comment)
+        return 0;
+    while (q < r->end && *q == ' ')
+        q++;
+    return q < r->end && *q == r->comment;
+}
+
 int csv_next_row(struct csv_reader *r, struct csv_row *row, struct tifa_err *e)
 {
-    while (r->p < r->end &&
-           (*r->p == '\n' || (*r->p == '\r' && r->p + 1 < r->end && r->p[1] == '\n'))) {
-        r->p += *r->p == '\r' ? 2 : 1;
-        r->line++;
+    for (;;) {
+        while (r->p < r->end &&
+               (*r->p == '\n' || (*r->p == '\r' && r->p + 1 < r->end && r->p[1] == '\n'))) {
+            r->p += *r->p == '\r' ? 2 : 1;
+            r->line++;
+        }
+        if (!is_comment(r))
+            break;
+        const char *nl = memchr(r->p, '\n', (size_t)(r->end - r->p));
+        r->p = nl ? nl : r->end;
     }
     if (r->p >= r->end)
         return 0;

@@ -623,3 +623,23 @@ void decoder_release(struct decoder *d)
     d->cd = (iconv_t)-1;
     d->ncarry = 0;
 }
+
+int encoding_to_utf8(const char *buf, size_t len, const char *name, struct sbuf *out,
+                     struct tifa_err *e)
+{
+    const unsigned char *p = (const unsigned char *)buf;
+    struct enc_guess g;
+    struct decoder d;
+    encoding_detect(p, len, 1, &g);
+    if (!strcmp(g.name, "UTF-8"))
+        return 0;
+    if (decoder_init(&d, g.name, g.bom_len, e))
+        return TIFA_EDATA;
+    decoder_feed(&d, p + g.bom_len, len - g.bom_len, 1, out);
+    int rc = 0;
+    if (d.invalid)
+        rc = tifa_err_set(e, TIFA_EDATA, name, 0, d.first_invalid_off,
+                          "not valid %s (the encoding it was detected as)", d.name);
+    decoder_release(&d);
+    return rc ? rc : 1;
+}

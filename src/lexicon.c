@@ -19,7 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "tifa/csv.h"
 #include "tifa/embedded.h"
 #include "tifa/normalize.h"
 #include "tifa/strmap.h"
@@ -373,20 +375,6 @@ static int is_blank_or_comment(const char *s, size_t len)
     return i == len || s[i] == '#';
 }
 
-/* In TSV a row may begin with a tab (an empty id) and its term with '#': a comment is a '#'
- * after spaces only, so that every row lexicon_write_tsv writes reads back as a row. */
-static int is_blank_or_comment_tsv(const char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len && s[i] == ' ')
-        i++;
-    if (i < len && s[i] == '#')
-        return 1;
-    while (i < len && (s[i] == ' ' || s[i] == '\t'))
-        i++;
-    return i == len;
-}
-
 static int load_list(struct lexicon *lx, const char *buf, size_t len, const char *origin,
                      struct tifa_err *e)
 {
@@ -398,8 +386,25 @@ static int load_list(struct lexicon *lx, const char *buf, size_t len, const char
     while (!rc && next_line(&it, &s, &n)) {
         if (is_blank_or_comment(s, n))
             continue;
+        char *term = trim_dup(s, n);
+        /* no formula holds an ASCII comma or a tab (the built-in ones use '，' and '、'):
+         * such a line is a table read without its header, and its terms would count nothing */
+        if (strchr(term, '\t')) {
+            free(term);
+            rc = tifa_err_set(e, TIFA_EDATA, origin, it.line, -1,
+                              "a tab in a plain list (one term a line): is this a TSV lexicon "
+                              "without its header line? add one (id, term, category, ...)");
+            break;
+        }
+        if (strchr(term, ',')) {
+            free(term);
+            rc = tifa_err_set(e, TIFA_EDATA, origin, it.line, -1,
+                              "a comma in a plain list (one term a line): is this a CSV lexicon? "
+                              "name it .csv and add a header line (id,term,category,...)");
+            break;
+        }
         struct lex_entry *en = new_entry(lx, origin, it.line);
-        en->term = trim_dup(s, n);
+        en->term = term;
         fill_empty_fields(en);
         rc = validate_entry(en, &key, e);
     }
@@ -423,118 +428,124 @@ int lexicon_add_term(struct lexicon *lx, const char *term, const char *origin, s
     return rc;
 }
 
-static size_t split_tabs(const char *s, size_t len, const char **f, size_t *flen, size_t max)
+/* The header row: each field names a column (colmap[i]); "term" is required. */
+static int read_header(const struct csv_row *row, int *colmap, const char *origin,
+                       struct tifa_err *e)
 {
-    size_t n = 0;
-    for (;;) {
-        const char *tab = memchr(s, '\t', len);
-        size_t k = tab ? (size_t)(tab - s) : len;
-        if (n < max) {
-            f[n] = s;
-            flen[n] = k;
+    int seen[NCOLS] = {0};
+    if (row->n > NCOLS)
+        return tifa_err_set(e, TIFA_EDATA, origin, row->line, -1,
+                            "too many columns in header (%zu)", row->n);
+    for (size_t i = 0; i < row->n; i++) {
+        char *name = trim_dup(row->field[i], strlen(row->field[i]));
+        int c = -1;
+        for (int k = 0; k < NCOLS; k++)
+            if (!strcmp(name, col_names[k]))
+                c = k;
+        if (c < 0 || seen[c]) {
+            tifa_err_set(e, TIFA_EDATA, origin, row->line, -1, "%s column '%s'",
+                         c < 0 ? "unknown" : "repeated", name);
+            free(name);
+            return TIFA_EDATA;
         }
-        n++;
-        if (!tab)
-            return n;
-        len -= k + 1;
-        s = tab + 1;
+        free(name);
+        seen[c] = 1;
+        colmap[i] = c;
     }
+    if (!seen[COL_TERM])
+        return tifa_err_set(e, TIFA_EDATA, origin, row->line, -1, "no 'term' column in header");
+    return 0;
 }
 
-static int load_tsv(struct lexicon *lx, const char *buf, size_t len, const char *origin,
-                    struct tifa_err *e)
+static int is_blank_row(const struct csv_row *row)
 {
-    struct line_iter it = {buf, buf + len, 0};
-    const char *s, *f[NCOLS + 1];
-    size_t n, flen[NCOLS + 1], ncols = 0;
-    int colmap[NCOLS + 1];
-    struct sbuf key = SBUF_INIT;
-    int rc = 0, have_header = 0;
+    for (size_t i = 0; i < row->n; i++)
+        for (const char *s = row->field[i]; *s; s++)
+            if (*s != ' ' && *s != '\t' && *s != '\r')
+                return 0;
+    return 1;
+}
 
-    while (!rc && next_line(&it, &s, &n)) {
-        if (is_blank_or_comment_tsv(s, n))
-            continue;
-        size_t nf = split_tabs(s, n, f, flen, NCOLS + 1);
-        if (!have_header) {
-            int seen[NCOLS] = {0};
-            if (nf > NCOLS)
-                return tifa_err_set(e, TIFA_EDATA, origin, it.line, -1,
-                                    "too many columns in header (%zu)", nf);
-            for (size_t i = 0; i < nf; i++) {
-                char *name = trim_dup(f[i], flen[i]);
-                int c = -1;
-                for (int k = 0; k < NCOLS; k++)
-                    if (!strcmp(name, col_names[k]))
-                        c = k;
-                if (c < 0 || seen[c]) {
-                    tifa_err_set(e, TIFA_EDATA, origin, it.line, -1, "%s column '%s'",
-                                 c < 0 ? "unknown" : "repeated", name);
-                    free(name);
-                    return TIFA_EDATA;
-                }
-                free(name);
-                seen[c] = 1;
-                colmap[i] = c;
-            }
-            if (!seen[COL_TERM])
-                return tifa_err_set(e, TIFA_EDATA, origin, it.line, -1,
-                                    "no 'term' column in header");
-            ncols = nf;
-            have_header = 1;
-            continue;
-        }
-        if (nf != ncols) {
-            rc = tifa_err_set(e, TIFA_EDATA, origin, it.line, -1,
-                              "wrong column count: expected %zu, found %zu", ncols, nf);
+static int read_entry(struct lexicon *lx, const struct csv_row *row, const int *colmap,
+                      const char *origin, struct sbuf *key, struct tifa_err *e)
+{
+    struct lex_entry *en = new_entry(lx, origin, row->line);
+    long line = row->line;
+    int rc = 0;
+    for (size_t i = 0; i < row->n && !rc; i++) {
+        char *v = trim_dup(row->field[i], strlen(row->field[i]));
+        switch (colmap[i]) {
+        case COL_ID: en->id = v; break;
+        case COL_TERM: en->term = v; break;
+        case COL_CATEGORY: en->category = v; break;
+        case COL_GLOSS: en->gloss = v; break;
+        case COL_SOURCE: en->source = v; break;
+        case COL_SINCE:
+            rc = parse_since(v, &en->since, origin, line, e);
+            free(v);
+            break;
+        case COL_ALIASES:
+            rc = split_bar(v, &en->aliases, &en->naliases, "alias", origin, line, e);
+            free(v);
+            break;
+        case COL_EXPANSION:
+            rc = split_bar(v, &en->expansion, &en->nexpansion, "expansion", origin, line, e);
+            free(v);
+            break;
+        case COL_NOT_WITHIN:
+            rc = split_bar(v, &en->not_within, &en->nnot_within, "not_within", origin, line, e);
+            free(v);
+            break;
+        case COL_CUES:
+            rc = split_bar(v, &en->cues, &en->ncues, "cues", origin, line, e);
+            free(v);
+            break;
+        case COL_ABBREVIATIONS:
+            rc = split_bar(v, &en->abbreviations, &en->nabbreviations, "abbreviations", origin,
+                           line, e);
+            free(v);
             break;
         }
-        struct lex_entry *en = new_entry(lx, origin, it.line);
-        for (size_t i = 0; i < nf && !rc; i++) {
-            char *v = trim_dup(f[i], flen[i]);
-            switch (colmap[i]) {
-            case COL_ID: en->id = v; break;
-            case COL_TERM: en->term = v; break;
-            case COL_CATEGORY: en->category = v; break;
-            case COL_GLOSS: en->gloss = v; break;
-            case COL_SOURCE: en->source = v; break;
-            case COL_SINCE:
-                rc = parse_since(v, &en->since, origin, it.line, e);
-                free(v);
-                break;
-            case COL_ALIASES:
-                rc = split_bar(v, &en->aliases, &en->naliases, "alias", origin, it.line, e);
-                free(v);
-                break;
-            case COL_EXPANSION:
-                rc = split_bar(v, &en->expansion, &en->nexpansion, "expansion", origin, it.line, e);
-                free(v);
-                break;
-            case COL_NOT_WITHIN:
-                rc = split_bar(v, &en->not_within, &en->nnot_within, "not_within", origin, it.line,
-                               e);
-                free(v);
-                break;
-            case COL_CUES:
-                rc = split_bar(v, &en->cues, &en->ncues, "cues", origin, it.line, e);
-                free(v);
-                break;
-            case COL_ABBREVIATIONS:
-                rc = split_bar(v, &en->abbreviations, &en->nabbreviations, "abbreviations", origin,
-                               it.line, e);
-                free(v);
-                break;
-            }
-        }
-        if (!en->term)
-            en->term = xstrdup("");
-        fill_empty_fields(en);
-        if (!rc)
-            rc = validate_entry(en, &key, e);
     }
+    if (!en->term)
+        en->term = xstrdup("");
+    fill_empty_fields(en);
+    return rc ? rc : validate_entry(en, key, e);
+}
+
+/* TSV (@sep '\t') and CSV (','): one row loop over csv.h's reader, a header row first. */
+static int load_table(struct lexicon *lx, const char *buf, size_t len, char sep, const char *origin,
+                      struct tifa_err *e)
+{
+    struct csv_reader r;
+    struct csv_row row;
+    int colmap[NCOLS];
+    size_t ncols = 0;
+    struct sbuf key = SBUF_INIT;
+    int rc;
+
+    csv_reader_init(&r, buf, len, sep, origin);
+    /* a row may begin with a tab (an empty id) and its term with '#': a comment is a '#' after
+     * spaces only, so that every row lexicon_write_tsv writes reads back as a row */
+    r.comment = '#';
+    while ((rc = csv_next_row(&r, &row, e)) > 0) {
+        if (is_blank_row(&row))
+            continue;
+        if (!ncols) {
+            if ((rc = read_header(&row, colmap, origin, e)) != 0)
+                break;
+            ncols = row.n;
+        } else if (row.n != ncols) {
+            rc = tifa_err_set(e, TIFA_EDATA, origin, row.line, -1,
+                              "wrong column count: expected %zu, found %zu", ncols, row.n);
+            break;
+        } else if ((rc = read_entry(lx, &row, colmap, origin, &key, e)) != 0) {
+            break;
+        }
+    }
+    csv_reader_release(&r);
     sbuf_release(&key);
-    if (!rc && !have_header)
-        return 0; /* only comments: an empty lexicon */
-    return rc;
+    return rc; /* 0 also for only comments: an empty lexicon */
 }
 
 /* ---- JSON ---- */
@@ -650,12 +661,40 @@ static int load_json(struct lexicon *lx, const char *buf, size_t len, const char
     return rc;
 }
 
-static enum lex_format sniff(const char *buf, size_t len)
+/* 1 when a field of the line @s (@n bytes), split at @sep, is "term" (trimmed, maybe quoted). */
+static int has_term_field(const char *s, size_t n, char sep)
+{
+    while (n) {
+        const char *end = memchr(s, sep, n);
+        size_t k = end ? (size_t)(end - s) : n;
+        char *f = trim_dup(s, k);
+        int yes = !strcmp(f, "term") || !strcmp(f, "\"term\"");
+        free(f);
+        if (yes)
+            return 1;
+        if (!end)
+            break;
+        n -= k + 1;
+        s = end + 1;
+    }
+    return 0;
+}
+
+/* 1 when @name ends in @ext, ignoring case. */
+static int has_ext(const char *name, const char *ext)
+{
+    size_t n = strlen(name), k = strlen(ext);
+    return n > k && !strcasecmp(name + n - k, ext);
+}
+
+static enum lex_format sniff(const char *buf, size_t len, const char *name)
 {
     struct line_iter it = {buf, buf + len, 0};
     const char *s;
     size_t n;
     size_t i = 0;
+    if (has_ext(name, ".csv"))
+        return LEX_CSV;
     while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r'))
         i++;
     if (i < len && buf[i] == '[')
@@ -663,15 +702,10 @@ static enum lex_format sniff(const char *buf, size_t len)
     while (next_line(&it, &s, &n)) {
         if (is_blank_or_comment(s, n))
             continue;
-        if (memchr(s, '\t', n)) {
-            const char *f[NCOLS + 1];
-            size_t fl[NCOLS + 1];
-            size_t nf = split_tabs(s, n, f, fl, NCOLS + 1);
-            for (size_t k = 0; k < nf && k <= NCOLS; k++)
-                if (fl[k] == 4 && !memcmp(f[k], "term", 4))
-                    return LEX_TSV;
-        }
-        return n == 4 && !memcmp(s, "term", 4) ? LEX_TSV : LEX_LIST;
+        /* a header line decides, also where a pipe hides the file's name */
+        if (has_term_field(s, n, '\t'))
+            return LEX_TSV;
+        return has_term_field(s, n, ',') ? LEX_CSV : LEX_LIST;
     }
     return LEX_LIST;
 }
@@ -680,23 +714,38 @@ int lexicon_load_buf(struct lexicon *lx, const char *buf, size_t len, const char
                      enum lex_format fmt, struct tifa_err *e)
 {
     const char *origin = add_source(lx, name);
+    struct sbuf utf8 = SBUF_INIT;
+    int rc = 0;
     if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
         buf += 3, len -= 3;
+    if (lx->decode &&
+        (memchr(buf, '\0', len) || utf8_valid_prefix((const unsigned char *)buf, len) != len)) {
+        rc = lx->decode(buf, len, name, &utf8, e);
+        if (rc < 0)
+            goto out;
+        if (rc > 0)
+            buf = utf8.buf, len = utf8.len;
+        rc = 0;
+    }
     const char *nul = memchr(buf, '\0', len);
     if (nul) {
         long line = 1;
         for (const char *p = buf; p < nul; p++)
             line += *p == '\n';
-        return tifa_err_set(e, TIFA_EDATA, name, line, (long long)(nul - buf),
-                            "NUL byte in lexicon");
+        rc = tifa_err_set(e, TIFA_EDATA, name, line, (long long)(nul - buf), "NUL byte in lexicon");
+        goto out;
     }
     if (fmt == LEX_AUTO)
-        fmt = sniff(buf, len);
+        fmt = sniff(buf, len, name);
     switch (fmt) {
-    case LEX_JSON: return load_json(lx, buf, len, origin, e);
-    case LEX_TSV: return load_tsv(lx, buf, len, origin, e);
-    default: return load_list(lx, buf, len, origin, e);
+    case LEX_JSON: rc = load_json(lx, buf, len, origin, e); break;
+    case LEX_TSV: rc = load_table(lx, buf, len, '\t', origin, e); break;
+    case LEX_CSV: rc = load_table(lx, buf, len, ',', origin, e); break;
+    default: rc = load_list(lx, buf, len, origin, e); break;
     }
+out:
+    sbuf_release(&utf8);
+    return rc;
 }
 
 int lexicon_load_file(struct lexicon *lx, const char *path, enum lex_format fmt, struct tifa_err *e)
@@ -1085,18 +1134,30 @@ int lexicon_finish(struct lexicon *lx, struct tifa_err *e)
 
 static void tsv_field(struct sbuf *out, const char *s)
 {
-    /* Fields never hold tabs or newlines (the reader splits on them); replace defensively. */
-    for (; *s; s++)
+    /* Fields never hold tabs or newlines (the reader splits on them); replace defensively. A
+     * field that begins with a quote is quoted, quotes doubled: the reader would otherwise take
+     * "x" as a quoted field and give back x (csv.h). */
+    int quote = *s == '"';
+    if (quote)
+        sbuf_addch(out, '"');
+    for (; *s; s++) {
         sbuf_addch(out, *s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+        if (quote && *s == '"')
+            sbuf_addch(out, '"');
+    }
+    if (quote)
+        sbuf_addch(out, '"');
 }
 
-static void tsv_list(struct sbuf *out, char **v, size_t n)
+static void tsv_list(struct sbuf *out, char **v, size_t n, struct sbuf *tmp)
 {
+    sbuf_reset(tmp);
     for (size_t i = 0; i < n; i++) {
         if (i)
-            sbuf_addch(out, '|');
-        tsv_field(out, v[i]);
+            sbuf_addch(tmp, '|');
+        sbuf_addstr(tmp, v[i]);
     }
+    tsv_field(out, tmp->buf);
 }
 
 void lexicon_write_tsv(const struct lexicon *lx, struct sbuf *out)
@@ -1104,6 +1165,7 @@ void lexicon_write_tsv(const struct lexicon *lx, struct sbuf *out)
     sbuf_addstr(out,
                 "id\tterm\tcategory\taliases\texpansion\tgloss\tsince\tsource\tnot_within\tcues\t"
                 "abbreviations\n");
+    struct sbuf tmp = SBUF_INIT;
     for (size_t i = 0; i < lx->nentries; i++) {
         const struct lex_entry *en = &lx->entries[i];
         if (en->dropped)
@@ -1114,9 +1176,9 @@ void lexicon_write_tsv(const struct lexicon *lx, struct sbuf *out)
         sbuf_addch(out, '\t');
         tsv_field(out, en->category);
         sbuf_addch(out, '\t');
-        tsv_list(out, en->aliases, en->naliases);
+        tsv_list(out, en->aliases, en->naliases, &tmp);
         sbuf_addch(out, '\t');
-        tsv_list(out, en->expansion, en->nexpansion);
+        tsv_list(out, en->expansion, en->nexpansion, &tmp);
         sbuf_addch(out, '\t');
         tsv_field(out, en->gloss);
         sbuf_addch(out, '\t');
@@ -1125,13 +1187,14 @@ void lexicon_write_tsv(const struct lexicon *lx, struct sbuf *out)
         sbuf_addch(out, '\t');
         tsv_field(out, en->source);
         sbuf_addch(out, '\t');
-        tsv_list(out, en->not_within, en->nnot_within);
+        tsv_list(out, en->not_within, en->nnot_within, &tmp);
         sbuf_addch(out, '\t');
-        tsv_list(out, en->cues, en->ncues);
+        tsv_list(out, en->cues, en->ncues, &tmp);
         sbuf_addch(out, '\t');
-        tsv_list(out, en->abbreviations, en->nabbreviations);
+        tsv_list(out, en->abbreviations, en->nabbreviations, &tmp);
         sbuf_addch(out, '\n');
     }
+    sbuf_release(&tmp);
 }
 
 static json_t *json_strlist(char **v, size_t n)

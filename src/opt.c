@@ -214,6 +214,7 @@ static int load_lexicon(const struct common_opts *o, struct lexicon *lx)
     struct tifa_err e;
     char msg[2048];
     tifa_err_init(&e);
+    lx->decode = encoding_to_utf8; /* UTF-16 and GB18030 lexicons are decoded as inputs are */
     if (!o->no_builtin && lexicon_add_builtin(lx, &e))
         goto fail;
     if (o->no_builtin && !o->nlexicons) {

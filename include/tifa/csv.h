@@ -11,7 +11,7 @@
  *   doubled, may hold separators and line breaks, and "" inside it stands for one quote.
  * - Rows end at LF or CRLF (a CR elsewhere is data). A leading UTF-8 byte-order mark is skipped.
  *   Lines that are empty (no byte at all) are not rows; a line of separators is a row of empty
- *   fields.
+ *   fields. With r.comment set, comment lines are not rows either (lexicons use '#').
  * Differences (CSV must be well formed; TSV comes from hand-edited files as often as from
  * spreadsheets, and tifa's own TSV never quoted):
  * - CSV: a quote inside an unquoted field, text after a closing quote, or a quote never closed
@@ -38,6 +38,9 @@ struct csv_reader {
     const char *p, *end;
     char sep;         /* ',' or '\t' */
     const char *path; /* for messages; not owned */
+    char comment;     /* 0, or a byte that makes a line a comment when it comes first after
+                         spaces only (set after init): such lines are skipped like empty ones,
+                         only where a row would begin (never inside a quoted field) */
     long line;        /* line of the next byte at p (1-based) */
     struct sbuf text; /* the current row's fields, each NUL-terminated */
     size_t *starts;   /* offsets of the fields in text */

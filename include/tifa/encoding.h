@@ -83,4 +83,15 @@ void decoder_skip_valid(struct decoder *d, size_t n);
 /** Frees the iconv descriptor; @d may be initialised again. */
 void decoder_release(struct decoder *d);
 
+/**
+ * Converts a small file held whole (@len bytes at @buf; a lexicon) to UTF-8, strictly: the
+ * encoding is detected as for inputs. Returns 1 with the text (BOM left out) APPENDED to @out;
+ * 0 when the bytes are UTF-8, maybe damaged (nothing appended: the caller reads them as they are
+ * and reports its own errors); or TIFA_EDATA naming @name and the file offset of the first
+ * sequence that is not valid in the detected encoding (a file with one is refused, not repaired).
+ * Its signature is lexicon.h's lex_decode_fn.
+ */
+int encoding_to_utf8(const char *buf, size_t len, const char *name, struct sbuf *out,
+                     struct tifa_err *e);
+
 #endif

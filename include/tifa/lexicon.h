@@ -88,7 +88,16 @@ struct lex_pattern {
     uint32_t label_id;
 };
 
+/*
+ * Converts a lexicon file's bytes that are not UTF-8 to UTF-8: 1 with the text appended to @out,
+ * 0 to read the bytes as they are, or an error naming @name. The cli passes encoding.h's
+ * encoding_to_utf8: the matching layer does not know encodings.
+ */
+typedef int lex_decode_fn(const char *buf, size_t len, const char *name, struct sbuf *out,
+                          struct tifa_err *e);
+
 struct lexicon {
+    lex_decode_fn *decode; /* NULL: lexicons must be UTF-8 (set after lexicon_init) */
     struct lex_entry *entries;
     size_t nentries, entries_alloc;
     struct lex_label *labels;
@@ -107,7 +116,7 @@ struct lexicon {
     int view_dirty; /* labels added since the last lexicon_view_rank */
 };
 
-enum lex_format { LEX_AUTO = 0, LEX_LIST, LEX_TSV, LEX_JSON };
+enum lex_format { LEX_AUTO = 0, LEX_LIST, LEX_TSV, LEX_JSON, LEX_CSV };
 
 void lexicon_init(struct lexicon *lx);
 void lexicon_release(struct lexicon *lx);
@@ -122,7 +131,11 @@ int lexicon_add_builtin(struct lexicon *lx, struct tifa_err *e);
 int lexicon_load_file(struct lexicon *lx, const char *path, enum lex_format fmt,
                       struct tifa_err *e);
 
-/** Parses a lexicon held in memory; @name is used in messages and in sources. */
+/**
+ * Parses a lexicon held in memory; @name is used in messages and in sources. Bytes that hold a
+ * NUL or are not valid UTF-8 go through lx->decode first when it is set (a UTF-16 or GB18030
+ * file); else, or when it leaves them as they are, such bytes are refused with FILE:LINE.
+ */
 int lexicon_load_buf(struct lexicon *lx, const char *buf, size_t len, const char *name,
                      enum lex_format fmt, struct tifa_err *e);
 

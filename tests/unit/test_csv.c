@@ -87,12 +87,37 @@ static void test_tsv_quotes(void **state)
     assert_string_equal(out, "@1:\"Two upholds\" means|x;@2:6\" screen|\"open;");
 }
 
+/* With r.comment, a line whose first byte after spaces is the comment byte is no row, and the
+ * lines after it keep their numbers; inside a quoted field such a line is data. */
+static void test_comment_lines(void **state)
+{
+    (void)state;
+    struct csv_reader r;
+    struct csv_row row;
+    struct tifa_err e;
+    const char *text =
+        "# head, \"quoted\nterm,gloss\n  # indented\n\ta,\"x\n# not a comment\"\n#end";
+    tifa_err_init(&e);
+    csv_reader_init(&r, text, strlen(text), ',', "t.csv");
+    r.comment = '#';
+    assert_int_equal(csv_next_row(&r, &row, &e), 1);
+    assert_int_equal(row.line, 2);
+    assert_string_equal(row.field[0], "term");
+    assert_int_equal(csv_next_row(&r, &row, &e), 1);
+    assert_int_equal(row.line, 4);
+    assert_string_equal(row.field[0], "\ta"); /* a tab first: no comment */
+    assert_string_equal(row.field[1], "x\n# not a comment");
+    assert_int_equal(csv_next_row(&r, &row, &e), 0);
+    csv_reader_release(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv_rfc4180),
         cmocka_unit_test(test_csv_refusals),
         cmocka_unit_test(test_tsv_quotes),
+        cmocka_unit_test(test_comment_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
