@@ -26,6 +26,7 @@
 #include "tifa/matcher.h"
 #include "tifa/settings.h"
 #include "tifa/encoding.h"
+#include "tifa/outfile.h"
 #include "tifa/xalloc.h"
 
 enum {
@@ -42,7 +43,8 @@ enum {
     OPT_NUL,
     OPT_QUIET,
     OPT_RAW,
-    OPT_BOM
+    OPT_BOM,
+    OPT_OUTPUT
 };
 
 const struct optparse_spec common_lexicon_opts[] = {
@@ -59,6 +61,11 @@ const struct optparse_spec common_input_opts[] = {
     {OPT_FILES_FROM, 0, "files-from", 1},   {OPT_NUL, '0', "null", 0},
     {OPT_QUIET, 'q', "quiet", 0},           {OPT_RAW, 0, "raw", 0},
     {OPT_BOM, 0, "bom", 0},                 {0, 0, NULL, 0},
+};
+
+const struct optparse_spec common_output_opts[] = {
+    {OPT_OUTPUT, 'o', "output", 1},
+    {0, 0, NULL, 0},
 };
 
 const char common_opts_help[] =
@@ -78,7 +85,8 @@ const char common_opts_help[] =
     "  --category NAME       count only formulas of this category (repeatable)\n"
     "  --overlapping         report every match, not leftmost-longest ones\n"
     "  -j, --threads N       worker threads, 0 to 1024 (default 0: one per core)\n"
-    "Output:\n"
+"Output:\n"
+    "  -o, --output FILE     write the report to FILE, replaced only once it is complete\n"
     "  --bom                 start CSV output with a UTF-8 byte-order mark (for Excel)\n"
     "Messages:\n"
     "  -q, --quiet           no progress line and no warnings; errors are still printed\n"
@@ -130,6 +138,7 @@ int common_opts_handle(struct common_opts *o, int id, const struct optparse *p)
     case OPT_QUIET: o->quiet = 1; return 1;
     case OPT_RAW: o->raw = 1; return 1;
     case OPT_BOM: o->bom = 1; return 1;
+    case OPT_OUTPUT: o->output = arg; return 1;
     default: return 0;
     }
 }
@@ -220,7 +229,7 @@ int cmd_setup(struct cmd_setup *s, const struct common_opts *o, unsigned need, c
         for (size_t i = 0; i < s->walk.errors.n; i++)
             fprintf(stderr, "tifa: '%s': %s\n", s->walk.errors.v[i].path, s->walk.errors.v[i].text);
     }
-    return 0;
+    return cmd_output_open(o->output);
 fail:
     fprintf(stderr, "tifa: %s\n", tifa_err_format(&e, msg, sizeof(msg)));
     return EXIT_USAGE;
@@ -242,7 +251,7 @@ int cmd_walk_inputs(const struct common_opts *o, char **args, size_t nargs, stru
     struct walk_opts wo = o->walk;
     tifa_err_init(&e);
     walk_result_init(w);
-    cmd_skip_output(&wo);
+    cmd_skip_output(&wo, o->output);
     for (size_t i = 0; i < nargs; i++)
         walk_add_arg(w, args[i], &wo);
     if (o->files_from && walk_add_files_from(w, o->files_from, o->nul_sep, &wo, &e)) {
@@ -254,13 +263,18 @@ int cmd_walk_inputs(const struct common_opts *o, char **args, size_t nargs, stru
     return 0;
 }
 
-void cmd_skip_output(struct walk_opts *wo)
+void cmd_skip_output(struct walk_opts *wo, const char *output)
 {
     struct stat st;
+    wo->skip_output = 0;
     if (fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode)) {
-        wo->skip_output = 1;
-        wo->output_dev = (unsigned long long)st.st_dev;
-        wo->output_ino = (unsigned long long)st.st_ino;
+        wo->output_dev[wo->skip_output] = (unsigned long long)st.st_dev;
+        wo->output_ino[wo->skip_output++] = (unsigned long long)st.st_ino;
+    }
+    /* the report -o replaces: reading the last run's report as a text would count it */
+    if (output && stat(output, &st) == 0 && S_ISREG(st.st_mode)) {
+        wo->output_dev[wo->skip_output] = (unsigned long long)st.st_dev;
+        wo->output_ino[wo->skip_output++] = (unsigned long long)st.st_ino;
     }
 }
 
@@ -438,9 +452,35 @@ int cmd_parse_sort(const char *s, enum agg_sort *out)
     return 0;
 }
 
+int cmd_output_open(const char *output)
+{
+    struct tifa_err e;
+    if (!output || outfile_is_open())
+        return 0;
+    tifa_err_init(&e);
+    if (outfile_open(output, &e)) {
+        fprintf(stderr, "tifa: cannot write '%s': %s\n", e.path, e.msg);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
 int cmd_finish_output(int status)
 {
     char ebuf[128];
+    if (outfile_is_open()) {
+        struct tifa_err e;
+        tifa_err_init(&e);
+        if (status == EXIT_USAGE || status == EXIT_SYSTEM) {
+            outfile_discard();
+            return status;
+        }
+        if (outfile_commit(&e)) {
+            fprintf(stderr, "tifa: error writing '%s': %s\n", e.path, e.msg);
+            return EXIT_SYSTEM;
+        }
+        return status;
+    }
     if (fflush(stdout) || ferror(stdout)) {
         fprintf(stderr, "tifa: error writing output: %s\n",
                 tifa_strerror(errno ? errno : EIO, ebuf, sizeof(ebuf)));

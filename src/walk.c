@@ -183,17 +183,23 @@ static int is_output(const struct walk_opts *o, const char *path, const struct s
                      unsigned long long ino)
 {
     struct stat own;
+    int known = 0;
     if (!o->skip_output)
         return 0;
+    for (int i = 0; i < o->skip_output; i++)
+        known |= !ino || ino == o->output_ino[i];
+    if (!known)
+        return 0;
     if (!st) {
-        if (ino && ino != o->output_ino)
-            return 0;
         if (stat(path, &own) < 0)
             return 0;
         st = &own;
     }
-    return (unsigned long long)st->st_dev == o->output_dev &&
-           (unsigned long long)st->st_ino == o->output_ino;
+    for (int i = 0; i < o->skip_output; i++)
+        if ((unsigned long long)st->st_dev == o->output_dev[i] &&
+            (unsigned long long)st->st_ino == o->output_ino[i])
+            return 1;
+    return 0;
 }
 
 static unsigned char type_of_mode(mode_t m)

@@ -70,11 +70,13 @@ struct walk_opts {
     int binary;               /* keep binary files found in folders (no WALK_SNIFF) */
     const char *const *globs; /* fnmatch(3) patterns, '!' prefix negates; see walk_glob_ok() */
     size_t nglobs;
-    /* the file the command is writing (its standard output, when that is a regular file): a
-     * file found or named that is this very file is skipped with reason "output", since it
-     * is empty or half written while it is read (`tifa count -f json . > out.json`) */
+    /* the files the command is writing (its standard output, when that is a regular file, and
+     * the FILE of -o FILE, which the run replaces): a file found or named that is one of them is
+     * skipped with reason "output", since it is empty or half written while it is read
+     * (`tifa count -f json . > out.json`), or the last run's report. skip_output = how many of
+     * output_dev/output_ino are set. */
     int skip_output;
-    unsigned long long output_dev, output_ino;
+    unsigned long long output_dev[2], output_ino[2];
 };
 
 /* Flags of a file in walk_result.files (pathlist flags). */
