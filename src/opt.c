@@ -26,6 +26,7 @@
 #include "tifa/matcher.h"
 #include "tifa/settings.h"
 #include "tifa/encoding.h"
+#include "tifa/glob.h"
 #include "tifa/outfile.h"
 #include "tifa/xalloc.h"
 
@@ -105,6 +106,22 @@ void common_opts_release(struct common_opts *o)
     memset(o, 0, sizeof(*o));
 }
 
+/* --glob PATTERN: braces that do not pair up or expand too far are refused here, as a bad
+ * value, before anything is walked. */
+static int add_glob(struct common_opts *o, const char *arg)
+{
+    struct tifa_err e;
+    tifa_err_init(&e);
+    if (glob_check(arg, &e)) {
+        fprintf(stderr, "tifa: %s\n", e.msg);
+        return -1;
+    }
+    ALLOC_GROW(o->globs, o->walk.nglobs + 1, o->globs_alloc);
+    o->globs[o->walk.nglobs++] = arg;
+    o->walk.globs = o->globs;
+    return 1;
+}
+
 int common_opts_handle(struct common_opts *o, int id, const struct optparse *p)
 {
     const char *arg = p->value;
@@ -128,11 +145,7 @@ int common_opts_handle(struct common_opts *o, int id, const struct optparse *p)
         return 1;
     case OPT_HIDDEN: o->walk.hidden = 1; return 1;
     case OPT_BINARY: o->walk.binary = 1; return 1;
-    case OPT_GLOB:
-        ALLOC_GROW(o->globs, o->walk.nglobs + 1, o->globs_alloc);
-        o->globs[o->walk.nglobs++] = arg;
-        o->walk.globs = o->globs;
-        return 1;
+    case OPT_GLOB: return add_glob(o, arg);
     case OPT_FILES_FROM: o->files_from = arg; return 1;
     case OPT_NUL: o->nul_sep = 1; return 1;
     case OPT_QUIET: o->quiet = 1; return 1;
@@ -260,6 +273,11 @@ int cmd_walk_inputs(const struct common_opts *o, char **args, size_t nargs, stru
     }
     walk_finish(w);
     cmd_note_output_skips(w);
+    /* a glob that chose nothing is most often a typo: said, the exit status unchanged */
+    for (size_t i = 0; w->folders_walked && i < w->nglob_hits && !o->quiet; i++)
+        if (!w->glob_hits[i] && o->globs[i][0] != '!')
+            fprintf(stderr, "tifa: warning: --glob '%s' matched no file in the folders given\n",
+                    o->globs[i]);
     return 0;
 }
 
