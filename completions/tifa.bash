@@ -26,10 +26,12 @@ _tifa_own_opts()
 _tifa_opts()
 {
     local lexicon="--lexicon --no-builtin --category"
+    local output="-o --output"
     local inputs="--overlapping --encoding -j --threads --hidden --binary --raw --bom --script --opencc-config --glob --files-from -0 --null --meta --where -q --quiet"
     case $1 in
-    count | discover | kwic | cooc | diff | trend) echo "$(_tifa_own_opts "$1") $lexicon $inputs -h --help -V --version" ;;
-    lexicon) echo "$(_tifa_own_opts "$1") $lexicon -h --help -V --version" ;;
+    count | discover | kwic | cooc | diff | trend) echo "$(_tifa_own_opts "$1") $lexicon $inputs $output -h --help -V --version" ;;
+    lexicon) echo "$(_tifa_own_opts "$1") $lexicon $output -h --help -V --version" ;;
+    merge) echo "$(_tifa_own_opts "$1") $output -h --help -V --version" ;;
     *) echo "$(_tifa_own_opts "$1") -h --help -V --version" ;;
     esac
 }
@@ -77,7 +79,7 @@ _tifa_takes_value()
     -f | --format | --top | --min-count | --sort | -e | --term | -w | --width | --max | --sample | \
         --seed | --color | --alpha | --correct | --min-freq | --period | --y | --key-regex | --search | --check | --lexicon | --category | \
         --encoding | -j | --threads | --glob | --files-from | --kind | --min-docs | --rules | \
-        --reference | --pattern | --patterns | --window) return 0 ;;
+        --reference | --pattern | --patterns | --window | -o | --output) return 0 ;;
     esac
     return 1
 }
@@ -122,7 +124,7 @@ _tifa()
             return 0
         fi
         case $prev in
-        --lexicon | --check | --files-from) ;;
+        --lexicon | --check | --files-from | -o | --output) ;;
         *) return 0 ;; # a number, a term, a pattern: nothing to offer
         esac
     elif [[ $cur == -* ]]; then

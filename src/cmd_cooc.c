@@ -62,7 +62,7 @@ int cmd_cooc(int argc, char **argv)
         {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {cooc_opts_spec, common_lexicon_opts,
-                                                  common_input_opts, NULL};
+                                                  common_input_opts, common_output_opts, NULL};
     struct common_opts co;
     struct optparse p;
     enum report_format fmt = FMT_TABLE;

@@ -229,7 +229,7 @@ int cmd_diff(int argc, char **argv)
         {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {diff_opts, common_lexicon_opts, common_input_opts,
-                                                  NULL};
+                                                  common_output_opts, NULL};
     struct common_opts co;
     struct optparse p;
     struct cmd_setup s;

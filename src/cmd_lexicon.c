@@ -21,6 +21,7 @@ static const char lexicon_usage[] =
     "  --search TEXT         only entries whose term, alias, gloss or expansion contains TEXT\n"
     "  --check FILE          validate FILE as a lexicon (FILE:LINE messages, status 2 if bad)\n"
     "  --categories          list the categories of the built-in taxonomy\n"
+    "  -o, --output FILE     write to FILE, replaced only once it is complete\n"
     "  --lexicon FILE, --no-builtin, --category NAME   as for tifa count\n";
 
 enum { OPT_FORMAT = 1, OPT_SEARCH, OPT_CHECK, OPT_CATEGORIES };
@@ -136,7 +137,8 @@ int cmd_lexicon(int argc, char **argv)
         {OPT_CATEGORIES, 0, "categories", 0},
         {0, 0, NULL, 0},
     };
-    const struct optparse_spec *const tables[] = {lexicon_opts, common_lexicon_opts, NULL};
+    const struct optparse_spec *const tables[] = {lexicon_opts, common_lexicon_opts,
+                                                  common_output_opts, NULL};
     struct common_opts co;
     struct optparse p;
     enum report_format fmt = FMT_TABLE;
@@ -170,7 +172,10 @@ int cmd_lexicon(int argc, char **argv)
         goto usage;
     }
     if (check) {
+        const char *output = co.output;
         common_opts_release(&co);
+        if ((status = cmd_output_open(output)) != 0)
+            return status;
         return cmd_finish_output(check_file(check));
     }
     struct cmd_setup s;

@@ -25,6 +25,7 @@
 
 #include "tifa/cmd.h"
 #include "tifa/intern.h"
+#include "tifa/outfile.h"
 #include "tifa/report_count.h"
 #include "tifa/report_json.h"
 #include "tifa/savedreport.h"
@@ -42,6 +43,7 @@ static const char merge_usage[] =
     "  --sort KEY            table: summary order count (default), term or docs\n"
     "  --force               merge reports counted with different settings (lexicon,\n"
     "                        categories, ...): recorded in the output's settings.forced\n"
+    "  -o, --output FILE     write the report to FILE, replaced only once it is complete\n"
     "  --bom                 start CSV output with a UTF-8 byte-order mark (for Excel)\n"
     "  -q, --quiet           no warnings\n";
 
@@ -221,13 +223,15 @@ int cmd_merge(int argc, char **argv)
         {OPT_FORCE, 0, "force", 0},     {OPT_QUIET, 'q', "quiet", 0},
         {OPT_BOM, 0, "bom", 0},         {0, 0, NULL, 0},
     };
-    const struct optparse_spec *const tables[] = {merge_opts, NULL};
+    const struct optparse_spec *const tables[] = {merge_opts, common_output_opts, NULL};
+    struct common_opts co; /* -o alone */
     struct optparse p;
     enum report_format fmt = FMT_JSON;
     enum agg_sort sort = AGG_SORT_COUNT;
     struct cmd_cut cut = {0, 0};
     int c, status = EXIT_OK, force = 0, quiet = 0, bom = 0;
 
+    common_opts_init(&co);
     optparse_init(&p, "merge", argc, argv, tables);
     while ((c = optparse_next(&p)) != OPTPARSE_END) {
         switch (c) {
@@ -249,7 +253,10 @@ int cmd_merge(int argc, char **argv)
         case OPT_BOM: bom = 1; break;
         case OPTPARSE_HELP: fputs(merge_usage, stdout); return cmd_finish_output(EXIT_OK);
         case OPTPARSE_VERSION: return cmd_version();
-        default: goto usage;
+        default:
+            if (common_opts_handle(&co, c, &p) == 1)
+                break;
+            goto usage;
         }
     }
     if (!p.nargs) {
@@ -257,15 +264,19 @@ int cmd_merge(int argc, char **argv)
         goto usage;
     }
 
-    struct walk_opts wo = {0, 0, json_glob, 1, 0, 0, 0};
+    struct walk_opts wo = {.globs = json_glob, .nglobs = 1};
     struct walk_result w;
     struct note_list errors = NOTE_LIST_INIT, skipped = NOTE_LIST_INIT;
     walk_result_init(&w);
-    cmd_skip_output(&wo);
+    cmd_skip_output(&wo, co.output);
     for (size_t i = 1; i <= p.nargs; i++)
         walk_add_arg(&w, p.argv[i], &wo);
     walk_finish(&w);
     cmd_note_output_skips(&w);
+    if ((status = cmd_output_open(co.output)) != 0) {
+        walk_result_release(&w);
+        return status;
+    }
     for (size_t i = 0; i < w.errors.n; i++) {
         fprintf(stderr, "tifa: '%s': %s\n", w.errors.v[i].path, w.errors.v[i].text);
         note_list_add(&errors, w.errors.v[i].path, w.errors.v[i].text);
@@ -395,6 +406,7 @@ int cmd_merge(int argc, char **argv)
                 "the largest count a report holds; nothing merged\n",
                 rpath[over_at], over.buf);
         status = EXIT_PARTIAL;
+        outfile_discard(); /* -o FILE keeps its last report rather than an empty one */
         json_decref(read);
         free(refs);
         agg_total_release(&tot);

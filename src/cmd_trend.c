@@ -195,7 +195,7 @@ int cmd_trend(int argc, char **argv)
         {0, 0, NULL, 0},
     };
     const struct optparse_spec *const tables[] = {trend_opts, common_lexicon_opts,
-                                                  common_input_opts, NULL};
+                                                  common_input_opts, common_output_opts, NULL};
     struct common_opts co;
     struct optparse p;
     enum report_format fmt = FMT_TABLE;

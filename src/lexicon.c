@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 
 #include "tifa/csv.h"
@@ -753,20 +754,34 @@ int lexicon_load_file(struct lexicon *lx, const char *path, enum lex_format fmt,
     char ebuf[128];
     FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
     struct sbuf sb = SBUF_INIT;
+    struct stat st;
     char chunk[65536];
     size_t n;
-    int rc;
+    int rc = 0;
     if (!f)
         return tifa_err_set(e, TIFA_EIO, path, 0, -1, "cannot open lexicon: %s",
                             tifa_strerror(errno, ebuf, sizeof(ebuf)));
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        sbuf_add(&sb, chunk, n);
-    if (ferror(f)) {
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+        (unsigned long long)st.st_size > LEXICON_MAX_BYTES)
+        rc = TIFA_ELIMIT;
+    /* a pipe or a device says nothing of its size: read, and stop at the bound or at a NUL
+     * (lexicon_load_buf names the NUL's line) */
+    while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        if (sb.len + n > LEXICON_MAX_BYTES)
+            rc = TIFA_ELIMIT;
+        else
+            sbuf_add(&sb, chunk, n);
+        if (memchr(chunk, '\0', n))
+            break;
+    }
+    if (rc)
+        tifa_err_set(e, TIFA_ELIMIT, path, 0, -1,
+                     "lexicon larger than %zu MiB, the most tifa reads", LEXICON_MAX_BYTES >> 20);
+    else if (ferror(f))
         rc = tifa_err_set(e, TIFA_EIO, path, 0, -1, "cannot read lexicon: %s",
                           tifa_strerror(errno, ebuf, sizeof(ebuf)));
-    } else {
+    else
         rc = lexicon_load_buf(lx, sb.buf, sb.len, path, fmt, e);
-    }
     if (f != stdin)
         fclose(f);
     sbuf_release(&sb);

@@ -28,6 +28,8 @@
 #include "tifa/settings.h"
 #include "tifa/encoding.h"
 #include "tifa/report_json.h"
+#include "tifa/glob.h"
+#include "tifa/outfile.h"
 #include "tifa/xalloc.h"
 
 enum {
@@ -48,7 +50,8 @@ enum {
     OPT_META,
     OPT_WHERE,
     OPT_SCRIPT,
-    OPT_OPENCC_CONFIG
+    OPT_OPENCC_CONFIG,
+    OPT_OUTPUT
 };
 
 const struct optparse_spec common_lexicon_opts[] = {
@@ -67,6 +70,11 @@ const struct optparse_spec common_input_opts[] = {
     {OPT_BOM, 0, "bom", 0},                 {OPT_META, 0, "meta", 1},
     {OPT_WHERE, 0, "where", 1},             {OPT_SCRIPT, 0, "script", 1},
     {OPT_OPENCC_CONFIG, 0, "opencc-config", 1}, {0, 0, NULL, 0},
+};
+
+const struct optparse_spec common_output_opts[] = {
+    {OPT_OUTPUT, 'o', "output", 1},
+    {0, 0, NULL, 0},
 };
 
 const char common_opts_help[] =
@@ -96,7 +104,8 @@ const char common_opts_help[] =
     "  --category NAME       count only formulas of this category (repeatable)\n"
     "  --overlapping         report every match, not leftmost-longest ones\n"
     "  -j, --threads N       worker threads, 0 to 1024 (default 0: one per core)\n"
-    "Output:\n"
+"Output:\n"
+    "  -o, --output FILE     write the report to FILE, replaced only once it is complete\n"
     "  --bom                 start CSV output with a UTF-8 byte-order mark (for Excel)\n"
     "Messages:\n"
     "  -q, --quiet           no progress line and no warnings; errors are still printed\n"
@@ -115,6 +124,22 @@ void common_opts_release(struct common_opts *o)
     free(o->metas);
     free(o->wheres);
     memset(o, 0, sizeof(*o));
+}
+
+/* --glob PATTERN: braces that do not pair up or expand too far are refused here, as a bad
+ * value, before anything is walked. */
+static int add_glob(struct common_opts *o, const char *arg)
+{
+    struct tifa_err e;
+    tifa_err_init(&e);
+    if (glob_check(arg, &e)) {
+        fprintf(stderr, "tifa: %s\n", e.msg);
+        return -1;
+    }
+    ALLOC_GROW(o->globs, o->walk.nglobs + 1, o->globs_alloc);
+    o->globs[o->walk.nglobs++] = arg;
+    o->walk.globs = o->globs;
+    return 1;
 }
 
 int common_opts_handle(struct common_opts *o, int id, const struct optparse *p)
@@ -140,11 +165,7 @@ int common_opts_handle(struct common_opts *o, int id, const struct optparse *p)
         return 1;
     case OPT_HIDDEN: o->walk.hidden = 1; return 1;
     case OPT_BINARY: o->walk.binary = 1; return 1;
-    case OPT_GLOB:
-        ALLOC_GROW(o->globs, o->walk.nglobs + 1, o->globs_alloc);
-        o->globs[o->walk.nglobs++] = arg;
-        o->walk.globs = o->globs;
-        return 1;
+    case OPT_GLOB: return add_glob(o, arg);
     case OPT_FILES_FROM: o->files_from = arg; return 1;
     case OPT_NUL: o->nul_sep = 1; return 1;
     case OPT_QUIET: o->quiet = 1; return 1;
@@ -165,6 +186,7 @@ int common_opts_handle(struct common_opts *o, int id, const struct optparse *p)
         ALLOC_GROW(o->wheres, o->nwheres + 1, o->wheres_alloc);
         o->wheres[o->nwheres++] = arg;
         return 1;
+    case OPT_OUTPUT: o->output = arg; return 1;
     default: return 0;
     }
 }
@@ -311,7 +333,7 @@ int cmd_setup(struct cmd_setup *s, const struct common_opts *o, unsigned need, c
         if ((status = cmd_meta_apply(&s->meta, o, &s->walk)) != 0)
             return status;
     }
-    return 0;
+    return cmd_output_open(o->output);
 fail:
     fprintf(stderr, "tifa: %s\n", tifa_err_format(&e, msg, sizeof(msg)));
     return EXIT_USAGE;
@@ -334,7 +356,7 @@ int cmd_walk_inputs(const struct common_opts *o, char **args, size_t nargs, stru
     struct walk_opts wo = o->walk;
     tifa_err_init(&e);
     walk_result_init(w);
-    cmd_skip_output(&wo);
+    cmd_skip_output(&wo, o->output);
     for (size_t i = 0; i < nargs; i++)
         walk_add_arg(w, args[i], &wo);
     if (o->files_from && walk_add_files_from(w, o->files_from, o->nul_sep, &wo, &e)) {
@@ -343,16 +365,26 @@ int cmd_walk_inputs(const struct common_opts *o, char **args, size_t nargs, stru
     }
     walk_finish(w);
     cmd_note_output_skips(w);
+    /* a glob that chose nothing is most often a typo: said, the exit status unchanged */
+    for (size_t i = 0; w->folders_walked && i < w->nglob_hits && !o->quiet; i++)
+        if (!w->glob_hits[i] && o->globs[i][0] != '!')
+            fprintf(stderr, "tifa: warning: --glob '%s' matched no file in the folders given\n",
+                    o->globs[i]);
     return 0;
 }
 
-void cmd_skip_output(struct walk_opts *wo)
+void cmd_skip_output(struct walk_opts *wo, const char *output)
 {
     struct stat st;
+    wo->skip_output = 0;
     if (fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode)) {
-        wo->skip_output = 1;
-        wo->output_dev = (unsigned long long)st.st_dev;
-        wo->output_ino = (unsigned long long)st.st_ino;
+        wo->output_dev[wo->skip_output] = (unsigned long long)st.st_dev;
+        wo->output_ino[wo->skip_output++] = (unsigned long long)st.st_ino;
+    }
+    /* the report -o replaces: reading the last run's report as a text would count it */
+    if (output && stat(output, &st) == 0 && S_ISREG(st.st_mode)) {
+        wo->output_dev[wo->skip_output] = (unsigned long long)st.st_dev;
+        wo->output_ino[wo->skip_output++] = (unsigned long long)st.st_ino;
     }
 }
 
@@ -530,9 +562,35 @@ int cmd_parse_sort(const char *s, enum agg_sort *out)
     return 0;
 }
 
+int cmd_output_open(const char *output)
+{
+    struct tifa_err e;
+    if (!output || outfile_is_open())
+        return 0;
+    tifa_err_init(&e);
+    if (outfile_open(output, &e)) {
+        fprintf(stderr, "tifa: cannot write '%s': %s\n", e.path, e.msg);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
 int cmd_finish_output(int status)
 {
     char ebuf[128];
+    if (outfile_is_open()) {
+        struct tifa_err e;
+        tifa_err_init(&e);
+        if (status == EXIT_USAGE || status == EXIT_SYSTEM) {
+            outfile_discard();
+            return status;
+        }
+        if (outfile_commit(&e)) {
+            fprintf(stderr, "tifa: error writing '%s': %s\n", e.path, e.msg);
+            return EXIT_SYSTEM;
+        }
+        return status;
+    }
     if (fflush(stdout) || ferror(stdout)) {
         fprintf(stderr, "tifa: error writing output: %s\n",
                 tifa_strerror(errno ? errno : EIO, ebuf, sizeof(ebuf)));

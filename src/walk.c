@@ -48,6 +48,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "tifa/glob.h"
 #include "tifa/sbuf.h"
 #include "tifa/xalloc.h"
 
@@ -64,6 +65,7 @@ struct walker {
     size_t rel_off;       /* path.buf + rel_off is the path relative to the argument */
     struct dir_id *stack; /* folders on the current recursion path, outermost first */
     size_t depth, stack_alloc;
+    struct glob_set globs; /* walk_opts.globs, expanded */
 };
 
 struct dir_ent {
@@ -101,6 +103,7 @@ void walk_result_release(struct walk_result *r)
     release_runs(r);
     note_list_release(&r->skipped);
     note_list_release(&r->errors);
+    free(r->glob_hits);
     walk_result_init(r);
 }
 
@@ -125,39 +128,17 @@ static void add_stat_error(struct walk_result *r, const char *path, int errnum)
         add_errno(r, path, errnum);
 }
 
-/* Matches one pattern (without its '!') against a relative path and its base name. */
-static int glob_match(const char *g, const char *rel, const char *base)
-{
-    if (!strchr(g, '/'))
-        return !fnmatch(g, base, 0) || !fnmatch(g, rel, 0);
-    if (g[0] == '/')
-        g++;
-    if (!strncmp(g, "**/", 3) && !fnmatch(g + 3, rel, 0))
-        return 1;
-    return !fnmatch(g, rel, 0);
-}
-
 int walk_glob_ok(const struct walk_opts *o, const char *relpath)
 {
-    const char *base;
-    int verdict = -1, any_positive = 0;
-
+    struct glob_set gs;
+    struct tifa_err e;
     if (!o || !o->nglobs)
         return 1;
-    base = strrchr(relpath, '/');
-    base = base ? base + 1 : relpath;
-    for (size_t i = 0; i < o->nglobs; i++) {
-        const char *g = o->globs[i];
-        int neg = g[0] == '!';
-
-        if (neg)
-            g++;
-        else
-            any_positive = 1;
-        if (glob_match(g, relpath, base))
-            verdict = !neg;
-    }
-    return verdict >= 0 ? verdict : !any_positive;
+    tifa_err_init(&e);
+    glob_set_init(&gs, o->globs, o->nglobs, &e);
+    int ok = glob_set_match(&gs, relpath, NULL);
+    glob_set_release(&gs);
+    return ok;
 }
 
 /* Names compared as strcmp would compare the full paths below them: a folder's name is
@@ -183,17 +164,23 @@ static int is_output(const struct walk_opts *o, const char *path, const struct s
                      unsigned long long ino)
 {
     struct stat own;
+    int known = 0;
     if (!o->skip_output)
         return 0;
+    for (int i = 0; i < o->skip_output; i++)
+        known |= !ino || ino == o->output_ino[i];
+    if (!known)
+        return 0;
     if (!st) {
-        if (ino && ino != o->output_ino)
-            return 0;
         if (stat(path, &own) < 0)
             return 0;
         st = &own;
     }
-    return (unsigned long long)st->st_dev == o->output_dev &&
-           (unsigned long long)st->st_ino == o->output_ino;
+    for (int i = 0; i < o->skip_output; i++)
+        if ((unsigned long long)st->st_dev == o->output_dev[i] &&
+            (unsigned long long)st->st_ino == o->output_ino[i])
+            return 1;
+    return 0;
 }
 
 static unsigned char type_of_mode(mode_t m)
@@ -233,7 +220,7 @@ static void visit(struct walker *w, const struct dir_ent *e)
     if (e->err) {
         if (type == DT_UNKNOWN)
             add_errno(w->r, path, e->err);
-        else if (walk_glob_ok(w->o, path + w->rel_off))
+        else if (glob_set_match(&w->globs, path + w->rel_off, w->r->glob_hits))
             add_stat_error(w->r, path, e->err); /* a symlink that cannot be followed */
         return;
     }
@@ -241,7 +228,7 @@ static void visit(struct walker *w, const struct dir_ent *e)
         walk_dir(w);
         return;
     }
-    if (!walk_glob_ok(w->o, path + w->rel_off))
+    if (!glob_set_match(&w->globs, path + w->rel_off, w->r->glob_hits))
         return;
     if (type != DT_REG) {
         note_list_add(&w->r->skipped, path, "not a regular file");
@@ -364,7 +351,20 @@ int walk_add_arg(struct walk_result *r, const char *arg, const struct walk_opts 
     sbuf_init(&w.path);
     sbuf_add(&w.path, arg, len);
     w.rel_off = len && arg[len - 1] == '/' ? len : len + 1;
+    if (o->nglobs) {
+        struct tifa_err e;
+        tifa_err_init(&e);
+        /* a bad pattern was refused with the options; here its good ones still apply */
+        glob_set_init(&w.globs, o->globs, o->nglobs, &e);
+        if (r->nglob_hits < o->nglobs) {
+            r->glob_hits = xrealloc(r->glob_hits, o->nglobs);
+            memset(r->glob_hits + r->nglob_hits, 0, o->nglobs - r->nglob_hits);
+            r->nglob_hits = o->nglobs;
+        }
+    }
+    r->folders_walked++;
     walk_dir(&w);
+    glob_set_release(&w.globs);
     sbuf_release(&w.path);
     free(w.stack);
     return 0;

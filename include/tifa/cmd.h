@@ -66,6 +66,7 @@ struct common_opts {
     size_t nwheres, wheres_alloc;
     int script;                /* --script (enum script_mode, script.h) */
     const char *opencc_config; /* --opencc-config NAME, NULL = t2s */
+    const char *output;        /* -o/--output FILE: the report goes there, atomically */
     struct resolve_opts reading; /* count's --expansions, --partial (resolve.h) */
 };
 
@@ -80,6 +81,8 @@ void common_opts_release(struct common_opts *o);
  *  -q/--quiet: count, diff, trend). */
 extern const struct optparse_spec common_lexicon_opts[];
 extern const struct optparse_spec common_input_opts[];
+/** -o/--output FILE, which every command that writes a report takes (cmd_output_open). */
+extern const struct optparse_spec common_output_opts[];
 /** Their help text, for `--help` after the command's own options. */
 extern const char common_opts_help[];
 /**
@@ -167,10 +170,11 @@ int cmd_fold_terms(const struct common_opts *o, char **v, size_t n, char ***owne
 
 /** Turns the arguments (and --files-from) into a walk result. Returns 0 or EXIT_USAGE. */
 int cmd_walk_inputs(const struct common_opts *o, char **args, size_t nargs, struct walk_result *w);
-/** Sets @wo to skip the file the command writes, when its standard output is a regular file
- *  (walk_opts.skip_output), and says so on stderr for each input @w skipped for that reason
- *  (call cmd_note_output_skips after the walk). */
-void cmd_skip_output(struct walk_opts *wo);
+/** Sets @wo to skip the files the command writes (walk_opts.skip_output): its standard output
+ *  when that is a regular file (with -o, the temporary once open) and @output (-o FILE, may be
+ *  NULL) when it exists; says so on stderr for each input @w skipped for that reason (call
+ *  cmd_note_output_skips after the walk). */
+void cmd_skip_output(struct walk_opts *wo, const char *output);
 void cmd_note_output_skips(const struct walk_result *w);
 
 /** Milliseconds on the monotonic clock (TIFA_DEBUG_TIMING). */
@@ -277,7 +281,21 @@ struct cmd_cut {
  */
 int cmd_parse_cut(const struct optparse *p, int is_top, struct cmd_cut *cut);
 
-/** Writes the buffered stdout and reports a write error; returns EXIT_SYSTEM or @status. */
+/**
+ * With -o FILE (@output not NULL): opens FILE's temporary (outfile.h) and makes it standard
+ * output, once per run (later calls do nothing). Returns 0, or prints "tifa: cannot write
+ * 'FILE': REASON" and returns EXIT_USAGE (nothing was written). cmd_setup calls it last, so a
+ * command that calls cmd_setup need not; others call it before the first byte of the report.
+ */
+int cmd_output_open(const char *output);
+
+/**
+ * Writes the buffered stdout and reports a write error; returns EXIT_SYSTEM or @status. With
+ * -o FILE open: a run that reported (@status 0, 1 or 3) renames the finished report over FILE
+ * ("tifa: error writing 'FILE': REASON" and EXIT_SYSTEM when any write, the fsync, the close or
+ * the rename fails); EXIT_USAGE or EXIT_SYSTEM leaves FILE untouched. A run that ends without
+ * reaching it (or a fatal signal) leaves FILE untouched too.
+ */
 int cmd_finish_output(int status);
 
 /** The answer to --version (OPTPARSE_VERSION, or `tifa --version`): prints "tifa VERSION" and

@@ -118,6 +118,10 @@ struct lexicon {
 
 enum lex_format { LEX_AUTO = 0, LEX_LIST, LEX_TSV, LEX_JSON, LEX_CSV };
 
+/* The most bytes a lexicon file may hold (256 MiB, about 8 million terms of ten characters):
+ * a source that never ends (/dev/zero, `yes`) must be refused, not read until memory runs out. */
+#define LEXICON_MAX_BYTES ((size_t)256 << 20)
+
 void lexicon_init(struct lexicon *lx);
 void lexicon_release(struct lexicon *lx);
 
@@ -127,6 +131,11 @@ int lexicon_add_builtin(struct lexicon *lx, struct tifa_err *e);
 /**
  * Reads a lexicon file. LEX_AUTO picks JSON when the first non-blank byte is '[', TSV when the
  * first non-comment line contains a tab and a "term" column, else a plain list (one term a line).
+ * @path may be "-" (standard input), a pipe or a FIFO (`--lexicon <(grep ... terms.tsv)`), read
+ * to its end. Beyond LEXICON_MAX_BYTES it is TIFA_ELIMIT, "lexicon larger than 256 MiB, the
+ * most tifa reads" (a regular file is refused by its size, before reading); reading stops at the
+ * first chunk holding a NUL byte, which is the error "NUL byte in lexicon" at its line, so an
+ * endless source of NULs (/dev/zero) is refused at once.
  */
 int lexicon_load_file(struct lexicon *lx, const char *path, enum lex_format fmt,
                       struct tifa_err *e);

@@ -68,13 +68,15 @@
 struct walk_opts {
     int hidden;               /* also walk into/list names starting with '.' */
     int binary;               /* keep binary files found in folders (no WALK_SNIFF) */
-    const char *const *globs; /* fnmatch(3) patterns, '!' prefix negates; see walk_glob_ok() */
+    const char *const *globs; /* glob patterns (glob.h), '!' prefix negates; see walk_glob_ok() */
     size_t nglobs;
-    /* the file the command is writing (its standard output, when that is a regular file): a
-     * file found or named that is this very file is skipped with reason "output", since it
-     * is empty or half written while it is read (`tifa count -f json . > out.json`) */
+    /* the files the command is writing (its standard output, when that is a regular file, and
+     * the FILE of -o FILE, which the run replaces): a file found or named that is one of them is
+     * skipped with reason "output", since it is empty or half written while it is read
+     * (`tifa count -f json . > out.json`), or the last run's report. skip_output = how many of
+     * output_dev/output_ino are set. */
     int skip_output;
-    unsigned long long output_dev, output_ino;
+    unsigned long long output_dev[2], output_ino[2];
 };
 
 /* Flags of a file in walk_result.files (pathlist flags). */
@@ -94,6 +96,10 @@ struct walk_result {
     struct note_list errors;  /* text = the message ("no such file or directory") */
     size_t unread_named;      /* files named explicitly that were skipped for what they are (a
                                  PDF, ...): the commands add them, and exit with status 3 */
+    size_t folders_walked;    /* folder arguments walked (the globs applied to their files) */
+    unsigned char *glob_hits; /* [nglob_hits]: 1 when walk_opts.globs[i], not negated, matched a
+                                 file found in a folder (however later patterns decided) */
+    size_t nglob_hits;
     /* while adding: one sorted run per folder walked, and the explicit files in any order */
     struct pathlist *runs;
     size_t nruns, runs_alloc;
@@ -137,20 +143,11 @@ void walk_finish(struct walk_result *r);
 
 /**
  * Returns 1 if @relpath (relative to the folder argument, e.g. "sub/a.txt") passes the glob
- * filters of @o, else 0. @o may be NULL (everything passes).
- *
- * Rules (a simple subset of ripgrep's): each pattern is matched with fnmatch(3) and no flags,
- * so '*' and '?' also match '/'; a leading '!' negates the pattern.
- *  - A pattern without '/' matches if it matches the base name or the whole @relpath:
- *    "*.txt" and "c.txt" both match "sub/c.txt".
- *  - A pattern with '/' matches the whole @relpath only: "sub/t*" matches "sub/t.txt" and
- *    "sub/tmp/c.txt" (the star crosses '/') but not "t.txt" or "x/sub/t.txt". A leading "/"
- *    is ignored ("/sub/t*" = "sub/t*"). A pattern that starts with two stars and a slash also
- * matches at the top level: "**" followed by "/c.txt" matches "c.txt" as well as "x/c.txt".
- *  - The last matching pattern wins; with at least one non-negated pattern, a path matching
- *    none is excluded. With no patterns everything passes.
- * Globs filter files found in folders only; folders are always entered (exclude a folder's
- * contents with "!dir/" followed by a star).
+ * filters of @o, else 0. @o may be NULL (everything passes). The rules are glob.h's: braces,
+ * "**" for any number of folders, '*' within one name in a pattern with '/', a pattern without
+ * '/' against the base name, '!' negates, the last matching pattern wins. Globs filter files
+ * found in folders only; folders are always entered. Compiles the patterns on every call: the
+ * walk itself compiles them once per argument.
  */
 int walk_glob_ok(const struct walk_opts *o, const char *relpath);
 
