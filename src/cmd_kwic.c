@@ -269,9 +269,11 @@ int cmd_kwic(int argc, char **argv)
     if ((status = cmd_fold_terms(&co, terms, nterms, &folded, &nfolded)) != 0)
         goto out;
     /* First the lexicon alone, to tell lexicon terms from literals; then everything, with the
-     * literals added as entries of their own. */
+     * literals added as entries of their own. The first says nothing the second will say. */
     struct cmd_setup s;
-    if ((status = cmd_setup(&s, &co, SETUP_LEXICON, NULL, 0)) == 0)
+    struct common_opts lexicon_only = co;
+    lexicon_only.quiet = 1;
+    if ((status = cmd_setup(&s, &lexicon_only, SETUP_LEXICON, NULL, 0)) == 0)
         status = resolve_terms(&s.lx, terms, nterms, NULL, &literals, &nliterals);
     cmd_setup_release(&s);
     if (status)

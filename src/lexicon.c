@@ -168,6 +168,7 @@ void lexicon_release(struct lexicon *lx)
     free_list(lx->sources, lx->nsources);
     free_list(lx->categories, lx->ncategories);
     free_list(lx->category_desc, lx->ncategories);
+    note_list_release(&lx->notes);
     lexicon_init(lx);
 }
 
@@ -1035,6 +1036,78 @@ static int finish_blockers(struct lexicon *lx, struct strmap *pats, struct sbuf 
     return rc;
 }
 
+static char **copy_list(char **v, size_t n)
+{
+    char **c = xcalloc(n + 1, sizeof(*c));
+    for (size_t i = 0; i < n; i++)
+        c[i] = xstrdup(v[i]);
+    return c;
+}
+
+/*
+ * A user entry @en redefines the built-in label whose first entry is @b (its other senses
+ * follow it in the built-in's order). With one built-in sense, @en keeps what it gives (its
+ * category first of all) and takes every field it leaves empty from @b; a note says which.
+ * With several senses nothing is taken (which sense would it be?), and the note says that.
+ */
+static void inherit_builtin(struct lexicon *lx, struct lex_entry *en, size_t b, size_t end,
+                            const struct term_keys *tk)
+{
+    const struct lex_entry *be = &lx->entries[b];
+    size_t senses = 0;
+    for (size_t j = b; j < end; j++)
+        senses += lx->entries[j].origin == be->origin && tk->k[j].len == tk->k[b].len &&
+                  !memcmp(tk->k[j].buf, tk->k[b].buf, tk->k[b].len);
+    struct sbuf msg = SBUF_INIT, took = SBUF_INIT;
+    sbuf_addf(&msg, "%ld: '%s' redefines the built-in entry", en->line, en->term);
+    if (senses > 1) {
+        sbuf_addf(&msg, " (all %zu of its senses); nothing is taken from them", senses);
+        note_list_add(&lx->notes, en->origin, msg.buf);
+        sbuf_release(&msg);
+        return;
+    }
+#define TAKE_STR(f)                                                                                \
+    if (!*en->f && *be->f) {                                                                       \
+        free(en->f);                                                                               \
+        en->f = xstrdup(be->f);                                                                    \
+        sbuf_addf(&took, "%s%s", took.len ? ", " : "", #f);                                        \
+    }
+#define TAKE_LIST(f)                                                                               \
+    if (!en->n##f && be->n##f) {                                                                   \
+        free_list(en->f, en->n##f);                                                                \
+        en->f = copy_list(be->f, be->n##f);                                                        \
+        en->n##f = be->n##f;                                                                       \
+        sbuf_addf(&took, "%s%s", took.len ? ", " : "", #f);                                        \
+    }
+    TAKE_STR(id)
+    TAKE_STR(category)
+    TAKE_LIST(aliases)
+    TAKE_LIST(expansion)
+    TAKE_STR(gloss)
+    TAKE_STR(source)
+    TAKE_LIST(not_within)
+    TAKE_LIST(cues)
+    TAKE_LIST(abbreviations)
+#undef TAKE_STR
+#undef TAKE_LIST
+    if (!en->since && be->since) {
+        en->since = be->since;
+        sbuf_addf(&took, "%ssince", took.len ? ", " : "");
+    }
+    if (strcmp(en->category, be->category))
+        sbuf_addf(&msg, ": category %s instead of %s", *en->category ? en->category : "(none)",
+                  *be->category ? be->category : "(none)");
+    if (took.len)
+        sbuf_addf(&msg, "%s %s taken from it", strcmp(en->category, be->category) ? ";" : ":",
+                  took.buf);
+    else
+        sbuf_addstr(&msg, strcmp(en->category, be->category) ? "; nothing taken from it"
+                                                             : ": nothing taken from it");
+    note_list_add(&lx->notes, en->origin, msg.buf);
+    sbuf_release(&msg);
+    sbuf_release(&took);
+}
+
 int lexicon_finish(struct lexicon *lx, struct tifa_err *e)
 {
     struct strmap terms, labels, pats, ids;
@@ -1062,6 +1135,8 @@ int lexicon_finish(struct lexicon *lx, struct tifa_err *e)
             continue;
         struct lex_entry *prev = &lx->entries[*first];
         if (prev->origin != en->origin) {
+            if (!strcmp(prev->origin, "builtin"))
+                inherit_builtin(lx, en, *first, i, &tk);
             *first = i;
             continue;
         }

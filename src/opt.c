@@ -99,7 +99,7 @@ const char common_opts_help[] =
     "  --where FIELD=VALUE   only documents whose field is VALUE (repeatable: all must hold);\n"
     "  --where FIELD~REGEX   or whose field matches the pcre2 REGEX\n"
     "Lexicon and matching:\n"
-    "  --lexicon FILE        add a lexicon (list, TSV or JSON; repeatable)\n"
+    "  --lexicon FILE        add a lexicon (list, TSV, CSV or JSON; repeatable)\n"
     "  --no-builtin          leave out the built-in lexicon\n"
     "  --category NAME       count only formulas of this category (repeatable)\n"
     "  --overlapping         report every match, not leftmost-longest ones\n"
@@ -265,6 +265,20 @@ static int load_lexicon(const struct common_opts *o, struct lexicon *lx)
     }
     if (lexicon_finish(lx, &e))
         goto fail;
+    /* user entries that redefine built-in ones: what they took (kwic's -e terms say nothing:
+     * a term named to look it up is not a redefinition the user wrote) */
+    size_t said = 0, more = 0;
+    for (size_t i = 0; i < lx->notes.n && !o->quiet; i++) {
+        if (!strcmp(lx->notes.v[i].path, CMD_TERMS_ORIGIN))
+            continue;
+        if (said++ < 5)
+            fprintf(stderr, "tifa: warning: %s:%s\n", lx->notes.v[i].path, lx->notes.v[i].text);
+        else
+            more++;
+    }
+    if (more)
+        fprintf(stderr, "tifa: warning: %zu more entries redefine built-in ones (-q silences these)\n",
+                more);
     if (!lx->npatterns) {
         fprintf(stderr, "tifa: the lexicon is empty\n");
         return EXIT_USAGE;

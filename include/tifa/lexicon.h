@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "tifa/err.h"
+#include "tifa/note.h"
 #include "tifa/sbuf.h"
 
 struct lex_entry {
@@ -114,6 +115,9 @@ struct lexicon {
     /* a view only (lexicon_view_init): labels from view_base on are its own */
     size_t view_base, view_alloc;
     int view_dirty; /* labels added since the last lexicon_view_rank */
+    /* lexicon_finish: what the caller should say (path = the file, text = "LINE: message"):
+     * user entries that redefine a built-in one, and what they took from it */
+    struct note_list notes;
 };
 
 enum lex_format { LEX_AUTO = 0, LEX_LIST, LEX_TSV, LEX_JSON, LEX_CSV };
