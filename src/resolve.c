@@ -430,8 +430,13 @@ struct resolve_ts *resolve_ts_new(const struct resolver *r)
     t->r = r;
     sbuf_init(&t->text);
     ac_scanner_init(&t->main_sc, r->ac, on_main, t);
-    if (r->read_ac)
+    if (r->read_ac) {
+        /* two lanes: on_read's records are sorted before use (cues by entry and start,
+         * components by sentence, entry, index and start, places by start), and records that
+         * tie are equal where it matters, so the order matches come in does not show */
         ac_scanner_init(&t->read_sc, r->read_ac, on_read, t);
+        ac_scanner_lanes(&t->read_sc);
+    }
     if (r->read_early) {
         t->seen = xcalloc(r->lx->nentries + 1, sizeof(uint64_t));
         t->touched = xmalloc(st_mult(r->lx->nentries + 1, sizeof(uint32_t)));
