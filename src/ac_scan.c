@@ -41,13 +41,15 @@
  * instructions, so a caller that wants no offsets (counting) has long pieces scanned as two
  * independent halves in one loop: the twin scanner takes the part before a character that
  * sends any scanner back to the root, the scanner itself the part after it, and the two chains
- * of loads overlap. Matches then interleave, hence only without offsets. Overlapping scans with
- * outputs at nearly every character go back to one lane (the slow path dominates there).
+ * of loads overlap. Matches then interleave, hence only without offsets, or with them for a
+ * caller that sorts what it is given (ac_scanner_lanes: resolve's reading automaton; the twin
+ * then gets the offset rings too and the piece's base). Overlapping scans with outputs at
+ * nearly every character go back to one lane (the slow path dominates there).
  *
  * Cost: O(text + matches) for overlapping and candidates; the DFA's restarts make it
  * O(text * maxlen) at worst, one or two steps a match in practice. Nothing allocates while
  * scanning: the rings (and the twin, and the hit buffers) are allocated by ac_scanner_init /
- * ac_scanner_no_offsets / ac_scanner_hits.
+ * ac_scanner_no_offsets / ac_scanner_lanes / ac_scanner_hits.
  * Ownership: a scanner borrows its automaton (read-only, shared between threads) and owns its
  * rings and twin; one scanner per thread, reset per document.
  */
@@ -458,10 +460,10 @@ static AC_INLINE void scan_range_body(struct ac_scanner *sc, const unsigned char
 
 /* The loop twice: with the ring store of start offsets, and without it for callers that only
  * count (6 of 43 instructions a character; 3% of `count`'s time on the built-in lexicon). */
-static AC_NOINLINE void scan_range_offsets(struct ac_scanner *sc, const unsigned char *p, size_t i,
-                                           size_t end)
+static AC_NOINLINE void scan_range_offsets(struct ac_scanner *sc, const unsigned char *p,
+                                           size_t from, size_t i, size_t end)
 {
-    scan_range_body(sc, p, i, i, end, 1);
+    scan_range_body(sc, p, from, i, end, 1);
 }
 
 static AC_NOINLINE void scan_range_no_offsets(struct ac_scanner *sc, const unsigned char *p,
@@ -478,6 +480,8 @@ struct lane {
     const unsigned char *q, *qend;
     size_t from;
     uint32_t *ring_cls, mask;
+    uint64_t *ring_off, *ring_end;
+    uintptr_t adj; /* byte offset of q: (uintptr_t)q - adj (offsets only) */
     uint32_t state, pend;
     uint64_t sig, sig0, han;
 };
@@ -488,6 +492,8 @@ static AC_INLINE void lane_load(struct lane *L)
     L->sig = L->sig0 = L->sc->sig;
     L->pend = L->sc->pmin != NONE ? AC_OUT : 0;
     L->ring_cls = L->sc->ring_cls;
+    L->ring_off = L->sc->ring_off;
+    L->ring_end = L->sc->ring_end;
     L->mask = L->sc->mask;
 }
 
@@ -499,9 +505,10 @@ static AC_INLINE void lane_store(struct lane *L)
     L->sig0 = L->sig;
 }
 
-/* One character of a lane: scan_range_body's loop body, without offsets. */
+/* One character of a lane: scan_range_body's loop body. */
 static AC_INLINE void lane_step(struct lane *L, const unsigned char *p, const struct ac *ac,
-                                const uint32_t *tab, const uint32_t *lut3, uint32_t dense_lim)
+                                const uint32_t *tab, const uint32_t *lut3, uint32_t dense_lim,
+                                const int offsets)
 {
     const unsigned char *start = L->q;
     uint32_t en, c = start[0];
@@ -523,10 +530,14 @@ static AC_INLINE void lane_step(struct lane *L, const unsigned char *p, const st
     uint32_t prev = L->state;
     L->state = ac_step(tab, dense_lim, ac, L->state, en & AC_CLASS_MASK);
     L->ring_cls[L->sig & L->mask] = en & AC_CLASS_MASK;
+    if (offsets) {
+        L->ring_off[L->sig & L->mask] = (uintptr_t)start - L->adj;
+        L->ring_end[L->sig & L->mask] = (uintptr_t)L->q - L->adj;
+    }
     L->sig++;
     if (AC_UNLIKELY(L->state & AC_MATCH)) {
         struct ac_scanner *sc = L->sc;
-        if (sc->hits) { /* counting: the best match's pattern is all it needs */
+        if (!offsets && sc->hits) { /* counting: the best match's pattern is all it needs */
             hits_add(sc, tab[AC_ID(prev) + H_BPAT]);
         } else {
             emit_best(sc, AC_ID(prev), L->sig - 2);
@@ -536,7 +547,7 @@ static AC_INLINE void lane_step(struct lane *L, const unsigned char *p, const st
     if (AC_UNLIKELY((L->state | L->pend) & AC_OUT)) {
         L->sc->state = L->state;
         L->sc->sig = L->sig;
-        after_step(L->sc, 0);
+        after_step(L->sc, offsets ? (uintptr_t)L->q - L->adj : 0);
         L->state = L->sc->state;
         L->pend = L->sc->pmin != NONE ? AC_OUT : 0;
     }
@@ -544,11 +555,13 @@ static AC_INLINE void lane_step(struct lane *L, const unsigned char *p, const st
 
 /* Ends a lane: the rest of its range in the one-lane loop, or, at its end, what
  * scan_range_body does there (prev_alnum, unless the range ended inside a white-space run). */
-static void lane_finish(struct lane *L, const unsigned char *p)
+static void lane_finish(struct lane *L, const unsigned char *p, int offsets)
 {
     lane_store(L);
     L->sc->stats.han += L->han;
-    if (L->q < L->qend)
+    if (L->q < L->qend && offsets)
+        scan_range_offsets(L->sc, p, L->from, (size_t)(L->q - p), (size_t)(L->qend - p));
+    else if (L->q < L->qend)
         scan_range_no_offsets(L->sc, p, L->from, (size_t)(L->q - p), (size_t)(L->qend - p));
     else if (!L->sc->in_ws)
         L->sc->prev_alnum =
@@ -584,9 +597,10 @@ static size_t lane_split(const struct ac *ac, const unsigned char *p, size_t len
  * continuing from the scanner's state; the scanner itself restarts at the root after the split
  * character, with significant indices numbered past any the twin can reach (its restarts
  * read only classes it stored itself; the twin gets a copy of the ring, for restarts that
- * reach back before the piece). Matches of the two parts interleave: only for counting. */
-static AC_NOINLINE void scan_two_lanes(struct ac_scanner *sc, const unsigned char *p, size_t len,
-                                       size_t split)
+ * reach back before the piece). Matches of the two parts interleave: only for counting, or
+ * (@offsets) for a caller that sorts what it is given (ac_scanner_lanes). */
+static AC_INLINE void two_lanes_body(struct ac_scanner *sc, const unsigned char *p, size_t len,
+                                     size_t split, const int offsets)
 {
     const struct ac *ac = sc->ac;
     const uint32_t *tab = ac->table, *lut3 = ac->lut3;
@@ -601,6 +615,11 @@ static AC_NOINLINE void scan_two_lanes(struct ac_scanner *sc, const unsigned cha
     tw->cursor = sc->cursor;
     tw->pmin = sc->pmin;
     memcpy(tw->ring_cls, sc->ring_cls, ((size_t)sc->mask + 1) * sizeof(*sc->ring_cls));
+    if (offsets) {
+        tw->base = sc->base;
+        memcpy(tw->ring_off, sc->ring_off, ((size_t)sc->mask + 1) * sizeof(*sc->ring_off));
+        memcpy(tw->ring_end, sc->ring_end, ((size_t)sc->mask + 1) * sizeof(*sc->ring_end));
+    }
     if (sc->cand)
         memcpy(tw->cand, sc->cand, ((size_t)sc->mask + 1) * sizeof(*sc->cand));
     memset(&tw->stats, 0, sizeof(tw->stats));
@@ -611,23 +630,36 @@ static AC_NOINLINE void scan_two_lanes(struct ac_scanner *sc, const unsigned cha
     sc->in_ws = sc->prev_alnum = 0;
     para_run_reset(&sc->run);
 
-    struct lane a = {tw, p, p + split, 0, NULL, 0, 0, 0, 0, 0, 0};
-    struct lane b = {sc, p + split, p + len, split, NULL, 0, 0, 0, 0, 0, 0};
+    struct lane a = {tw, p, p + split, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, 0, 0};
+    struct lane b = {sc, p + split, p + len, split, NULL, 0, NULL, NULL, 0, 0, 0, 0, 0, 0};
+    a.adj = b.adj = (uintptr_t)p - (uintptr_t)sc->base;
     if (tw->in_ws)
         a.q = p + ws_run(tw, p, 0, 0, split);
     lane_load(&a);
     lane_load(&b);
     while (a.q < a.qend && b.q < b.qend) {
-        lane_step(&a, p, ac, tab, lut3, dense_lim);
-        lane_step(&b, p, ac, tab, lut3, dense_lim);
+        lane_step(&a, p, ac, tab, lut3, dense_lim, offsets);
+        lane_step(&b, p, ac, tab, lut3, dense_lim, offsets);
     }
-    lane_finish(&a, p);
-    lane_finish(&b, p);
+    lane_finish(&a, p, offsets);
+    lane_finish(&b, p, offsets);
     break_match(tw); /* the split character left the twin at the root; this is a safeguard */
     sc->nslow += tw->nslow;
     tw->nslow = 0;
     sc->stats.chars += tw->stats.chars;
     sc->stats.han += tw->stats.han;
+}
+
+static AC_NOINLINE void scan_two_lanes(struct ac_scanner *sc, const unsigned char *p, size_t len,
+                                       size_t split)
+{
+    two_lanes_body(sc, p, len, split, 0);
+}
+
+static AC_NOINLINE void scan_two_lanes_offsets(struct ac_scanner *sc, const unsigned char *p,
+                                               size_t len, size_t split)
+{
+    two_lanes_body(sc, p, len, split, 1);
 }
 
 void ac_scanner_no_offsets(struct ac_scanner *sc)
@@ -638,6 +670,15 @@ void ac_scanner_no_offsets(struct ac_scanner *sc)
         sc->twin = xmalloc(sizeof(*sc->twin));
         ac_scanner_init(sc->twin, sc->ac, sc->fn, sc->arg);
         sc->twin->no_offsets = 1;
+    }
+}
+
+void ac_scanner_lanes(struct ac_scanner *sc)
+{
+    sc->lanes_min = AC_LANES_MIN;
+    if (!sc->twin) {
+        sc->twin = xmalloc(sizeof(*sc->twin));
+        ac_scanner_init(sc->twin, sc->ac, sc->fn, sc->arg);
     }
 }
 
@@ -696,19 +737,25 @@ void ac_scan(struct ac_scanner *sc, const char *utf8, size_t len)
 {
     const unsigned char *p = (const unsigned char *)utf8;
     size_t split;
-    if (sc->no_offsets) {
+    if (sc->no_offsets || sc->twin) {
         uint64_t slow0 = sc->nslow, chars0 = sc->stats.chars;
-        if (len >= sc->lanes_min && !sc->lanes_off && (split = lane_split(sc->ac, p, len)))
+        int lanes = sc->twin && len >= sc->lanes_min && !sc->lanes_off &&
+                    (split = lane_split(sc->ac, p, len));
+        if (lanes && sc->no_offsets)
             scan_two_lanes(sc, p, len, split);
-        else
+        else if (lanes)
+            scan_two_lanes_offsets(sc, p, len, split);
+        else if (sc->no_offsets)
             scan_range_no_offsets(sc, p, 0, 0, len);
+        else
+            scan_range_offsets(sc, p, 0, 0, len);
         /* the next piece gets two lanes unless this one left the fast path often (overlapping
          * only: leftmost-longest leaves it once a match, and two lanes paid even at one match
          * every 10 characters) */
         if (len >= AC_LANES_MIN && sc->mode == AC_OVERLAPPING)
             sc->lanes_off = (sc->nslow - slow0) * AC_LANES_SLOW > sc->stats.chars - chars0;
     } else
-        scan_range_offsets(sc, (const unsigned char *)utf8, 0, len);
+        scan_range_offsets(sc, p, 0, 0, len);
     sc->base += len;
     sc->stats.bytes += len;
 }

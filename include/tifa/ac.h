@@ -109,10 +109,10 @@ struct ac_scanner {
     size_t nhits;
     ac_hits_fn *hits_fn;
     void *hits_arg;
-    struct ac_scanner *twin; /* no_offsets: the second lane's scanner */
+    struct ac_scanner *twin; /* no_offsets or lanes: the second lane's scanner */
     uint64_t nslow;          /* calls of the slow path, to choose between one and two lanes */
     int lanes_off;           /* the last long piece took the slow path too often for two lanes */
-    size_t lanes_min;        /* pieces this long get two lanes (set by ac_scanner_no_offsets;
+    size_t lanes_min;        /* pieces this long get two lanes (ac_scanner_no_offsets or _lanes;
                                 tests lower it to reach the two-lane loop with small inputs) */
     struct para_run run;     /* the white-space run being read (boundary.h) */
     struct ac_text_stats stats;
@@ -130,6 +130,14 @@ void ac_scanner_init(struct ac_scanner *sc, const struct ac *ac, ac_match_fn *fn
  * ac_scanner_init (it allocates the second half's scanner).
  */
 void ac_scanner_no_offsets(struct ac_scanner *sc);
+/**
+ * Scans long pieces as two independent halves in one loop, as ac_scanner_no_offsets does, but
+ * keeps the offsets: for a caller that does not need matches in text order (the matches of
+ * the second half interleave with the first's; each is reported once, with its offsets, as
+ * one lane would). ac_scanner_oldest_off is then meaningless. Call after ac_scanner_init (it
+ * allocates the second half's scanner).
+ */
+void ac_scanner_lanes(struct ac_scanner *sc);
 /**
  * Reports matches as batches of pattern ids to @fn instead of one ac_match at a time to the
  * ac_match_fn: a match then costs a store, and a call is made per AC_HITS_MAX matches. Implies

@@ -12,6 +12,7 @@
 
 #include "tifa/ac.h"
 #include "tifa/sbuf.h"
+#include "tifa/xalloc.h"
 
 struct collect {
     struct sbuf out; /* "term:start-end;" per match */
@@ -559,6 +560,89 @@ static void test_two_lanes(void **state)
     sbuf_release(&text);
 }
 
+/* Every match of a scanner with offsets, for test_two_lanes_offsets. */
+struct lane_matches {
+    struct ac_match *m;
+    size_t n, alloc;
+};
+
+static void keep_match(const struct ac_match *m, void *arg)
+{
+    struct lane_matches *l = arg;
+    ALLOC_GROW(l->m, l->n + 1, l->alloc);
+    l->m[l->n++] = *m;
+}
+
+static int cmp_lane_match(const void *a, const void *b)
+{
+    const struct ac_match *x = a, *y = b;
+    if (x->start_off != y->start_off)
+        return x->start_off < y->start_off ? -1 : 1;
+    if (x->end_off != y->end_off)
+        return x->end_off < y->end_off ? -1 : 1;
+    return x->pattern_id < y->pattern_id ? -1 : x->pattern_id > y->pattern_id;
+}
+
+/* ac_scanner_lanes: two lanes that keep the offsets report, once sorted, exactly the matches
+ * of the one-lane scanner (pattern, start and end), and the same statistics, whatever the
+ * piece size; for the three scans (overlapping, the DFA, candidates). */
+static void test_two_lanes_offsets(void **state)
+{
+    (void)state;
+    static const struct ac_pattern p[] = {{"两个维护", 0}, {"四个意识", 1}, {"六个必须坚持", 2},
+                                          {"必须坚持", 3}, {"ab cd", 4},    {"坚持", 5}};
+    static const char *const parts[] = {"坚持两个维护和四个意识，", "六个必须坚持。", "ab \n cd",
+                                        "六个必须坚", "\n\n持", "两个\n维护", "ab", "  ",
+                                        "cd。", "好"};
+    struct tifa_err e;
+    tifa_err_init(&e);
+    struct sbuf text = SBUF_INIT;
+    unsigned seed = 11;
+    while (text.len < 200000) {
+        seed = seed * 1103515245u + 12345u;
+        sbuf_addstr(&text, parts[(seed >> 16) % 10]);
+    }
+    static const size_t pieces[] = {997, 16384, 65537, 200000};
+    for (size_t k = 0; k < 12; k++) {
+        struct ac_build_opts opts = {0, k < 4 ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST, k >= 8};
+        struct ac *ac;
+        assert_int_equal(ac_build(&ac, p, 6, &opts, &e), 0);
+        struct lane_matches want = {NULL, 0, 0}, got = {NULL, 0, 0};
+        struct ac_scanner one, two;
+        ac_scanner_init(&one, ac, keep_match, &want);
+        ac_scanner_init(&two, ac, keep_match, &got);
+        ac_scanner_lanes(&two);
+        two.lanes_min = 64;
+        for (size_t i = 0, n; i < text.len; i += n) {
+            n = text.len - i < pieces[k % 4] ? text.len - i : pieces[k % 4];
+            while (i + n < text.len && ((unsigned char)text.buf[i + n] & 0xC0) == 0x80)
+                n++;
+            ac_scan(&one, text.buf + i, n);
+            ac_scan(&two, text.buf + i, n);
+        }
+        ac_scan_finish(&one);
+        ac_scan_finish(&two);
+        assert_true(want.n > 1000);
+        assert_int_equal(got.n, want.n);
+        qsort(want.m, want.n, sizeof(*want.m), cmp_lane_match);
+        qsort(got.m, got.n, sizeof(*got.m), cmp_lane_match);
+        for (size_t i = 0; i < want.n; i++) {
+            assert_int_equal(got.m[i].pattern_id, want.m[i].pattern_id);
+            assert_int_equal(got.m[i].start_off, want.m[i].start_off);
+            assert_int_equal(got.m[i].end_off, want.m[i].end_off);
+        }
+        assert_int_equal(two.stats.chars, one.stats.chars);
+        assert_int_equal(two.stats.han, one.stats.han);
+        assert_int_equal(two.stats.bytes, one.stats.bytes);
+        ac_scanner_release(&one);
+        ac_scanner_release(&two);
+        free(want.m);
+        free(got.m);
+        ac_free(ac);
+    }
+    sbuf_release(&text);
+}
+
 /* ac_cp_ends_matches: U+3002 ends every match unless a pattern holds it; white space, letters,
  * digits and dropped characters never do; a full-width form is asked as written. */
 static void test_cp_ends_matches(void **state)
@@ -689,6 +773,7 @@ int main(void)
         cmocka_unit_test(test_compat_ideograph),  cmocka_unit_test(test_differential),
         cmocka_unit_test(test_pieces_whitespace), cmocka_unit_test(test_stats_and_errors),
         cmocka_unit_test(test_han_ranges),        cmocka_unit_test(test_two_lanes),
+        cmocka_unit_test(test_two_lanes_offsets),
         cmocka_unit_test(test_cp_ends_matches),   cmocka_unit_test(test_span_around),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
