@@ -140,6 +140,7 @@ struct resolve_ts {
     size_t *nsent; /* per sentence: component hits in it, then where its bucket starts */
     size_t ansent;
     struct text_starts para, sent; /* where paragraphs and sentences begin */
+    struct text_starts spara;      /* read_sentences_near's scratch */
 };
 
 int resolver_wanted(const struct lexicon *lx, const struct resolve_opts *o)
@@ -465,6 +466,7 @@ void resolve_ts_free(struct resolve_ts *t)
     free(t->cand);
     free(t->para.v);
     free(t->sent.v);
+    free(t->spara.v);
     resolve_reading_free(t->rd);
     free(t);
 }
@@ -672,25 +674,33 @@ static void keep_span(struct resolve_ts *t, size_t i, size_t j)
     sort_records(rd->cspans + sp->first, sp->n, sizeof(*rd->cspans), cmp_comp_span);
 }
 
+/* A counting sort of t->comps into t->comps_by by the span of @starts (@n sorted offsets; 0:
+ * one span) each hit starts in, which it leaves in the hit's `sentence`; t->nsent[b] is then
+ * where bucket b ends. */
+static void bucket_comps(struct resolve_ts *t, const uint64_t *starts, size_t n)
+{
+    size_t nb = n ? n : 1, nc = t->ncomps;
+    ALLOC_GROW(t->nsent, nb + 1, t->ansent);
+    memset(t->nsent, 0, (nb + 1) * sizeof(*t->nsent));
+    for (size_t i = 0; i < nc; i++) {
+        t->comps[i].sentence = span_of(starts, n, t->comps[i].start);
+        t->nsent[t->comps[i].sentence + 1]++;
+    }
+    for (size_t b = 0; b < nb; b++)
+        t->nsent[b + 1] += t->nsent[b];
+    ALLOC_GROW(t->comps_by, nc, t->acomps_by);
+    for (size_t i = 0; i < nc; i++)
+        t->comps_by[t->nsent[t->comps[i].sentence]++] = t->comps[i];
+}
+
 /* t->comps sorted by cmp_comp: a bucket per sentence (a counting sort: a document holds many
  * hits in few sentences each; qsort of them all was 4% of count --expansions on make bench's
  * corpus), then each bucket by insertion, or qsort when large. Hits that compare equal differ
  * at most in their end, which keep_span sorts by. */
 static void sort_comps(struct resolve_ts *t)
 {
-    size_t nb = t->sent.n ? t->sent.n : 1, n = t->ncomps;
-    ALLOC_GROW(t->nsent, nb + 1, t->ansent);
-    memset(t->nsent, 0, (nb + 1) * sizeof(*t->nsent));
-    for (size_t i = 0; i < n; i++) {
-        t->comps[i].sentence = span_of(t->sent.v, t->sent.n, t->comps[i].start);
-        t->nsent[t->comps[i].sentence + 1]++;
-    }
-    for (size_t b = 0; b < nb; b++)
-        t->nsent[b + 1] += t->nsent[b];
-    ALLOC_GROW(t->comps_by, n, t->acomps_by);
-    for (size_t i = 0; i < n; i++)
-        t->comps_by[t->nsent[t->comps[i].sentence]++] = t->comps[i];
-    /* nsent[b] is now the end of bucket b */
+    size_t nb = t->sent.n ? t->sent.n : 1;
+    bucket_comps(t, t->sent.v, t->sent.n);
     for (size_t b = 0, lo = 0; b < nb; lo = t->nsent[b++]) {
         struct comp_hit *v = t->comps_by + lo;
         size_t k = t->nsent[b] - lo;
@@ -750,12 +760,65 @@ static int keep_sufficient_components(struct resolve_ts *t)
     return k > 0;
 }
 
-/* Sentences only for expansions: the senses need paragraphs alone. */
-static void read_boundaries(struct resolve_ts *t, int sentences)
+/* Where paragraphs begin (the senses and the expansions need them). */
+static void read_paragraphs(struct resolve_ts *t)
 {
     t->para.n = t->sent.n = 0;
-    if (sentences || !text_paragraphs_fast(t->text.buf, t->text.len, &t->para))
-        text_boundaries(t->text.buf, t->text.len, &t->para, sentences ? &t->sent : NULL);
+    if (!text_paragraphs_fast(t->text.buf, t->text.len, &t->para))
+        text_boundaries(t->text.buf, t->text.len, &t->para, NULL);
+}
+
+/* Sentences only where an expansion may stand: in the paragraphs where some entry has enough
+ * component hits to count (components_count), found by text_boundaries over each of those
+ * paragraphs alone, and each followed by the next paragraph's start, which ends its last
+ * sentence. A paragraph starts a sentence and its first token finds the walk's state reset (a
+ * paragraph break is line breaks), so these are the starts a walk over the whole text finds
+ * there; a walk over every document that holds all of some entry's components somewhere was
+ * 10% of count --expansions (bench/NOTES.md). Drops the hits of the other paragraphs, which no
+ * sentence can count. Needs t->para; uses t->seen and t->touched as scratch, and leaves them
+ * empty. */
+static void read_sentences_near(struct resolve_ts *t)
+{
+    size_t np = t->para.n, kept = 0;
+    t->sent.n = 0;
+    if (np == 0)
+        return; /* no token, so no hit: sort_comps sees one sentence */
+    for (size_t i = 0; i < t->ntouched; i++)
+        t->seen[t->touched[i]] = 0;
+    t->ntouched = 0;
+    bucket_comps(t, t->para.v, np); /* the hits by paragraph */
+    for (size_t b = 0, lo = 0; b < np; lo = t->nsent[b++]) {
+        size_t hi = t->nsent[b];
+        int wanted = 0;
+        for (size_t i = lo; i < hi; i++) {
+            const struct comp_hit *c = &t->comps_by[i];
+            if (!t->seen[c->entry])
+                t->touched[t->ntouched++] = c->entry;
+            t->seen[c->entry] |= (uint64_t)1 << c->index;
+        }
+        for (size_t i = 0; i < t->ntouched; i++) {
+            wanted |= components_count(t->r, t->touched[i], t->seen[t->touched[i]]);
+            t->seen[t->touched[i]] = 0;
+        }
+        t->ntouched = 0;
+        if (!wanted)
+            continue;
+        memcpy(t->comps + kept, t->comps_by + lo, (hi - lo) * sizeof(*t->comps));
+        kept += hi - lo;
+        uint64_t from = t->para.v[b], to = b + 1 < np ? t->para.v[b + 1] : t->text.len;
+        if (t->sent.n && t->sent.v[t->sent.n - 1] == from)
+            t->sent.n--; /* the previous paragraph's end, found again as this one's start */
+        size_t first = t->sent.n;
+        t->spara.n = 0;
+        text_boundaries(t->text.buf + from, (size_t)(to - from), &t->spara, &t->sent);
+        for (size_t i = first; i < t->sent.n; i++)
+            t->sent.v[i] += from;
+        if (to < t->text.len) {
+            ALLOC_GROW(t->sent.v, t->sent.n + 1, t->sent.alloc);
+            t->sent.v[t->sent.n++] = to;
+        }
+    }
+    t->ncomps = kept;
 }
 
 static int cmp_span(const void *a, const void *b)
@@ -862,7 +925,7 @@ static void read_locally(struct resolve_ts *t, const char *s, size_t len)
         }
     }
     read_occurrences(t, s, len);
-    read_boundaries(t, 0);
+    read_paragraphs(t);
     size_t last = SIZE_MAX;
     for (size_t i = 0; i < rd->nocc; i++) {
         size_t p = span_of(t->para.v, t->para.n, rd->occ[i].start);
@@ -908,14 +971,16 @@ struct reading *resolve_end(struct resolve_ts *t)
         if (!r->read_early)
             read_all(t, s, t->text.len);
         if (t->flagged || comps)
-            read_boundaries(t, comps);
+            read_paragraphs(t);
         if (t->flagged) {
             read_occurrences(t, s, t->text.len);
             sort_records(t->cues, t->ncues, sizeof(*t->cues), cmp_cue);
             decide_in_paragraphs(t);
         }
-        if (comps)
+        if (comps) {
+            read_sentences_near(t);
             read_expansions(t);
+        }
     }
     struct reading *rd = t->rd;
     t->rd = NULL;
