@@ -271,6 +271,22 @@ run_paired "$RDY" "$RDN" "$MANY_BYTES" $((2 * R)) "$T count -j1 -f json $M" \
 RDX="reading: tifa count -j1 -f json --expansions, many files"
 run_paired "$RDX" "reading: tifa count -j1 -f json (again), many files" "$MANY_BYTES" $((2 * R)) \
     "$T count -j1 -f json --expansions $M" "$T count -j1 -f json $M"
+# the floor of any one-scan --expansions: one overlapping scan (no offsets, the fastest kind) of
+# every string a reading looks for or count counts (terms, aliases, abbreviations, blockers, cues,
+# components), counted, against count. Strings equal once normalized (互联网+, 互联网＋) are one
+# pattern: the duplicates tifa reports are dropped (a few rounds).
+awk -F'\t' 'NR > 1 { for (f = 2; f <= 11; f++) if (f != 3 && f != 6 && f != 7 && f != 8) {
+    n = split($f, a, "|"); for (i = 1; i <= n; i++) if (a[i] != "") print a[i] } }' "$TMP/lexicon.tsv" |
+    sort -u > "$TMP/every-string.txt"
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+    dup=$("$T" lexicon --check "$TMP/every-string.txt" 2>&1 |
+        sed -n 's/.*every-string\.txt:\([0-9]*\): duplicate.*/\1/p' | head -1)
+    [ -n "$dup" ] || break
+    sed -i "${dup}d" "$TMP/every-string.txt"
+done
+RDF="reading: tifa count -j1 -f json --overlapping, every string of the lexicon, many files"
+run_paired "$RDF" "reading: tifa count -j1 -f json (a third time), many files" "$MANY_BYTES" $((2 * R)) \
+    "$T count -j1 -f json --overlapping --no-builtin --lexicon $TMP/every-string.txt $M" "$T count -j1 -f json $M"
 if [ -d ../shared/corpus/public ]; then
     RP=../shared/corpus/public
     RP_BYTES=$(find "$RP" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
@@ -506,6 +522,8 @@ K1R="tifa count -j1, 10k rare terms, many files"
     echo "- count --expansions, taken in turn with count: $(ratio "${SEC[$RDX]}" "${SEC["reading: tifa count -j1 -f json (again), many files"]}")x the time" \
         "on the generated files$( [ -n "${RPX:-}" ] &&
             echo ", $(ratio "${SEC[$RPX]}" "${SEC["reading: tifa count -j1 -f json (again), public"]}")x on ../shared/corpus/public")"
+    echo "- the floor of a count --expansions in one scan (an overlapping count of every string of the lexicon," \
+        "$(wc -l < "$TMP/every-string.txt") patterns), taken in turn with count: $(ratio "${SEC[$RDF]}" "${SEC["reading: tifa count -j1 -f json (a third time), many files"]}")x the time on the generated files"
     echo "- discover on $((D100_BYTES / 1048576)) MB of the many files (all three kinds, $NDISC candidates):" \
         "$(awk -v s="${SEC[$DS1]}" -v b="$D100_BYTES" 'BEGIN { printf "%.1f", s * 104857600 / b }') s per 100 MB on one core," \
         "$(ratio "${SEC[$DS1]}" "${SEC[$DSN]}")x faster with -j$NCPU; peak RSS $(awk -v r="$(rss_of "$DS1")" -v b="$D100_BYTES" 'BEGIN { printf "%.1f", r * 1048576 / b }') bytes per input byte;" \
