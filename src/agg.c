@@ -145,6 +145,7 @@ struct count_ts {
     struct agg_tally tally;
     const struct lexicon *lx;
     struct resolve_ts *rt; /* with a resolver */
+    int own_scan;          /* resolver_counts: the reading counts (SINK_OWN_SCAN) */
 };
 
 static void *count_thread_init(void *arg)
@@ -161,6 +162,7 @@ static void *count_thread_init_resolving(void *arg)
     const struct resolver *r = arg;
     struct count_ts *ts = count_thread_init((void *)(uintptr_t)resolver_lexicon(r));
     ts->rt = resolve_ts_new(r);
+    ts->own_scan = resolver_counts(r);
     return ts;
 }
 
@@ -208,10 +210,26 @@ static void *count_end(void *p, const struct sink_doc *d)
     struct count_ts *ts = p;
     struct agg_doc *doc = xcalloc(1, sizeof(*doc));
     (void)d;
+    if (ts->own_scan) {
+        /* the reading counted (SINK_OWN_SCAN): its matches are final once it ends */
+        const uint32_t *ids;
+        doc->reading = resolve_end(ts->rt);
+        size_t n = resolve_counted(ts->rt, &ids);
+        const struct lex_pattern *pats = ts->lx->patterns;
+        for (size_t i = 0; i < n; i++)
+            agg_tally_add(&ts->tally, pats[ids[i]].label_id);
+        agg_tally_freeze(&ts->tally, ts->lx, doc);
+        return doc;
+    }
     agg_tally_freeze(&ts->tally, ts->lx, doc);
     if (ts->rt)
         doc->reading = resolve_end(ts->rt);
     return doc;
+}
+
+static void count_text_stats(void *p, uint64_t *chars, uint64_t *han)
+{
+    resolve_text_stats(((struct count_ts *)p)->rt, chars, han);
 }
 
 /* Sums commute: the shift of positions means nothing to counts (a reading's cues keep it). */
@@ -306,6 +324,10 @@ void agg_count_sink(struct sink *s, const struct lexicon *lx, const struct resol
         s->thread_init = count_thread_init_resolving;
         s->text = count_text;
         s->finish = count_finish;
+        if (resolver_counts(r)) {
+            s->flags |= SINK_OWN_SCAN;
+            s->text_stats = count_text_stats;
+        }
     }
     s->thread_release = count_thread_release;
     s->begin = count_begin;

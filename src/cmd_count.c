@@ -299,6 +299,10 @@ int cmd_count(int argc, char **argv)
     /* Hidden: TIFA_DEBUG_TIMING=1 prints the time of each stage to stderr (make bench uses it). */
     const char *dbg = getenv("TIFA_DEBUG_TIMING");
     int timing = dbg && *dbg && strcmp(dbg, "0");
+    /* --expansions reads every document anyway: its reading also counts, so each byte is
+     * scanned once (resolver_counts). Not with --pattern: patcount's consumer wraps the count
+     * and takes the driver's matches. */
+    co.reading.counts = co.reading.expansions && !patterns.n;
     struct cmd_setup s;
     if ((status = cmd_setup(&s, &co, SETUP_AUTOMATON | SETUP_INPUTS, p.argv + 1, p.nargs)) != 0) {
         cmd_setup_release(&s);

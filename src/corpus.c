@@ -145,7 +145,8 @@ struct worker_ctx {
     uint64_t bytes_counted; /* of buf.bytes_read, what is in meter->bytes already */
     int is_caller;          /* the calling thread: it may call the hook */
     struct ac_scanner sc;
-    void *ts; /* the consumer's thread state */
+    uint64_t chars, han; /* the text statistics of the last document or chunk (scan_end) */
+    void *ts;            /* the consumer's thread state */
     struct source_buf buf;
     struct pathlist_cursor cur; /* this thread's reader of shared.files */
     struct sbuf head;           /* the first o->head_len bytes of the document, when asked */
@@ -203,6 +204,7 @@ struct shared {
     const struct corpus_opts *o;
     const struct sink *sink;
     int positions;               /* sink->flags & SINK_POSITIONS */
+    int own_scan;                /* SINK_OWN_SCAN (without positions): the driver scans nothing */
     int blocked;                 /* sink->flags & SINK_BLOCKED: blocker matches go to the sink */
     uint32_t npatterns;          /* pattern ids from here on are blockers (matcher.h) */
     const unsigned char *labels; /* with positions: sink->labels */
@@ -623,7 +625,8 @@ static void on_piece(const char *utf8, size_t len, void *arg)
     if (w->sh->sink->text)
         w->sh->sink->text(w->ts, utf8, len);
     if (!w->sh->positions) {
-        ac_scan(&w->sc, utf8, len);
+        if (!w->sh->own_scan)
+            ac_scan(&w->sc, utf8, len);
         return;
     }
     sbuf_add(&w->win.text, orig, orig_len);
@@ -706,6 +709,10 @@ static void *scan_end(struct worker_ctx *w, int failed, struct sink_shift *size)
     size->lines = w->win.lines;
     size->cols = w->sh->positions ? w->win.cps - w->win.line_cp[w->win.nline_cp - 1] : 0;
     void *result = sk->end ? sk->end(w->ts, &w->doc) : NULL;
+    w->chars = w->sc.stats.chars;
+    w->han = w->sc.stats.han;
+    if (w->sh->own_scan)
+        sk->text_stats(w->ts, &w->chars, &w->han);
     if (failed && result) {
         if (sk->discard)
             sk->discard(result);
@@ -796,8 +803,8 @@ static struct split *scan_one(struct worker_ctx *w, const struct shared *sh, siz
     s->doc.format = info.format;
     s->doc.script = script_recorded(sh, w->folding);
     s->doc.bytes = info.bytes;
-    s->doc.chars = w->sc.stats.chars;
-    s->doc.han = w->sc.stats.han;
+    s->doc.chars = w->chars;
+    s->doc.han = w->han;
     s->doc.invalid = info.invalid;
     s->doc.bom_len = info.bom_len;
     s->doc.first_invalid_off = info.first_invalid_off;
@@ -885,8 +892,8 @@ static void chunk_scan(struct worker_ctx *w, const struct shared *sh, struct spl
         source_read_chunk(&sp->chunks, w->doc.path, k, &w->buf, on_piece, w, &out->info, &out->err);
     out->rc = script_check(w, out->rc, &out->err);
     out->result = scan_end(w, out->rc != 0, &out->size);
-    out->chars = w->sc.stats.chars;
-    out->han = w->sc.stats.han;
+    out->chars = w->chars;
+    out->han = w->han;
     if (k == 0 && sh->o->head_len) {
         out->head = xstrndup(w->head.buf, w->head.len);
         out->head_len = w->head.len;
@@ -1087,6 +1094,7 @@ int corpus_run(const struct pathlist *files, const struct lexicon *lx, const str
     sh->o = o;
     sh->sink = sink;
     sh->positions = (sink->flags & SINK_POSITIONS) != 0;
+    sh->own_scan = !sh->positions && (sink->flags & SINK_OWN_SCAN) && sink->text_stats;
     sh->blocked = sh->positions && (sink->flags & SINK_BLOCKED) != 0;
     sh->npatterns = (uint32_t)lx->npatterns;
     sh->labels = sh->positions ? sink->labels : NULL;

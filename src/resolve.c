@@ -37,6 +37,17 @@
 
 #define PENDING (UINT32_MAX - 1)
 
+/* Exchanges an array sorted into its scratch with the scratch (both with their allocations). */
+#define SWAP_SCRATCH(T, v, alloc, scratch, scratch_alloc)                                         \
+    do {                                                                                          \
+        T *swap_v_ = (v);                                                                         \
+        size_t swap_a_ = (alloc);                                                                 \
+        (v) = (scratch);                                                                          \
+        (alloc) = (scratch_alloc);                                                                \
+        (scratch) = swap_v_;                                                                      \
+        (scratch_alloc) = swap_a_;                                                                \
+    } while (0)
+
 /* qsort, but never with an empty (possibly unallocated) array: UBSan rejects qsort(NULL, 0). */
 static void sort_records(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
 {
@@ -79,6 +90,10 @@ struct resolver {
         size_t len;
     } * first;
     size_t nfirst;
+    /* resolver_counts: the reading automaton's ids from nterms_first on are the counting
+     * patterns, then the blockers (read_what: the lexicon pattern id, npatterns + blocker) */
+    int counts;
+    uint32_t nterms_first;
 };
 
 struct occ {
@@ -94,6 +109,12 @@ struct cue_hit {
 
 struct span {
     uint64_t start, end;
+};
+
+/* A counting pattern or blocker seen by the reading automaton (resolver_counts). */
+struct term_hit {
+    uint64_t start, end;
+    uint32_t pat; /* lexicon pattern id; npatterns + i for blocker i */
 };
 
 struct comp_hit {
@@ -141,6 +162,18 @@ struct resolve_ts {
     size_t ansent;
     struct text_starts para, sent; /* where paragraphs and sentences begin */
     struct text_starts spara;      /* read_sentences_near's scratch */
+    /* resolver_counts: every counting pattern and blocker the reading automaton saw, then
+     * (select_counted) the counted ones in text order, and their pattern ids */
+    struct term_hit *terms;
+    size_t nterms, aterms;
+    struct term_hit *terms_by; /* sort_terms' scratch */
+    size_t aterms_by;
+    struct cue_hit *cues_by; /* sort_cues' scratch */
+    size_t acues_by;
+    size_t *nbucket; /* sort_terms' and sort_cues' bucket counts */
+    size_t anbucket;
+    uint32_t *counted;
+    size_t ncounted, acounted;
 };
 
 int resolver_wanted(const struct lexicon *lx, const struct resolve_opts *o)
@@ -307,14 +340,27 @@ static int build_automata(struct resolver *r, struct tifa_err *e)
         }
         r->read_early = 1;
     }
-    /* a label is read only when its candidates have cues, so no cues: nothing flags */
-    if (r->ncues)
+    r->nterms_first = (uint32_t)np;
+    if (r->o.counts && r->read_early) {
+        /* every counting pattern and blocker, in the counting automaton's order (matcher.c),
+         * so that of equal strings the first given is the one counted: the places of the
+         * labels to read are among them */
+        r->counts = 1;
+        for (size_t i = 0; i < lx->npatterns + lx->nblockers; i++) {
+            ALLOC_GROW(p, np + 1, ap);
+            p[np].text = i < lx->npatterns ? lx->patterns[i].text
+                                           : lx->blockers[i - lx->npatterns].text;
+            p[np++].term_id = (uint32_t)i;
+        }
+    } else if (r->ncues) {
+        /* a label is read only when its candidates have cues, so no cues: nothing flags */
         for (size_t i = 0; i < lx->npatterns; i++)
             if (r->flag[i]) {
                 ALLOC_GROW(p, np + 1, ap);
                 p[np].text = lx->patterns[i].text;
                 p[np++].term_id = (uint32_t)i;
             }
+    }
     if (r->ncues)
         collect_first_chars(r);
     if (np) {
@@ -422,6 +468,11 @@ static void on_read(const struct ac_match *m, void *arg)
         if (!t->seen[c->entry])
             t->touched[t->ntouched++] = c->entry;
         t->seen[c->entry] |= (uint64_t)1 << c->index;
+    } else if (r->counts) {
+        ALLOC_GROW(t->terms, t->nterms + 1, t->aterms);
+        t->terms[t->nterms].start = t->read_shift + m->start_off;
+        t->terms[t->nterms].end = t->read_shift + m->end_off;
+        t->terms[t->nterms++].pat = what;
     } else {
         ALLOC_GROW(t->cand, t->ncand + 1, t->acand);
         t->cand[t->ncand].start = t->read_shift + m->start_off;
@@ -467,6 +518,11 @@ void resolve_ts_free(struct resolve_ts *t)
     free(t->para.v);
     free(t->sent.v);
     free(t->spara.v);
+    free(t->terms);
+    free(t->terms_by);
+    free(t->cues_by);
+    free(t->nbucket);
+    free(t->counted);
     resolve_reading_free(t->rd);
     free(t);
 }
@@ -477,6 +533,7 @@ void resolve_begin(struct resolve_ts *t, int part)
     t->flagged = 0;
     t->part = part;
     t->ncues = t->ncomps = t->ncand = 0;
+    t->nterms = t->ncounted = 0;
     if (t->r->read_early) {
         for (size_t i = 0; i < t->ntouched; i++)
             t->seen[t->touched[i]] = 0;
@@ -693,6 +750,26 @@ static void bucket_comps(struct resolve_ts *t, const uint64_t *starts, size_t n)
         t->comps_by[t->nsent[t->comps[i].sentence]++] = t->comps[i];
 }
 
+/* Insertion sort of @k records of @size bytes (at most 32), qsort above 16. */
+static void sort_small(void *base, size_t k, size_t size, int (*cmp)(const void *, const void *))
+{
+    _Static_assert(sizeof(struct comp_hit) <= 32 && sizeof(struct term_hit) <= 32 &&
+                       sizeof(struct cue_hit) <= 32,
+                   "sort_small's record buffer");
+    unsigned char *v = base, x[32];
+    if (k > 16) {
+        qsort(v, k, size, cmp);
+        return;
+    }
+    for (size_t i = 1; i < k; i++) {
+        size_t j = i;
+        memcpy(x, v + i * size, size);
+        for (; j > 0 && cmp(v + (j - 1) * size, x) > 0; j--)
+            memcpy(v + j * size, v + (j - 1) * size, size);
+        memcpy(v + j * size, x, size);
+    }
+}
+
 /* t->comps sorted by cmp_comp: a bucket per sentence (a counting sort: a document holds many
  * hits in few sentences each; qsort of them all was 4% of count --expansions on make bench's
  * corpus), then each bucket by insertion, or qsort when large. Hits that compare equal differ
@@ -701,27 +778,9 @@ static void sort_comps(struct resolve_ts *t)
 {
     size_t nb = t->sent.n ? t->sent.n : 1;
     bucket_comps(t, t->sent.v, t->sent.n);
-    for (size_t b = 0, lo = 0; b < nb; lo = t->nsent[b++]) {
-        struct comp_hit *v = t->comps_by + lo;
-        size_t k = t->nsent[b] - lo;
-        if (k > 16) {
-            sort_records(v, k, sizeof(*v), cmp_comp);
-            continue;
-        }
-        for (size_t i = 1; i < k; i++) {
-            struct comp_hit x = v[i];
-            size_t j = i;
-            for (; j > 0 && cmp_comp(&v[j - 1], &x) > 0; j--)
-                v[j] = v[j - 1];
-            v[j] = x;
-        }
-    }
-    struct comp_hit *swap = t->comps;
-    size_t a = t->acomps;
-    t->comps = t->comps_by;
-    t->acomps = t->acomps_by;
-    t->comps_by = swap;
-    t->acomps_by = a;
+    for (size_t b = 0, lo = 0; b < nb; lo = t->nsent[b++])
+        sort_small(t->comps_by + lo, t->nsent[b] - lo, sizeof(*t->comps_by), cmp_comp);
+    SWAP_SCRATCH(struct comp_hit, t->comps, t->acomps, t->comps_by, t->acomps_by);
 }
 
 static void read_expansions(struct resolve_ts *t)
@@ -910,6 +969,8 @@ static const char *find_bytes(const char *s, size_t n, const char *needle, size_
  * text read for cues (the document-wide step needs them all). The same result as reading it
  * whole, at a fraction of the cost where occurrences are few and cues near them.
  */
+static void sort_cues(struct resolve_ts *t);
+
 static void read_locally(struct resolve_ts *t, const char *s, size_t len)
 {
     const struct resolver *r = t->r;
@@ -940,14 +1001,175 @@ static void read_locally(struct resolve_ts *t, const char *s, size_t len)
         ac_scan_finish(&t->read_sc);
     }
     t->read_shift = 0;
-    sort_records(t->cues, t->ncues, sizeof(*t->cues), cmp_cue);
+    sort_cues(t);
     decide_in_paragraphs(t);
     for (size_t i = 0; i < rd->nocc; i++)
         if (rd->occ[i].entry == PENDING) {
             read_all(t, s, len);
-            sort_records(t->cues, t->ncues, sizeof(*t->cues), cmp_cue);
+            sort_cues(t);
             break;
         }
+}
+
+/*
+ * Where @n records whose starts are at most @max fall in a counting sort by start: bucket
+ * start >> shift, about one record a bucket. Returns the shift; t->nbucket[b + 1] holds the
+ * size of bucket b (@nb buckets).
+ */
+static unsigned start_buckets(struct resolve_ts *t, uint64_t max, size_t n, size_t *nb)
+{
+    unsigned shift = 0;
+    while ((max >> shift) > n)
+        shift++;
+    *nb = (size_t)(max >> shift) + 1;
+    ALLOC_GROW(t->nbucket, *nb + 1, t->anbucket);
+    memset(t->nbucket, 0, (*nb + 1) * sizeof(*t->nbucket));
+    return shift;
+}
+
+static int cmp_term_hit(const void *a, const void *b)
+{
+    const struct term_hit *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->end != y->end)
+        return x->end > y->end ? -1 : 1; /* the longest first */
+    return x->pat < y->pat ? -1 : x->pat > y->pat;
+}
+
+/*
+ * resolver_counts: the matches the counting automaton would report, from every occurrence the
+ * overlapping reading automaton saw: the leftmost start, the longest match there (of equal
+ * strings the first given, the lowest id), then the same after its end. Both automata read
+ * the same text model (white space, quotes, paragraph breaks), so the occurrences among which
+ * the counting automaton chooses are these. A chosen blocker counts nothing and hides what it
+ * covers. Keeps the counted ones in t->terms (text order) and their ids in t->counted; notes
+ * whether one of them needs a sense (t->flagged).
+ */
+/* t->terms sorted by cmp_term_hit: a counting sort by start (the two lanes of the reading scan
+ * hand over two interleaved runs), then each bucket on its own. qsort of them all, and of the
+ * cues, was 8% of count --expansions on make bench's corpus. */
+static void sort_terms(struct resolve_ts *t)
+{
+    size_t n = t->nterms, nb;
+    uint64_t max = 0;
+    if (n < 2)
+        return;
+    for (size_t i = 0; i < n; i++)
+        max = t->terms[i].start > max ? t->terms[i].start : max;
+    unsigned shift = start_buckets(t, max, n, &nb);
+    for (size_t i = 0; i < n; i++)
+        t->nbucket[(t->terms[i].start >> shift) + 1]++;
+    for (size_t b = 0; b < nb; b++)
+        t->nbucket[b + 1] += t->nbucket[b];
+    ALLOC_GROW(t->terms_by, n, t->aterms_by);
+    for (size_t i = 0; i < n; i++)
+        t->terms_by[t->nbucket[t->terms[i].start >> shift]++] = t->terms[i];
+    for (size_t b = 0, lo = 0; b < nb; lo = t->nbucket[b++])
+        sort_small(t->terms_by + lo, t->nbucket[b] - lo, sizeof(*t->terms_by), cmp_term_hit);
+    SWAP_SCRATCH(struct term_hit, t->terms, t->aterms, t->terms_by, t->aterms_by);
+}
+
+/* t->cues sorted by cmp_cue (entry, then start): a stable counting sort by start bucket, then
+ * one by entry, leave only records of one entry and one start bucket out of order (a few),
+ * which an insertion pass puts right; qsort when a bucket is crowded. */
+static void sort_cues(struct resolve_ts *t)
+{
+    size_t n = t->ncues, nb, crowded = 0;
+    uint64_t max = 0;
+    if (n <= 16) {
+        sort_small(t->cues, n, sizeof(*t->cues), cmp_cue);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        max = t->cues[i].start > max ? t->cues[i].start : max;
+    unsigned shift = start_buckets(t, max, n, &nb);
+    for (size_t i = 0; i < n; i++)
+        t->nbucket[(t->cues[i].start >> shift) + 1]++;
+    for (size_t b = 0; b < nb; b++) {
+        crowded |= t->nbucket[b + 1] > 16;
+        t->nbucket[b + 1] += t->nbucket[b];
+    }
+    if (crowded) {
+        sort_records(t->cues, n, sizeof(*t->cues), cmp_cue);
+        return;
+    }
+    ALLOC_GROW(t->cues_by, n, t->acues_by);
+    for (size_t i = 0; i < n; i++)
+        t->cues_by[t->nbucket[t->cues[i].start >> shift]++] = t->cues[i];
+    size_t ne = t->r->lx->nentries + 1;
+    ALLOC_GROW(t->nbucket, ne + 1, t->anbucket);
+    memset(t->nbucket, 0, (ne + 1) * sizeof(*t->nbucket));
+    for (size_t i = 0; i < n; i++)
+        t->nbucket[t->cues_by[i].entry + 1]++;
+    for (size_t b = 0; b < ne; b++)
+        t->nbucket[b + 1] += t->nbucket[b];
+    for (size_t i = 0; i < n; i++)
+        t->cues[t->nbucket[t->cues_by[i].entry]++] = t->cues_by[i];
+    for (size_t i = 1; i < n; i++) {
+        struct cue_hit x = t->cues[i];
+        size_t j = i;
+        for (; j > 0 && cmp_cue(&t->cues[j - 1], &x) > 0; j--)
+            t->cues[j] = t->cues[j - 1];
+        t->cues[j] = x;
+    }
+}
+
+static void select_counted(struct resolve_ts *t)
+{
+    const struct resolver *r = t->r;
+    const size_t npat = r->lx->npatterns;
+    size_t k = 0;
+    uint64_t end = 0;
+    sort_terms(t);
+    for (size_t i = 0; i < t->nterms; i++) {
+        if (i > 0 && t->terms[i].start < end)
+            continue;
+        end = t->terms[i].end;
+        if (t->terms[i].pat < npat)
+            t->terms[k++] = t->terms[i];
+    }
+    t->nterms = k;
+    ALLOC_GROW(t->counted, k, t->acounted);
+    for (size_t i = 0; i < k; i++) {
+        t->counted[i] = t->terms[i].pat;
+        t->flagged |= r->flag[t->terms[i].pat];
+    }
+    t->ncounted = k;
+}
+
+/* resolver_counts: the occurrences of labels to read are among the counted matches (what
+ * read_occurrences finds by scanning windows again otherwise). */
+static void occurrences_from_counted(struct resolve_ts *t)
+{
+    const struct resolver *r = t->r;
+    struct reading *rd = t->rd;
+    for (size_t i = 0; i < t->nterms; i++) {
+        uint32_t pat = t->terms[i].pat;
+        if (!r->flag[pat])
+            continue;
+        ALLOC_GROW(rd->occ, rd->nocc + 1, rd->aocc);
+        rd->occ[rd->nocc].label = r->lx->patterns[pat].label_id;
+        rd->occ[rd->nocc].entry = PENDING;
+        rd->occ[rd->nocc++].start = t->terms[i].start;
+    }
+}
+
+int resolver_counts(const struct resolver *r)
+{
+    return r && r->counts;
+}
+
+size_t resolve_counted(const struct resolve_ts *t, const uint32_t **pattern_ids)
+{
+    *pattern_ids = t->counted;
+    return t->ncounted;
+}
+
+void resolve_text_stats(const struct resolve_ts *t, uint64_t *chars, uint64_t *han)
+{
+    *chars = t->read_sc.stats.chars;
+    *han = t->read_sc.stats.han;
 }
 
 struct reading *resolve_end(struct resolve_ts *t)
@@ -956,6 +1178,8 @@ struct reading *resolve_end(struct resolve_ts *t)
     int comps = 0;
     if (r->read_early) {
         ac_scan_finish(&t->read_sc);
+        if (r->counts)
+            select_counted(t);
         comps = keep_sufficient_components(t);
     }
     /* a chunk of a big file keeps its cues even when it needs no reading itself: an
@@ -973,8 +1197,11 @@ struct reading *resolve_end(struct resolve_ts *t)
         if (t->flagged || comps)
             read_paragraphs(t);
         if (t->flagged) {
-            read_occurrences(t, s, t->text.len);
-            sort_records(t->cues, t->ncues, sizeof(*t->cues), cmp_cue);
+            if (r->counts)
+                occurrences_from_counted(t);
+            else
+                read_occurrences(t, s, t->text.len);
+            sort_cues(t);
             decide_in_paragraphs(t);
         }
         if (comps) {

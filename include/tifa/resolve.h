@@ -14,7 +14,10 @@
  * holds a label needing a sense (a shared label with cues, an abbreviation) or, with
  * expansions, every component of some entry, is read again: one overlapping scan for cues,
  * components and the places of those labels, the counting automaton in small windows around
- * those places, and text_boundaries (text.h) for paragraphs and sentences.
+ * those places, and text_boundaries (text.h) for paragraphs and sentences. With expansions every
+ * document is read as it streams in, so for count the reading also counts (resolve_opts.counts,
+ * resolver_counts): its automaton holds the counting patterns too, the count is chosen from its
+ * hits, and the driver's counting scan is skipped (sink.h's SINK_OWN_SCAN).
  *
  * Rules:
  *  - senses: an occurrence's candidates are the entries of its label (or, for an abbreviation,
@@ -51,6 +54,7 @@ struct resolve_opts {
     int expansions;   /* count the sentences that hold every component of an entry */
     unsigned partial; /* > 0: also sentences with at least this many components */
     int spans;        /* keep where each full expansion stands (resolve_take_spans) */
+    int counts;       /* with expansions: the reading also counts (resolver_counts) */
 };
 
 /* Where a full expansion stands in a document or chunk (resolve_opts.spans): its sentence
@@ -129,6 +133,16 @@ int resolver_build(struct resolver **out, const struct lexicon *lx, const struct
                    const struct resolve_opts *o, struct tifa_err *e);
 void resolver_free(struct resolver *r);
 
+/**
+ * 1 when the reading counts (resolve_opts.counts, and the lexicon has expansion components):
+ * its automaton also holds every counting pattern and blocker, and resolve_counted gives a
+ * document's counted pattern ids, chosen leftmost-longest from the overlapping hits exactly as
+ * the counting automaton chooses them (the leftmost start, the longest there, of equal strings
+ * the first given; a blocker hides what it covers). The consumer then needs no counting scan of
+ * its own (sink.h's SINK_OWN_SCAN): count --expansions reads every byte once, not twice.
+ */
+int resolver_counts(const struct resolver *r);
+
 /** 1 when occurrences of @label_id get a sense from a reading (a shared label with cues, an
  *  abbreviation with cues); otherwise a shared label's occurrences are all unresolved. */
 int resolver_reads_label(const struct resolver *r, uint32_t label_id);
@@ -145,6 +159,12 @@ void resolve_note_ids(struct resolve_ts *t, const uint32_t *pattern_ids, size_t 
 const char *resolve_ts_text(const struct resolve_ts *t, size_t *len);
 /** Ends it: its reading, or NULL when it needs none. */
 struct reading *resolve_end(struct resolve_ts *t);
+/** With resolver_counts: the lexicon pattern ids counted in the document or chunk resolve_end
+ *  ended, in text order (valid until the next resolve_begin). */
+size_t resolve_counted(const struct resolve_ts *t, const uint32_t **pattern_ids);
+/** With resolver_counts: that document's or chunk's characters and Han characters, as ac.h's
+ *  text statistics count them (the counting scan would give the same). */
+void resolve_text_stats(const struct resolve_ts *t, uint64_t *chars, uint64_t *han);
 
 /**
  * The full expansions of reading @rd (may be NULL) with their places, in text order, moved to

@@ -45,9 +45,13 @@
 
 enum sink_flags {
     SINK_POSITIONS = 1 << 0, /* offsets, lines, surface and context with every match */
-    SINK_BLOCKED = 1 << 1    /* with SINK_POSITIONS: also the matches of blockers (a lexicon's
+    SINK_BLOCKED = 1 << 1,   /* with SINK_POSITIONS: also the matches of blockers (a lexicon's
                                 not_within strings), with sink_match.blocker set; without it
                                 they are never handed over */
+    SINK_OWN_SCAN = 1 << 2   /* without SINK_POSITIONS: the consumer finds the matches itself in
+                                what text() gives it (count --expansions: one scan for counting
+                                and reading) and reports the text statistics (text_stats); the
+                                driver runs no scan and calls no match callback */
 };
 
 /** The document (or chunk of one) being scanned. */
@@ -115,6 +119,9 @@ struct sink {
      *  a consumer that looks at one paragraph at a time sees the same paragraphs whatever -j
      *  is. Pattern counting and discovery use it. */
     void (*text)(void *ts, const char *utf8, size_t len);
+    /** With SINK_OWN_SCAN, after end(): the characters and Han characters of the document or
+     *  chunk, as the driver's scan would have counted them (ac.h's text statistics). */
+    void (*text_stats)(void *ts, uint64_t *chars, uint64_t *han);
     /** The document or chunk ended; returns its result (may be NULL). */
     void *(*end)(void *ts, const struct sink_doc *d);
     /** Folds @next (the following chunk's result) into @into and frees @next. */
