@@ -267,15 +267,33 @@ static int para_kind(const unsigned char *s, size_t len, size_t i, size_t *n, in
     return c == CC_NEWLINE ? 2 : c == CC_SPACE;
 }
 
-/* 1 when @s holds the lead and continuation bytes @b0 @b1 (and @b2, when not 0) in a row. */
-static int holds_seq(const unsigned char *s, size_t len, unsigned char b0, unsigned char b1,
-                     unsigned char b2)
+/* 1 when @s[0..len) holds U+0085, U+2028 or U+2029 (C2 85, E2 80 A8, E2 80 A9): line breaks
+ * that only the exact walk handles. One pass testing sixteen places at once with SSE2: three
+ * memchr passes (for C2, then for E2 twice) stopped at every curly quote and ellipsis of
+ * Chinese text (E2 80 9C ...) and were 3% of count --expansions on make bench's corpus. */
+static int holds_unicode_line_break(const unsigned char *s, size_t len)
 {
-    const unsigned char *p = s, *e = s + len;
-    while (p < e && (p = memchr(p, b0, (size_t)(e - p))) != NULL) {
-        if (p + 1 < e && p[1] == b1 && (!b2 || (p + 2 < e && p[2] == b2)))
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i c2 = _mm_set1_epi8((char)0xC2), x85 = _mm_set1_epi8((char)0x85),
+                  e2 = _mm_set1_epi8((char)0xE2), x80 = _mm_set1_epi8((char)0x80),
+                  fe = _mm_set1_epi8((char)0xFE), a8 = _mm_set1_epi8((char)0xA8);
+    for (; i + 18 <= len; i += 16) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(s + i));
+        __m128i b = _mm_loadu_si128((const __m128i *)(s + i + 1));
+        __m128i c = _mm_loadu_si128((const __m128i *)(s + i + 2));
+        __m128i nel = _mm_and_si128(_mm_cmpeq_epi8(a, c2), _mm_cmpeq_epi8(b, x85));
+        __m128i lsep = _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(a, e2), _mm_cmpeq_epi8(b, x80)),
+                                     _mm_cmpeq_epi8(_mm_and_si128(c, fe), a8));
+        if (_mm_movemask_epi8(_mm_or_si128(nel, lsep)))
             return 1;
-        p++;
+    }
+#endif
+    for (; i + 1 < len; i++) {
+        if (s[i] == 0xC2 && s[i + 1] == 0x85)
+            return 1;
+        if (s[i] == 0xE2 && i + 2 < len && s[i + 1] == 0x80 && (s[i + 2] & 0xFE) == 0xA8)
+            return 1;
     }
     return 0;
 }
@@ -285,8 +303,7 @@ int text_paragraphs_fast(const char *utf8, size_t len, struct text_starts *para)
     const unsigned char *s = (const unsigned char *)utf8;
     size_t i = 0, n;
     int cr, k;
-    if (holds_seq(s, len, 0xC2, 0x85, 0) || holds_seq(s, len, 0xE2, 0x80, 0xA8) ||
-        holds_seq(s, len, 0xE2, 0x80, 0xA9))
+    if (holds_unicode_line_break(s, len))
         return 0;
     /* the first token that is not white space starts the first paragraph */
     while (i < len && para_kind(s, len, i, &n, &cr) != 0)

@@ -120,13 +120,16 @@ static void expect_same_boundaries(const char *s, size_t len)
     text_boundaries(s, len, &para, &sent);
     text_boundaries(s, len, &para_only, NULL);
     struct text_starts fast = {0};
+    /* the fast walk declines exactly the texts with a Unicode line break, wherever it is */
+    int unicode_break = memmem(s, len, "\xC2\x85", 2) || memmem(s, len, "\xE2\x80\xA8", 3) ||
+                        memmem(s, len, "\xE2\x80\xA9", 3);
     if (text_paragraphs_fast(s, len, &fast)) {
+        assert_false(unicode_break);
         assert_int_equal(fast.n, para_only.n);
         for (size_t k = 0; k < fast.n; k++)
             assert_int_equal(fast.v[k], para_only.v[k]);
     } else {
-        assert_true(memmem(s, len, "\xC2\x85", 2) || memmem(s, len, "\xE2\x80\xA8", 3) ||
-                    memmem(s, len, "\xE2\x80\xA9", 3));
+        assert_true(unicode_break);
     }
     free(fast.v);
     text_iter_init(&it, s, len);
