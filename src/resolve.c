@@ -743,9 +743,17 @@ static void bucket_comps(struct resolve_ts *t, const uint64_t *starts, size_t n)
     size_t nb = n ? n : 1, nc = t->ncomps;
     ALLOC_GROW(t->nsent, nb + 1, t->ansent);
     memset(t->nsent, 0, (nb + 1) * sizeof(*t->nsent));
+    size_t cur = 0;
     for (size_t i = 0; i < nc; i++) {
-        t->comps[i].sentence = span_of(starts, n, t->comps[i].start);
-        t->nsent[t->comps[i].sentence + 1]++;
+        /* hits come nearly in text order: the span of the hit before, or the next, is
+         * usually the one; a binary search finds the others */
+        uint64_t off = t->comps[i].start;
+        if (n == 0 || off < starts[cur])
+            cur = span_of(starts, n, off);
+        else if (cur + 1 < n && off >= starts[cur + 1])
+            cur = cur + 2 < n && off >= starts[cur + 2] ? span_of(starts, n, off) : cur + 1;
+        t->comps[i].sentence = cur;
+        t->nsent[cur + 1]++;
     }
     for (size_t b = 0; b < nb; b++)
         t->nsent[b + 1] += t->nsent[b];
