@@ -35,7 +35,8 @@
  * Reporting. One ac_match at a time to the caller's function; or, for a caller that only counts
  * (ac_scanner_hits), the pattern ids into a buffer of AC_HITS_MAX handed over when full and at
  * the end of the document: a match costs a store, and the two-lane loop stores a MATCH word's
- * pattern inline instead of calling emit_best.
+ * pattern inline instead of calling emit_best; likewise, with offsets, whole matches
+ * (ac_scanner_placed_hits).
  *
  * Two lanes (scan_two_lanes). The loop is bound by its chain state -> load -> state, not by its
  * instructions, so a caller that wants no offsets (counting) has long pieces scanned as two
@@ -99,9 +100,9 @@ void ac_scanner_reset(struct ac_scanner *sc)
     sc->pmin = NONE;
     sc->in_ws = sc->prev_alnum = 0;
     para_run_reset(&sc->run);
-    sc->nhits = 0;
-    if (sc->twin)
-        sc->twin->nhits = 0; /* the twin's state is copied in per piece, its hits are not */
+    sc->nhits = sc->nplaced = 0;
+    if (sc->twin) /* the twin's state is copied in per piece, its hits are not */
+        sc->twin->nhits = sc->twin->nplaced = 0;
     memset(&sc->stats, 0, sizeof(sc->stats));
     for (uint32_t i = 0; sc->cand && i <= sc->mask; i++)
         sc->cand[i].start = NONE;
@@ -114,6 +115,7 @@ void ac_scanner_release(struct ac_scanner *sc)
         free(sc->twin);
     }
     free(sc->hits);
+    free(sc->placed);
     free(sc->ring_off);
     free(sc->ring_end);
     free(sc->ring_cls);
@@ -136,11 +138,27 @@ static AC_INLINE void hits_add(struct ac_scanner *sc, uint32_t pat)
         hits_flush(sc);
 }
 
+static AC_NOINLINE void placed_flush(struct ac_scanner *sc)
+{
+    if (sc->nplaced)
+        sc->placed_fn(sc->placed, sc->nplaced, sc->placed_arg);
+    sc->nplaced = 0;
+}
+
 static void emit(struct ac_scanner *sc, uint32_t pat, uint64_t start_sig, uint64_t end_off)
 {
     struct ac_match m;
     if (sc->hits) {
         hits_add(sc, pat);
+        return;
+    }
+    if (sc->placed) {
+        struct ac_placed_hit *h = &sc->placed[sc->nplaced++];
+        h->pattern_id = pat;
+        h->start_off = sc->ring_off[start_sig & sc->mask];
+        h->end_off = end_off;
+        if (AC_UNLIKELY(sc->nplaced == AC_HITS_MAX))
+            placed_flush(sc);
         return;
     }
     m.pattern_id = pat;
@@ -694,6 +712,17 @@ void ac_scanner_hits(struct ac_scanner *sc, ac_hits_fn *fn, void *arg)
     }
 }
 
+void ac_scanner_placed_hits(struct ac_scanner *sc, ac_placed_hits_fn *fn, void *arg)
+{
+    for (struct ac_scanner *s = sc; s; s = s == sc ? sc->twin : NULL) {
+        if (!s->placed)
+            s->placed = xmalloc(AC_HITS_MAX * sizeof(*s->placed));
+        s->nplaced = 0;
+        s->placed_fn = fn;
+        s->placed_arg = arg;
+    }
+}
+
 uint64_t ac_scanner_oldest_off(const struct ac_scanner *sc)
 {
     uint64_t ring = (uint64_t)sc->mask + 1;
@@ -767,5 +796,10 @@ void ac_scan_finish(struct ac_scanner *sc)
         if (sc->twin)
             hits_flush(sc->twin);
         hits_flush(sc);
+    }
+    if (sc->placed) {
+        if (sc->twin)
+            placed_flush(sc->twin);
+        placed_flush(sc);
     }
 }

@@ -43,6 +43,14 @@ typedef void ac_match_fn(const struct ac_match *m, void *arg);
 typedef void ac_hits_fn(const uint32_t *pattern_ids, size_t n, void *arg);
 #define AC_HITS_MAX 256
 
+/** A match as ac_scanner_placed_hits stores it: an ac_match without the term id. */
+struct ac_placed_hit {
+    uint32_t pattern_id;
+    uint64_t start_off, end_off;
+};
+/** Called with @n matches (at most AC_HITS_MAX) at a time: ac_scanner_placed_hits. */
+typedef void ac_placed_hits_fn(const struct ac_placed_hit *hits, size_t n, void *arg);
+
 enum ac_mode { AC_LEFTMOST_LONGEST = 0, AC_OVERLAPPING = 1 };
 
 struct ac;
@@ -109,6 +117,10 @@ struct ac_scanner {
     size_t nhits;
     ac_hits_fn *hits_fn;
     void *hits_arg;
+    struct ac_placed_hit *placed; /* ac_scanner_placed_hits: matches not yet handed over */
+    size_t nplaced;
+    ac_placed_hits_fn *placed_fn;
+    void *placed_arg;
     struct ac_scanner *twin; /* no_offsets or lanes: the second lane's scanner */
     uint64_t nslow;          /* calls of the slow path, to choose between one and two lanes */
     int lanes_off;           /* the last long piece took the slow path too often for two lanes */
@@ -146,6 +158,15 @@ void ac_scanner_lanes(struct ac_scanner *sc);
  * ac_scan_finish returns. For consumers that only count.
  */
 void ac_scanner_hits(struct ac_scanner *sc, ac_hits_fn *fn, void *arg);
+/**
+ * Reports matches with their offsets as batches to @fn instead of one ac_match at a time: for
+ * a consumer of many matches that needs no term id (resolve's reading automaton, a match every
+ * 14 characters on make bench's corpus), a match then costs a store instead of a call. Batches
+ * are handed over when full and by ac_scan_finish, so every match of a document has been handed
+ * over when ac_scan_finish returns, and none before it necessarily. Keeps the scanner's order
+ * of matches (with ac_scanner_lanes, not text order). Call after ac_scanner_lanes, if at all.
+ */
+void ac_scanner_placed_hits(struct ac_scanner *sc, ac_placed_hits_fn *fn, void *arg);
 /**
  * The byte offset of the oldest character the scanner still holds (its ring): no match it
  * reports later starts before it. Lets a caller that keeps the text for context drop what

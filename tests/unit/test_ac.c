@@ -573,6 +573,27 @@ static void keep_match(const struct ac_match *m, void *arg)
     l->m[l->n++] = *m;
 }
 
+/* ac_scanner_placed_hits' batches, kept as ac_match records (term id 0) in the order given. */
+static void keep_placed(const struct ac_placed_hit *h, size_t n, void *arg)
+{
+    struct lane_matches *l = arg;
+    assert_true(n >= 1 && n <= AC_HITS_MAX);
+    for (size_t i = 0; i < n; i++) {
+        ALLOC_GROW(l->m, l->n + 1, l->alloc);
+        l->m[l->n].term_id = 0;
+        l->m[l->n].pattern_id = h[i].pattern_id;
+        l->m[l->n].start_off = h[i].start_off;
+        l->m[l->n++].end_off = h[i].end_off;
+    }
+}
+
+static void never_called(const struct ac_match *m, void *arg)
+{
+    (void)m;
+    (void)arg;
+    fail_msg("a scanner with placed hits called its per-match function");
+}
+
 static int cmp_lane_match(const void *a, const void *b)
 {
     const struct ac_match *x = a, *y = b;
@@ -585,7 +606,8 @@ static int cmp_lane_match(const void *a, const void *b)
 
 /* ac_scanner_lanes: two lanes that keep the offsets report, once sorted, exactly the matches
  * of the one-lane scanner (pattern, start and end), and the same statistics, whatever the
- * piece size; for the three scans (overlapping, the DFA, candidates). */
+ * piece size; for the three scans (overlapping, the DFA, candidates). So do the batches of
+ * ac_scanner_placed_hits, on two lanes and on one, in the order the per-match calls come. */
 static void test_two_lanes_offsets(void **state)
 {
     (void)state;
@@ -607,37 +629,64 @@ static void test_two_lanes_offsets(void **state)
         struct ac_build_opts opts = {0, k < 4 ? AC_OVERLAPPING : AC_LEFTMOST_LONGEST, k >= 8};
         struct ac *ac;
         assert_int_equal(ac_build(&ac, p, 6, &opts, &e), 0);
-        struct lane_matches want = {NULL, 0, 0}, got = {NULL, 0, 0};
-        struct ac_scanner one, two;
+        struct lane_matches want = {NULL, 0, 0}, got = {NULL, 0, 0}, placed = {NULL, 0, 0},
+                            placed1 = {NULL, 0, 0};
+        struct ac_scanner one, two, batched, batched1;
         ac_scanner_init(&one, ac, keep_match, &want);
         ac_scanner_init(&two, ac, keep_match, &got);
         ac_scanner_lanes(&two);
         two.lanes_min = 64;
+        ac_scanner_init(&batched, ac, never_called, NULL);
+        ac_scanner_lanes(&batched);
+        ac_scanner_placed_hits(&batched, keep_placed, &placed);
+        batched.lanes_min = 64;
+        ac_scanner_init(&batched1, ac, never_called, NULL);
+        ac_scanner_placed_hits(&batched1, keep_placed, &placed1);
         for (size_t i = 0, n; i < text.len; i += n) {
             n = text.len - i < pieces[k % 4] ? text.len - i : pieces[k % 4];
             while (i + n < text.len && ((unsigned char)text.buf[i + n] & 0xC0) == 0x80)
                 n++;
             ac_scan(&one, text.buf + i, n);
             ac_scan(&two, text.buf + i, n);
+            ac_scan(&batched, text.buf + i, n);
+            ac_scan(&batched1, text.buf + i, n);
         }
         ac_scan_finish(&one);
         ac_scan_finish(&two);
+        ac_scan_finish(&batched);
+        ac_scan_finish(&batched1);
         assert_true(want.n > 1000);
         assert_int_equal(got.n, want.n);
+        assert_int_equal(placed.n, want.n);
+        assert_int_equal(placed1.n, want.n);
+        for (size_t i = 0; i < want.n; i++) { /* one lane: the same matches in the same order */
+            assert_int_equal(placed1.m[i].pattern_id, want.m[i].pattern_id);
+            assert_int_equal(placed1.m[i].start_off, want.m[i].start_off);
+            assert_int_equal(placed1.m[i].end_off, want.m[i].end_off);
+        }
+        qsort(placed.m, placed.n, sizeof(*placed.m), cmp_lane_match);
         qsort(want.m, want.n, sizeof(*want.m), cmp_lane_match);
         qsort(got.m, got.n, sizeof(*got.m), cmp_lane_match);
         for (size_t i = 0; i < want.n; i++) {
             assert_int_equal(got.m[i].pattern_id, want.m[i].pattern_id);
             assert_int_equal(got.m[i].start_off, want.m[i].start_off);
             assert_int_equal(got.m[i].end_off, want.m[i].end_off);
+            assert_int_equal(placed.m[i].pattern_id, want.m[i].pattern_id);
+            assert_int_equal(placed.m[i].start_off, want.m[i].start_off);
+            assert_int_equal(placed.m[i].end_off, want.m[i].end_off);
         }
         assert_int_equal(two.stats.chars, one.stats.chars);
         assert_int_equal(two.stats.han, one.stats.han);
         assert_int_equal(two.stats.bytes, one.stats.bytes);
+        assert_int_equal(batched.stats.chars, one.stats.chars);
         ac_scanner_release(&one);
         ac_scanner_release(&two);
+        ac_scanner_release(&batched);
+        ac_scanner_release(&batched1);
         free(want.m);
         free(got.m);
+        free(placed.m);
+        free(placed1.m);
         ac_free(ac);
     }
     sbuf_release(&text);
