@@ -12,12 +12,15 @@
  * 人民代表大会制度.
  *
  * Per document the consumer keeps the text and notes what counting found; with expansions the
- * text is also scanned for components (fast, no offsets) and the per-entry sets of components
- * seen are kept. resolve_end reads a document that needs it: the reading automaton once, with
- * offsets (cues, components, and the places where a label to read may stand); the counting
+ * reading automaton runs as the text streams in (read_early; for count it holds every counting
+ * pattern and blocker too, and the count is chosen from its hits), its matches taken in batches
+ * (ac_scanner_placed_hits), and the per-entry sets of components seen are kept. resolve_end
+ * reads a document that needs it: the reading automaton once, with offsets (cues, components,
+ * and the places where a label to read may stand), unless it ran already; the counting
  * automaton again only in small windows around those places (ac_span_around), which gives the
  * occurrences exactly as the count has them (a blocker or a longer term still hides one);
- * paragraph and sentence starts from text_boundaries (text.h). Each occurrence takes the sense
+ * paragraph starts from text_paragraphs_fast, sentence starts from text_boundaries (text.h)
+ * only in the paragraphs, and between the components, where an expansion may stand. Each occurrence takes the sense
  * of the nearest cue of one of its candidates in its paragraph; the others wait for the
  * document-wide step in resolve_reading_finish, after the chunks of a big file are merged.
  */
