@@ -1061,19 +1061,39 @@ static void read_locally(struct resolve_ts *t, const char *s, size_t len)
         }
 }
 
+/* The uint64_t @start_off bytes into record @i of @size bytes at @recs. */
+static uint64_t record_start(const unsigned char *recs, size_t i, size_t size, size_t start_off)
+{
+    uint64_t start;
+    memcpy(&start, recs + i * size + start_off, sizeof(start));
+    return start;
+}
+
 /*
- * Where @n records whose starts are at most @max fall in a counting sort by start: bucket
- * start >> shift, about one record a bucket. Returns the shift; t->nbucket[b + 1] holds the
- * size of bucket b (@nb buckets).
+ * The buckets of a counting sort by start of the @n records of @size bytes at @recs, whose
+ * uint64_t start is @start_off bytes in: bucket start >> shift, about one record a bucket.
+ * Returns the shift; t->nbucket[b] is then where bucket b begins and t->nbucket[b + 1] where it
+ * ends (@nb buckets), so the caller's loop `dst[t->nbucket[start >> shift]++] = src[i]` puts
+ * each record in place (stable).
  */
-static unsigned start_buckets(struct resolve_ts *t, uint64_t max, size_t n, size_t *nb)
+static unsigned start_buckets(struct resolve_ts *t, const void *recs, size_t n, size_t size,
+                              size_t start_off, size_t *nb)
 {
     unsigned shift = 0;
+    uint64_t max = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t start = record_start(recs, i, size, start_off);
+        max = start > max ? start : max;
+    }
     while ((max >> shift) > n)
         shift++;
     *nb = (size_t)(max >> shift) + 1;
     ALLOC_GROW(t->nbucket, *nb + 1, t->anbucket);
     memset(t->nbucket, 0, (*nb + 1) * sizeof(*t->nbucket));
+    for (size_t i = 0; i < n; i++)
+        t->nbucket[(record_start(recs, i, size, start_off) >> shift) + 1]++;
+    for (size_t b = 0; b < *nb; b++)
+        t->nbucket[b + 1] += t->nbucket[b];
     return shift;
 }
 
@@ -1102,16 +1122,10 @@ static int cmp_term_hit(const void *a, const void *b)
 static void sort_terms(struct resolve_ts *t)
 {
     size_t n = t->nterms, nb;
-    uint64_t max = 0;
     if (n < 2)
         return;
-    for (size_t i = 0; i < n; i++)
-        max = t->terms[i].start > max ? t->terms[i].start : max;
-    unsigned shift = start_buckets(t, max, n, &nb);
-    for (size_t i = 0; i < n; i++)
-        t->nbucket[(t->terms[i].start >> shift) + 1]++;
-    for (size_t b = 0; b < nb; b++)
-        t->nbucket[b + 1] += t->nbucket[b];
+    unsigned shift = start_buckets(t, t->terms, n, sizeof(*t->terms),
+                                   offsetof(struct term_hit, start), &nb);
     ALLOC_GROW(t->terms_by, n, t->aterms_by);
     for (size_t i = 0; i < n; i++)
         t->terms_by[t->nbucket[t->terms[i].start >> shift]++] = t->terms[i];
@@ -1126,20 +1140,14 @@ static void sort_terms(struct resolve_ts *t)
 static void sort_cues(struct resolve_ts *t)
 {
     size_t n = t->ncues, nb, crowded = 0;
-    uint64_t max = 0;
     if (n <= 16) {
         sort_small(t->cues, n, sizeof(*t->cues), cmp_cue);
         return;
     }
-    for (size_t i = 0; i < n; i++)
-        max = t->cues[i].start > max ? t->cues[i].start : max;
-    unsigned shift = start_buckets(t, max, n, &nb);
-    for (size_t i = 0; i < n; i++)
-        t->nbucket[(t->cues[i].start >> shift) + 1]++;
-    for (size_t b = 0; b < nb; b++) {
-        crowded |= t->nbucket[b + 1] > 16;
-        t->nbucket[b + 1] += t->nbucket[b];
-    }
+    unsigned shift =
+        start_buckets(t, t->cues, n, sizeof(*t->cues), offsetof(struct cue_hit, start), &nb);
+    for (size_t b = 0; b < nb; b++)
+        crowded |= t->nbucket[b + 1] - t->nbucket[b] > 16;
     if (crowded) {
         sort_records(t->cues, n, sizeof(*t->cues), cmp_cue);
         return;
